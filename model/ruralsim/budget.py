@@ -1,0 +1,50 @@
+"""The cohesion fund (A04, A05, P24) as a cap on the household programmes it finances.
+
+Each year the cohort's share of the fund is ``fund x household_share x scale x cohort people /
+national people``. Fund-financed programmes plan their spending at full intensity; when the planned
+run-rate would overspend what is left of the year's budget, every fund-financed programme is rationed
+by the same factor (the "ration"), so a budget cut shows up as fewer posts, smaller grants and so on.
+"""
+
+from __future__ import annotations
+
+from .parameters import value_in_year
+
+
+class Budget:
+    """Tracks the year's fund-financed spending and sets next month's ration factor."""
+
+    def __init__(self, p: dict, cohort_people: float) -> None:
+        self.p = p
+        self.people_ratio = cohort_people / float(p["population_national_people"])
+        self.year = None
+        self.annual = 0.0
+        self.spent = 0.0
+        self.ration = 1.0
+        self.last_planned = None
+
+    def annual_budget(self, year: int) -> float:
+        p = self.p
+        fund = float(value_in_year(p["budget_cohesion_fund"], year))
+        return fund * p["budget_household_share"] * p["budget_scale"] * self.people_ratio
+
+    def start_month(self, year: int, month_of_year: int) -> float:
+        """Open a month: reset at January; return the ration factor for this month's programmes."""
+        if year != self.year:
+            self.year, self.annual, self.spent = year, self.annual_budget(year), 0.0
+        if self.last_planned is None or self.last_planned <= 0:
+            self.ration = 1.0
+        else:
+            months_left = 12 - month_of_year
+            remaining = max(self.annual - self.spent, 0.0)
+            self.ration = min(1.0, remaining / (months_left * self.last_planned))
+        return self.ration
+
+    def book(self, planned_full: float, actual: float) -> None:
+        """Record what fund programmes would have spent unrationed, and what they did spend."""
+        self.last_planned = planned_full
+        self.spent += actual
+
+    @property
+    def monthly(self) -> float:
+        return self.annual / 12.0

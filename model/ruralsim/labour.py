@@ -1,0 +1,133 @@
+"""The labour market: each labourer's monthly status and wage.
+
+Statuses: out of work, own farm only, migrant, local wage (partner firms), workshop, public-welfare
+post, in training. Each month, in order:
+
+1. separations: employed labourers lose or leave jobs at status-specific rates (lower with skill,
+   higher when migrant demand falls), and jobs above a firm's, workshop's or village's capacity end;
+2. search: labourers without wage work find one. Migrant jobs are limited only by demand; local,
+   workshop and post jobs by vacancies, shared among the group's seekers in proportion to a priority
+   weight (monitored households first: A09, A22).
+
+All draws are per labourer and per month from named streams, so they are common across scenarios.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .population import EMPLOYED, FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
+
+
+def separations(m, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, demand_drop: float) -> np.ndarray:
+    """End jobs; return the mask of labourers who lost a job involuntarily this month."""
+    p, L = m.p, m.labs
+    st = L.status
+    skill_cut = 1.0 - p["labour_skill_quit_cut"] * L.skill
+    rate = np.zeros(L.m, np.float32)
+    rate[st == MIGRANT] = p["labour_migrant_quit_rate"] * (1.0 + 3.0 * demand_drop)
+    rate[st == LOCAL] = p["labour_local_quit_rate"]
+    rate[st == WORKSHOP] = p["labour_local_quit_rate"]
+    rate *= skill_cut
+    rate[st == POST] = p["posts_quit_rate"]
+    # A fall in migrant demand also sends that share of migrants home once, when it starts.
+    if m.demand_drop_started:
+        rate[st == MIGRANT] = np.maximum(rate[st == MIGRANT], demand_drop)
+    lost = u_sep < rate
+
+    # Jobs above capacity end (a firm's orders fell, a workshop closed, posts were cut).
+    lost |= _over_capacity(st, LOCAL, L_group(m, "county"), m.firms.county_capacity, u_trim)
+    lost |= _over_capacity(st, WORKSHOP, L.village, m.workshops.village_capacity, u_trim)
+    lost |= _over_capacity(st, POST, L.village, m.post_quota, u_trim)
+
+    to_farm = u_kind < p["labour_own_farm_share"]
+    st[lost] = np.where(to_farm[lost], FARM, OUT)
+    return lost
+
+
+def _over_capacity(st, code, group, capacity, u) -> np.ndarray:
+    is_code = st == code
+    if not is_code.any():
+        return np.zeros_like(is_code)
+    employed = np.bincount(group[is_code], minlength=len(capacity)).astype(float)
+    excess = np.divide(employed - capacity, employed, out=np.zeros_like(employed), where=employed > 0)
+    return is_code & (u < np.clip(excess, 0, 1)[group])
+
+
+def L_group(m, kind: str) -> np.ndarray:
+    """County of each labourer (computed once and cached: counties do not change)."""
+    if m._lab_county is None:
+        m._lab_county = m.hh.county[m.labs.hh]
+    return m._lab_county
+
+
+def search(m, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) -> None:
+    """Labourers without wage work find migrant, local, workshop or post jobs."""
+    p, L, H = m.p, m.labs, m.hh
+    st = L.status
+    seeker = ((st == OUT) | (st == FARM)) & (L.absent == 0)
+    monitored = monitored_hh[L.hh]
+    chronic = H.chronic[L.hh] == 1
+
+    p_mig = (p["labour_migrant_find_rate"] * (1.0 + p["labour_skill_find_bonus"] * L.skill)
+             * (1.0 - p["labour_weak_find_cut"] * L.weak)
+             * np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age.astype(np.float32) - 45, 0), 0, 1)
+             * np.where(chronic, 0.8, 1.0) * (1.0 - demand_drop)).astype(np.float32)
+
+    prio = np.where(monitored, p["monitoring_job_priority"], 1.0).astype(np.float32)
+    county = L_group(m, "county")
+    p_loc = _vacancy_share(seeker, county, prio * (1.0 - 0.5 * L.weak),
+                           m.firms.county_capacity - _count(st, LOCAL, county, m.firms.n_counties))
+    p_ws = _vacancy_share(seeker, L.village, prio,
+                          m.workshops.village_capacity - _count(st, WORKSHOP, L.village, m.n_villages))
+    # Public posts go to monitored households' labourers and weak labourers first.
+    post_w = prio * np.where(L.weak == 1, 2.0, 0.25)
+    p_post = _vacancy_share(seeker, L.village, post_w,
+                            m.post_quota - _count(st, POST, L.village, m.n_villages))
+
+    total = p_mig + p_loc + p_ws + p_post
+    scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0)
+    c1 = p_post * scale
+    c2 = c1 + p_ws * scale
+    c3 = c2 + p_loc * scale
+    c4 = c3 + p_mig * scale
+    new = np.where(u_find < c1, POST, np.where(u_find < c2, WORKSHOP,
+                   np.where(u_find < c3, LOCAL, np.where(u_find < c4, MIGRANT, -1)))).astype(np.int8)
+    hired = seeker & (new >= 0)
+    st[hired] = new[hired]
+
+
+def _count(st, code, group, n) -> np.ndarray:
+    return np.bincount(group[st == code], minlength=n).astype(float)
+
+
+def _vacancy_share(seeker, group, weight, vacancies) -> np.ndarray:
+    """Hiring probability: vacancies shared among the group's seekers by weight (half filled a month)."""
+    w = np.where(seeker, weight, 0.0)
+    demand = np.bincount(group, w, minlength=len(vacancies))
+    rate = np.divide(np.maximum(vacancies, 0.0), demand, out=np.zeros(len(vacancies)), where=demand > 0)
+    return (0.5 * np.minimum(rate[group] * w, 1.0)).astype(np.float32)
+
+
+def wages(m) -> np.ndarray:
+    """Each labourer's wage this month (yuan), 0 when absent, out of work, farming or training."""
+    p, L, H = m.p, m.labs, m.hh
+    st = L.status
+    idx = m.wage_index
+    base = np.zeros(L.m, np.float32)
+    base[st == MIGRANT] = p["labour_migrant_wage"] * idx
+    is_local = st == LOCAL
+    base[is_local] = (p["labour_local_wage"] * idx * m.firms.county_wage_factor[L_group(m, "county")[is_local]])
+    is_ws = st == WORKSHOP
+    base[is_ws] = m.workshops.village_wage[L.village[is_ws]] * idx
+    base *= (1.0 + p["labour_skill_wage_premium"] * L.skill) * H.phi[L.hh]
+    base[st == POST] = p["posts_wage"] * idx
+    base[L.absent > 0] = 0.0
+    return base
+
+
+def employed_mask(L) -> np.ndarray:
+    return np.isin(L.status, EMPLOYED)
+
+
+__all__ = ["separations", "search", "wages", "employed_mask", "TRAINING", "MONITORED"]

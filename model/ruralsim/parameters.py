@@ -1,0 +1,431 @@
+"""The declared parameter schema: every number the model uses, with its provenance.
+
+Parameters are data, not code constants: each has a default, unit, valid range, a one-line
+description and a source (an article id ``article:A15``, a public figure ``public:P21``,
+``assumption: <reasoning>`` or ``calibrated: <target ids>``). Scenario files override them
+by section (``[monitoring] detection_prob = 0.3``); the model takes them as flat keyword
+arguments ``monitoring_detection_prob=0.3`` so that Mesa's ``batch_run`` can drive it.
+
+Some parameters may vary by year (``by_year=True``): a scenario then gives either a scalar
+or a table ``{ 2021 = 6000, 2023 = 7000 }``; the value in force in year *y* is the entry for the
+latest listed year <= *y* (the earliest entry also applies before it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter."""
+
+    section: str
+    name: str
+    default: Any
+    unit: str
+    description: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    by_year: bool = False
+    kind: str = field(default="")  # float | int | bool | choice | str, derived from default
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", _kind_of(self))
+
+    @property
+    def key(self) -> str:
+        """Dotted key as written in scenario files: ``section.name``."""
+        return f"{self.section}.{self.name}"
+
+    @property
+    def flat(self) -> str:
+        """Flat keyword name used by :class:`ruralsim.RuralModel`: ``section_name``."""
+        return f"{self.section}_{self.name}"
+
+    def allowed(self) -> str:
+        """Human-readable statement of what values are allowed (used in error messages)."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices or ())
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "str":
+            return "a string"
+        rng = f"a {'whole number' if self.kind == 'int' else 'number'}"
+        if self.low is not None and self.high is not None:
+            rng += f" from {_fmt(self.low)} to {_fmt(self.high)}"
+        elif self.low is not None:
+            rng += f" >= {_fmt(self.low)}"
+        elif self.high is not None:
+            rng += f" <= {_fmt(self.high)}"
+        if self.by_year:
+            rng += ", or a table of such values by year, e.g. { 2021 = ..., 2024 = ... }"
+        return rng
+
+
+def _kind_of(p: Param) -> str:
+    if p.choices:
+        return "choice"
+    d = p.default.values().__iter__().__next__() if isinstance(p.default, dict) else p.default
+    if isinstance(d, bool):
+        return "bool"
+    if isinstance(d, int):
+        return "int"
+    if isinstance(d, float):
+        return "float"
+    return "str"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+A = "article:"
+P = "public:"
+ASSUME = "assumption: "
+
+# ---------------------------------------------------------------------------------------------
+# The schema. Grouped by the submodel that reads each parameter.
+# ---------------------------------------------------------------------------------------------
+PARAMS: tuple[Param, ...] = (
+    # --- run -----------------------------------------------------------------------------------
+    Param("run", "households", 20_000, "households", "Households simulated (sample scale).",
+          ASSUME + "a county-size cohort; large enough for stable village statistics", 10, 60_000_000),
+    Param("run", "months", 120, "months", "Months simulated from the start date (one step = one month).",
+          ASSUME + "2021-01 to 2030-12 covers the transition (A02) and five years after", 1, 600),
+    Param("run", "start_year", 2021, "year", "Calendar year of the first simulated month (January).",
+          A + "A02", 2021, 2030),
+    Param("run", "replicates", 5, "runs", "Independent replicates per scenario (for uncertainty bands).",
+          ASSUME + "5 gives usable 95% intervals at county size; raise for publication", 1, 1000),
+    Param("run", "seed", 20210101, "-", "Master seed; replicate streams are spawned from it.",
+          ASSUME + "any integer; fixed so runs are reproducible", 0, 2**63 - 1),
+    Param("run", "scale", "sample", "-", "'sample' simulates run.households; 'national' the whole cohort (A01).",
+          A + "A01", choices=("sample", "national")),
+    # --- population ------------------------------------------------------------------------------
+    Param("population", "national_people", 98_990_000, "people",
+          "Formerly-poor people in the national cohort (used for --scale national and to scale counts).",
+          A + "A01", 1, 200_000_000),
+    Param("population", "edge_share", 0.06, "share of households",
+          "Share of the cohort that is near-poor edge households (边缘易致贫户) rather than formerly poor.",
+          ASSUME + "edge households were a small minority of the registry; 6% keeps the cohort close to A01",
+          0.0, 0.5),
+    Param("population", "mean_household_size", 3.35, "people", "Mean household size (size = 1 + Poisson).",
+          P + "P26", 1.5, 6.0),
+    Param("population", "households_per_village", 145, "households",
+          "Cohort households per village.",
+          ASSUME + "30M households over 209,600 villages with a first secretary (A06) is ~143", 10, 2000),
+    Param("population", "villages_per_county", 250, "villages", "Villages per county.",
+          ASSUME + "~209,600 villages (A06) over 832 formerly-poor counties (A25)", 1, 5000),
+    Param("population", "income_mean", 10_740.0, "yuan/person/year",
+          "Mean per-capita net income of formerly-poor households in 2020 (start of the run).",
+          P + "P03", 3000.0, 50_000.0),
+    Param("population", "income_sigma", 0.38, "log-sd",
+          "Spread of the log-normal per-capita income of formerly-poor households.",
+          ASSUME + "right-skewed; 0.38 puts ~9% of formerly-poor households below the 2021 monitoring "
+          "line (P08) and almost none below the poverty line, as the registry reported at exit",
+          0.05, 1.5),
+    Param("population", "edge_income_low", 1.0, "x poverty line",
+          "Lowest per-capita income of edge households, as a multiple of the poverty line.",
+          P + "P08", 0.5, 2.0),
+    Param("population", "edge_income_high", 1.5, "x poverty line",
+          "Highest per-capita income of edge households, as a multiple of the poverty line.",
+          P + "P08", 0.8, 3.0),
+    Param("population", "chronic_share", 0.22, "share of households",
+          "Households with a chronically ill or disabled member.",
+          ASSUME + "illness caused 44% of registered poverty in 2015 (P18); many were treated by 2020",
+          0.0, 0.9),
+    Param("population", "labour_participation", 0.42, "share of members",
+          "Share of household members who are labourers (working age, able to work).",
+          ASSUME + "gives ~1.4 labourers per household (~45M nationally); with A20 ~33% of people are in wage work",
+          0.1, 1.0),
+    Param("population", "weak_labour_share", 0.18, "share of labourers",
+          "Labourers with weak labour capacity (弱劳动力): older, ill or disabled.",
+          ASSUME + "registry category; weak labourers take local and public-post jobs", 0.0, 1.0),
+    Param("population", "elderly_head_share", 0.35, "share of households", "Households headed by someone aged 60+.",
+          ASSUME + "the formerly-poor cohort is old; heads' age ~ N(54, 13)", 0.0, 1.0),
+    Param("population", "land_mu_mean", 5.5, "mu", "Mean contracted land per household (log-normal).",
+          ASSUME + "between A11's 10 mu and the small plots common in mountain areas", 0.0, 100.0),
+    Param("population", "operating_income_2020", 1_600.0, "yuan/person/year",
+          "Mean per-capita operating net income at the start (2020).",
+          A + "A17: 2,098 in 2022 after +22.5% gives ~1,713 in 2021; 2020 a little below", 0.0, 10_000.0),
+    # --- labour ----------------------------------------------------------------------------------
+    Param("labour", "migrant_wage", 2_900.0, "yuan/month",
+          "Monthly wage of a formerly-poor migrant labourer in 2021 (grows with labour.wage_growth).",
+          ASSUME + "~65% of P13's all-migrant average (4,780 in 2023), for lower skills and short stays",
+          500.0, 20_000.0),
+    Param("labour", "local_wage", 2_100.0, "yuan/month", "Monthly wage of a local wage job (partner firm, 2021).",
+          ASSUME + "county wages below migrant wages; within P21's 1,000-3,000 case range", 300.0, 20_000.0),
+    Param("labour", "wage_growth", {2021: 0.08, 2022: 0.06, 2023: 0.065, 2024: 0.06, 2025: 0.05},
+          "per year", "Annual nominal wage growth (applied each January from 2022).",
+          P + "P06 (rural income growth 10.5%, 6.3%, 7.7%, 6.6% in 2021-24), slightly lower for wages",
+          -0.2, 0.3, by_year=True),
+    Param("labour", "migrant_find_rate", 0.12, "per month",
+          "Monthly probability an out-of-work, untrained, healthy labourer finds a migrant job.",
+          "calibrated: A20", 0.0, 1.0),
+    Param("labour", "migrant_quit_rate", 0.03, "per month",
+          "Monthly probability a migrant labourer's job ends (return home, job loss).",
+          "calibrated: A20", 0.0, 1.0),
+    Param("labour", "local_quit_rate", 0.03, "per month", "Monthly probability a local wage job ends.",
+          ASSUME + "local jobs are seasonal and shorter than migrant ones", 0.0, 1.0),
+    Param("labour", "skill_find_bonus", 0.5, "x find rate per skill level",
+          "Proportional rise in job-finding per skill level (a certificate is level 2).",
+          P + "P20 and article A18 (a certificate makes work steadier)", 0.0, 5.0),
+    Param("labour", "skill_quit_cut", 0.25, "share per skill level",
+          "Proportional fall in the job-loss rate per skill level.",
+          A + "A18: 'with the certificate the job is steadier'", 0.0, 0.9),
+    Param("labour", "skill_wage_premium", 0.044, "share per skill level",
+          "Wage premium per skill level.", P + "P20 (+4.4% wages; +1.88 yuan/hour)", 0.0, 1.0),
+    Param("labour", "weak_find_cut", 0.6, "share",
+          "Proportional cut in migrant job-finding for weak labourers.",
+          ASSUME + "weak labourers rarely migrate", 0.0, 1.0),
+    Param("labour", "age_find_cut", 0.02, "share per year over 45",
+          "Proportional cut in migrant job-finding per year of age over 45.",
+          ASSUME + "migrant demand falls with age", 0.0, 0.1),
+    Param("labour", "own_farm_share", 0.45, "share",
+          "Share of labourers without wage work who work their own farm (the rest are out of work).",
+          ASSUME + "most formerly-poor households keep some farming", 0.0, 1.0),
+    Param("labour", "retirement_age", 65, "years",
+          "Age at which a labourer retires (drawing a pension) and a young household member takes the row.",
+          ASSUME + "generational turnover keeps the cohort's labour force roughly stable, as A21's target implies",
+          50, 80),
+    Param("labour", "illness_absence_months", 2.0, "months",
+          "Mean months a labourer is out of work after an inpatient illness.",
+          ASSUME + "a hospital stay and recovery", 0.0, 24.0),
+    # --- enterprises (万企兴万村) ------------------------------------------------------------------
+    Param("enterprise", "firms_per_county", 4, "firms", "Partner firms per county.",
+          A + "A23: 495 firms in Chuxiong's 10 counties; A26: 9,799 firms over 160 key counties (~60)"
+          " of which a few hire cohort labour at scale", 0, 500),
+    Param("enterprise", "jobs_per_firm_per_village", 3.0, "jobs per village served",
+          "Local wage jobs a partner firm offers per village of its county, at normal orders.",
+          ASSUME + "A26: 3.26M people reached by 7,725 projects; a fraction are jobs", 0.0, 100.0),
+    Param("enterprise", "order_volatility", 0.05, "log-sd per month",
+          "Volatility of a firm's orders (its jobs follow its orders).",
+          ASSUME + "AR(1) business cycle of small firms", 0.0, 1.0),
+    Param("enterprise", "order_persistence", 0.9, "AR(1) coefficient",
+          "Persistence of firms' and workshops' order shocks.", ASSUME + "orders come in seasons", 0.0, 0.999),
+    # --- workshops (帮扶车间 / micro-factories) ----------------------------------------------------
+    Param("workshop", "share_of_villages", 0.18, "share of villages",
+          "Share of villages with an assistance workshop.",
+          P + "P21: 38,074 workshops for ~209,600 villages (A06)", 0.0, 1.0),
+    Param("workshop", "jobs_per_workshop", 13.0, "jobs", "Jobs in a workshop at normal orders.",
+          P + "P21: 503,900 workers in 38,074 workshops", 0.0, 500.0),
+    Param("workshop", "wage", 1_700.0, "yuan/month", "Monthly workshop wage (2021).",
+          P + "P21: case wages 1,000-3,000 yuan/month", 300.0, 10_000.0),
+    Param("workshop", "support_wage_gain", 300.0, "yuan/month",
+          "Wage gain from workshop support (micro-factory upgrading) where it applies.",
+          A + "A27 (+300 yuan/month)", 0.0, 5_000.0),
+    Param("workshop", "support_efficiency_gain", 0.15, "share",
+          "Order/capacity gain of supported workshops.", A + "A27 (+15% efficiency)", 0.0, 2.0),
+    Param("workshop", "supported_share", 0.0, "share of workshops",
+          "Share of workshops receiving micro-factory upgrading support (the A27 programme).",
+          ASSUME + "baseline: none beyond ordinary support; workshop_expansion raises it", 0.0, 1.0),
+    Param("workshop", "expansion", 0.0, "share",
+          "Proportional expansion of workshop numbers from 2023 (workshop_expansion scenario lever).",
+          ASSUME + "0 in the baseline", 0.0, 5.0),
+    Param("workshop", "subsidy_per_job", 2_400.0, "yuan/job/year",
+          "Fiscal subsidy per workshop job per year (fund-financed, counts as 'workshops' spending).",
+          ASSUME + "typical county subsidies of 1,000-5,000 yuan per job hired", 0.0, 50_000.0),
+    # --- public-welfare posts --------------------------------------------------------------------
+    Param("posts", "per_village", 21.0, "posts", "Public-welfare posts per village held by cohort labourers.",
+          P + "P22: 4.41M posts over ~209,600 villages (A06)", 0.0, 500.0),
+    Param("posts", "wage", 550.0, "yuan/month", "Monthly pay of a public-welfare post.",
+          ASSUME + "posts pay 300-1,000 yuan a month in most provinces", 0.0, 5_000.0),
+    Param("posts", "quit_rate", 0.02, "per month", "Monthly probability a post ends (term ends, leaves).",
+          ASSUME + "posts run for about a year and are often renewed", 0.0, 1.0),
+    # --- training --------------------------------------------------------------------------------
+    Param("training", "coverage", 0.06, "share of labourers per year",
+          "Share of untrained labourers starting a course each year.",
+          ASSUME + "order-based courses such as A18's 77-person class reach a few % of labourers a year",
+          0.0, 1.0),
+    Param("training", "course_months", 1, "months", "Course length (out of work while training).",
+          P + "P20: returns rise up to ~30 days of training", 1, 12),
+    Param("training", "placement_prob", 0.55, "probability",
+          "Probability a graduate of an order-based course is placed in a job at once.",
+          A + "A19 ('job on completion'); not all courses are order-based", 0.0, 1.0),
+    Param("training", "cost_per_trainee", 2_500.0, "yuan", "Fiscal cost of one course.",
+          ASSUME + "vocational subsidy rates of 1,000-4,000 yuan per person", 0.0, 50_000.0),
+    Param("training", "monitored_priority", 3.0, "x", "Relative enrolment rate of monitored households' labourers.",
+          A + "A18 (trainees are formerly-poor and monitored people), A09", 1.0, 50.0),
+    # --- cooperatives ----------------------------------------------------------------------------
+    Param("coop", "membership_share", 0.6, "share of households",
+          "Share of households that are cooperative members (hold shares, sell through it).",
+          A + "A16: nearly 3/4 linked to new business entities; some links are firm contracts", 0.0, 1.0),
+    Param("coop", "villages_per_coop", 2, "villages", "Villages served by one cooperative.",
+          ASSUME + "village or township cooperatives", 1, 100),
+    Param("coop", "pooled_land_share", 0.4, "share of member land", "Share of members' land pooled by the cooperative.",
+          ASSUME + "land shares (土地入股) of 30-50% in case reports", 0.0, 1.0),
+    Param("coop", "land_rent", 450.0, "yuan/mu/year", "Rent paid for pooled land (property income).",
+          ASSUME + "rural land transfer rents of 300-800 yuan/mu", 0.0, 5_000.0),
+    Param("coop", "crop_revenue_per_mu", 4_200.0, "yuan/mu/year", "Gross revenue per mu of the specialty crop at the base price.",
+          A + "A12: 11 mu of oranges give 50-60k yuan a year (~5k/mu); A13", 0.0, 50_000.0),
+    Param("coop", "crop_cost_share", 0.6, "share of revenue", "Operating cost of the specialty crop.",
+          ASSUME + "inputs, hired labour, logistics", 0.0, 1.0),
+    Param("coop", "member_crop_mu", 1.2, "mu per member household",
+          "Specialty crop each member household grows itself and sells through the cooperative.",
+          A + "A11/A12 farm 10-11 mu, typical members far less", 0.0, 50.0),
+    Param("coop", "payout_share", 0.35, "share of profit", "Share of cooperative profit paid as dividends.",
+          ASSUME + "the rest is reinvested or goes to the village collective (A13)", 0.0, 1.0),
+    Param("coop", "shares_per_member", 8_000.0, "yuan", "Mean shares held by a member household (incl. converted fiscal funds).",
+          ASSUME + "asset-income shares of 5,000-10,000 yuan per household", 0.0, 200_000.0),
+    Param("coop", "guaranteed_dividend_rate", 0.06, "per year",
+          "Minimum dividend rate on shares guaranteed with fiscal funds (fund-financed when profit falls short).",
+          P + "P23: 6-10% a year on shares", 0.0, 0.5),
+    Param("coop", "guarantee_purchase", True, "-",
+          "Cooperatives buy members' whole crop at a guaranteed floor price.", A + "A12", ),
+    Param("coop", "price_floor", 0.85, "x base price", "Floor price under a purchase guarantee.",
+          ASSUME + "contracts commonly set a protective price 10-20% under normal", 0.0, 1.0),
+    Param("coop", "price_volatility", 0.04, "log-sd per month", "Volatility of each specialty crop's price.",
+          "calibrated: A17", 0.0, 1.0),
+    Param("coop", "price_persistence", 0.95, "AR(1) coefficient", "Persistence of crop-price shocks.",
+          ASSUME + "prices move over seasons and years", 0.0, 0.999),
+    Param("coop", "crops", 6, "crops", "Distinct specialty crops nationally (each county has 2-3).",
+          A + "A16: every county has 2-3 leading industries", 1, 50),
+    # --- farming ---------------------------------------------------------------------------------
+    Param("farm", "productivity_growth", {2021: 0.08, 2022: 0.2, 2023: 0.08, 2024: 0.05},
+          "per year", "Annual growth of operating income per mu from industry support (applied each January).",
+          "calibrated: A17 (+22.5% in 2022)", -0.5, 1.0, by_year=True),
+    Param("farm", "industry_subsidy", 300.0, "yuan/person/year",
+          "Industry support to formerly-poor households (fund-financed, >60% of the fund: A05).",
+          A + "A05; level an assumption", 0.0, 10_000.0),
+    # --- shocks ----------------------------------------------------------------------------------
+    Param("shocks", "illness_rate", 0.208, "admissions/person/year",
+          "Inpatient admission rate of formerly-poor people.", P + "P17", 0.0, 2.0),
+    Param("shocks", "illness_multiplier", 1.0, "x", "Multiplier on the illness rate (health_shock lever).",
+          ASSUME + "1 in the baseline", 0.0, 10.0),
+    Param("shocks", "chronic_risk", 1.8, "x", "Illness-rate multiplier for chronically ill households.",
+          ASSUME + "chronic illness doubles admissions", 1.0, 10.0),
+    Param("shocks", "illness_cost", 9_000.0, "yuan", "Mean total cost of an inpatient episode (log-normal, sd 0.9).",
+          ASSUME + "P19's 16,943 yuan out of pocket over 5 years implies several episodes of this size", 0.0, 500_000.0),
+    Param("shocks", "chronic_onset", 0.004, "per month", "Monthly probability a household gains a chronic condition.",
+          ASSUME + "ageing cohort", 0.0, 0.2),
+    Param("shocks", "disaster_rate", 0.03, "per village per year", "Probability a village is hit by a natural disaster in a year.",
+          ASSUME + "floods, drought, hail in mountain areas", 0.0, 1.0),
+    Param("shocks", "disaster_loss", 0.5, "share", "Share of operating income lost for 6 months after a disaster.",
+          ASSUME, 0.0, 1.0),
+    Param("shocks", "migrant_demand_drop", 0.0, "share", "Fall in migrant-job demand during the employment shock.",
+          ASSUME + "0 in the baseline; employment_shock sets it", 0.0, 1.0),
+    Param("shocks", "migrant_demand_drop_start", 2022, "year", "Year the migrant-demand fall begins (January).",
+          ASSUME, 2021, 2040),
+    Param("shocks", "migrant_demand_drop_months", 12, "months", "Length of the migrant-demand fall.",
+          ASSUME, 0, 240),
+    Param("shocks", "price_drop", 0.0, "share", "Fall in all specialty-crop prices during the price shock.",
+          ASSUME + "0 in the baseline; price_shock sets 0.3", 0.0, 1.0),
+    Param("shocks", "price_drop_start", 2023, "year", "Year the price fall begins (January).", ASSUME, 2021, 2040),
+    Param("shocks", "price_drop_months", 24, "months", "Length of the price fall.", ASSUME, 0, 240),
+    # --- medical insurance -----------------------------------------------------------------------
+    Param("medical", "participation", 0.995, "share of people", "Medical-insurance participation of the cohort.",
+          A + "A08, P15 (>99%)", 0.0, 1.0),
+    Param("medical", "oop_share_insured", 0.12, "share of cost",
+          "Out-of-pocket share of inpatient cost for the insured, with all three tiers.",
+          P + "P15: within-policy reimbursement >90%; out-of-policy items add a little", 0.0, 1.0),
+    Param("medical", "oop_share_basic", 0.32, "share of cost",
+          "Out-of-pocket share when only basic insurance applies (the poverty-specific tiers withdrawn).",
+          P + "P16 (31.9% in 2018), P15 (resident inpatient ~70%)", 0.0, 1.0),
+    Param("medical", "oop_share_uninsured", 1.0, "share of cost", "Out-of-pocket share without insurance.",
+          ASSUME, 0.0, 1.0),
+    Param("medical", "premium_subsidy", 320.0, "yuan/person/year",
+          "Premium subsidy paid for formerly-poor people's insurance (counts as medical assistance).",
+          ASSUME + "resident premiums ~350-380 yuan, largely subsidised for this group", 0.0, 2_000.0),
+    Param("medical", "assistance_share", 0.5, "share of out-of-pocket",
+          "Share of a monitored or 低保 household's out-of-pocket cost paid by medical assistance.",
+          P + "P15 (third tier: medical assistance)", 0.0, 1.0),
+    # --- transfers -------------------------------------------------------------------------------
+    Param("transfers", "dibao_standard", {2020: 5_842.0, 2021: 6_046.0, 2022: 6_400.0, 2023: 6_800.0, 2024: 7_127.0},
+          "yuan/person/year", "Rural 低保 standard; income below it is topped up for enrolled households.",
+          P + "P14 (2022-23 interpolated)", 0.0, 50_000.0, by_year=True),
+    Param("transfers", "dibao_takeup", 0.85, "share", "Share of eligible households enrolled in 低保 on review.",
+          ASSUME + "civil-affairs reviews miss some households", 0.0, 1.0),
+    Param("transfers", "pension", {2021: 2_100.0, 2024: 2_400.0}, "yuan/person/year",
+          "Basic pension of a rural resident aged 60+.",
+          ASSUME + "minimum basic pension ~170-200 yuan/month plus local top-ups", 0.0, 50_000.0, by_year=True),
+    Param("transfers", "targeted_subsidies", 1_500.0, "yuan/person/year",
+          "Poverty-specific transfers (eco-ranger, education, housing, consumption subsidies) during the transition.",
+          ASSUME + "set so transfers are ~25% of 2020 income (P05: 31.5% for poor areas)", 0.0, 20_000.0),
+    Param("transfers", "temporary_assistance", 1_500.0, "yuan/household",
+          "One-off temporary assistance (临时救助) for a household that falls into sudden hardship.",
+          A + "A29; amount an assumption", 0.0, 50_000.0),
+    # --- transition ------------------------------------------------------------------------------
+    Param("transition", "years", 5, "years", "Length of the transition period from 2021.", A + "A02", 0, 30),
+    Param("transition", "exit_mode", "keep", "-",
+          "What happens to targeted support after the transition: keep (normalised support at "
+          "transition.normalised_level), taper (linear phase-out over transition.taper_years), cliff (withdrawn at once).",
+          A + "A03", choices=("keep", "taper", "cliff")),
+    Param("transition", "normalised_level", 0.9, "share of transition support",
+          "Level of targeted support kept after the transition under 'keep' (normalised assistance).",
+          A + "A03: policies 'optimised by category'; level an assumption", 0.0, 1.5),
+    Param("transition", "taper_years", 3, "years", "Length of the phase-out under 'taper'.", ASSUME, 1, 20),
+    # --- monitoring and assistance ---------------------------------------------------------------
+    Param("monitoring", "enabled", True, "-", "Dynamic monitoring and assistance (防返贫动态监测帮扶) is in force.",
+          A + "A07, A09"),
+    Param("monitoring", "line", {2021: 6_000.0, 2022: 6_600.0, 2023: 7_000.0, 2024: 7_300.0, 2025: 7_600.0},
+          "yuan/person/year", "Monitoring line: households below it (or with large rigid spending) are at risk.",
+          P + "P08, P09 (2024+ an assumption growing ~4%/yr)", 0.0, 50_000.0, by_year=True),
+    Param("monitoring", "poverty_line", {2020: 4_000.0, 2021: 4_100.0, 2022: 4_200.0, 2023: 4_300.0,
+                                         2024: 4_400.0, 2025: 4_500.0, 2026: 4_600.0, 2027: 4_700.0,
+                                         2028: 4_800.0, 2029: 4_900.0, 2030: 5_000.0},
+          "yuan/person/year", "Poverty line in current prices (2,300 yuan at 2010 prices).",
+          P + "P01 (~4,000 in 2020), indexed ~2.3%/yr as P02's series", 0.0, 50_000.0, by_year=True),
+    Param("monitoring", "detection_prob", 0.6, "per month",
+          "Monthly probability a village work team of reference size identifies an at-risk household.",
+          P + "P11: identification within ~15 days, monthly screening rounds", 0.0, 1.0),
+    Param("monitoring", "detection_delay", 1, "months", "Months a household must be at risk before it can be identified.",
+          P + "P11", 0, 24),
+    Param("monitoring", "team_size", 3.7, "people per village", "Work-team members per village (first secretary + team).",
+          A + "A06: (209,600 + 563,000) / 209,600 villages", 0.0, 50.0),
+    Param("monitoring", "reference_team_size", 3.7, "people", "Team size at which detection_prob applies.",
+          A + "A06", 0.1, 50.0),
+    Param("monitoring", "rigid_spending_share", 0.5, "share of annual income",
+          "Out-of-pocket spending in a month above this share of annual household income puts a household at risk.",
+          P + "P08 (large rigid spending)", 0.0, 5.0),
+    Param("monitoring", "eliminate_after", 6, "months",
+          "Months income must stay above the monitoring line before risk is declared eliminated.",
+          ASSUME + "risk elimination needs a stable half-year; calibrated against A07", 1, 36),
+    Param("monitoring", "cost_per_household", 200.0, "yuan/month",
+          "Monitoring and case-work cost per monitored household per month.",
+          ASSUME + "share of work-team and screening costs", 0.0, 5_000.0),
+    Param("monitoring", "industry_grant", 3_000.0, "yuan/household/year",
+          "Development measure: industry grant to a monitored household that can work (A09).",
+          A + "A09; amount an assumption", 0.0, 50_000.0),
+    Param("monitoring", "placement_prob", 0.2, "per month",
+          "Monthly probability that an out-of-work labourer of a monitored household is placed in a job by "
+          "employment assistance (guided migration for full labourers, a public post for weak ones).",
+          A + "A09 (at least one development measure), A22; rate an assumption", 0.0, 1.0),
+    Param("monitoring", "job_priority", 4.0, "x", "Relative priority of monitored households' labourers for workshop jobs and posts.",
+          A + "A09, A22", 1.0, 100.0),
+    Param("monitoring", "mass_return_threshold", 0.1, "share of households",
+          "A village counts as a mass-return village when this share of its households is below the poverty line.",
+          A + "A10 (no share is given; 10% an assumption)", 0.01, 1.0),
+    # --- budget ----------------------------------------------------------------------------------
+    Param("budget", "cohesion_fund", {2021: 156.1e9, 2022: 165.0e9, 2023: 175.0e9}, "yuan/year",
+          "Central cohesion fund (衔接推进乡村振兴补助资金); later years keep the last value.",
+          A + "A04, P24", 0.0, 1e13, by_year=True),
+    Param("budget", "household_share", 0.5, "share of the fund",
+          "Share of the fund that reaches the household programmes modelled here (the rest builds infrastructure).",
+          ASSUME + "chosen so the baseline spends ~90% of it; A05 puts >60% into industry", 0.0, 1.0),
+    Param("budget", "scale", 1.0, "x", "Multiplier on the fund (budget_cut lever: 0.8).", ASSUME, 0.0, 5.0),
+)
+
+PARAMS_BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
+PARAMS_BY_FLAT: dict[str, Param] = {p.flat: p for p in PARAMS}
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))
+
+
+def defaults() -> dict[str, Any]:
+    """All defaults as a flat dict ``{section_name: value}``."""
+    return {p.flat: p.default for p in PARAMS}
+
+
+def value_in_year(value: Any, year: int) -> Any:
+    """Value of a possibly year-indexed parameter in ``year`` (step function, see module doc)."""
+    if not isinstance(value, dict):
+        return value
+    years = sorted(int(y) for y in value)
+    chosen = years[0]
+    for y in years:
+        if y <= year:
+            chosen = y
+    return value[chosen] if chosen in value else value[str(chosen)]

@@ -1,0 +1,206 @@
+"""The synthetic cohort: formerly-poor and edge households, their labourers, villages and counties.
+
+Households are rows of NumPy arrays (one row per household, sorted by county then village) and
+labourers rows of a second set of arrays, sorted by household, each pointing to its household.
+Small integer and float32 types keep a national cohort (~30M households) within memory.
+
+Every attribute is drawn by comparing a uniform with a probability or by inverting a CDF at a
+uniform, so a scenario that changes a share (e.g. cooperative membership) changes membership for
+the fewest households and leaves everyone else as they were (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from scipy import special, stats
+
+from .rng import Streams
+
+# Labourer status codes.
+OUT, FARM, MIGRANT, LOCAL, WORKSHOP, POST, TRAINING = range(7)
+STATUS_NAMES = ("out_of_work", "own_farm", "migrant", "local_wage", "workshop", "public_post", "training")
+EMPLOYED = (MIGRANT, LOCAL, WORKSHOP, POST)
+
+# Monitoring states.
+NEVER, MONITORED, ELIMINATED = 0, 1, 2
+
+POP_MONTH = -999  # the month address of the draws that build the population
+
+
+@dataclass
+class Households:
+    """Per-household state (one row per household)."""
+
+    county: np.ndarray      # int32
+    village: np.ndarray     # int32
+    size: np.ndarray        # int8, people
+    n_lab: np.ndarray       # int8, labourers
+    n_elderly: np.ndarray   # int8, members aged 60+
+    head_age: np.ndarray    # int8, years
+    chronic: np.ndarray     # int8 flag, chronic illness or disability
+    edge: np.ndarray        # int8 flag, near-poor edge household (not formerly poor)
+    land: np.ndarray        # float32, contracted land (mu)
+    coop: np.ndarray        # int32, cooperative index or -1
+    shares: np.ndarray      # float32, cooperative shares (yuan)
+    crop_mu: np.ndarray     # float32, specialty crop grown for the cooperative (mu)
+    farm_q: np.ndarray      # float32, own-farm net operating income per mu farmed (yuan/mu/year)
+    phi: np.ndarray         # float32, earning potential (multiplies wages)
+    target_pc: np.ndarray   # float32, 2020 per-capita income drawn for the household (calibration)
+
+    @property
+    def n(self) -> int:
+        return int(self.size.shape[0])
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+@dataclass
+class Labourers:
+    """Per-labourer state (one row per labourer, grouped by household)."""
+
+    hh: np.ndarray       # int32, household row
+    village: np.ndarray  # int32, copy of the household's village (saves a gather every month)
+    age: np.ndarray      # int8
+    weak: np.ndarray     # int8 flag, weak labour capacity
+    skill: np.ndarray    # int8, 0 none, 1 basic, 2 certified
+    status: np.ndarray   # int8, see status codes
+    timer: np.ndarray    # int8, months left in training
+    absent: np.ndarray   # int8, months left off work through illness
+
+    @property
+    def m(self) -> int:
+        return int(self.hh.shape[0])
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+@dataclass
+class Structure:
+    """Sizes and memberships of the few collective agents."""
+
+    n_villages: int
+    n_counties: int
+    village_county: np.ndarray   # int32, county of each village
+    n_coops: int
+    coop_crop: np.ndarray        # int16, crop of each cooperative
+    coop_village0: np.ndarray    # int32, first village each cooperative serves
+    workshop_draw: np.ndarray    # float64, uniform per village (workshop if below the share in force)
+    team_size: np.ndarray        # float32, work-team members per village
+
+
+def national_households(p: dict) -> int:
+    """Households that make up the national cohort (A01) at the mean household size."""
+    formerly_poor = p["population_national_people"] / p["population_mean_household_size"]
+    return int(round(formerly_poor / (1.0 - p["population_edge_share"])))
+
+
+def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Structure]:
+    """Draw the cohort of ``n`` households from parameters ``p`` (flat dict)."""
+    u = lambda name: streams.uniform("pop." + name, POP_MONTH, n)  # noqa: E731
+
+    hpv = int(p["population_households_per_village"])
+    village = (np.arange(n, dtype=np.int64) // hpv).astype(np.int32)
+    n_villages = int(village[-1]) + 1
+    vpc = int(p["population_villages_per_county"])
+    village_county = (np.arange(n_villages) // vpc).astype(np.int32)
+    n_counties = int(village_county[-1]) + 1
+    county = village_county[village]
+
+    # Household size: 1 + Poisson(mean - 1), capped at 9.
+    lam = p["population_mean_household_size"] - 1.0
+    size = (1 + stats.poisson.ppf(u("size"), lam)).clip(1, 9).astype(np.int8)
+
+    # Head's age: normal with sd 13 and the mean that gives the declared share aged 60+.
+    share60 = p["population_elderly_head_share"]
+    mean_age = 60.0 - 13.0 * special.ndtri(1.0 - share60) if 0 < share60 < 1 else 54.0
+    head_age = (mean_age + 13.0 * special.ndtri(u("age").clip(1e-6, 1 - 1e-6))).clip(20, 95).astype(np.int8)
+
+    u_eld = u("elderly")
+    n_elderly = np.where(head_age >= 60, 1 + ((size >= 2) & (u_eld < 0.6)), (size >= 3) & (u_eld < 0.15))
+    n_elderly = n_elderly.astype(np.int8)
+
+    working_age = (size - n_elderly).astype(np.int64)
+    n_lab = stats.binom.ppf(u("labourers"), working_age, min(1.0, p["population_labour_participation"]
+                                                              * p["population_mean_household_size"]
+                                                              / max(working_age.mean(), 1e-9)))
+    # An elderly head under 70 in a small household still works, as weak labour.
+    n_lab = np.where((n_lab == 0) & (head_age < 70) & (u_eld < 0.5), 1, n_lab).astype(np.int8)
+
+    chronic = (u("chronic") < p["population_chronic_share"]).astype(np.int8)
+    edge = (u("edge") < p["population_edge_share"]).astype(np.int8)
+    land = (p["population_land_mu_mean"] * np.exp(0.7 * special.ndtri(u("land").clip(1e-6, 1 - 1e-6)) - 0.245))
+    land = land.astype(np.float32)
+
+    # Cooperatives serve groups of villages; members hold shares and grow its crop.
+    vpc_coop = int(p["coop_villages_per_coop"])
+    coop_of_village = (np.arange(n_villages) // vpc_coop).astype(np.int32)
+    n_coops = int(coop_of_village[-1]) + 1
+    member = u("coop") < p["coop_membership_share"]
+    coop = np.where(member, coop_of_village[village], -1).astype(np.int32)
+    share_draw = np.exp(0.6 * special.ndtri(u("shares").clip(1e-6, 1 - 1e-6)) - 0.18)
+    shares = np.where(member, p["coop_shares_per_member"] * share_draw, 0).astype(np.float32)
+    crop_mu = np.where(member, np.minimum(land, p["coop_member_crop_mu"] * share_draw), 0).astype(np.float32)
+
+    coop_village0 = (np.arange(n_coops) * vpc_coop).astype(np.int32)
+    coop_county = village_county[coop_village0]
+    # Each county has 3 leading crops (A16: 2-3); a cooperative grows one of its county's.
+    coop_crop = ((coop_county * 3 + np.arange(n_coops) % 3) % int(p["coop_crops"])).astype(np.int16)
+
+    farm_draw = np.exp(0.5 * special.ndtri(u("farm").clip(1e-6, 1 - 1e-6)) - 0.125).astype(np.float32)
+
+    # Income target of 2020: log-normal for formerly-poor households (mean P03), uniform in the
+    # edge band for edge households (P08). Model incomes are calibrated to it at start-up.
+    sigma = p["population_income_sigma"]
+    lognorm = p["population_income_mean"] * np.exp(sigma * special.ndtri(u("income").clip(1e-6, 1 - 1e-6))
+                                                   - sigma**2 / 2)
+    line = _year_value(p["monitoring_poverty_line"], 2020)
+    edge_inc = line * (p["population_edge_income_low"]
+                       + (p["population_edge_income_high"] - p["population_edge_income_low"]) * u("edge_income"))
+    # The whole formerly-poor registry was above the line at exit (A01).
+    target_pc = np.where(edge == 1, edge_inc, np.maximum(lognorm, line * 1.02)).astype(np.float32)
+
+    hh = Households(county=county, village=village, size=size, n_lab=n_lab, n_elderly=n_elderly,
+                    head_age=head_age, chronic=chronic, edge=edge, land=land, coop=coop, shares=shares,
+                    crop_mu=crop_mu, farm_q=farm_draw, phi=np.ones(n, np.float32), target_pc=target_pc)
+
+    labs = _labourers(p, hh, streams)
+    structure = Structure(
+        n_villages=n_villages, n_counties=n_counties, village_county=village_county, n_coops=n_coops,
+        coop_crop=coop_crop, coop_village0=coop_village0,
+        workshop_draw=streams.small("pop.workshop", POP_MONTH, n_villages),
+        team_size=np.full(n_villages, p["monitoring_team_size"], np.float32),
+    )
+    return hh, labs, structure
+
+
+def _labourers(p: dict, hh: Households, streams: Streams) -> Labourers:
+    """One row per labourer; the first labourer of an elderly-headed household is the head."""
+    counts = hh.n_lab.astype(np.int64)
+    m = int(counts.sum())
+    lab_hh = np.repeat(np.arange(hh.n, dtype=np.int32), counts)
+    first = np.zeros(m, bool)
+    starts = np.cumsum(counts) - counts
+    first[starts[counts > 0]] = True
+    ul = lambda name: streams.uniform("pop.lab." + name, POP_MONTH, m)  # noqa: E731
+
+    age = (42 + 11 * special.ndtri(ul("age").clip(1e-6, 1 - 1e-6))).clip(16, 70)
+    head_age = hh.head_age[lab_hh]
+    age = np.where(first & (head_age >= 55), head_age, age).clip(16, 75).astype(np.int8)
+    chronic = hh.chronic[lab_hh] == 1
+    weak_p = np.where(chronic | (age >= 60), np.minimum(1.0, p["population_weak_labour_share"] * 2.5),
+                      p["population_weak_labour_share"] * 0.6)
+    weak = (ul("weak") < weak_p).astype(np.int8)
+    us = ul("skill")
+    skill = np.where(us < 0.05, 2, np.where(us < 0.30, 1, 0)).astype(np.int8)
+    return Labourers(hh=lab_hh, village=hh.village[lab_hh], age=age, weak=weak, skill=skill,
+                     status=np.full(m, OUT, np.int8), timer=np.zeros(m, np.int8), absent=np.zeros(m, np.int8))
+
+
+def _year_value(v, year: int) -> float:
+    from .parameters import value_in_year
+
+    return float(value_in_year(v, year))

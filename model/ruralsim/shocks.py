@@ -1,0 +1,49 @@
+"""Shocks: illness (household), disasters (village), crop prices (crop), migrant demand (national).
+
+Illness follows P17's admission rate, scaled by household size, chronic illness and age; an
+episode's cost is log-normal around ``shocks.illness_cost`` and its out-of-pocket share depends on
+insurance (A08, P15, P16) and on whether the poverty-specific tiers still apply (transition support).
+One labourer of an ill household is off work for a while, and a migrant among them may lose the job.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .population import MIGRANT, OUT
+
+# Cause codes for falls below the line (used by the return-to-poverty analysis).
+CAUSES = ("other", "illness", "job_loss", "price", "disaster", "support_end")
+ILLNESS, JOB_LOSS, PRICE, DISASTER, SUPPORT_END = 1, 2, 3, 4, 5
+
+
+def window(p: dict, key: str, year: int, month_of_year: int) -> tuple[bool, bool]:
+    """Whether a declared shock window ``shocks.<key>`` is on this month, and whether it starts now."""
+    start = int(p[f"shocks_{key}_start"])
+    length = int(p[f"shocks_{key}_months"])
+    k = (year - start) * 12 + month_of_year
+    return 0 <= k < length, k == 0 and length > 0
+
+
+def illness(m, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance)."""
+    p, H = m.p, m.hh
+    rate = p["shocks_illness_rate"] * p["shocks_illness_multiplier"]
+    age_factor = 1.0 + 0.02 * np.maximum(H.head_age.astype(np.float32) - 50, 0)
+    chronic = np.where(H.chronic == 1, p["shocks_chronic_risk"], 1.0)
+    lam = rate * H.size * chronic * age_factor / 12.0
+    event = u_event < -np.expm1(-lam)
+    cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost - 0.405)
+    oop = np.where(event, cost * oop_share, 0.0).astype(np.float32)
+    return event, oop
+
+
+def illness_absence(m, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
+    """Send one labourer of each ill household off work; return labourers who lost a migrant job."""
+    L, H = m.labs, m.hh
+    hit = event_hh[L.hh] & (u_lab < 1.0 / np.maximum(H.n_lab[L.hh], 1))
+    months = np.ceil(-m.p["labour_illness_absence_months"] * np.log(np.maximum(u_len, 1e-6)))
+    L.absent[hit] = np.minimum(months[hit], 24).astype(np.int8)
+    lost = hit & (L.status == MIGRANT) & (u_len < 0.5)
+    L.status[lost] = OUT
+    return lost

@@ -1,0 +1,32 @@
+"""The transition period (A02) and what follows it (A03): the level of targeted support over time.
+
+Targeted support is a number in [0, ~1] that scales every poverty-specific programme (targeted
+subsidies, industry support, public posts, workshop subsidies, the poverty-specific medical tiers,
+guaranteed dividends). General social protection (低保, basic insurance, pensions) does not depend on it.
+"""
+
+from __future__ import annotations
+
+
+def support_level(p: dict, month: int) -> float:
+    """Targeted support in run month ``month`` (0 = January of the start year).
+
+    Inside the transition it is 1. After it: ``keep`` holds ``transition.normalised_level``;
+    ``taper`` falls linearly to 0 over ``transition.taper_years``; ``cliff`` drops to 0 at once.
+    """
+    months_since_2021 = month + 12 * (int(p["run_start_year"]) - 2021)
+    end = 12 * int(p["transition_years"])
+    if months_since_2021 < end:
+        return 1.0
+    mode = p["transition_exit_mode"]
+    if mode == "keep":
+        return float(p["transition_normalised_level"])
+    if mode == "cliff":
+        return 0.0
+    after = months_since_2021 - end + 1
+    return max(0.0, 1.0 - after / (12.0 * int(p["transition_taper_years"])))
+
+
+def transition_end_date(p: dict) -> str:
+    """First month after the transition, e.g. '2026-01'."""
+    return f"{2021 + int(p['transition_years'])}-01"
