@@ -43,7 +43,9 @@ from .transition import support_level
 COMPONENTS = ("wage", "operating", "transfer", "property", "medical")
 FISCAL = ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy", "medical", "dibao",
           "temporary", "monitoring")
-BURN_IN_MONTHS = 24
+BURN_IN_MONTHS = 24   # labour market only, before the warm-up: settles statuses, learns expected wages
+WARMUP_MONTHS = 12    # the whole model through the year before the start (2020), unrecorded
+_BURN_IN_STREAM_OFFSET = -200  # burn-in draws are addressed apart from the warm-up's (-12..-1)
 DISTRIBUTION_SAMPLE = 20_000
 SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
 
@@ -61,6 +63,16 @@ def resolve_params(scenario: str | Path | Any | None, overrides: dict[str, Any])
         name, params = sc.name, sc.params
     params.update(check_overrides(overrides))
     return name, params
+
+
+def growth_index(growth: Any, base_year: int, year: int) -> float:
+    """Level in ``year`` of a series growing by ``growth`` (by year, applied each January), 1 in ``base_year``."""
+    level = 1.0
+    for y in range(base_year + 1, year + 1):
+        level *= 1.0 + float(value_in_year(growth, y))
+    for y in range(year + 1, base_year + 1):
+        level /= 1.0 + float(value_in_year(growth, y))
+    return level
 
 
 def _metric(name: str, model: "RuralModel") -> Any:
@@ -97,6 +109,7 @@ class RuralModel(mesa.Model):
         self._init_agents()
         self._burn_in()
         self._calibrate_start()
+        self._warm_up()
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
         self.running = self.months > 0
 
@@ -149,8 +162,6 @@ class RuralModel(mesa.Model):
         self.programmes = [v for k, v in vars(self).items() if k.startswith("prog_")]
         self.villages.update_detection(self.p, self.structure.team_size)
         self._set_year_values(self.start_year - 1)
-        self.wage_index = 1.0 / (1.0 + float(value_in_year(self.p["labour_wage_growth"], self.start_year)))
-        self.farm_index = 1.0 / (1.0 + float(value_in_year(self.p["farm_productivity_growth"], self.start_year)))
 
     def _init_agents(self) -> None:
         """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop)."""
@@ -162,6 +173,8 @@ class RuralModel(mesa.Model):
     def _set_year_values(self, year: int) -> None:
         p = self.p
         self.year = year
+        self.wage_index = growth_index(p["labour_wage_growth"], self.start_year, year)
+        self.farm_index = growth_index(p["farm_productivity_growth"], self.start_year, year)
         self.poverty_line = float(value_in_year(p["monitoring_poverty_line"], year))
         self.monitoring_line = float(value_in_year(p["monitoring_line"], year))
         self.dibao_standard = float(value_in_year(p["transfers_dibao_standard"], year))
@@ -174,7 +187,7 @@ class RuralModel(mesa.Model):
         self.post_quota = self.prog_posts.quota()
         lab_wages = np.zeros(L.m)
         no_one = np.zeros(n, bool)
-        for k in range(-BURN_IN_MONTHS, 0):
+        for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
             self.firms.step(self.p, self.streams.small_normal("firm.orders", k, self.firms.n))
             self.workshops.step(self.p, self.start_year - 1,
                                 self.streams.small_normal("workshop.orders", k, self.n_villages)[
@@ -184,7 +197,7 @@ class RuralModel(mesa.Model):
             shocks.illness_absence(self, event, self._ul("lab.ill", k), self._ul("lab.ill_len", k))
             labour.separations(self, self._ul("lab.sep", k), self._ul("lab.trim", k), self._ul("lab.kind", k), 0.0)
             labour.search(self, self._ul("lab.find", k), 0.0, no_one)
-            if k >= -12:
+            if k >= _BURN_IN_STREAM_OFFSET - 12:
                 lab_wages += labour.wages(self)
         # Expected annual wage by type (weak x skill x age band): a household's earning capacity should
         # not depend on whether its labourers happened to be between jobs in the burn-in year.
@@ -239,13 +252,26 @@ class RuralModel(mesa.Model):
         for c, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
                          ("property", rent + dividends), ("medical", medical)):
             self.comp_ring[c][:] = float(total.sum()) / 12.0
-        pc = annual / H.size
-        self.below[:] = pc < self.poverty_line
+        self.below[:] = annual / H.size < self.poverty_line
+
+    def _warm_up(self) -> None:
+        """Run the whole model through the year before the start (unrecorded), so that the first
+        recorded month starts from the model's own dynamics rather than from the calibration's
+        smooth incomes. Every lever of the scenario is in force during it; dated ones (the
+        transition's end, shock windows) are not reached."""
+        self.t = -WARMUP_MONTHS
+        while self.t < 0:
+            self.step()
+        self.ever_below[:] = self.below
+        self.ever_monitored[:] = self.mon_state == MONITORED
+        self.spell_hist[:] = 0
+        self.records.clear()
+        pc = self.inc_sum / self.hh.size
         self.ledger.clear()
         self.reached.clear()
         self.current = self._metrics(pc, extra={})
         self.initial = dict(self.current)
-        self._record_distribution(pc, pd.Timestamp(f"{self.start_year - 1}-12-01"))
+        self._record_distribution(pc, self._date(-1))
 
     # ------------------------------------------------------------------------------------------
     # The step
@@ -266,7 +292,8 @@ class RuralModel(mesa.Model):
         self._status(flows, event, lost_jobs, new_disaster, detected_extra)
         self.t += 1
         self.running = self.t < self.months
-        self.datacollector.collect(self)
+        if self.t > 0:
+            self.datacollector.collect(self)
 
     def _calendar(self) -> None:
         p = self.p
@@ -282,15 +309,10 @@ class RuralModel(mesa.Model):
 
     def _new_year(self, year: int) -> None:
         p, H, L = self.p, self.hh, self.labs
-        if year > self.start_year:
-            self.wage_index *= 1.0 + float(value_in_year(p["labour_wage_growth"], year))
-            self.farm_index *= 1.0 + float(value_in_year(p["farm_productivity_growth"], year))
+        if self.t > -WARMUP_MONTHS:
             np.minimum(H.head_age + 1, 120, out=H.head_age, casting="unsafe")
             np.minimum(L.age + 1, 120, out=L.age, casting="unsafe")
             self._generational_turnover()
-        else:
-            self.wage_index *= 1.0 + float(value_in_year(p["labour_wage_growth"], year))
-            self.farm_index *= 1.0 + float(value_in_year(p["farm_productivity_growth"], year))
         self._set_year_values(year)
         # Insurance: a yearly draw; without the premium subsidy some drop out (assumption: 5%).
         participation = p["medical_participation"] * (1.0 - 0.05 * (1.0 - min(self.support, 1.0)))
@@ -432,7 +454,8 @@ class RuralModel(mesa.Model):
         self.state3 = state3
         extra["detected"] = int(detected.sum())
         self.current = self._metrics(pc, extra)
-        self.records.append(self.current)
+        if t >= 0:
+            self.records.append(self.current)
         if self.record_distribution and self.t == self.months - 1:
             self._record_distribution(pc, self._date(t))
 

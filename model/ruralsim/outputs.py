@@ -438,3 +438,11 @@ def plot_meta(manifest: Mapping[str, Any], ts: pd.DataFrame | None = None) -> di
     if run.get("start_year") is not None and transition.get("years") is not None:
         meta["transition_end"] = f"{int(run['start_year']) + int(transition['years'])}-01"
     return meta
+
+
+def redraw_run(out_dir: Path | str) -> list[Path]:
+    """Redraw a run's plots from its stored results (``ruralsim plot``)."""
+    from ruralsim.plots import write_run_plots
+
+    ts, dist, manifest = load_run(out_dir)
+    return write_run_plots(Path(out_dir), ts, dist, plot_meta(manifest, ts))

@@ -1,0 +1,1 @@
+"""One module per ``ruralsim`` subcommand (see :mod:`ruralsim.cli`)."""

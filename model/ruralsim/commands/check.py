@@ -1,0 +1,30 @@
+"""``ruralsim check SCENARIO...``: validate scenario files without running anything."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..config import ConfigError, find_scenario, load_scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check scenario files for errors without running them",
+                       description="Validate each scenario (its extends chain, keys, types and ranges). "
+                                   "Exit 0 when all are valid, 2 otherwise.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.scenarios:
+        try:
+            sc = load_scenario(find_scenario(name))
+        except ConfigError as err:
+            failed += 1
+            print(f"{name}: INVALID\n{err}", file=sys.stderr)
+            continue
+        print(f"{name}: ok ({sc.name}; {len(sc.overrides)} parameter(s) set"
+              + (f"; extends {' -> '.join(p.name for p in sc.chain[:-1])}" if len(sc.chain) > 1 else "") + ")")
+    return 2 if failed else 0

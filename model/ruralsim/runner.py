@@ -1,0 +1,151 @@
+"""Run a scenario's replicates (in parallel where cores allow) and gather their results.
+
+A replicate is fully determined by (parameters, master seed, replicate index), so results do not
+depend on how many processes run them or in which order they finish.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
+from .rng import replicate_seeds
+
+
+@dataclass
+class ReplicateResult:
+    """What one replicate leaves: its monthly series, income sample and ended poverty spells."""
+
+    replicate: int
+    timeseries: pd.DataFrame
+    distribution: pd.DataFrame
+    spells: pd.DataFrame
+    wall_seconds: float
+
+
+@dataclass
+class ScenarioResult:
+    """All replicates of one scenario, stacked, with what is needed for the manifest."""
+
+    scenario: Scenario
+    params: dict[str, Any]
+    timeseries: pd.DataFrame
+    distribution: pd.DataFrame
+    spells: pd.DataFrame
+    started_at: datetime
+    wall_seconds: float
+    replicate_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def seeds(self) -> list[dict]:
+        return replicate_seeds(int(self.params["run_seed"]), int(self.params["run_replicates"]))
+
+
+def as_scenario(scenario: str | Path | Scenario | None) -> Scenario:
+    """A scenario from a path, an already-loaded Scenario, or None (the defaults)."""
+    if scenario is None:
+        return scenario_from_overrides("defaults", {})
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
+                  progress: Any = None) -> ReplicateResult:
+    """Build and run one replicate; ``progress`` (a tqdm bar) is advanced once per month."""
+    from .model import RuralModel
+
+    t0 = time.perf_counter()
+    model = RuralModel(scenario, replicate=replicate, **overrides)
+    while model.running:
+        model.step()
+        if progress is not None:
+            progress.update(1)
+    return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
+                           time.perf_counter() - t0)
+
+
+def _run_replicate_quiet(scenario: Scenario, replicate: int, overrides: dict[str, Any]) -> ReplicateResult:
+    return run_replicate(scenario, replicate, overrides)
+
+
+def default_workers(params: dict[str, Any], replicates: int) -> int:
+    """Processes to use: one per core, but one only at national scale (memory) or for one replicate."""
+    if params["run_scale"] == "national" or replicates <= 1:
+        return 1
+    return max(1, min(replicates, os.cpu_count() or 1))
+
+
+def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, Any] | None = None, *,
+                 workers: int | None = None, progress: bool = True) -> ScenarioResult:
+    """Run every replicate of a scenario; overrides are flat parameter names (checked first)."""
+    sc = as_scenario(scenario)
+    overrides = check_overrides(overrides or {})
+    params = sc.params
+    params.update(overrides)
+    replicates = int(params["run_replicates"])
+    workers = default_workers(params, replicates) if workers is None else max(1, int(workers))
+    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    results: list[ReplicateResult] = []
+    bar = _bar(progress, replicates * int(params["run_months"]) if workers == 1 else replicates,
+               sc.name, "month" if workers == 1 else "replicate")
+    try:
+        if workers == 1:
+            for r in range(replicates):
+                results.append(run_replicate(sc, r, overrides, bar))
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_run_replicate_quiet, sc, r, overrides) for r in range(replicates)]
+                for fut in as_completed(futures):
+                    results.append(fut.result())
+                    if bar is not None:
+                        bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    results.sort(key=lambda r: r.replicate)
+    return ScenarioResult(
+        scenario=sc, params=params,
+        timeseries=pd.concat([r.timeseries for r in results], ignore_index=True),
+        distribution=pd.concat([r.distribution for r in results], ignore_index=True),
+        spells=pd.concat([r.spells for r in results], ignore_index=True),
+        started_at=started, wall_seconds=time.perf_counter() - t0,
+        replicate_seconds=[r.wall_seconds for r in results],
+    )
+
+
+def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None) -> dict[str, Path]:
+    """Write a scenario's results (Parquet, summary, plots, manifest) to ``out_dir``."""
+    from . import outputs
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sc = result.scenario
+    manifest = outputs.run_manifest(
+        result.params,
+        scenario={"name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain]},
+        seeds=result.seeds, started_at=result.started_at, wall_seconds=result.wall_seconds,
+        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **(extra or {})},
+    )
+    outputs.write_parquet(out / "spells.parquet", result.spells)
+    return outputs.write_run(out, result.timeseries, result.distribution, manifest)
+
+
+def default_out_dir(name: str) -> Path:
+    """``results/<scenario>/`` under the current directory."""
+    return Path("results") / name
+
+
+def _bar(enabled: bool, total: int, name: str, unit: str):
+    """A tqdm progress bar (on stderr, with the time left), or None when disabled."""
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=name, unit=unit, dynamic_ncols=True)
