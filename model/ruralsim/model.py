@@ -44,7 +44,7 @@ COMPONENTS = ("wage", "operating", "transfer", "property", "medical")
 FISCAL = ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy", "medical", "dibao",
           "temporary", "monitoring")
 BURN_IN_MONTHS = 24   # labour market only, before the warm-up: settles statuses, learns expected wages
-WARMUP_MONTHS = 12    # the whole model through the year before the start (2020), unrecorded
+WARMUP_MONTHS = 18    # the whole model through 2019-07..2020-12, unrecorded: long enough for start-up transients to pass
 _BURN_IN_STREAM_OFFSET = -200  # burn-in draws are addressed apart from the warm-up's (-12..-1)
 DISTRIBUTION_SAMPLE = 20_000
 SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
@@ -255,7 +255,7 @@ class RuralModel(mesa.Model):
         self.below[:] = annual / H.size < self.poverty_line
 
     def _warm_up(self) -> None:
-        """Run the whole model through the year before the start (unrecorded), so that the first
+        """Run the whole model through the 18 months before the start (unrecorded), so that the first
         recorded month starts from the model's own dynamics rather than from the calibration's
         smooth incomes. Every lever of the scenario is in force during it; dated ones (the
         transition's end, shock windows) are not reached."""
@@ -289,6 +289,7 @@ class RuralModel(mesa.Model):
         lost_jobs = self._labour(event, demand_drop)
         flows = self._incomes(oop, new_disaster)
         detected_extra = self._policy(flows, oop)
+        self.flows = flows  # this month's income components per household (kept for inspection)
         self._status(flows, event, lost_jobs, new_disaster, detected_extra)
         self.t += 1
         self.running = self.t < self.months

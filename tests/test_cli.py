@@ -1,0 +1,93 @@
+"""The command line end to end, as a new user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import SCENARIOS
+
+CLI = [sys.executable, "-m", "ruralsim.cli"]
+
+
+def ruralsim(*args, cwd=None):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "baseline"
+    res = ruralsim("run", SCENARIOS / "baseline.toml", "--households", 700, "--months", 15,
+                   "--replicates", 2, "--seed", 11, "--out", out, "--quiet")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+def test_run_writes_tables_plots_and_manifest(run_dir):
+    for name in ("timeseries.parquet", "summary.csv", "manifest.json", "distribution.parquet"):
+        assert (run_dir / name).stat().st_size > 0
+    pngs = sorted(p.name for p in (run_dir / "plots").glob("*.png"))
+    assert {"income_components.png", "poverty_monitoring.png", "income_distribution.png"} <= set(pngs)
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    assert sorted(ts["replicate"].unique()) == [0, 1]
+    assert len(ts) == 2 * 15 and ts["households"].iloc[0] == 700
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["params"]["run"]["seed"] == 11
+    assert manifest["params"]["run"]["households"] == 700
+    assert manifest["versions"]["numpy"] and manifest["versions"]["mesa"]
+    assert manifest["wall_seconds"] > 0 and len(manifest["seeds"]) == 2
+    summary = pd.read_csv(run_dir / "summary.csv")
+    assert {"date", "metric", "mean", "lo", "hi"} <= set(summary.columns)
+
+
+def test_run_is_bit_identical_with_the_same_seed(run_dir, tmp_path):
+    again = tmp_path / "again"
+    res = ruralsim("run", SCENARIOS / "baseline.toml", "--households", 700, "--months", 15,
+                   "--replicates", 2, "--seed", 11, "--out", again, "--quiet", "--workers", 1)
+    assert res.returncode == 0, res.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(run_dir / "timeseries.parquet"),
+                                  pd.read_parquet(again / "timeseries.parquet"), check_exact=True)
+
+
+def test_plot_redraws_from_stored_results(run_dir):
+    png = run_dir / "plots" / "poverty_monitoring.png"
+    png.unlink()
+    res = ruralsim("plot", run_dir)
+    assert res.returncode == 0, res.stderr
+    assert png.stat().st_size > 0
+
+
+def test_params_prints_every_parameter_with_its_source():
+    from ruralsim.parameters import PARAMS
+
+    res = ruralsim("params", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(pd.io.common.StringIO(res.stdout))
+    assert len(table) == len(PARAMS)
+    assert table["source"].str.match(r"^(article:A\d\d|public:P\d\d|assumption|calibrated)").all()
+    res = ruralsim("params", SCENARIOS / "baseline.toml")
+    assert res.returncode == 0 and "monitoring.detection_prob" in res.stdout
+
+
+def test_bad_scenario_exits_2_with_a_message_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "%s"\n[monitoring]\ndetection_prb = 0.3\n' % (SCENARIOS / "baseline.toml"))
+    out = tmp_path / "out"
+    res = ruralsim("run", bad, "--households", 300, "--months", 2, "--out", out)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert "bad.toml" in res.stderr and "detection_prb" in res.stderr and "detection_prob" in res.stderr
+    assert not out.exists()
+    res = ruralsim("check", bad)
+    assert res.returncode == 2 and "detection_prob" in res.stderr
+
+
+def test_bad_command_line_values_exit_2():
+    res = ruralsim("run", SCENARIOS / "baseline.toml", "--households", "0")
+    assert res.returncode == 2 and "households" in res.stderr and "Traceback" not in res.stderr
+    res = ruralsim("run", "no_such_scenario.toml")
+    assert res.returncode == 2 and "no_such_scenario" in res.stderr and "Traceback" not in res.stderr
