@@ -1,0 +1,502 @@
+"""Scenario files: load, merge along ``extends`` and validate against the parameter schema.
+
+A scenario is a small TOML file of overrides of :data:`ruralsim.parameters.PARAMS`::
+
+    # Header comment: the policy question (becomes the description).
+    extends = "baseline.toml"          # optional, relative to this file's directory
+    [transition]
+    exit_mode = "cliff"
+    [monitoring]
+    line = { 2021 = 6000, 2023 = 7000 }   # by-year parameters take a scalar or a year table
+
+Every problem in a file is collected and reported at once (file, key path, value, what is
+allowed, and a suggestion for a misspelling), so a user fixes a file in one pass rather than
+one error per run. Nothing is applied until the whole chain has validated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, SECTIONS, Param, defaults
+
+__all__ = [
+    "ConfigError",
+    "Problem",
+    "Scenario",
+    "SCENARIO_DIR",
+    "check_overrides",
+    "find_scenario",
+    "load_scenario",
+    "scenario_from_overrides",
+    "scenario_paths",
+    "to_toml_tables",
+]
+
+#: The scenario library shipped with the repository (``<repo>/scenarios``).
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+#: Top-level keys that are not sections.
+TOP_LEVEL_KEYS: tuple[str, ...] = ("extends", "name", "description")
+
+#: Year keys of by-year tables must fall in this range; catches typos such as ``20213``.
+YEAR_RANGE = (2000, 2100)
+
+MEMORY = Path("<memory>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+class Problem(NamedTuple):
+    """One thing wrong with a config; several are reported together in a :class:`ConfigError`."""
+
+    source: str  # file (as shown to the user) or e.g. "keyword arguments"
+    key: str  # key path such as "monitoring.detection_prob"; "" when not about a key
+    value: Any  # offending value, or _NO_VALUE
+    reason: str  # what is wrong, including any suggestion
+    allowed: str = ""  # what is allowed instead
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.key}" if self.key else self.source
+        what = f" = {_show(self.value)}" if self.value is not _NO_VALUE else ""
+        text = f"{where}{what}: {self.reason}"
+        if self.allowed:
+            text += f" (allowed: {self.allowed})"
+        return text
+
+
+class _NoValue:
+    def __repr__(self) -> str:
+        return "<no value>"
+
+
+_NO_VALUE: Any = _NoValue()
+
+
+class ConfigError(Exception):
+    """A scenario or override set is invalid; the message has one line per problem."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem("config", "", _NO_VALUE, problems)]
+        self.problems: list[Problem] = list(problems)
+        lines = [str(p) for p in self.problems]
+        if len(lines) > 1:
+            sources = list(dict.fromkeys(p.source for p in self.problems))
+            where = sources[0] if len(sources) == 1 else ", ".join(sources)
+            lines.insert(0, f"{len(lines)} problems in {where}:")
+        super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        # Keep the problems when the error crosses a process boundary (dask / multiprocessing).
+        return (ConfigError, (self.problems,))
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its own identity plus the merged overrides of its ``extends`` chain."""
+
+    name: str
+    path: Path
+    description: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    chain: tuple[Path, ...] = ()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Full flat parameter dict (defaults updated with overrides); a fresh copy each call."""
+        merged = defaults()
+        merged.update(self.overrides)
+        # Copy year tables too so callers cannot mutate the schema's defaults.
+        return {k: dict(v) if isinstance(v, dict) else v for k, v in merged.items()}
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.path, self.chain))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file and its ``extends`` ancestors.
+
+    Raises :class:`ConfigError` listing every problem found in the chain.
+    """
+    path = Path(path)
+    overrides, chain, meta = _load_chain(path, ())
+    name = meta.get("name") or path.stem
+    return Scenario(name=name, path=path, description=meta.get("description", ""),
+                    overrides=overrides, chain=chain)
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """Resolve ``baseline``, ``baseline.toml`` or a path to a scenario file.
+
+    Lets the command line accept short names from the shipped library as well as paths.
+    """
+    p = Path(name_or_path)
+    if p.is_file():
+        return p
+    for cand in (SCENARIO_DIR / p, SCENARIO_DIR / f"{p}.toml"):
+        if p.parent == Path(".") and cand.is_file():
+            return cand
+    known = [q.stem for q in scenario_paths()]
+    hint = _suggest(p.stem, known)
+    raise ConfigError([Problem(str(name_or_path), "", _NO_VALUE,
+                               "no such scenario file" + hint,
+                               "a path to a .toml file, or one of " + ", ".join(known))])
+
+
+def scenario_paths(directory: str | Path | None = None) -> list[Path]:
+    """Scenario files in ``directory`` (default: the shipped library), sorted by name."""
+    d = Path(directory) if directory is not None else SCENARIO_DIR
+    return sorted(d.glob("*.toml"))
+
+
+def scenario_from_overrides(name: str, overrides: Mapping[str, Any] | None = None,
+                            description: str = "") -> Scenario:
+    """Build an in-memory scenario (e.g. from Python keyword arguments); validates first."""
+    flat = check_overrides(overrides or {}, source=f"scenario {name!r}")
+    return Scenario(name=name, path=MEMORY, description=description, overrides=flat, chain=())
+
+
+def check_overrides(flat_or_dotted: Mapping[str, Any],
+                    source: str = "keyword arguments") -> dict[str, Any]:
+    """Validate overrides given as flat (``monitoring_detection_prob``) or dotted names.
+
+    Returns the normalised flat dict (ints/floats coerced, year keys as int). Raises
+    :class:`ConfigError` with every problem at once.
+    """
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for key, value in flat_or_dotted.items():
+        if not isinstance(key, str):
+            problems.append(Problem(source, repr(key), value, "parameter names must be strings",
+                                    "a name such as 'monitoring_detection_prob'"))
+            continue
+        p = PARAMS_BY_FLAT.get(key) or PARAMS_BY_KEY.get(key)
+        if p is None:
+            problems.append(Problem(source, key, value, "unknown parameter" + _suggest_param(key),
+                                    "a declared parameter, flat (section_name) or dotted "
+                                    "(section.name)"))
+            continue
+        if p.flat in origin:
+            problems.append(Problem(source, key, value,
+                                    f"given twice (also as {origin[p.flat]!r})",
+                                    "each parameter once"))
+            continue
+        origin[p.flat] = key
+        norm = _check_value(p, value, source, key, problems)
+        if norm is not _NO_VALUE:
+            out[p.flat] = norm
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def to_toml_tables(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Nest flat params as ``{section: {name: value}}`` in schema order, ready for tomli_w.
+
+    Year-table keys become strings because TOML keys must be strings.
+    """
+    unknown = [k for k in flat if k not in PARAMS_BY_FLAT]
+    if unknown:
+        raise ConfigError([Problem("to_toml_tables", k, flat[k], "unknown parameter"
+                                   + _suggest_param(k), "a declared flat parameter name")
+                           for k in unknown])
+    tables: dict[str, dict[str, Any]] = {}
+    for p in PARAMS:  # schema order keeps written manifests stable and diffable
+        if p.flat not in flat:
+            continue
+        v = flat[p.flat]
+        if isinstance(v, Mapping):
+            v = {str(y): v[y] for y in sorted(v, key=int)}
+        tables.setdefault(p.section, {})[p.name] = v
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading files
+# ---------------------------------------------------------------------------------------------
+def _load_chain(path: Path, stack: tuple[Path, ...]
+                ) -> tuple[dict[str, Any], tuple[Path, ...], dict[str, str]]:
+    """Return (merged overrides, chain root..path, own name/description) for one file."""
+    src = _disp(path)
+    text, doc, problems = _read_toml(path, src)
+    if doc is None:
+        raise ConfigError(problems)
+
+    meta: dict[str, str] = {}
+    own: dict[str, Any] = {}
+    parent: Path | None = None
+    for key, value in doc.items():
+        if key == "extends":
+            if not isinstance(value, str):
+                problems.append(Problem(src, "extends", value, "must be a string",
+                                        "a path to a scenario file, relative to this file"))
+                continue
+            parent = (path.parent / value)
+            if not parent.is_file():
+                problems.append(Problem(src, "extends", value,
+                                        f"parent file not found ({_disp(parent)})",
+                                        f"a path to an existing scenario file, relative to "
+                                        f"{_disp(path.parent) or '.'}"))
+                parent = None
+        elif key in ("name", "description"):
+            if isinstance(value, str):
+                meta[key] = value
+            else:
+                problems.append(Problem(src, key, value, "must be a string", "a string"))
+        elif key in SECTIONS:
+            if not isinstance(value, dict):
+                problems.append(Problem(src, key, value, "a section must be a table",
+                                        f"a table such as [{key}] with keys "
+                                        + _section_keys(key)))
+                continue
+            _check_section(key, value, src, own, problems)
+        else:
+            problems.append(Problem(src, key, value,
+                                    "unknown top-level key or section" + _suggest_top(key),
+                                    "extends, name, description, or a section: "
+                                    + ", ".join(SECTIONS)))
+
+    if "description" not in meta:
+        meta["description"] = _header_comment(text)
+
+    merged: dict[str, Any] = {}
+    chain: tuple[Path, ...] = ()
+    if parent is not None:
+        here = path.resolve()
+        there = parent.resolve()
+        seen = (*stack, here)
+        if there in seen:
+            cycle = " -> ".join(_disp(p) for p in (*seen[seen.index(there):], there))
+            problems.append(Problem(src, "extends", doc["extends"],
+                                    f"extends cycle: {cycle}",
+                                    "a chain of files that ends in a file without extends"))
+        else:
+            try:
+                merged, chain, _ = _load_chain(parent, seen)
+            except ConfigError as exc:  # report the parent's problems alongside this file's
+                problems = exc.problems + problems
+    if problems:
+        raise ConfigError(problems)
+    merged.update(own)  # child wins; a year table replaces the parent's whole table
+    return merged, (*chain, path), meta
+
+
+def _read_toml(path: Path, src: str) -> tuple[str, dict | None, list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return "", None, [Problem(src, "", _NO_VALUE, "file not found",
+                                  "a path to an existing scenario .toml file")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return "", None, [Problem(src, "", _NO_VALUE, f"cannot read file: {exc}",
+                                  "a readable UTF-8 TOML file")]
+    try:
+        return text, tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as exc:
+        return text, None, [Problem(src, "", _NO_VALUE, f"TOML syntax error: {exc}",
+                                    "valid TOML, see https://toml.io")]
+
+
+def _check_section(section: str, table: dict[str, Any], src: str, out: dict[str, Any],
+                   problems: list[Problem]) -> None:
+    for name, value in table.items():
+        key = f"{section}.{name}"
+        p = PARAMS_BY_KEY.get(key)
+        if p is None:
+            problems.append(Problem(src, key, value, f"unknown key in [{section}]"
+                                    + _suggest_param(key),
+                                    f"keys of [{section}]: " + _section_keys(section)))
+            continue
+        norm = _check_value(p, value, src, key, problems)
+        if norm is not _NO_VALUE:
+            out[p.flat] = norm
+
+
+def _header_comment(text: str) -> str:
+    """The leading block of ``#`` lines, with the markers stripped (the scenario's description)."""
+    lines: list[str] = []
+    for raw in text.lstrip("\n").splitlines():
+        s = raw.strip()
+        if not s.startswith("#"):
+            break
+        s = s[1:]
+        lines.append(s[1:] if s.startswith(" ") else s)
+    return "\n".join(lines).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+def _check_value(p: Param, value: Any, src: str, key: str, problems: list[Problem]) -> Any:
+    """Type/range-check one value; returns the normalised value or _NO_VALUE after recording."""
+    if isinstance(value, Mapping):
+        if not p.by_year:
+            problems.append(Problem(src, key, value,
+                                    "a table is not allowed here (this parameter does not vary "
+                                    "by year)", p.allowed()))
+            return _NO_VALUE
+        if not value:
+            problems.append(Problem(src, key, value, "empty year table", p.allowed()))
+            return _NO_VALUE
+        out: dict[int, Any] = {}
+        ok = True
+        for y, v in value.items():
+            year = _year(y)
+            if year is None:
+                problems.append(Problem(src, f"{key}[{y}]", v,
+                                        f"year key {_show(y)} is not a whole year from "
+                                        f"{YEAR_RANGE[0]} to {YEAR_RANGE[1]}", p.allowed()))
+                ok = False
+                continue
+            if year in out:
+                problems.append(Problem(src, f"{key}[{year}]", v, "year given twice",
+                                        p.allowed()))
+                ok = False
+                continue
+            norm = _check_scalar(p, v, src, f"{key}[{year}]", problems)
+            if norm is _NO_VALUE:
+                ok = False
+            else:
+                out[year] = norm
+        return dict(sorted(out.items())) if ok else _NO_VALUE
+    return _check_scalar(p, value, src, key, problems)
+
+
+def _year(y: Any) -> int | None:
+    if isinstance(y, bool):
+        return None
+    if isinstance(y, int):
+        year = y
+    elif isinstance(y, str) and y.strip().isdigit():
+        year = int(y)
+    else:
+        return None
+    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
+
+
+def _check_scalar(p: Param, v: Any, src: str, key: str, problems: list[Problem]) -> Any:
+    given = v  # report what the user wrote, not the coerced value
+
+    def bad(reason: str) -> Any:
+        problems.append(Problem(src, key, given, reason, p.allowed()))
+        return _NO_VALUE
+
+    kind = p.kind
+    if kind == "bool":
+        return v if isinstance(v, bool) else bad(f"wrong type ({_type(v)})")
+    if kind in ("choice", "str"):
+        if not isinstance(v, str):
+            return bad(f"wrong type ({_type(v)})")
+        if kind == "choice" and v not in (p.choices or ()):
+            return bad("invalid choice" + _suggest(v, list(p.choices or ())))
+        return v
+    # numbers
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return bad(f"wrong type ({_type(v)})")
+    if isinstance(v, float) and not math.isfinite(v):
+        return bad("not a finite number")
+    if kind == "int":
+        if isinstance(v, float):
+            if not v.is_integer():
+                return bad("not a whole number")
+            v = int(v)
+    else:
+        v = float(v)
+    if (p.low is not None and v < p.low) or (p.high is not None and v > p.high):
+        return bad("out of range")
+    return v
+
+
+def _type(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, (list, tuple)):
+        return "array"
+    if isinstance(v, Mapping):
+        return "table"
+    return type(v).__name__
+
+
+def _show(v: Any, limit: int = 120) -> str:
+    """Render a value as it would be written in TOML, so users recognise what they wrote."""
+    text = _toml_like(v)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _toml_like(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_like(x)}" for k, x in v.items()) + " }"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_like(x) for x in v) + "]"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _disp(path: Path) -> str:
+    """Path as shown in messages: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+# ---------------------------------------------------------------------------------------------
+def _suggest(word: str, options: list[str]) -> str:
+    hits = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not hits:
+        return ""
+    return "; did you mean " + " or ".join(repr(h) for h in hits) + "?"
+
+
+def _suggest_param(key: str) -> str:
+    """Suggest a declared parameter for a misspelt flat or dotted name, or one in another section."""
+    if "." in key:
+        name = key.split(".", 1)[1]
+        elsewhere = [p.key for p in PARAMS if p.name == name]
+        if elsewhere:
+            return "; did you mean " + " or ".join(repr(k) for k in elsewhere) + "?"
+        return _suggest(key, list(PARAMS_BY_KEY))
+    if key in PARAMS_BY_FLAT:
+        return f"; did you mean {PARAMS_BY_FLAT[key].key!r}?"
+    elsewhere = [p.flat for p in PARAMS if p.name == key]
+    if elsewhere:
+        return "; did you mean " + " or ".join(repr(k) for k in elsewhere) + "?"
+    return _suggest(key, list(PARAMS_BY_FLAT) + list(PARAMS_BY_KEY))
+
+
+def _suggest_top(key: str) -> str:
+    """Suggest a section, or the dotted key when a parameter was written outside its section."""
+    if key in PARAMS_BY_FLAT:
+        return f"; did you mean {PARAMS_BY_FLAT[key].key!r} (under [{PARAMS_BY_FLAT[key].section}])?"
+    owners = [p.key for p in PARAMS if p.name == key]
+    if owners:
+        return "; did you mean " + " or ".join(repr(k) for k in owners) + "?"
+    return _suggest(key, list(SECTIONS) + list(TOP_LEVEL_KEYS))
+
+
+def _section_keys(section: str) -> str:
+    return ", ".join(p.name for p in PARAMS if p.section == section)
