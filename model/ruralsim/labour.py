@@ -23,25 +23,28 @@ def separations(m, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, de
     """End jobs; return the mask of labourers who lost a job involuntarily this month."""
     p, L = m.p, m.labs
     st = L.status
-    skill_cut = 1.0 - p["labour_skill_quit_cut"] * L.skill
-    rate = np.zeros(L.m, np.float32)
-    rate[st == MIGRANT] = p["labour_migrant_quit_rate"] * (1.0 + 3.0 * demand_drop)
-    rate[st == LOCAL] = p["labour_local_quit_rate"]
-    rate[st == WORKSHOP] = p["labour_local_quit_rate"]
-    rate *= skill_cut
-    rate[st == POST] = p["posts_quit_rate"]
+    rows = np.flatnonzero(st >= MIGRANT)  # everyone in a job (codes 2-5), and only them
+    s_rows = st[rows]
+    rate = np.zeros(len(rows), np.float32)
+    rate[s_rows == MIGRANT] = p["labour_migrant_quit_rate"] * (1.0 + 3.0 * demand_drop)
+    rate[(s_rows == LOCAL) | (s_rows == WORKSHOP)] = p["labour_local_quit_rate"]
+    rate *= 1.0 - p["labour_skill_quit_cut"] * L.skill[rows]
+    rate[s_rows == POST] = p["posts_quit_rate"]
     # A fall in migrant demand also sends that share of migrants home once, when it starts.
     if m.demand_drop_started:
-        rate[st == MIGRANT] = np.maximum(rate[st == MIGRANT], demand_drop)
-    lost = u_sep < rate
+        rate[s_rows == MIGRANT] = np.maximum(rate[s_rows == MIGRANT], demand_drop)
+    lost_rows = u_sep[rows] < rate
 
     # Jobs above capacity end (a firm's orders fell, a workshop closed, posts were cut).
-    lost |= _over_capacity(st, LOCAL, L_group(m, "county"), m.firms.county_capacity, u_trim)
-    lost |= _over_capacity(st, WORKSHOP, L.village, m.workshops.village_capacity, u_trim)
-    lost |= _over_capacity(st, POST, L.village, m.post_quota, u_trim)
+    lost_rows |= _over_capacity(s_rows, LOCAL, L_group(m, "county")[rows], m.firms.county_capacity, u_trim[rows])
+    village = L.village[rows]
+    lost_rows |= _over_capacity(s_rows, WORKSHOP, village, m.workshops.village_capacity, u_trim[rows])
+    lost_rows |= _over_capacity(s_rows, POST, village, m.post_quota, u_trim[rows])
 
-    to_farm = u_kind < p["labour_own_farm_share"]
-    st[lost] = np.where(to_farm[lost], FARM, OUT)
+    lost_idx = rows[lost_rows]
+    st[lost_idx] = np.where(u_kind[lost_idx] < p["labour_own_farm_share"], FARM, OUT)
+    lost = np.zeros(L.m, bool)
+    lost[lost_idx] = True
     return lost
 
 
@@ -62,51 +65,58 @@ def L_group(m, kind: str) -> np.ndarray:
 
 
 def search(m, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) -> None:
-    """Labourers without wage work find migrant, local, workshop or post jobs."""
+    """Labourers without wage work find migrant, local, workshop or post jobs.
+
+    Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
+    hottest phase.
+    """
     p, L, H = m.p, m.labs, m.hh
     st = L.status
-    seeker = ((st == OUT) | (st == FARM)) & (L.absent == 0)
-    monitored = monitored_hh[L.hh]
-    chronic = H.chronic[L.hh] == 1
+    rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1
+    hh = L.hh[rows]
+    skill, weak = L.skill[rows], L.weak[rows]
+    monitored = monitored_hh[hh]
 
-    p_mig = (p["labour_migrant_find_rate"] * (1.0 + p["labour_skill_find_bonus"] * L.skill)
-             * (1.0 - p["labour_weak_find_cut"] * L.weak)
-             * np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age.astype(np.float32) - 45, 0), 0, 1)
-             * np.where(chronic, 0.8, 1.0) * (1.0 - demand_drop)).astype(np.float32)
+    age_cut = np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age[rows].astype(np.float32) - 45, 0), 0, 1)
+    p_mig = (np.float32(p["labour_migrant_find_rate"] * (1.0 - demand_drop))
+             * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
+             * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
+             * age_cut * np.where(H.chronic[hh] == 1, np.float32(0.8), np.float32(1.0)))
 
-    prio = np.where(monitored, p["monitoring_job_priority"], 1.0).astype(np.float32)
+    prio = np.where(monitored, np.float32(p["monitoring_job_priority"]), np.float32(1.0))
     county = L_group(m, "county")
-    p_loc = _vacancy_share(seeker, county, prio * (1.0 - 0.5 * L.weak),
+    village = L.village[rows]
+    p_loc = _vacancy_share(county[rows], prio * (1.0 - 0.5 * weak),
                            m.firms.county_capacity - _count(st, LOCAL, county, m.firms.n_counties))
-    p_ws = _vacancy_share(seeker, L.village, prio,
+    p_ws = _vacancy_share(village, prio,
                           m.workshops.village_capacity - _count(st, WORKSHOP, L.village, m.n_villages))
     # Public posts go to monitored households' labourers and weak labourers first.
-    post_w = prio * np.where(L.weak == 1, 2.0, 0.25)
-    p_post = _vacancy_share(seeker, L.village, post_w,
+    p_post = _vacancy_share(village, prio * np.where(weak == 1, np.float32(2.0), np.float32(0.25)),
                             m.post_quota - _count(st, POST, L.village, m.n_villages))
 
     total = p_mig + p_loc + p_ws + p_post
-    scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0)
+    scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0).astype(np.float32)
+    u = u_find[rows]
     c1 = p_post * scale
     c2 = c1 + p_ws * scale
     c3 = c2 + p_loc * scale
     c4 = c3 + p_mig * scale
-    new = np.where(u_find < c1, POST, np.where(u_find < c2, WORKSHOP,
-                   np.where(u_find < c3, LOCAL, np.where(u_find < c4, MIGRANT, -1)))).astype(np.int8)
-    hired = seeker & (new >= 0)
-    st[hired] = new[hired]
+    new = np.where(u < c1, POST, np.where(u < c2, WORKSHOP,
+                   np.where(u < c3, LOCAL, np.where(u < c4, MIGRANT, -1)))).astype(np.int8)
+    hired = new >= 0
+    st[rows[hired]] = new[hired]
 
 
 def _count(st, code, group, n) -> np.ndarray:
     return np.bincount(group[st == code], minlength=n).astype(float)
 
 
-def _vacancy_share(seeker, group, weight, vacancies) -> np.ndarray:
-    """Hiring probability: vacancies shared among the group's seekers by weight (half filled a month)."""
-    w = np.where(seeker, weight, 0.0)
-    demand = np.bincount(group, w, minlength=len(vacancies))
+def _vacancy_share(group, weight, vacancies) -> np.ndarray:
+    """Hiring probability of each seeker: the group's vacancies shared among its seekers by weight,
+    half of them filled in a month."""
+    demand = np.bincount(group, weight, minlength=len(vacancies))
     rate = np.divide(np.maximum(vacancies, 0.0), demand, out=np.zeros(len(vacancies)), where=demand > 0)
-    return (0.5 * np.minimum(rate[group] * w, 1.0)).astype(np.float32)
+    return (0.5 * np.minimum(rate[group] * weight, 1.0)).astype(np.float32)
 
 
 def wages(m) -> np.ndarray:
@@ -127,7 +137,8 @@ def wages(m) -> np.ndarray:
 
 
 def employed_mask(L) -> np.ndarray:
-    return np.isin(L.status, EMPLOYED)
+    """Labourers in wage work (status codes MIGRANT..POST are contiguous)."""
+    return (L.status >= MIGRANT) & (L.status <= POST)
 
 
 __all__ = ["separations", "search", "wages", "employed_mask", "TRAINING", "MONITORED"]

@@ -34,7 +34,7 @@ from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSecto
 from .budget import Budget
 from .metrics import mass_return_villages, people_share_below, per_capita_mean, share_of, weighted_median
 from .parameters import value_in_year
-from .population import ELIMINATED, EMPLOYED, FARM, MONITORED, POST, WORKSHOP
+from .population import ELIMINATED, FARM, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
                          TargetedSubsidies, TemporaryAssistance, Training, Workshops, flag_support_end)
 from .rng import Streams
@@ -467,7 +467,7 @@ class RuralModel(mesa.Model):
         H, L = self.hh, self.labs
         people = float(H.size.sum(dtype=np.int64))
         comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
-        employed = int(np.isin(L.status, EMPLOYED).sum())
+        employed = int(labour.employed_mask(L).sum())
         ever = int(self.ever_monitored.sum())
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
         row = {
