@@ -68,7 +68,7 @@ def test_early_exit_lowers_support_from_2024(base):
 def test_budget_cut_rations_fund_programmes(base):
     cut = ts(budget_scale=0.6)
     assert cut["budget_ration"].min() < 1.0
-    assert mean(cut, "fiscal_fund") < mean(base, "fiscal_fund")
+    assert mean(cut, "fund_spending") < mean(base, "fund_spending")
 
 
 def test_health_shock_raises_medical_costs_and_poverty(base):

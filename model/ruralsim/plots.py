@@ -347,18 +347,26 @@ def _draw_fiscal(ax: Axes, ts: pd.DataFrame) -> None:
     mean, totals = annual_fiscal(ts)
     divisor, unit = _money_unit(max(mean["cost"].max(), mean.get("budget", mean["cost"]).max()))
     programmes = [c for c in mean.columns if c not in ("cost", "budget", "months")]
-    programmes.sort(key=lambda c: (c == "other", -mean[c].sum()))
+    # Fund-financed programmes at the bottom of the stack, so the budget line (which caps only
+    # them) can be read against their sub-total.
+    from ruralsim.programmes import FUND_PROGRAMMES
+
+    programmes.sort(key=lambda c: (c not in FUND_PROGRAMMES, c == "other", -mean[c].sum()))
+    fund_top = mean[[c for c in programmes if c in FUND_PROGRAMMES]].sum(axis=1).to_numpy() / divisor
     x = np.arange(len(mean))
     bottom = np.zeros(len(mean))
     palette = _palette(len(programmes))
     for name, color in zip(programmes, palette):
         values = mean[name].fillna(0).to_numpy() / divisor
-        ax.bar(x, values, 0.72, bottom=bottom, color=color, label=_programme_label(name))
+        ax.bar(x, values, 0.72, bottom=bottom, color=color, label=_programme_label(name),
+               hatch="//" if name in FUND_PROGRAMMES else None, edgecolor="white", linewidth=0.3)
         bottom += values
     _draw_total_spread(ax, x, totals / divisor, mean["cost"].to_numpy() / divisor)
     if "budget" in mean:
         ax.hlines(mean["budget"] / divisor, x - 0.42, x + 0.42, color="black", lw=2.2,
-                  label="Budget available")
+                  label="Cohesion-fund budget (caps the fund-financed programmes)")
+        ax.hlines(fund_top, x - 0.36, x + 0.36, color="white", lw=1.2, linestyles=":",
+                  label="Fund-financed sub-total (hatched)")
     partial = mean["months"] < 12
     ax.set_xticks(x, [f"{y}*" if p else str(y) for y, p in zip(mean.index, partial)])
     title = "Fiscal cost by programme per year (mean across replicates)"
@@ -372,7 +380,7 @@ def _draw_fiscal(ax: Axes, ts: pd.DataFrame) -> None:
 def _stack_legend(ax: Axes, stacked: Sequence[str]) -> None:
     """Legend outside the axes: budget first, then stacked segments top-down as drawn."""
     by_label = dict(zip(*reversed(ax.get_legend_handles_labels())))
-    first = [lab for lab in ("Budget available",) if lab in by_label]
+    first = [lab for lab in by_label if lab.startswith(("Cohesion-fund budget", "Fund-financed"))]
     order = first + list(reversed(stacked))
     order += [lab for lab in by_label if lab not in order]
     ax.legend([by_label[lab] for lab in order], order, loc="upper left",

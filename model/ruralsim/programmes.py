@@ -249,4 +249,7 @@ def flag_support_end(m, previous_support: float) -> None:
 PROGRAMMES = (TargetedSubsidies, IndustrySupport, Training, PublicPosts, Workshops, DividendGuarantee,
               MedicalAssistance, Dibao, TemporaryAssistance, Monitoring)
 
-__all__ = ["PROGRAMMES", "NEVER", "OUT"] + [c.__name__ for c in PROGRAMMES]
+# Ledger names of the programmes financed by the cohesion fund (the budget caps only these).
+FUND_PROGRAMMES = tuple(c.name for c in PROGRAMMES if c.fund)
+
+__all__ = ["PROGRAMMES", "FUND_PROGRAMMES", "NEVER", "OUT"] + [c.__name__ for c in PROGRAMMES]
