@@ -507,13 +507,13 @@ class RuralModel(mesa.Model):
             "monitoring_line": self.monitoring_line,
             **fiscal,
             "fiscal_cost": float(sum(fiscal.values())),
-            "fiscal_fund": float(sum(self.ledger.get(pr.name, 0.0) for pr in self.programmes if pr.fund)),
+            "fund_spending": float(sum(self.ledger.get(pr.name, 0.0) for pr in self.programmes if pr.fund)),
             "budget": self.budget.monthly,
             "crop_price": float(self.coops.price.mean()),
             **extra,
         }
         if self.t > 0 or extra:
-            fund_spent = row["fiscal_fund"]
+            fund_spent = row["fund_spending"]
             self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),
                              fund_spent)
         return row
