@@ -170,17 +170,20 @@ class CooperativeSector:
         guarantee_loss = self.member_mu * rev * (paid - market)
         self.profit_ytd += margin - rent - guarantee_loss
 
-    def dividends(self, p: dict, hh: Households, guaranteed_rate: float) -> tuple[np.ndarray, float]:
-        """Year-end dividends per household (A15, P23) and the fiscal top-up of guaranteed dividends."""
+    def close_year(self, p: dict) -> np.ndarray:
+        """Year end: the dividend per share each cooperative pays out of its profit (A15, P23); the
+        year's profit account starts again from zero."""
         pool = p["coop_payout_share"] * np.maximum(self.profit_ytd, 0.0)
         per_share = np.divide(pool, self.shares_total, out=np.zeros(self.n), where=self.shares_total > 0)
-        member = hh.coop >= 0
-        from_profit = np.where(member, hh.shares * per_share[np.maximum(hh.coop, 0)], 0.0)
-        guaranteed = hh.shares * guaranteed_rate
-        paid = np.maximum(from_profit, guaranteed)
-        subsidy = float((paid - from_profit).sum())
         self.profit_ytd[:] = 0.0
-        return paid.astype(np.float32), subsidy
+        return per_share
+
+    @staticmethod
+    def dividends(hh: Households, per_share: np.ndarray, guaranteed_rate: float) -> tuple[np.ndarray, np.ndarray]:
+        """Dividends per household (float32) and the fiscal top-up of each to the guaranteed rate on shares."""
+        from_profit = np.where(hh.coop >= 0, hh.shares * per_share[np.maximum(hh.coop, 0)], 0.0)
+        paid = np.maximum(from_profit, hh.shares * guaranteed_rate)
+        return paid.astype(np.float32), paid - from_profit
 
 
 class EnterpriseSector:
@@ -238,8 +241,7 @@ class WorkshopSector:
         viability = 1.0 - 0.35 * (1.0 - support)
         self.capacity = np.where(self.active, p["workshop_jobs_per_workshop"] * np.exp(self.log_orders)
                                  * gain * viability, 0.0)
-        self.village_capacity[:] = 0.0
-        np.add.at(self.village_capacity, self.village, self.capacity)
+        self.village_capacity[:] = np.bincount(self.village, self.capacity, minlength=self.n_villages)
         self.village_wage[:] = p["workshop_wage"]
         self.village_wage[self.village] += p["workshop_support_wage_gain"] * self.supported
 

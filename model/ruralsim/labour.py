@@ -19,9 +19,13 @@ import numpy as np
 from .population import EMPLOYED, FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
 
 
-def separations(m, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, demand_drop: float) -> np.ndarray:
-    """End jobs; return the mask of labourers who lost a job involuntarily this month."""
-    p, L = m.p, m.labs
+def separations(c, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, demand_drop: float) -> np.ndarray:
+    """End jobs; return the mask of labourers who lost a job involuntarily this month.
+
+    ``c`` is a chunk of whole counties (:class:`ruralsim.chunking.Part`): every group here (county,
+    village) lies inside it.
+    """
+    p, L = c.p, c.labs
     st = L.status
     rows = np.flatnonzero(st >= MIGRANT)  # everyone in a job (codes 2-5), and only them
     s_rows = st[rows]
@@ -31,15 +35,15 @@ def separations(m, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, de
     rate *= 1.0 - p["labour_skill_quit_cut"] * L.skill[rows]
     rate[s_rows == POST] = p["posts_quit_rate"]
     # A fall in migrant demand also sends that share of migrants home once, when it starts.
-    if m.demand_drop_started:
+    if c.demand_drop_started:
         rate[s_rows == MIGRANT] = np.maximum(rate[s_rows == MIGRANT], demand_drop)
     lost_rows = u_sep[rows] < rate
 
     # Jobs above capacity end (a firm's orders fell, a workshop closed, posts were cut).
-    lost_rows |= _over_capacity(s_rows, LOCAL, L_group(m, "county")[rows], m.firms.county_capacity, u_trim[rows])
+    lost_rows |= _over_capacity(s_rows, LOCAL, c.lab_county[rows], c.county_capacity, u_trim[rows])
     village = L.village[rows]
-    lost_rows |= _over_capacity(s_rows, WORKSHOP, village, m.workshops.village_capacity, u_trim[rows])
-    lost_rows |= _over_capacity(s_rows, POST, village, m.post_quota, u_trim[rows])
+    lost_rows |= _over_capacity(s_rows, WORKSHOP, village, c.village_capacity, u_trim[rows])
+    lost_rows |= _over_capacity(s_rows, POST, village, c.post_quota, u_trim[rows])
 
     lost_idx = rows[lost_rows]
     st[lost_idx] = np.where(u_kind[lost_idx] < p["labour_own_farm_share"], FARM, OUT)
@@ -57,20 +61,13 @@ def _over_capacity(st, code, group, capacity, u) -> np.ndarray:
     return is_code & (u < np.clip(excess, 0, 1)[group])
 
 
-def L_group(m, kind: str) -> np.ndarray:
-    """County of each labourer (computed once and cached: counties do not change)."""
-    if m._lab_county is None:
-        m._lab_county = m.hh.county[m.labs.hh]
-    return m._lab_county
-
-
-def search(m, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) -> None:
+def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) -> None:
     """Labourers without wage work find migrant, local, workshop or post jobs.
 
     Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
     hottest phase.
     """
-    p, L, H = m.p, m.labs, m.hh
+    p, L, H = c.p, c.labs, c.hh
     st = L.status
     rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1
     hh = L.hh[rows]
@@ -84,15 +81,15 @@ def search(m, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
              * age_cut * np.where(H.chronic[hh] == 1, np.float32(0.8), np.float32(1.0)))
 
     prio = np.where(monitored, np.float32(p["monitoring_job_priority"]), np.float32(1.0))
-    county = L_group(m, "county")
+    county = c.lab_county
     village = L.village[rows]
     p_loc = _vacancy_share(county[rows], prio * (1.0 - 0.5 * weak),
-                           m.firms.county_capacity - _count(st, LOCAL, county, m.firms.n_counties))
+                           c.county_capacity - _count(st, LOCAL, county, c.n_counties))
     p_ws = _vacancy_share(village, prio,
-                          m.workshops.village_capacity - _count(st, WORKSHOP, L.village, m.n_villages))
+                          c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages))
     # Public posts go to monitored households' labourers and weak labourers first.
     p_post = _vacancy_share(village, prio * np.where(weak == 1, np.float32(2.0), np.float32(0.25)),
-                            m.post_quota - _count(st, POST, L.village, m.n_villages))
+                            c.post_quota - _count(st, POST, L.village, c.n_villages))
 
     total = p_mig + p_loc + p_ws + p_post
     scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0).astype(np.float32)
@@ -119,17 +116,17 @@ def _vacancy_share(group, weight, vacancies) -> np.ndarray:
     return (0.5 * np.minimum(rate[group] * weight, 1.0)).astype(np.float32)
 
 
-def wages(m) -> np.ndarray:
+def wages(c) -> np.ndarray:
     """Each labourer's wage this month (yuan), 0 when absent, out of work, farming or training."""
-    p, L, H = m.p, m.labs, m.hh
+    p, L, H = c.p, c.labs, c.hh
     st = L.status
-    idx = m.wage_index
+    idx = c.wage_index
     base = np.zeros(L.m, np.float32)
     base[st == MIGRANT] = p["labour_migrant_wage"] * idx
     is_local = st == LOCAL
-    base[is_local] = (p["labour_local_wage"] * idx * m.firms.county_wage_factor[L_group(m, "county")[is_local]])
+    base[is_local] = (p["labour_local_wage"] * idx * c.county_wage_factor[c.lab_county[is_local]])
     is_ws = st == WORKSHOP
-    base[is_ws] = m.workshops.village_wage[L.village[is_ws]] * idx
+    base[is_ws] = c.village_wage[L.village[is_ws]] * idx
     base *= (1.0 + p["labour_skill_wage_premium"] * L.skill) * H.phi[L.hh]
     base[st == POST] = p["posts_wage"] * idx
     base[L.absent > 0] = 0.0

@@ -23,15 +23,30 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, bin_width: float = 
     Computed from a weighted histogram (one pass, no sort) so it stays cheap at 30M households; the
     error is at most one bin. Values outside [-50,000, 250,000] are clipped into the end bins.
     """
+    return median_from_histogram(median_histogram(values, weights, bin_width), bin_width)
+
+
+def median_histogram(values: np.ndarray, weights: np.ndarray, bin_width: float = MEDIAN_BIN) -> np.ndarray:
+    """The weighted histogram behind :func:`weighted_median`. Histograms of parts of the cohort add up
+    to the whole cohort's (exactly, for whole-number weights such as household sizes)."""
     nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / bin_width) + 1
     idx = ((np.clip(values, _MEDIAN_LOW, _MEDIAN_HIGH) - _MEDIAN_LOW) / bin_width).astype(np.int32)
-    hist = np.bincount(idx, weights=weights, minlength=nbins)
+    return np.bincount(idx, weights=weights, minlength=nbins)
+
+
+def median_from_histogram(hist: np.ndarray, bin_width: float = MEDIAN_BIN) -> float:
+    """The median of a :func:`median_histogram`, interpolated within its bin."""
     cum = np.cumsum(hist)
     half = cum[-1] / 2.0
     k = int(np.searchsorted(cum, half))
     before = cum[k - 1] if k > 0 else 0.0
     frac = (half - before) / hist[k] if hist[k] > 0 else 0.5
     return float(_MEDIAN_LOW + (k + frac) * bin_width)
+
+
+def people_below(pc_income: np.ndarray, size: np.ndarray, line: float) -> int:
+    """Number of people whose household per-capita income is below ``line``."""
+    return int(size[pc_income < line].sum(dtype=np.int64))
 
 
 def people_share_below(pc_income: np.ndarray, size: np.ndarray, line: float) -> float:

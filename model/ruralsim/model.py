@@ -29,10 +29,13 @@ import numpy as np
 import pandas as pd
 
 from . import labour, population, shocks
+from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
+                       partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
                      Workshop, WorkshopSector)
 from .budget import Budget
-from .metrics import mass_return_villages, people_share_below, per_capita_mean, share_of, weighted_median
+from .kernels import select as kernel_set
+from .metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
 from .parameters import value_in_year
 from .population import ELIMINATED, FARM, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
@@ -88,10 +91,15 @@ class RuralModel(mesa.Model):
 
     Keyword overrides use flat parameter names (``monitoring_detection_prob=0.3``); see
     ``ruralsim params``. ``replicate`` selects the replicate's random streams.
+
+    How the work is done, which never changes the results (:mod:`ruralsim.chunking`): ``threads``
+    (default ``RURALSIM_THREADS`` or the cores), ``chunk_households`` (households per chunk of whole
+    counties) and ``kernels`` ("numpy", "numba" or "auto", see :mod:`ruralsim.kernels`).
     """
 
     def __init__(self, scenario: str | Path | Any | None = None, *, replicate: int = 0,
-                 record_distribution: bool = True, **overrides: Any) -> None:
+                 record_distribution: bool = True, threads: int | None = None,
+                 chunk_households: int | None = None, kernels: str | None = None, **overrides: Any) -> None:
         self.scenario_name, p = resolve_params(scenario, overrides)
         self.p = p
         self.replicate = int(replicate)
@@ -102,9 +110,14 @@ class RuralModel(mesa.Model):
 
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.hh, self.labs, self.structure = population.build(p, n, self.streams)
-        self.n_households, self.n_villages = self.hh.n, self.structure.n_villages
+        self.n_households, self.n_labourers = self.hh.n, self.labs.m
+        self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
         self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
+        self.threads = max(1, int(threads)) if threads else default_threads()
+        self.kern = kernel_set(n, kernels)
+        self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
+                               chunk_households or default_chunk_households())
         self._init_state()
         self._init_agents()
         self._burn_in()
@@ -119,9 +132,10 @@ class RuralModel(mesa.Model):
     def _init_state(self) -> None:
         n, H, L = self.n_households, self.hh, self.labs
         self.t = 0
-        self.support, self.ration = 1.0, 1.0
-        self.demand_drop_started = False
-        self._lab_county = None
+        self.support, self.previous_support, self.ration = 1.0, 1.0, 1.0
+        self.demand_drop, self.demand_drop_started = 0.0, False
+        self.new_year, self.new_disaster, self.per_share = False, None, None
+        self.people = int(H.size.sum(dtype=np.int64))
         self.insured = np.ones(n, np.int8)
         self.dibao = np.zeros(n, np.float32)
         self.mon_state = np.zeros(n, np.int8)
@@ -137,6 +151,8 @@ class RuralModel(mesa.Model):
         self.last_shock = np.zeros(n, np.int8)
         self.last_shock_month = np.full(n, -999, np.int16)
         self.full_labourers = np.bincount(L.hh[L.weak == 0], minlength=n).astype(np.int8)
+        # This month's income components per household (written chunk by chunk; kept for inspection).
+        self.flows = {c: np.zeros(n, np.float32) for c in COMPONENTS}
         self.comp_ring = {c: np.zeros(12) for c in COMPONENTS}
         self.spell_hist = np.zeros(SPELL_BINS, np.int64)
         self.ledger: dict[str, float] = defaultdict(float)
@@ -148,7 +164,7 @@ class RuralModel(mesa.Model):
         self.coops = CooperativeSector(self.p, H, self.structure)
         self.firms = EnterpriseSector(self.p, self.structure)
         self.workshops = WorkshopSector(self.p, self.structure)
-        self.budget = Budget(self.p, float(H.size.sum(dtype=np.int64)))
+        self.budget = Budget(self.p, float(self.people))
         self.prog_subsidies = TargetedSubsidies(self)
         self.prog_industry = IndustrySupport(self)
         self.prog_training = Training(self)
@@ -162,6 +178,7 @@ class RuralModel(mesa.Model):
         self.programmes = [v for k, v in vars(self).items() if k.startswith("prog_")]
         self.villages.update_detection(self.p, self.structure.team_size)
         self._set_year_values(self.start_year - 1)
+        self.grower_price = self.coops.grower_price(self.p)
 
     def _init_agents(self) -> None:
         """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop)."""
@@ -180,34 +197,48 @@ class RuralModel(mesa.Model):
         self.dibao_standard = float(value_in_year(p["transfers_dibao_standard"], year))
         self.pension = float(value_in_year(p["transfers_pension"], year))
 
+    def _chunks(self, fn) -> list[Partial]:
+        """Apply ``fn(part)`` to every chunk (on the model's threads); the parts, in chunk order, keep
+        only what ``fn`` reported (ledger, counts and per-county sums), not the chunk's arrays."""
+        def run(span: Span) -> Part:
+            part = Part(self, span)
+            fn(part)
+            return part.release()
+        return run_chunks(run, self.spans, self.threads)
+
     def _burn_in(self) -> None:
         """Run the labour market alone for two years before 2021 so statuses start in equilibrium,
         and learn each labourer type's expected wage (at unit earning potential) over the last year."""
-        L, n = self.labs, self.n_households
         self.post_quota = self.prog_posts.quota()
-        lab_wages = np.zeros(L.m)
-        no_one = np.zeros(n, bool)
+        wage_sums = np.zeros((self.n_counties, N_KINDS))
         for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
             self.firms.step(self.p, self.streams.small_normal("firm.orders", k, self.firms.n))
             self.workshops.step(self.p, self.start_year - 1,
                                 self.streams.small_normal("workshop.orders", k, self.n_villages)[
                                     self.workshops.village], 1.0)
-            np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
-            event, _ = shocks.illness(self, self._uh("hh.illness", k), self._nh("hh.illness_cost", k), 0.0)
-            shocks.illness_absence(self, event, self._ul("lab.ill", k), self._ul("lab.ill_len", k))
-            labour.separations(self, self._ul("lab.sep", k), self._ul("lab.trim", k), self._ul("lab.kind", k), 0.0)
-            labour.search(self, self._ul("lab.find", k), 0.0, no_one)
-            if k >= _BURN_IN_STREAM_OFFSET - 12:
-                lab_wages += labour.wages(self)
+            learn = k >= _BURN_IN_STREAM_OFFSET - 12
+            for part in self._chunks(partial(self._burn_in_month, month=k, learn=learn)):
+                if learn:
+                    wage_sums[part.span.c0:part.span.c1] += part.out["kind_wages"]
         # Expected annual wage by type (weak x skill x age band): a household's earning capacity should
         # not depend on whether its labourers happened to be between jobs in the burn-in year.
-        kind = (L.weak * 3 + L.skill) * 4 + np.clip((L.age.astype(np.int16) - 25) // 10, 0, 3)
-        total = np.bincount(kind, lab_wages, minlength=24)
-        count = np.bincount(kind, minlength=24)
-        expected = np.divide(total, count, out=np.zeros(24), where=count > 0)
-        self._wages_1 = np.bincount(L.hh, expected[kind], minlength=n)
+        count = sum(part.out["kind_count"] for part in self._chunks(lambda c: c.out.update(
+            kind_count=np.bincount(_labourer_kind(c.labs), minlength=N_KINDS))))
+        self.expected_wage = np.divide(wage_sums.sum(axis=0), count, out=np.zeros(N_KINDS), where=count > 0)
         self.ledger.clear()
         self.reached.clear()
+
+    def _burn_in_month(self, c: Part, month: int, learn: bool) -> None:
+        L = c.labs
+        np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
+        event, _ = shocks.illness(c, c.uh("hh.illness", month), c.nh("hh.illness_cost", month), 0.0)
+        shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
+        labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
+        labour.search(c, c.ul("lab.find", month), 0.0, np.zeros(c.n_households, bool))
+        if learn:  # wages by county and labourer type, summed in row order (independent of chunking)
+            key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L)
+            c.out["kind_wages"] = np.bincount(key, labour.wages(c), minlength=c.n_counties * N_KINDS
+                                              ).reshape(c.n_counties, N_KINDS)
 
     def _calibrate_start(self) -> None:
         """Set earning potential and farm productivity so 2020 incomes match the drawn targets (P03).
@@ -217,42 +248,61 @@ class RuralModel(mesa.Model):
         (clipped to [0.2, 5]) is set so wages make up the rest. Own-farm productivity is scaled so
         mean operating income matches ``population.operating_income_2020`` (A17).
         """
-        p, H = self.p, self.hh
-        people = float(H.size.sum(dtype=np.int64))
-        fi = self.farm_index
-        land_own, farm_factor = self._farm_land()
-        spec = H.crop_mu * p["coop_crop_revenue_per_mu"] * fi * (
-            self.coops.grower_price(p)[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"])
+        p = self.p
+        parts = self._chunks(self._calibration_sums)
+        total = {k: combine_counties(parts, self.n_counties, k) for k in ("spec", "subsidy", "base")}
+        self.qbar = max(0.0, (p["population_operating_income_2020"] * self.people - total["spec"]
+                              - total["subsidy"]) / total["base"])
+        self.coops.month(p, self.farm_index)
+        self.coops.profit_ytd *= 12.0
+        self.per_share = self.coops.close_year(p)
+        parts = self._chunks(self._calibrate_chunk)
+        for k in COMPONENTS:
+            self.comp_ring[k][:] = combine_counties(parts, self.n_counties, k) / 12.0
+        self.per_share = None
+
+    def _calibration_parts(self, c: Part) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Specialty-crop income, industry subsidy and own-farm income at unit productivity, 2020."""
+        p, H = c.p, c.hh
+        land_own, farm_factor = self._farm_land(c)
+        spec = H.crop_mu * p["coop_crop_revenue_per_mu"] * self.farm_index * (
+            self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"])
         spec = np.where(H.coop >= 0, spec, 0.0)
         subsidy = p["farm_industry_subsidy"] * H.size
-        base = land_own * farm_factor * H.farm_q * fi
-        qbar = max(0.0, (p["population_operating_income_2020"] * people - spec.sum() - subsidy.sum()) / base.sum())
-        H.farm_q *= np.float32(qbar)
-        operating = base * qbar + spec + subsidy
-        rent = self.coops.pooled_mu_hh * p["coop_land_rent"]
-        self.coops.month(p, fi)
-        self.coops.profit_ytd *= 12.0
-        dividends, _ = self.coops.dividends(p, H, p["coop_guaranteed_dividend_rate"])
+        base = land_own * farm_factor * H.farm_q * self.farm_index
+        return spec, subsidy, base
+
+    def _calibration_sums(self, c: Part) -> None:
+        spec, subsidy, base = self._calibration_parts(c)
+        c.out.update(spec=c.hh_sum(spec), subsidy=c.hh_sum(subsidy), base=c.hh_sum(base))
+
+    def _calibrate_chunk(self, c: Part) -> None:
+        p, H, L = self.p, c.hh, c.labs
+        spec, subsidy, base = self._calibration_parts(c)
+        H.farm_q *= np.float32(self.qbar)
+        operating = base * self.qbar + spec + subsidy
+        rent = c.pooled_mu_hh * p["coop_land_rent"]
+        dividends, _ = self.coops.dividends(H, self.per_share, p["coop_guaranteed_dividend_rate"])
         transfers = p["transfers_targeted_subsidies"] * H.size + H.n_elderly * self.pension
         lam = (p["shocks_illness_rate"] * p["shocks_illness_multiplier"] * H.size
                * np.where(H.chronic == 1, p["shocks_chronic_risk"], 1.0))
         medical = lam * p["shocks_illness_cost"] * p["medical_oop_share_insured"]
         nonwage = operating + transfers + rent + dividends - medical
         target = H.target_pc.astype(float) * H.size
-        W = self._wages_1
+        W = np.bincount(L.hh, self.expected_wage[_labourer_kind(L)], minlength=c.n_households)
         phi = np.where(W > 0, np.clip((target - nonwage) / np.maximum(W, 1.0), 0.2, 5.0), 1.0)
         H.phi[:] = phi
         wages = phi * W
         pre_dibao = wages + nonwage
-        self.prog_dibao.review(pre_dibao / H.size, np.zeros(self.n_households), self.dibao_standard)
-        dibao = 12.0 * self.dibao
+        self.prog_dibao.review(c, pre_dibao / H.size, np.zeros(c.n_households), self.dibao_standard)
+        dibao = 12.0 * c.dibao
         annual = (pre_dibao + dibao).astype(np.float32)
-        self.ring[:] = annual / 12.0
-        self.inc_sum[:] = annual
-        for c, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
+        c.ring[:] = annual / 12.0
+        c.inc_sum[:] = annual
+        for k, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
                          ("property", rent + dividends), ("medical", medical)):
-            self.comp_ring[c][:] = float(total.sum()) / 12.0
-        self.below[:] = annual / H.size < self.poverty_line
+            c.out[k] = c.hh_sum(total)
+        c.below[:] = annual / H.size < self.poverty_line
 
     def _warm_up(self) -> None:
         """Run the whole model through the 18 months before the start (unrecorded), so that the first
@@ -266,31 +316,27 @@ class RuralModel(mesa.Model):
         self.ever_monitored[:] = self.mon_state == MONITORED
         self.spell_hist[:] = 0
         self.records.clear()
-        pc = self.inc_sum / self.hh.size
         self.ledger.clear()
         self.reached.clear()
-        self.current = self._metrics(pc, extra={})
+        self.current = self._metrics(self._chunks(self._metric_parts), extra={})
         self.initial = dict(self.current)
-        self._record_distribution(pc, self._date(-1))
+        self._record_distribution(self._date(-1))
 
     # ------------------------------------------------------------------------------------------
     # The step
     # ------------------------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one month through the phases listed in the module docstring."""
+        """Advance one month through the phases listed in the module docstring.
+
+        National and collective phases run once (:meth:`_calendar`, :meth:`_collective`); the
+        household phases run chunk by chunk (:meth:`_households`); the month's totals are then
+        combined (:meth:`_combine`)."""
         if self.t >= self.months:
             self.running = False
             return
-        self.ledger.clear()
-        self.reached.clear()
         self._calendar()
-        event, oop, new_disaster, demand_drop = self._shocks()
-        self._firms()
-        lost_jobs = self._labour(event, demand_drop)
-        flows = self._incomes(oop, new_disaster)
-        detected_extra = self._policy(flows, oop)
-        self.flows = flows  # this month's income components per household (kept for inspection)
-        self._status(flows, event, lost_jobs, new_disaster, detected_extra)
+        self._collective()
+        self._combine(self._chunks(self._households))
         self.t += 1
         self.running = self.t < self.months
         if self.t > 0:
@@ -300,206 +346,267 @@ class RuralModel(mesa.Model):
         p = self.p
         year, moy = self.start_year + self.t // 12, self.t % 12
         self.month_of_year = moy
-        previous_support = self.support
+        self.previous_support = self.support
         self.support = support_level(p, self.t)
         self.ration = self.budget.start_month(year, moy)
-        if moy == 0:
-            self._new_year(year)
-        if self.t > 0:
-            flag_support_end(self, previous_support)
+        self.new_year = moy == 0
+        if self.new_year:
+            self._set_year_values(year)
 
-    def _new_year(self, year: int) -> None:
-        p, H, L = self.p, self.hh, self.labs
+    def _collective(self) -> None:
+        """Shocks and decisions of the national economy and the collective agents (small arrays)."""
+        p, t = self.p, self.t
+        year, moy = self.year, self.month_of_year
+        on, started = shocks.window(p, "migrant_demand_drop", year, moy)
+        self.demand_drop = float(p["shocks_migrant_demand_drop"]) if on else 0.0
+        self.demand_drop_started = started
+        price_on, _ = shocks.window(p, "price_drop", year, moy)
+        self.coops.update_prices(p, self.streams.small_normal("crop.price", t, self.coops.n_crops),
+                                 float(p["shocks_price_drop"]) if price_on else 0.0)
+        self.new_disaster = self.villages.disasters(p, self.streams.small("village.disaster", t, self.n_villages))
+        # Firms' and workshops' orders set their jobs; the post quota is set.
+        self.firms.step(p, self.streams.small_normal("firm.orders", t, self.firms.n))
+        eps = self.streams.small_normal("workshop.orders", t, self.n_villages)[self.workshops.village]
+        self.workshops.step(p, self.year, eps, self.support * self.ration)
+        self.post_quota = self.prog_posts.quota()
+        # Cooperative accounts: the grower price, a month of profit, dividends per share at year end.
+        self.grower_price = self.coops.grower_price(p)
+        self.coops.month(p, self.farm_index)
+        self.per_share = self.coops.close_year(p) if moy == 11 else None
+
+    def _households(self, c: Part) -> None:
+        """The household phases of the month, for one chunk of whole counties."""
+        if self.new_year:
+            self._new_year(c)
+        if self.t > 0:
+            flag_support_end(c, self.previous_support)
+        event, oop = self._shocks(c)
+        lost_jobs = self._labour(c, event)
+        flows = self._incomes(c, oop)
+        detected = self._policy(c, flows, oop)
+        self._status(c, flows, event, lost_jobs, detected)
+
+    def _new_year(self, c: Part) -> None:
+        p, H, L = self.p, c.hh, c.labs
         if self.t > -WARMUP_MONTHS:
             np.minimum(H.head_age + 1, 120, out=H.head_age, casting="unsafe")
             np.minimum(L.age + 1, 120, out=L.age, casting="unsafe")
-            self._generational_turnover()
-        self._set_year_values(year)
+            self._generational_turnover(c)
         # Insurance: a yearly draw; without the premium subsidy some drop out (assumption: 5%).
         participation = p["medical_participation"] * (1.0 - 0.05 * (1.0 - min(self.support, 1.0)))
-        self.insured[:] = self._uh("hh.insured") < participation
-        pre_dibao_pc = (self.inc_sum - 12.0 * self.dibao) / H.size
+        c.insured[:] = c.uh("hh.insured") < participation
+        pre_dibao_pc = (c.inc_sum - 12.0 * c.dibao) / H.size
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
-        self.prog_dibao.review(pre_dibao_pc, self._uh("hh.dibao_takeup", population.POP_MONTH), self.dibao_standard)
+        self.prog_dibao.review(c, pre_dibao_pc, c.uh("hh.dibao_takeup", population.POP_MONTH), self.dibao_standard)
 
-    def _generational_turnover(self) -> None:
+    def _generational_turnover(self, c: Part) -> None:
         """Labourers reaching retirement age leave work and draw a pension; a young member of the same
         household (aged 18-24, unskilled, full capacity) takes their place in the labour force."""
-        H, L = self.hh, self.labs
+        H, L = c.hh, c.labs
         retiring = L.age >= int(self.p["labour_retirement_age"])
         if not retiring.any():
             return
         np.add.at(H.n_elderly, L.hh[retiring], 1)
-        young = 18 + (self._ul("lab.young") * 7).astype(np.int8)
+        young = 18 + (c.ul("lab.young") * 7).astype(np.int8)
         L.age[retiring] = young[retiring]
         L.weak[retiring] = 0
         L.skill[retiring] = 0
         L.status[retiring] = population.OUT
         L.absent[retiring] = 0
-        self.full_labourers[:] = np.bincount(L.hh[L.weak == 0], minlength=self.n_households)
+        c.full_labourers[:] = np.bincount(L.hh[L.weak == 0], minlength=c.n_households)
 
-    def _shocks(self):
-        p, t = self.p, self.t
-        year, moy = self.year, self.month_of_year
-        on, started = shocks.window(p, "migrant_demand_drop", year, moy)
-        demand_drop = float(p["shocks_migrant_demand_drop"]) if on else 0.0
-        self.demand_drop_started = started
-        price_on, _ = shocks.window(p, "price_drop", year, moy)
-        self.coops.update_prices(p, self.streams.small_normal("crop.price", t, self.coops.n_crops),
-                                 float(p["shocks_price_drop"]) if price_on else 0.0)
-        new_disaster = self.villages.disasters(p, self.streams.small("village.disaster", t, self.n_villages))
-        event, oop = shocks.illness(self, self._uh("hh.illness"), self._nh("hh.illness_cost"),
-                                    self.prog_medical.oop_share())
-        onset = self._uh("hh.chronic") < p["shocks_chronic_onset"]
-        self.hh.chronic[onset] = 1
-        return event, oop, new_disaster, demand_drop
+    def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
+        """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
+        event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_share(c))
+        onset = c.uh("hh.chronic") < self.p["shocks_chronic_onset"]
+        c.hh.chronic[onset] = 1
+        return event, oop
 
-    def _firms(self) -> None:
-        t = self.t
-        self.firms.step(self.p, self.streams.small_normal("firm.orders", t, self.firms.n))
-        eps = self.streams.small_normal("workshop.orders", t, self.n_villages)[self.workshops.village]
-        self.workshops.step(self.p, self.year, eps, self.support * self.ration)
-        self.post_quota = self.prog_posts.quota()
-
-    def _labour(self, event: np.ndarray, demand_drop: float) -> np.ndarray:
-        L = self.labs
+    def _labour(self, c: Part, event: np.ndarray) -> np.ndarray:
+        L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
-        lost_ill = shocks.illness_absence(self, event, self._ul("lab.ill"), self._ul("lab.ill_len"))
-        self.prog_training.step(self._ul("lab.train"), self._ul("lab.place"))
-        lost = labour.separations(self, self._ul("lab.sep"), self._ul("lab.trim"), self._ul("lab.kind"),
-                                  demand_drop)
-        labour.search(self, self._ul("lab.find"), demand_drop, self.mon_state == MONITORED)
-        lost_hh = np.zeros(self.n_households, bool)
+        lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
+        self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"))
+        lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
+        labour.search(c, c.ul("lab.find"), self.demand_drop, c.mon_state == MONITORED)
+        lost_hh = np.zeros(c.n_households, bool)
         lost_hh[L.hh[(lost & (L.status != POST)) | lost_ill]] = True
         return lost_hh
 
-    def _incomes(self, oop: np.ndarray, new_disaster: np.ndarray) -> dict[str, np.ndarray]:
-        p, H, L, n = self.p, self.hh, self.labs, self.n_households
-        wage_l = labour.wages(self)
-        wage = np.bincount(L.hh, wage_l, minlength=n).astype(np.float32)
-        is_post, is_ws = L.status == POST, L.status == WORKSHOP
-        self.prog_posts.pay(float(wage_l[is_post].sum()), int(is_post.sum()))
-        self.prog_workshops.pay(int(is_ws.sum()))
+    def _incomes(self, c: Part, oop: np.ndarray) -> dict[str, np.ndarray]:
+        p, H, L, flows = self.p, c.hh, c.labs, c.flows
+        wage_l = labour.wages(c)
+        flows["wage"][:] = np.bincount(L.hh, wage_l, minlength=c.n_households)
+        self.prog_posts.pay(c, wage_l, L.status == POST)
+        self.prog_workshops.pay(c, L.status == WORKSHOP)
 
-        land_own, farm_factor = self._farm_land()
-        loss = np.where(self.villages.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
-        spec_price = self.coops.grower_price(p)[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
+        land_own, farm_factor = self._farm_land(c)
+        loss = np.where(c.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
+        spec_price = self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
         specialty = np.where(H.coop >= 0, H.crop_mu * p["coop_crop_revenue_per_mu"] * spec_price, 0.0)
-        operating = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0) * loss
-                     + self.prog_industry.operating()).astype(np.float32)
-        self.coops.month(p, self.farm_index)
+        flows["operating"][:] = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0) * loss
+                                 + self.prog_industry.operating(c))
 
-        prop = (self.coops.pooled_mu_hh * (p["coop_land_rent"] / 12.0)).astype(np.float32)
-        self.dividends_paid = 0.0
-        if self.month_of_year == 11:
-            div, subsidy = self.coops.dividends(p, H, self.prog_dividends.rate())
-            self.prog_dividends.pay(subsidy, int((H.coop >= 0).sum()))
+        prop = flows["property"]
+        prop[:] = c.pooled_mu_hh * (p["coop_land_rent"] / 12.0)
+        if self.per_share is not None:  # year end: cooperative dividends
+            div, subsidy = self.coops.dividends(H, self.per_share, self.prog_dividends.rate())
+            self.prog_dividends.pay(c, subsidy, int(np.count_nonzero(H.coop >= 0)))
             prop += div
-            self.dividends_paid = float(div.sum())
+            c.out["dividends_paid"] = c.hh_sum(div)
 
-        transfer = (self.prog_subsidies.transfer() + H.n_elderly * (self.pension / 12.0)
-                    + self.prog_dibao.transfer()).astype(np.float32)
-        medical = self.prog_medical.assist(oop)
-        return {"wage": wage, "operating": operating, "transfer": transfer, "property": prop, "medical": medical}
+        flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
+                                + self.prog_dibao.transfer(c))
+        flows["medical"][:] = self.prog_medical.assist(c, oop)
+        return flows
 
-    def _policy(self, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
+    def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
         """Monitoring and assistance, on the rolling income including this month."""
-        H = self.hh
+        H = c.hh
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         slot = self.t % 12
-        annual = self.inc_sum - self.ring[slot] + net
+        annual = c.inc_sum - c.ring[slot] + net
         pc = annual / H.size
-        detected, hardship = self.prog_monitoring.step(pc, oop, annual, self.monitoring_line, self._uh("hh.detect"))
-        self.prog_monitoring.place(self._ul("lab.assist"))
-        pre_dibao_pc = (annual - 12.0 * self.dibao) / H.size
-        self.prog_dibao.enrol_detected(detected, pre_dibao_pc, self.dibao_standard)
-        temp = self.prog_temporary.pay(hardship)
+        detected, hardship = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line, c.uh("hh.detect"))
+        self.prog_monitoring.place(c, c.ul("lab.assist"))
+        pre_dibao_pc = (annual - 12.0 * c.dibao) / H.size
+        self.prog_dibao.enrol_detected(c, detected, pre_dibao_pc, self.dibao_standard)
+        temp = self.prog_temporary.pay(c, hardship)
         flows["transfer"] += temp
-        self.ring[slot] = net + temp
-        self.inc_sum[:] = self.ring.sum(axis=0, dtype=np.float32)
+        c.ring[slot] = net + temp
+        c.inc_sum[:] = c.ring.sum(axis=0, dtype=np.float32)
         return detected
 
-    def _status(self, flows, event, lost_jobs, new_disaster, detected) -> None:
-        """Poverty status, falls and their causes, spells, state transitions; then the month's metrics."""
-        H, t = self.hh, self.t
-        for c in COMPONENTS:
-            self.comp_ring[c][t % 12] = float(flows[c].sum(dtype=np.float64))
+    def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
+        """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
+        H, t, o = c.hh, self.t, c.out
+        for k in COMPONENTS:
+            o[k] = c.hh_sum(flows[k])
         # Record this month's shocks; the most telling one wins when several coincide.
-        price_hit = (H.coop >= 0) & (self.coops.grower_price(self.p)[np.maximum(H.coop, 0)] < 0.9)
+        price_hit = (H.coop >= 0) & (self.grower_price[np.maximum(H.coop, 0)] < 0.9)
         # Illness counts as a cause only when its cost was material (over 10% of annual income).
-        costly = event & (flows["medical"] > 0.1 * np.maximum(self.inc_sum, 1.0))
-        for code, mask in ((shocks.PRICE, price_hit), (shocks.DISASTER, new_disaster[H.village]),
+        costly = event & (flows["medical"] > 0.1 * np.maximum(c.inc_sum, 1.0))
+        for code, mask in ((shocks.PRICE, price_hit), (shocks.DISASTER, c.new_disaster[H.village]),
                            (shocks.JOB_LOSS, lost_jobs), (shocks.ILLNESS, costly)):
-            self.last_shock[mask] = code
-            self.last_shock_month[mask] = t
-        pc = self.inc_sum / H.size
-        was_below = self.below
+            c.last_shock[mask] = code
+            c.last_shock_month[mask] = t
+        pc = c.inc_sum / H.size
+        was_below = c.below.copy()
         below = pc < self.poverty_line
         falls = below & ~was_below
-        recent = (t - self.last_shock_month) <= 12
-        cause = np.where(recent, self.last_shock, 0)
-        extra = {f"falls_{name}": int((falls & (cause == i)).sum()) for i, name in enumerate(shocks.CAUSES)}
-        extra["falls"] = int(falls.sum())
-        extra["reentries"] = int((falls & self.ever_below).sum())
+        recent = (t - c.last_shock_month) <= 12
+        cause = np.where(recent, c.last_shock, 0)
+        o["falls_by_cause"] = np.bincount(cause[falls], minlength=len(shocks.CAUSES))
+        o["reentries"] = int(np.count_nonzero(falls & c.ever_below))
         ended = was_below & ~below
-        extra["recoveries"] = int(ended.sum())
-        self.spell_hist += np.bincount(np.minimum(self.spell[ended], SPELL_BINS - 1), minlength=SPELL_BINS)
-        self.spell[:] = np.where(below, self.spell + 1, 0)
-        self.ever_below |= below
-        self.below = below
-        state3 = np.where(below, 2, np.where(self.mon_state == MONITORED, 1, 0)).astype(np.int8)
-        trans = np.bincount(self.state3 * 3 + state3, minlength=9)
-        for i, a in enumerate(("secure", "monitored", "below")):
-            for j, b in enumerate(("secure", "monitored", "below")):
-                extra[f"tr_{a}_{b}"] = int(trans[3 * i + j])
-        self.state3 = state3
-        extra["detected"] = int(detected.sum())
-        self.current = self._metrics(pc, extra)
-        if t >= 0:
-            self.records.append(self.current)
-        if self.record_distribution and self.t == self.months - 1:
-            self._record_distribution(pc, self._date(t))
+        o["recoveries"] = int(np.count_nonzero(ended))
+        o["spell_hist"] = np.bincount(np.minimum(c.spell[ended], SPELL_BINS - 1), minlength=SPELL_BINS)
+        c.spell[:] = np.where(below, c.spell + 1, 0)
+        c.ever_below |= below
+        c.below[:] = below
+        state3 = np.where(below, 2, np.where(c.mon_state == MONITORED, 1, 0)).astype(np.int8)
+        o["transitions"] = np.bincount(c.state3 * 3 + state3, minlength=9)
+        c.state3[:] = state3
+        o["detected"] = int(np.count_nonzero(detected))
+        self._metric_parts(c, pc)
 
     # ------------------------------------------------------------------------------------------
     # Metrics and results
     # ------------------------------------------------------------------------------------------
-    def _metrics(self, pc: np.ndarray, extra: dict) -> dict[str, Any]:
-        H, L = self.hh, self.labs
-        people = float(H.size.sum(dtype=np.int64))
+    def _metric_parts(self, c: Part, pc: np.ndarray | None = None) -> None:
+        """One chunk's part of the month's metrics: counts, a median histogram and per-county sums."""
+        H, L, o = c.hh, c.labs, c.out
+        pc = c.inc_sum / H.size if pc is None else pc
+        st = L.status
+        o["inc_sum"] = c.hh_sum(c.inc_sum)
+        o["median_hist"] = median_histogram(pc, H.size)
+        o["people_below_poverty"] = people_below(pc, H.size, self.poverty_line)
+        o["people_below_monitoring"] = people_below(pc, H.size, self.monitoring_line)
+        o["ever_below"] = int(np.count_nonzero(c.ever_below))
+        o["monitored"] = int(np.count_nonzero(c.mon_state == MONITORED))
+        o["eliminated"] = int(np.count_nonzero(c.mon_state == ELIMINATED))
+        o["ever_monitored"] = int(np.count_nonzero(c.ever_monitored))
+        o["mass_return"] = mass_return_villages(c.below, H.village, c.n_villages,
+                                                self.p["monitoring_mass_return_threshold"])
+        o["employed"] = int(np.count_nonzero(labour.employed_mask(L)))
+        o["migrant"] = int(np.count_nonzero(st == population.MIGRANT))
+        o["workshop"] = int(np.count_nonzero(st == WORKSHOP))
+        o["post"] = int(np.count_nonzero(st == POST))
+        o["trained"] = int(np.count_nonzero(L.skill))
+        o["dibao_households"] = int(np.count_nonzero(c.dibao))
+        o["insured"] = int(np.count_nonzero(c.insured))
+
+    def _combine(self, parts: list[Partial]) -> None:
+        """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
+        t = self.t
+        self.ledger.clear()
+        self.reached.clear()
+        for name in {k for part in parts for k in part.ledger}:
+            self.ledger[name] = combine_counties(parts, self.n_counties, name, where="ledger")
+        for part in parts:
+            for name, value in part.reached.items():
+                self.reached[name] += value
+        for k in COMPONENTS:
+            self.comp_ring[k][t % 12] = combine_counties(parts, self.n_counties, k)
+        self.dividends_paid = combine_counties(parts, self.n_counties, "dividends_paid")
+        falls = _add(parts, "falls_by_cause")
+        extra = {f"falls_{name}": int(falls[i]) for i, name in enumerate(shocks.CAUSES)}
+        extra["falls"] = int(falls.sum())
+        extra["reentries"] = int(_add(parts, "reentries"))
+        extra["recoveries"] = int(_add(parts, "recoveries"))
+        self.spell_hist += _add(parts, "spell_hist")
+        trans = _add(parts, "transitions")
+        for i, a in enumerate(("secure", "monitored", "below")):
+            for j, b in enumerate(("secure", "monitored", "below")):
+                extra[f"tr_{a}_{b}"] = int(trans[3 * i + j])
+        extra["detected"] = int(_add(parts, "detected"))
+        self.current = self._metrics(parts, extra)
+        fund_spent = self.current["fund_spending"]
+        self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),
+                         fund_spent)
+        if t >= 0:
+            self.records.append(self.current)
+        if self.record_distribution and t == self.months - 1:
+            self._record_distribution(self._date(t))
+
+    def _metrics(self, parts: list[Partial], extra: dict) -> dict[str, Any]:
+        people = float(self.people)
         comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
-        employed = int(labour.employed_mask(L).sum())
-        ever = int(self.ever_monitored.sum())
+        count = {k: int(_add(parts, k)) for k in (
+            "people_below_poverty", "people_below_monitoring", "ever_below", "monitored", "eliminated",
+            "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
+            "dibao_households", "insured")}
+        employed, ever, m = count["employed"], count["ever_monitored"], self.n_labourers
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
-        row = {
+        return {
             "replicate": self.replicate,
             "date": self._date(self.t),
             "households": self.n_households,
-            "people": int(people),
-            "mean_income": per_capita_mean(self.inc_sum, H.size),
-            "median_income": weighted_median(pc, H.size),
+            "people": self.people,
+            "mean_income": combine_counties(parts, self.n_counties, "inc_sum") / people,
+            "median_income": median_from_histogram(_add(parts, "median_hist")),
             "wage_income": comp["wage"],
             "operating_income": comp["operating"],
             "transfer_income": comp["transfer"],
             "property_income": comp["property"],
             "medical_oop": comp["medical"],
-            "poverty_rate": people_share_below(pc, H.size, self.poverty_line),
-            "below_monitoring_line": people_share_below(pc, H.size, self.monitoring_line),
-            "ever_fallen_share": float(self.ever_below.mean()),
-            "monitored_households": int((self.mon_state == MONITORED).sum()),
+            "poverty_rate": count["people_below_poverty"] / people,
+            "below_monitoring_line": count["people_below_monitoring"] / people,
+            "ever_fallen_share": count["ever_below"] / self.n_households,
+            "monitored_households": count["monitored"],
             "ever_monitored": ever,
-            "risk_eliminated_share": share_of(int((self.mon_state == ELIMINATED).sum()), ever),
-            "mass_return_villages": mass_return_villages(self.below, H.village, self.n_villages,
-                                                         self.p["monitoring_mass_return_threshold"]),
-            "labourers": L.m,
+            "risk_eliminated_share": share_of(count["eliminated"], ever),
+            "mass_return_villages": count["mass_return"],
+            "labourers": m,
             "employed_labourers": employed,
-            "employment_rate": employed / max(L.m, 1),
+            "employment_rate": employed / max(m, 1),
             "employed_national": employed * self.p["population_national_people"] / people,
-            "migrant_labourers": int((L.status == population.MIGRANT).sum()),
-            "workshop_labourers": int((L.status == WORKSHOP).sum()),
-            "post_labourers": int((L.status == POST).sum()),
-            "trained_share": float((L.skill > 0).mean()) if L.m else 0.0,
-            "dibao_households": int((self.dibao > 0).sum()),
-            "insured_share": float(self.insured.mean()),
+            "migrant_labourers": count["migrant"],
+            "workshop_labourers": count["workshop"],
+            "post_labourers": count["post"],
+            "trained_share": count["trained"] / m if m else 0.0,
+            "dibao_households": count["dibao_households"],
+            "insured_share": count["insured"] / self.n_households,
             "support_level": self.support,
             "budget_ration": self.ration,
             "dividends_paid": float(getattr(self, "dividends_paid", 0.0)),
@@ -512,19 +619,15 @@ class RuralModel(mesa.Model):
             "crop_price": float(self.coops.price.mean()),
             **extra,
         }
-        if self.t > 0 or extra:
-            fund_spent = row["fund_spending"]
-            self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),
-                             fund_spent)
-        return row
 
-    def _record_distribution(self, pc: np.ndarray, date: pd.Timestamp) -> None:
+    def _record_distribution(self, date: pd.Timestamp) -> None:
         n = self.n_households
         k = min(n, DISTRIBUTION_SAMPLE)
         rows = np.sort(self.streams.generator("dist.sample").choice(n, size=k, replace=False)) if k < n \
             else np.arange(n)
+        pc = self.inc_sum[rows] / self.hh.size[rows]
         self.distribution.append(pd.DataFrame({"replicate": self.replicate, "date": date,
-                                               "income": pc[rows].astype(float), "size": self.hh.size[rows]}))
+                                               "income": pc.astype(float), "size": self.hh.size[rows]}))
 
     def _date(self, t: int) -> pd.Timestamp:
         return pd.Timestamp(year=self.start_year + t // 12, month=t % 12 + 1, day=1)
@@ -554,20 +657,31 @@ class RuralModel(mesa.Model):
         return pd.DataFrame({"replicate": self.replicate, "months": np.arange(SPELL_BINS),
                              "spells": self.spell_hist})[1:]
 
+    def state_nbytes(self) -> dict[str, int]:
+        """Bytes held by the per-household and per-labourer state (what grows with the cohort)."""
+        model = sum(getattr(self, k).nbytes for k in HOUSEHOLD_STATE) + self.ring.nbytes
+        return {"households": self.hh.nbytes(), "labourers": self.labs.nbytes(), "model": model,
+                "flows": sum(v.nbytes for v in self.flows.values()), "cooperatives": self.coops.pooled_mu_hh.nbytes}
+
     # ------------------------------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------------------------------
-    def _farm_land(self) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _farm_land(c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Own land left after pooling, and how fully it is farmed (full if a labourer farms it)."""
-        H, L = self.hh, self.labs
-        farming = np.bincount(L.hh[L.status == FARM], minlength=self.n_households) > 0
-        return H.land - self.coops.pooled_mu_hh, np.where(farming, 1.0, 0.35).astype(np.float32)
+        H, L = c.hh, c.labs
+        farming = np.bincount(L.hh[L.status == FARM], minlength=c.n_households) > 0
+        return H.land - c.pooled_mu_hh, np.where(farming, 1.0, 0.35).astype(np.float32)
 
-    def _uh(self, name: str, month: int | None = None) -> np.ndarray:
-        return self.streams.uniform(name, self.t if month is None else month, self.n_households)
 
-    def _nh(self, name: str, month: int | None = None) -> np.ndarray:
-        return self.streams.normal(name, self.t if month is None else month, self.n_households)
+N_KINDS = 24  # labourer types for expected wages: weak (2) x skill (3) x age band (4)
 
-    def _ul(self, name: str, month: int | None = None) -> np.ndarray:
-        return self.streams.uniform(name, self.t if month is None else month, self.labs.m)
+
+def _labourer_kind(L) -> np.ndarray:
+    """Labourer type (weak x skill x age band 25-34, 35-44, 45-54, other) for expected wages."""
+    return (L.weak * 3 + L.skill) * 4 + np.clip((L.age.astype(np.int16) - 25) // 10, 0, 3)
+
+
+def _add(parts: list[Partial], key: str) -> Any:
+    """Sum of a count (or an array of counts) over the chunks' parts."""
+    return sum(part.out[key] for part in parts if key in part.out)

@@ -140,9 +140,11 @@ def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Str
     land = (p["population_land_mu_mean"] * np.exp(0.7 * special.ndtri(u("land").clip(1e-6, 1 - 1e-6)) - 0.245))
     land = land.astype(np.float32)
 
-    # Cooperatives serve groups of villages; members hold shares and grow its crop.
+    # Cooperatives serve groups of villages of one county; members hold shares and grow its crop.
     vpc_coop = int(p["coop_villages_per_coop"])
-    coop_of_village = (np.arange(n_villages) // vpc_coop).astype(np.int32)
+    coops_per_county = -(-vpc // vpc_coop)
+    coop_in_county = (np.arange(n_villages) % vpc) // vpc_coop
+    coop_of_village = (village_county * coops_per_county + coop_in_county).astype(np.int32)
     n_coops = int(coop_of_village[-1]) + 1
     member = u("coop") < p["coop_membership_share"]
     coop = np.where(member, coop_of_village[village], -1).astype(np.int32)
@@ -150,7 +152,7 @@ def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Str
     shares = np.where(member, p["coop_shares_per_member"] * share_draw, 0).astype(np.float32)
     crop_mu = np.where(member, np.minimum(land, p["coop_member_crop_mu"] * share_draw), 0).astype(np.float32)
 
-    coop_village0 = (np.arange(n_coops) * vpc_coop).astype(np.int32)
+    coop_village0 = np.flatnonzero(np.r_[True, coop_of_village[1:] != coop_of_village[:-1]]).astype(np.int32)
     coop_county = village_county[coop_village0]
     # Each county has 3 leading crops (A16: 2-3); a cooperative grows one of its county's.
     coop_crop = ((coop_county * 3 + np.arange(n_coops) % 3) % int(p["coop_crops"])).astype(np.int16)

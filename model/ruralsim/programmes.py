@@ -17,7 +17,11 @@ from .shocks import SUPPORT_END
 
 
 class Programme:
-    """Base class: a named line in the ledger."""
+    """Base class: a named line in the ledger.
+
+    Methods that touch households take ``c``, a chunk of whole counties
+    (:class:`ruralsim.chunking.Part`), and book per-county amounts on it; the model adds them up.
+    """
 
     name = "programme"
     fund = False
@@ -25,9 +29,8 @@ class Programme:
     def __init__(self, model) -> None:
         self.m = model
 
-    def book(self, spent: float, reached: float = 0.0) -> None:
-        self.m.ledger[self.name] += float(spent)
-        self.m.reached[self.name] += float(reached)
+    def book(self, c, spent: np.ndarray, reached: int = 0) -> None:
+        c.book(self.name, spent, reached)
 
 
 class TargetedSubsidies(Programme):
@@ -35,11 +38,10 @@ class TargetedSubsidies(Programme):
 
     name = "subsidies"
 
-    def transfer(self) -> np.ndarray:
-        m = self.m
-        per_person = m.p["transfers_targeted_subsidies"] * m.support / 12.0
-        amount = (m.hh.size * per_person).astype(np.float32)
-        self.book(float(amount.sum()), float(m.n_households if per_person > 0 else 0))
+    def transfer(self, c) -> np.ndarray:
+        per_person = c.p["transfers_targeted_subsidies"] * c.support / 12.0
+        amount = (c.hh.size * per_person).astype(np.float32)
+        self.book(c, c.hh_sum(amount), c.n_households if per_person > 0 else 0)
         return amount
 
 
@@ -49,13 +51,13 @@ class IndustrySupport(Programme):
     name = "industry"
     fund = True
 
-    def operating(self) -> np.ndarray:
-        m, p = self.m, self.m.p
-        base = p["farm_industry_subsidy"] * m.support * m.ration / 12.0 * m.hh.size
-        able = (m.mon_state == MONITORED) & (m.hh.n_lab > 0)
-        grant = np.where(able, p["monitoring_industry_grant"] * m.ration / 12.0, 0.0)
+    def operating(self, c) -> np.ndarray:
+        p = c.p
+        base = p["farm_industry_subsidy"] * c.support * c.ration / 12.0 * c.hh.size
+        able = (c.mon_state == MONITORED) & (c.hh.n_lab > 0)
+        grant = np.where(able, p["monitoring_industry_grant"] * c.ration / 12.0, 0.0)
         amount = (base + grant).astype(np.float32)
-        self.book(float(amount.sum()), float(able.sum()))
+        self.book(c, c.hh_sum(amount), int(np.count_nonzero(able)))
         return amount
 
 
@@ -65,8 +67,8 @@ class Training(Programme):
     name = "training"
     fund = True
 
-    def step(self, u_enrol: np.ndarray, u_place: np.ndarray) -> None:
-        m, p, L = self.m, self.m.p, self.m.labs
+    def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray) -> None:
+        p, L = c.p, c.labs
         # Graduates: skill up, then placed in a job at once with the placement probability.
         in_course = L.status == TRAINING
         L.timer[in_course] -= 1
@@ -76,14 +78,21 @@ class Training(Programme):
         L.status[placed] = MIGRANT
         L.status[done & ~placed] = OUT
 
+        # Each county trains ``coverage`` of its eligible labourers a year, monitored households first:
+        # the priority weight is normalised by the county's mean weight over the eligible.
         eligible = ((L.status == OUT) | (L.status == FARM)) & (L.skill < 2) & (L.age < 60) & (L.absent == 0)
-        weight = np.where(m.mon_state[L.hh] == MONITORED, p["training_monitored_priority"], 1.0)
-        mean_w = weight[eligible].mean() if eligible.any() else 1.0
-        rate = p["training_coverage"] / 12.0 * m.ration * weight / mean_w
+        monitored = c.mon_state[L.hh] == MONITORED
+        prio = p["training_monitored_priority"]
+        n_eligible = c.lab_sum(eligible)
+        n_monitored = c.lab_sum(eligible & monitored)
+        mean_w = np.divide(prio * n_monitored + (n_eligible - n_monitored), n_eligible,
+                           out=np.ones(c.n_counties), where=n_eligible > 0)
+        weight = np.where(monitored, prio, 1.0)
+        rate = p["training_coverage"] / 12.0 * c.ration * weight / mean_w[c.lab_county]
         enrol = eligible & (u_enrol < rate)
         L.status[enrol] = TRAINING
         L.timer[enrol] = int(p["training_course_months"])
-        self.book(float(enrol.sum()) * p["training_cost_per_trainee"], float(enrol.sum()))
+        self.book(c, c.lab_sum(enrol) * p["training_cost_per_trainee"], int(np.count_nonzero(enrol)))
 
 
 class PublicPosts(Programme):
@@ -96,8 +105,8 @@ class PublicPosts(Programme):
         m = self.m
         return np.full(m.n_villages, m.p["posts_per_village"] * m.support * m.ration)
 
-    def pay(self, post_wages: float, holders: int) -> None:
-        self.book(post_wages, holders)
+    def pay(self, c, wages: np.ndarray, is_post: np.ndarray) -> None:
+        self.book(c, c.lab_sum(np.where(is_post, wages, np.float32(0.0))), int(np.count_nonzero(is_post)))
 
 
 class Workshops(Programme):
@@ -106,9 +115,9 @@ class Workshops(Programme):
     name = "workshops"
     fund = True
 
-    def pay(self, jobs: int) -> None:
-        m = self.m
-        self.book(jobs * m.p["workshop_subsidy_per_job"] * m.support * m.ration / 12.0, jobs)
+    def pay(self, c, is_workshop: np.ndarray) -> None:
+        per_job = c.p["workshop_subsidy_per_job"] * c.support * c.ration / 12.0
+        self.book(c, c.lab_sum(is_workshop) * per_job, int(np.count_nonzero(is_workshop)))
 
 
 class DividendGuarantee(Programme):
@@ -121,8 +130,8 @@ class DividendGuarantee(Programme):
         m = self.m
         return m.p["coop_guaranteed_dividend_rate"] * m.support * m.ration
 
-    def pay(self, subsidy: float, members: int) -> None:
-        self.book(subsidy, members)
+    def pay(self, c, subsidy: np.ndarray, members: int) -> None:
+        self.book(c, c.hh_sum(subsidy), members)
 
 
 class MedicalAssistance(Programme):
@@ -130,20 +139,21 @@ class MedicalAssistance(Programme):
 
     name = "medical"
 
-    def oop_share(self) -> np.ndarray:
+    def oop_share(self, c) -> np.ndarray:
         """Out-of-pocket share per household given insurance and the poverty-specific tiers in force."""
-        m, p = self.m, self.m.p
+        p = c.p
         insured_share = p["medical_oop_share_basic"] - (
-            p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * m.support
-        return np.where(m.insured == 1, insured_share, p["medical_oop_share_uninsured"]).astype(np.float32)
+            p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * c.support
+        return np.where(c.insured == 1, insured_share, p["medical_oop_share_uninsured"]).astype(np.float32)
 
-    def assist(self, oop: np.ndarray) -> np.ndarray:
+    def assist(self, c, oop: np.ndarray) -> np.ndarray:
         """Pay part of the out-of-pocket cost of assisted households; return what they still pay."""
-        m, p = self.m, self.m.p
-        assisted = (m.mon_state == MONITORED) | (m.dibao > 0)
+        p = c.p
+        assisted = (c.mon_state == MONITORED) | (c.dibao > 0)
         paid = np.where(assisted, oop * p["medical_assistance_share"], 0.0)
-        premium = p["medical_premium_subsidy"] * m.support / 12.0 * float(m.hh.size[m.insured == 1].sum())
-        self.book(float(paid.sum()) + premium, float((assisted & (oop > 0)).sum()))
+        insured_people = c.hh_sum(np.where(c.insured == 1, c.hh.size, np.int8(0)))
+        premium = p["medical_premium_subsidy"] * c.support / 12.0 * insured_people
+        self.book(c, c.hh_sum(paid) + premium, int(np.count_nonzero(assisted & (oop > 0))))
         return (oop - paid).astype(np.float32)
 
 
@@ -152,29 +162,27 @@ class Dibao(Programme):
 
     name = "dibao"
 
-    def review(self, pre_dibao_pc: np.ndarray, u_takeup: np.ndarray, standard: float) -> None:
+    def review(self, c, pre_dibao_pc: np.ndarray, u_takeup: np.ndarray, standard: float) -> None:
         """Annual review (January): means test against the standard; households able to work are
         expected to use development measures instead, so only those without a full labourer qualify."""
-        m = self.m
-        eligible = (pre_dibao_pc < standard) & self._no_full_labour()
-        enrol = eligible & (u_takeup < m.p["transfers_dibao_takeup"])
-        gap = np.maximum(standard - pre_dibao_pc, 0.0) * m.hh.size / 12.0
-        m.dibao[:] = np.where(enrol, np.maximum(gap, 50.0 * m.hh.size), 0.0)
+        eligible = (pre_dibao_pc < standard) & self._no_full_labour(c)
+        enrol = eligible & (u_takeup < c.p["transfers_dibao_takeup"])
+        gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
+        c.dibao[:] = np.where(enrol, np.maximum(gap, 50.0 * c.hh.size), 0.0)
 
-    def enrol_detected(self, detected: np.ndarray, pre_dibao_pc: np.ndarray, standard: float) -> None:
+    def enrol_detected(self, c, detected: np.ndarray, pre_dibao_pc: np.ndarray, standard: float) -> None:
         """Monitored households that cannot work get the safety net at once (A09)."""
-        m = self.m
-        new = detected & self._no_full_labour() & (pre_dibao_pc < standard) & (m.dibao == 0)
-        gap = np.maximum(standard - pre_dibao_pc, 0.0) * m.hh.size / 12.0
-        m.dibao[new] = np.maximum(gap[new], 50.0 * m.hh.size[new])
+        new = detected & self._no_full_labour(c) & (pre_dibao_pc < standard) & (c.dibao == 0)
+        gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
+        c.dibao[new] = np.maximum(gap[new], 50.0 * c.hh.size[new])
 
-    def transfer(self) -> np.ndarray:
-        m = self.m
-        self.book(float(m.dibao.sum()), float((m.dibao > 0).sum()))
-        return m.dibao
+    def transfer(self, c) -> np.ndarray:
+        self.book(c, c.hh_sum(c.dibao), int(np.count_nonzero(c.dibao > 0)))
+        return c.dibao
 
-    def _no_full_labour(self) -> np.ndarray:
-        return self.m.full_labourers == 0
+    @staticmethod
+    def _no_full_labour(c) -> np.ndarray:
+        return c.full_labourers == 0
 
 
 class TemporaryAssistance(Programme):
@@ -182,9 +190,9 @@ class TemporaryAssistance(Programme):
 
     name = "temporary"
 
-    def pay(self, hardship: np.ndarray) -> np.ndarray:
-        amount = np.where(hardship, self.m.p["transfers_temporary_assistance"], 0.0).astype(np.float32)
-        self.book(float(amount.sum()), float(hardship.sum()))
+    def pay(self, c, hardship: np.ndarray) -> np.ndarray:
+        amount = np.where(hardship, c.p["transfers_temporary_assistance"], 0.0).astype(np.float32)
+        self.book(c, c.hh_sum(amount), int(np.count_nonzero(hardship)))
         return amount
 
 
@@ -200,50 +208,48 @@ class Monitoring(Programme):
 
     name = "monitoring"
 
-    def step(self, pc_income: np.ndarray, oop: np.ndarray, annual_income: np.ndarray,
+    def step(self, c, pc_income: np.ndarray, oop: np.ndarray, annual_income: np.ndarray,
              line: float, u_detect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        m, p = self.m, self.m.p
+        p = c.p
         rigid = oop > p["monitoring_rigid_spending_share"] * np.maximum(annual_income, 1.0)
         at_risk = (pc_income < line) | rigid
-        m.risk_months[:] = np.where(at_risk, np.minimum(m.risk_months + 1, 120), 0)
-        detected = np.zeros(m.n_households, bool)
+        c.risk_months[:] = np.where(at_risk, np.minimum(c.risk_months + 1, 120), 0)
+        detected = np.zeros(c.n_households, bool)
         if p["monitoring_enabled"]:
-            prob = m.villages.detection_prob[m.hh.village]
-            candidate = (m.mon_state != MONITORED) & at_risk & (m.risk_months > p["monitoring_detection_delay"])
+            prob = c.detection_prob[c.hh.village]
+            candidate = (c.mon_state != MONITORED) & at_risk & (c.risk_months > p["monitoring_detection_delay"])
             detected = candidate & (u_detect < prob)
-            m.mon_state[detected] = MONITORED
-            m.ever_monitored[detected] = 1
-            m.safe_months[detected] = 0
+            c.mon_state[detected] = MONITORED
+            c.ever_monitored[detected] = 1
+            c.safe_months[detected] = 0
             # Risk eliminated once income has stayed above the line long enough.
-            monitored = m.mon_state == MONITORED
-            m.safe_months[:] = np.where(monitored & ~at_risk, np.minimum(m.safe_months + 1, 120), 0)
-            done = monitored & (m.safe_months >= p["monitoring_eliminate_after"])
-            m.mon_state[done] = ELIMINATED
-        n_mon = int((m.mon_state == MONITORED).sum())
-        self.book(n_mon * p["monitoring_cost_per_household"], n_mon)
-        hardship = detected & (rigid | (pc_income < m.dibao_standard))
+            monitored = c.mon_state == MONITORED
+            c.safe_months[:] = np.where(monitored & ~at_risk, np.minimum(c.safe_months + 1, 120), 0)
+            done = monitored & (c.safe_months >= p["monitoring_eliminate_after"])
+            c.mon_state[done] = ELIMINATED
+        monitored = c.mon_state == MONITORED
+        self.book(c, c.hh_sum(monitored) * p["monitoring_cost_per_household"], int(np.count_nonzero(monitored)))
+        hardship = detected & (rigid | (pc_income < c.dibao_standard))
         return detected, hardship
 
-
-    def place(self, draw: np.ndarray) -> None:
+    def place(self, c, draw: np.ndarray) -> None:
         """Employment assistance (A09, A22): out-of-work labourers of monitored households are placed,
         full labourers by guided migration, weak ones in a public-welfare post."""
-        m = self.m
-        L = m.labs
-        if not m.p["monitoring_enabled"]:
+        L = c.labs
+        if not c.p["monitoring_enabled"]:
             return
-        idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & (m.mon_state[L.hh] == MONITORED)
-        placed = idle & (draw < m.p["monitoring_placement_prob"] * m.ration)
+        idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & (c.mon_state[L.hh] == MONITORED)
+        placed = idle & (draw < c.p["monitoring_placement_prob"] * c.ration)
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
-        self.m.reached["placements"] += float(placed.sum())
+        c.reached["placements"] = c.reached.get("placements", 0) + int(np.count_nonzero(placed))
 
 
-def flag_support_end(m, previous_support: float) -> None:
+def flag_support_end(c, previous_support: float) -> None:
     """Mark households that rely on targeted support when it falls, for cause attribution."""
-    if m.support < previous_support - 1e-9:
-        reliant = (m.dibao == 0) | (m.hh.n_lab > 0)
-        m.last_shock[reliant] = SUPPORT_END
-        m.last_shock_month[reliant] = m.t
+    if c.support < previous_support - 1e-9:
+        reliant = (c.dibao == 0) | (c.hh.n_lab > 0)
+        c.last_shock[reliant] = SUPPORT_END
+        c.last_shock_month[reliant] = c.t
 
 
 PROGRAMMES = (TargetedSubsidies, IndustrySupport, Training, PublicPosts, Workshops, DividendGuarantee,

@@ -25,9 +25,9 @@ def window(p: dict, key: str, year: int, month_of_year: int) -> tuple[bool, bool
     return 0 <= k < length, k == 0 and length > 0
 
 
-def illness(m, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance)."""
-    p, H = m.p, m.hh
+    p, H = c.p, c.hh
     rate = p["shocks_illness_rate"] * p["shocks_illness_multiplier"]
     age_factor = 1.0 + 0.02 * np.maximum(H.head_age.astype(np.float32) - 50, 0)
     chronic = np.where(H.chronic == 1, p["shocks_chronic_risk"], 1.0)
@@ -38,11 +38,11 @@ def illness(m, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.n
     return event, oop
 
 
-def illness_absence(m, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
+def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
     """Send one labourer of each ill household off work; return labourers who lost a migrant job."""
-    L, H = m.labs, m.hh
+    L, H = c.labs, c.hh
     hit = event_hh[L.hh] & (u_lab < 1.0 / np.maximum(H.n_lab[L.hh], 1))
-    months = np.ceil(-m.p["labour_illness_absence_months"] * np.log(np.maximum(u_len, 1e-6)))
+    months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len, 1e-6)))
     L.absent[hit] = np.minimum(months[hit], 24).astype(np.int8)
     lost = hit & (L.status == MIGRANT) & (u_len < 0.5)
     L.status[lost] = OUT

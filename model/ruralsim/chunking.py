@@ -1,0 +1,231 @@
+"""Households processed in chunks of whole counties, on one or more threads (issue 6).
+
+Everything a month does to households and labourers is local to a county: villages, partner firms
+(per county), workshops (per village), cooperatives' members, work teams. The few national
+quantities (crop prices, migrant demand, the budget ration) are set before households are processed,
+and the month's national totals are combined after, from per-county partial sums. So a month can
+process any set of whole counties on its own, in any order, on any thread.
+
+Results do not depend on the partition nor on the number of threads:
+
+* random draws address fixed blocks of rows (:mod:`ruralsim.rng`), so a chunk draws exactly the
+  rows a plain run draws;
+* every floating-point total is first summed per county, in row order, and the county totals are
+  then summed in county order, so no sum depends on where a chunk starts (integer counts are exact
+  anyway);
+* nothing a chunk computes depends on another chunk of the same month.
+
+A chunk is a :class:`Span` of rows; a :class:`Part` is one chunk's view of the model for one month:
+the same attribute names as the model (``hh``, ``labs``, ``dibao``, ...), sliced to the chunk, with
+village, county and household indices made local (0-based within the chunk) so group counts are
+small arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .population import Households, Labourers
+
+# Households per chunk (rounded to whole counties). Small enough that both cores get several chunks
+# and a chunk's temporaries stay small, large enough that per-chunk overheads (a few hundred NumPy
+# calls, partial random blocks at the edges) stay under a few percent. Results do not depend on it.
+CHUNK_HOUSEHOLDS = 262_144
+
+# Per-household state arrays of the model that a chunk sees sliced to its rows.
+HOUSEHOLD_STATE = ("insured", "dibao", "mon_state", "ever_monitored", "risk_months", "safe_months", "inc_sum",
+                   "below", "ever_below", "spell", "state3", "last_shock", "last_shock_month", "full_labourers")
+
+
+def default_threads() -> int:
+    """Threads to use: ``RURALSIM_THREADS`` if set, else the cores this process may run on."""
+    env = os.environ.get("RURALSIM_THREADS", "").strip()
+    if env:
+        try:
+            value = int(env)
+        except ValueError:
+            raise ValueError(f"RURALSIM_THREADS={env!r}: use a whole number >= 1") from None
+        if value < 1:
+            raise ValueError(f"RURALSIM_THREADS={env!r}: use a whole number >= 1")
+        return value
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_chunk_households() -> int:
+    """Households per chunk: ``RURALSIM_CHUNK`` if set (for experiments), else :data:`CHUNK_HOUSEHOLDS`."""
+    env = os.environ.get("RURALSIM_CHUNK", "").strip()
+    return max(1, int(env)) if env else CHUNK_HOUSEHOLDS
+
+
+@dataclass(frozen=True, eq=False)
+class Span:
+    """Rows of one chunk: households ``h0:h1``, labourers ``l0:l1``, villages ``v0:v1``, counties ``c0:c1``.
+
+    ``hh_starts`` and ``lab_starts`` are the chunk-local first household and labourer row of each of
+    its counties (for per-county sums).
+    """
+
+    index: int
+    h0: int
+    h1: int
+    l0: int
+    l1: int
+    v0: int
+    v1: int
+    c0: int
+    c1: int
+    hh_starts: np.ndarray
+    lab_starts: np.ndarray
+
+    @property
+    def households(self) -> int:
+        return self.h1 - self.h0
+
+
+def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, target: int) -> list[Span]:
+    """Cut households (sorted by county) into chunks of whole counties of about ``target`` households.
+
+    A chunk holds the counties whose first row falls in the same window of ``target`` rows, so the
+    cut depends only on the population and ``target``, never on the number of threads.
+    """
+    n = len(county)
+    if n == 0:
+        return []
+    cstart = np.flatnonzero(np.r_[True, county[1:] != county[:-1]])   # first row of each county
+    key = cstart // max(int(target), 1)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])          # first county of each chunk
+    bounds = np.r_[cstart[first], n]
+    lab_cstart = np.searchsorted(lab_hh, cstart)
+    spans = []
+    for k in range(len(first)):  # a loop over chunks (tens), not households
+        h0, h1 = int(bounds[k]), int(bounds[k + 1])
+        ca, cb = int(first[k]), int(first[k + 1]) if k + 1 < len(first) else len(cstart)
+        l0, l1 = int(np.searchsorted(lab_hh, h0)), int(np.searchsorted(lab_hh, h1))
+        spans.append(Span(index=k, h0=h0, h1=h1, l0=l0, l1=l1,
+                          v0=int(village[h0]), v1=int(village[h1 - 1]) + 1,
+                          c0=int(county[h0]), c1=int(county[h1 - 1]) + 1,
+                          hh_starts=(cstart[ca:cb] - h0).astype(np.int64),
+                          lab_starts=(lab_cstart[ca:cb] - l0).astype(np.int64)))
+    return spans
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def run_chunks(fn: Callable[[Span], Any], spans: Sequence[Span], threads: int) -> list[Any]:
+    """``[fn(span) for span in spans]``, on ``threads`` threads (NumPy and the kernels release the
+    GIL); results come back in chunk order whatever the thread count."""
+    if threads <= 1 or len(spans) <= 1:
+        return [fn(s) for s in spans]
+    pool = _POOLS.get(threads)
+    if pool is None:
+        pool = _POOLS[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ruralsim")
+    return list(pool.map(fn, spans))
+
+
+class Part:
+    """One chunk's view of the model for one month (see the module docstring).
+
+    Arrays are views into the model's arrays (writes go through), except the local index arrays
+    (``hh.village``, ``hh.county``, ``labs.hh``, ``labs.village``, ``lab_county``), which are
+    recomputed for the chunk. Sums the month reports go to :attr:`ledger` / :attr:`out` per county.
+    """
+
+    def __init__(self, m, span: Span) -> None:
+        self.m, self.span, self.p = m, span, m.p
+        h, lab = slice(span.h0, span.h1), slice(span.l0, span.l1)
+        self.n_households, self.n_labourers = span.h1 - span.h0, span.l1 - span.l0
+        self.n_villages, self.n_counties = span.v1 - span.v0, span.c1 - span.c0
+        H, L = m.hh, m.labs
+        self.hh = Households(**{f.name: getattr(H, f.name)[h] for f in fields(Households)})
+        self.hh.village = H.village[h] - np.int32(span.v0)
+        self.hh.county = H.county[h] - np.int32(span.c0)
+        self.labs = Labourers(**{f.name: getattr(L, f.name)[lab] for f in fields(Labourers)})
+        self.labs.hh = L.hh[lab] - np.int32(span.h0)
+        self.labs.village = L.village[lab] - np.int32(span.v0)
+        self.village_county = m.structure.village_county[span.v0:span.v1] - np.int32(span.c0)
+        self.lab_county = self.village_county[self.labs.village]
+        for name in HOUSEHOLD_STATE:
+            setattr(self, name, getattr(m, name)[h])
+        self.ring = m.ring[:, h]
+        self.pooled_mu_hh = m.coops.pooled_mu_hh[h]
+        self.flows = {k: v[h] for k, v in m.flows.items()}
+        # Collective agents' arrays, sliced to the chunk's villages and counties.
+        v, c = slice(span.v0, span.v1), slice(span.c0, span.c1)
+        self.disaster_left = m.villages.disaster_left[v]
+        self.detection_prob = m.villages.detection_prob[v]
+        self.village_capacity = m.workshops.village_capacity[v]
+        self.village_wage = m.workshops.village_wage[v]
+        self.post_quota = m.post_quota[v]
+        self.county_capacity = m.firms.county_capacity[c]
+        self.county_wage_factor = m.firms.county_wage_factor[c]
+        self.new_disaster = m.new_disaster[v] if m.new_disaster is not None else None
+        self.ledger: dict[str, np.ndarray] = {}
+        self.reached: dict[str, int] = {}
+        self.out: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        """Scalars of the month (t, year, support, ration, lines, indices...) come from the model."""
+        return getattr(self.m, name)
+
+    # Random draws: this chunk's rows of the model-wide streams ------------------------------------
+    def uh(self, name: str, month: int | None = None) -> np.ndarray:
+        """Uniforms for the chunk's households (rows of the model-wide stream)."""
+        return self.m.streams.uniform(name, self.m.t if month is None else month, self.m.n_households,
+                                      self.span.h0, self.span.h1)
+
+    def nh(self, name: str, month: int | None = None) -> np.ndarray:
+        """Standard normals for the chunk's households."""
+        return self.m.streams.normal(name, self.m.t if month is None else month, self.m.n_households,
+                                     self.span.h0, self.span.h1)
+
+    def ul(self, name: str, month: int | None = None) -> np.ndarray:
+        """Uniforms for the chunk's labourers."""
+        return self.m.streams.uniform(name, self.m.t if month is None else month, self.m.n_labourers,
+                                      self.span.l0, self.span.l1)
+
+    # Per-county sums (what makes totals independent of the partition) ----------------------------
+    def hh_sum(self, x: np.ndarray) -> np.ndarray:
+        """Per-county sums (float64, in row order) of a per-household array of the chunk."""
+        return self.m.kern.segment_sums(x, self.hh.county, self.span.hh_starts)
+
+    def lab_sum(self, x: np.ndarray) -> np.ndarray:
+        """Per-county sums of a per-labourer array of the chunk."""
+        return self.m.kern.segment_sums(x, self.lab_county, self.span.lab_starts)
+
+    def book(self, name: str, spent: np.ndarray, reached: int = 0) -> None:
+        """A programme's spending this month, per county of the chunk (yuan), and how many it reached."""
+        self.ledger[name] = self.ledger.get(name, 0.0) + spent
+        self.reached[name] = self.reached.get(name, 0) + int(reached)
+
+    def release(self) -> "Partial":
+        """What the chunk reported, without its arrays (so finished chunks hold no memory)."""
+        return Partial(self.span, self.ledger, self.reached, self.out)
+
+
+@dataclass
+class Partial:
+    """A chunk's reports for the month: per-county ledger amounts, counts reached, metric parts."""
+
+    span: Span
+    ledger: dict
+    reached: dict
+    out: dict
+
+
+def combine_counties(parts: Sequence[Partial], n_counties: int, key: str, where: str = "out") -> float:
+    """National total of a per-county partial: county sums placed in county order, then summed."""
+    full = np.zeros(n_counties)
+    for part in parts:
+        value = getattr(part, where).get(key)
+        if value is not None:
+            full[part.span.c0:part.span.c1] += value
+    return float(full.sum())
