@@ -1,0 +1,90 @@
+"""``ruralsim sweep EXPERIMENT``: run a parameter sweep or sensitivity analysis, resumably.
+
+Exit 0 when every run finished, 1 when some runs failed (recorded in ``failed/``; the rest of the
+sweep is complete), 2 on bad input, 130 when interrupted (finished runs are kept; rerun to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import positive_int
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sweep", help="run a parameter sweep or sensitivity analysis (local or Dask)",
+                       description="Run every (design point, replicate) of an experiment file (experiments/*.toml) "
+                                   "and write runs.parquet, the monthly series (series/), tables/, plots/ and "
+                                   "manifest.json. Interrupted, the same command resumes: finished runs are "
+                                   "skipped. Exit 0 when all runs finished, 1 when some failed, 2 on bad input, "
+                                   "130 when interrupted.")
+    p.add_argument("experiment", nargs="?", help="experiment file, or a shipped name (monitoring)")
+    p.add_argument("--workers", type=positive_int, metavar="N", help="local processes (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need ruralsim installed)")
+    p.add_argument("--households", type=positive_int, metavar="N", help="households per run (try small first)")
+    p.add_argument("--replicates", type=positive_int, metavar="R", help="replicates per design point")
+    p.add_argument("--months", type=positive_int, metavar="M", help="months per run")
+    p.add_argument("--seed", type=int, metavar="S", help="master seed of the runs")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="output folder (default results/<experiment>/, with the sizes appended when overridden)")
+    p.add_argument("--check", action="store_true", help="validate the experiment and print its size; run nothing")
+    p.add_argument("--list-outcomes", action="store_true", help="print the outcome names an experiment may keep")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=main)
+
+
+def default_out(exp) -> Path:
+    """``results/<name>/``; with size overrides ``results/<name>_h400_r1/`` so a trial does not mix with the real run."""
+    tags = {"run_households": "h", "run_replicates": "r", "run_months": "m", "run_seed": "s"}
+    suffix = "".join(f"_{tags[k]}{v}" for k, v in exp.size_overrides.items() if k in tags)
+    return Path("results") / f"{exp.name}{suffix}"
+
+
+def main(args: argparse.Namespace) -> int:
+    from ..config import ConfigError, Problem
+    from ..sweep import build_design, find_experiment, load_experiment, run_sweep
+    from ..sweep import outcomes as oc
+
+    if args.list_outcomes:
+        print("Outcomes are <series>_<statistic>; statistics:")
+        for s, d in oc.STATS.items():
+            print(f"  _{s:<17} {d}")
+        print("series: " + ", ".join(oc.series_columns()))
+        print("derived: " + ", ".join(f"{k} ({v[0]}, {v[1]})" for k, v in oc.DERIVED.items()))
+        return 0
+    if not args.experiment:
+        raise ConfigError([Problem("ruralsim sweep", "EXPERIMENT", None, "missing",
+                                   "an experiment file, e.g. experiments/monitoring.toml")])
+    exp = load_experiment(find_experiment(args.experiment), households=args.households, replicates=args.replicates,
+                          months=args.months, seed=args.seed)
+    design = build_design(exp)
+    size = (f"{len(design)} points x {exp.replicates} replicate(s) = {len(design) * exp.replicates} runs of "
+            f"{int(exp.base['run_households']):,} households x {int(exp.base['run_months'])} months")
+    if args.check:
+        print(f"{exp.name}: ok ({exp.method} design over {', '.join(exp.keys)}; {size}; base scenario "
+              f"{exp.scenario.name}; {len(exp.outcomes)} outcomes)")
+        return 0
+    out = args.out or default_out(exp)
+    try:
+        s = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
+                      argv=sys.argv)
+    except KeyboardInterrupt:
+        from ..sweep.storage import SweepStore
+
+        done = len(SweepStore(out).finished())
+        print(f"\nruralsim sweep: interrupted; {done} finished run(s) are kept in {out}/runs. "
+              f"Run the same command to resume.", file=sys.stderr)
+        return 130
+    where = f"Dask cluster {args.scheduler}" if s.backend == "dask" else f"{s.workers} local process(es)"
+    print(f"{exp.name}: {exp.method} design, {size}")
+    print(f"  {s.done} run now, {s.skipped} already done, {s.failed} failed, {s.missing} missing; "
+          f"{s.wall_seconds:.0f} s on {where}" + (f" ({s.runs_per_minute:.1f} runs/min)" if s.done else ""))
+    print(f"  wrote {out}/ (runs.parquet, series/, tables/, {len(s.plots)} files in tables/ and plots/, manifest.json)")
+    if s.failed:
+        print(f"  warning: {s.failed} run(s) failed; parameters, seeds and errors in {out}/failed/ and "
+              f"{out}/tables/failed_runs.csv. Rerun the command to retry them.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,309 @@
+"""Running a sweep: local processes or a Dask cluster, a bounded window of runs in flight, resume.
+
+Workers only compute: :func:`run_task` returns a run's outcomes and its (small) monthly series,
+and the client writes them (:class:`~.storage.SweepStore`). So a cluster needs no shared file
+system, only ruralsim installed on every worker, and the client holds at most ``window`` runs'
+results at a time however large the sweep. A run's result depends only on its parameters and
+replicate index, so neither the number of workers nor the order runs finish in changes anything.
+
+A run that raises is recorded in ``failed/`` with its parameters, seed and traceback, and the
+sweep goes on. Interrupted (Ctrl-C, a killed worker, a lost machine), the same command resumes:
+finished runs are skipped and failed ones are tried again.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..config import ConfigError, Problem
+from . import outcomes as oc
+from .designs import Design, Task, build_design, point_values, tasks
+from .experiment import Experiment
+from .storage import SweepStore, failure_record, format_exception
+
+#: Times a run may be in flight when a worker process dies before it is recorded as failed.
+MAX_CRASHES = 3
+
+
+@dataclass
+class RunResult:
+    """What a worker sends back: small (outcomes and the kept monthly columns)."""
+
+    run_id: str
+    ok: bool
+    outcomes: dict[str, float] = field(default_factory=dict)
+    series: pd.DataFrame | None = None
+    seconds: float = 0.0
+    host: str = ""
+    error: str = ""
+    traceback: str = ""
+
+
+@dataclass
+class SweepSummary:
+    """Counts and timing of a sweep (all runs of the design, not only this session's)."""
+
+    out: Path
+    total: int
+    skipped: int  # finished before this session
+    done: int  # finished in this session
+    failed: int  # failed (all sessions, still failing)
+    missing: int
+    wall_seconds: float
+    workers: int
+    backend: str
+    started_at: datetime
+    runs: pd.DataFrame | None = None
+    plots: list[Path] = field(default_factory=list)
+
+    @property
+    def runs_per_minute(self) -> float:
+        return 60.0 * self.done / self.wall_seconds if self.wall_seconds > 0 else float("nan")
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker side
+# ---------------------------------------------------------------------------------------------
+def simulate(params: dict[str, Any], replicate: int) -> pd.DataFrame:
+    """One run of the model; its monthly series."""
+    from ..model import RuralModel
+
+    model = RuralModel(None, replicate=replicate, record_distribution=False, **params)
+    return model.run().timeseries()
+
+
+def run_task(task: Task) -> RunResult:
+    """Run one task and return its small result; exceptions are returned, not raised."""
+    t0 = time.perf_counter()
+    host = socket.gethostname()
+    try:
+        ts = simulate(task.params, task.replicate)
+        outs = oc.compute(ts, task.params, task.outcomes)
+        series = ts[["date", *[c for c in task.series if c in ts.columns]]].reset_index(drop=True)
+        return RunResult(task.run_id, True, outs, series, time.perf_counter() - t0, host)
+    except Exception as exc:  # a failing run must not stop the sweep
+        error, tb = format_exception(exc)
+        return RunResult(task.run_id, False, seconds=time.perf_counter() - t0, host=host, error=error, traceback=tb)
+
+
+def _ignore_sigint() -> None:
+    """Pool initializer: Ctrl-C is the client's to handle (it stops the workers itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ---------------------------------------------------------------------------------------------
+# The client side
+# ---------------------------------------------------------------------------------------------
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, scheduler: str | None = None,
+              progress: bool = True, analyse: bool = True, argv: list[str] | None = None) -> SweepSummary:
+    """Run (or resume) every run of ``exp`` into ``out``, then assemble, analyse and plot.
+
+    ``scheduler`` is a Dask scheduler address (``tcp://host:8786``); otherwise ``workers`` local
+    processes (default: one per core; 1 runs in this process).
+    """
+    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    design = build_design(exp)
+    store = SweepStore(out)
+    expected = [(t.run_id, t.point, t.replicate) for t in tasks(exp, design)]
+    finished = store.prepare(exp.to_json(), design, [e[0] for e in expected])
+    todo = (t for t in tasks(exp, design) if t.run_id not in finished)
+    n_todo = len(expected) - len(finished)
+    workers = default_workers() if workers is None else max(1, int(workers))
+    backend = "dask" if scheduler else ("process" if workers > 1 and n_todo > 1 else "inline")
+
+    bar = _bar(progress, len(expected), len(finished), exp.name)
+    counts = {"done": 0, "failed": 0}
+
+    def record(task: Task, res: RunResult) -> None:
+        values = point_values(design, exp, task.point)
+        if res.ok:
+            row = {"run_id": task.run_id, "replicate": task.replicate, "seed": int(task.params["run_seed"]),
+                   **{f.column: design.points.at[task.point, f.column] for f in exp.factors},
+                   **res.outcomes, "seconds": res.seconds, "host": res.host}
+            store.write_ok(task, row, res.series)
+            counts["done"] += 1
+        else:
+            store.write_failed(task, failure_record(task, values, res.error, res.traceback))
+            counts["failed"] += 1
+            if bar is not None:
+                bar.write(f"run {task.run_id} (point {task.point}, replicate {task.replicate}) failed: {res.error}")
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(failed=counts["failed"], refresh=False)
+
+    try:
+        if n_todo:
+            if scheduler:
+                _run_dask(todo, scheduler, record)
+            elif backend == "process":
+                _run_processes(todo, workers, record)
+            else:
+                for task in todo:
+                    record(task, run_task(task))
+    finally:
+        if bar is not None:
+            bar.close()
+
+    runs = store.assemble(expected, [f.column for f in exp.factors], design.points)
+    status = runs["status"].value_counts()
+    summary = SweepSummary(Path(out), len(expected), len(finished), counts["done"], int(status.get("failed", 0)),
+                           int(status.get("missing", 0)), time.perf_counter() - t0,
+                           1 if backend == "inline" else workers, backend, started, runs)
+    if analyse:
+        from .report import write_report
+
+        summary.plots = write_report(Path(out))
+    _write_manifest(exp, store, summary, scheduler, argv)
+    return summary
+
+
+def _write_manifest(exp: Experiment, store: SweepStore, s: SweepSummary, scheduler: str | None,
+                    argv: list[str] | None) -> None:
+    from ..outputs import run_manifest, write_manifest
+    from ..rng import replicate_seeds
+
+    manifest = run_manifest(
+        exp.base, scenario={"name": exp.scenario.name, "file": str(exp.scenario.path),
+                            "extends": [str(p) for p in exp.scenario.chain]},
+        seeds=replicate_seeds(int(exp.base["run_seed"]), exp.replicates), started_at=s.started_at,
+        wall_seconds=s.wall_seconds, argv=argv,
+        extra={"kind": "sweep", "experiment": exp.to_json(),
+               "runs": {"total": s.total, "finished_before": s.skipped, "finished_now": s.done,
+                        "failed": s.failed, "missing": s.missing},
+               "backend": s.backend, "workers": s.workers, "scheduler": scheduler,
+               "runs_per_minute": s.runs_per_minute})
+    manifest["kind"] = "sweep"  # read by `ruralsim plot`
+    write_manifest(store.out / "manifest.json", manifest)
+
+
+def _bar(enabled: bool, total: int, initial: int, name: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=name, unit="run", dynamic_ncols=True, smoothing=0.1)
+
+
+def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, RunResult], None]) -> None:
+    """Local processes with at most ``2 x workers`` runs in flight; a dead worker process is survived."""
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    window = 2 * workers
+    crashes: dict[str, int] = {}
+    retry: list[Task] = []
+    ctx = mp.get_context("spawn")  # fork after threads (tqdm, pyarrow) is unsafe; spawn is what mesa sets
+
+    def pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+
+    executor = pool()
+    pending: dict[Any, Task] = {}
+    try:
+        while True:
+            while len(pending) < window:
+                task = retry.pop() if retry else next(todo, None)
+                if task is None:
+                    break
+                pending[executor.submit(run_task, task)] = task
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                task = pending.pop(fut)
+                try:
+                    res = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    crashes[task.run_id] = crashes.get(task.run_id, 0) + 1
+                    if crashes[task.run_id] >= MAX_CRASHES:
+                        res = RunResult(task.run_id, False, error="worker process died while this run was in "
+                                        f"flight ({MAX_CRASHES} times; out of memory?)")
+                    else:
+                        retry.append(task)
+                        continue
+                record(task, res)
+            if broken:  # every run still in flight is lost with the pool: start a new pool and redo them
+                for fut, task in pending.items():
+                    crashes[task.run_id] = crashes.get(task.run_id, 0) + 1
+                    retry.append(task)
+                pending.clear()
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = pool()
+    except BaseException:
+        _kill(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _kill(executor: Any) -> None:
+    """Stop a process pool at once (Ctrl-C): runs in flight are lost, finished ones are on disk."""
+    procs = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+
+
+def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunResult], None]) -> None:
+    """Submit to an existing Dask scheduler with a bounded window; worker losses become retries or failures."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise ConfigError([Problem("--scheduler", "", address, f"dask.distributed is not installed ({exc})",
+                                   "pip install 'dask[distributed]'")]) from None
+    try:
+        client = Client(address, timeout=15, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError([Problem("--scheduler", "", address, f"cannot connect to a Dask scheduler: {exc}",
+                                   "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")]) from None
+    threads = sum(client.nthreads().values())
+    window = 2 * max(1, threads)
+    pending: dict[str, Task] = {}
+    ac = as_completed()
+    try:
+        def submit() -> bool:
+            task = next(todo, None)
+            if task is None:
+                return False
+            fut = client.submit(run_task, task, pure=False)
+            pending[fut.key] = task
+            ac.add(fut)
+            return True
+
+        while len(pending) < window and submit():
+            pass
+        for fut in ac:
+            task = pending.pop(fut.key)
+            try:
+                res = fut.result()
+            except Exception as exc:  # KilledWorker, lost connection: record, the sweep goes on
+                error, tb = format_exception(exc)
+                res = RunResult(task.run_id, False, error=error, traceback=tb)
+            fut.release()
+            record(task, res)
+            submit()
+    except BaseException:
+        ac.clear()
+        client.close()
+        raise
+    client.close()
+
