@@ -15,6 +15,7 @@ from ..config import ConfigError, Problem
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
     "run": "ruralsim.outputs:redraw_run",
+    "sweep": "ruralsim.sweep.report:redraw_sweep",
     "validation": "ruralsim.validation:redraw_validation",
     "calibration": "ruralsim.calibration:redraw_calibration",
 }
