@@ -124,6 +124,7 @@ class RuralModel(mesa.Model):
         self._calibrate_start()
         self._warm_up()
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
+        self.steps = 0  # Mesa's step counter counts recorded months only (mesa.batch_run's max_steps, Step)
         self.running = self.months > 0
 
     # ------------------------------------------------------------------------------------------
