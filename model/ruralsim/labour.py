@@ -25,6 +25,8 @@ def separations(c, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, de
     ``c`` is a chunk of whole counties (:class:`ruralsim.chunking.Part`): every group here (county,
     village) lies inside it.
     """
+    if c.kern.fast:
+        return c.kern.separations(c, u_sep, u_trim, u_kind, demand_drop)
     p, L = c.p, c.labs
     st = L.status
     rows = np.flatnonzero(st >= MIGRANT)  # everyone in a job (codes 2-5), and only them
@@ -65,8 +67,10 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     """Labourers without wage work find migrant, local, workshop or post jobs.
 
     Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
-    hottest phase.
+    hottest phase (with Numba, :func:`ruralsim.kernels_numba.search` does the same in two loops).
     """
+    if c.kern.fast:
+        return c.kern.search(c, u_find, demand_drop, monitored_hh)
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1
@@ -118,6 +122,8 @@ def _vacancy_share(group, weight, vacancies) -> np.ndarray:
 
 def wages(c) -> np.ndarray:
     """Each labourer's wage this month (yuan), 0 when absent, out of work, farming or training."""
+    if c.kern.fast:
+        return c.kern.wages(c)
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     idx = c.wage_index

@@ -69,6 +69,10 @@ class Training(Programme):
 
     def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray) -> None:
         p, L = c.p, c.labs
+        if c.kern.fast:
+            enrolled = c.kern.training(c, u_enrol, u_place)
+            self.book(c, enrolled * p["training_cost_per_trainee"], int(enrolled.sum()))
+            return
         # Graduates: skill up, then placed in a job at once with the placement probability.
         in_course = L.status == TRAINING
         L.timer[in_course] -= 1

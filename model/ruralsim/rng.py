@@ -67,10 +67,12 @@ class Streams:
             start = b * BLOCK
             size = min(BLOCK, n - start)
             g = self.generator(name, month, b)
-            vals = (g.standard_normal(size, dtype=np.float32) if normal
-                    else g.random(size, dtype=np.float32))
+            draw = g.standard_normal if normal else g.random
             s, e = max(lo, start), min(hi, start + size)
-            out[s - lo:e - lo] = vals[s - start:e - start]
+            if s == start and e == start + size:  # the whole block is wanted: draw straight into place
+                draw(size, dtype=np.float32, out=out[s - lo:e - lo])
+            else:  # a block cut by the chunk's edge: draw it whole, keep the chunk's rows
+                out[s - lo:e - lo] = draw(size, dtype=np.float32)[s - start:e - start]
         return out
 
 
