@@ -1,0 +1,109 @@
+"""National scale (issue 6): chunked and threaded runs equal plain runs; Numba equals NumPy; state is small."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import SCENARIOS
+from ruralsim import RuralModel
+from ruralsim.chunking import default_threads, partition
+from ruralsim.kernels import NumpyKernels, numba_available, select
+
+# Many small counties (5 villages of 40 households) so that a few thousand households make many chunks.
+SMALL_COUNTIES = dict(population_villages_per_county=5, population_households_per_village=40)
+
+
+def _run(scenario=None, **kw) -> RuralModel:
+    return RuralModel(scenario, **kw).run()
+
+
+def _assert_same_run(a: RuralModel, b: RuralModel) -> None:
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries(), check_exact=True)
+    pd.testing.assert_frame_equal(a.distribution_frame(), b.distribution_frame(), check_exact=True)
+    pd.testing.assert_frame_equal(a.spell_lengths(), b.spell_lengths(), check_exact=True)
+    for name in ("ring", "inc_sum", "mon_state", "dibao", "last_shock"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(a.labs.status, b.labs.status)
+    np.testing.assert_array_equal(a.hh.phi, b.hh.phi)
+
+
+@pytest.fixture(scope="module")
+def plain() -> RuralModel:
+    """One chunk, one thread: the plain run the others must reproduce."""
+    return _run(run_households=3000, run_months=14, chunk_households=10**9, threads=1, kernels="numpy",
+                **SMALL_COUNTIES)
+
+
+def test_partition_is_whole_counties_covering_every_row(plain):
+    m = plain
+    spans = partition(m.hh.county, m.hh.village, m.labs.hh, 700)
+    assert len(spans) > 3
+    assert spans[0].h0 == 0 and spans[-1].h1 == m.n_households
+    assert spans[0].l0 == 0 and spans[-1].l1 == m.n_labourers
+    for a, b in zip(spans, spans[1:]):
+        assert a.h1 == b.h0 and a.l1 == b.l0 and a.v1 == b.v0 and a.c1 == b.c0
+        assert m.hh.county[a.h1 - 1] != m.hh.county[b.h0]  # a cut never splits a county
+    for s in spans:
+        assert (m.labs.hh[s.l0:s.l1] >= s.h0).all() and (m.labs.hh[s.l0:s.l1] < s.h1).all()
+        assert len(s.hh_starts) == s.c1 - s.c0
+
+
+@pytest.mark.parametrize("chunk, threads", [(700, 1), (1000, 2), (200, 2)])
+def test_chunked_and_threaded_runs_equal_the_plain_run(plain, chunk, threads):
+    m = _run(run_households=3000, run_months=14, chunk_households=chunk, threads=threads, kernels="numpy",
+             **SMALL_COUNTIES)
+    assert len(m.spans) > 2 and m.threads == threads
+    _assert_same_run(plain, m)
+
+
+def test_a_different_seed_is_not_equal(plain):
+    """Guards the equality tests: they would pass vacuously if runs did not depend on anything."""
+    m = _run(run_households=3000, run_months=14, chunk_households=700, kernels="numpy", run_seed=11,
+             **SMALL_COUNTIES)
+    assert not np.allclose(plain.timeseries()["mean_income"], m.timeseries()["mean_income"])
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_numba_kernels_equal_the_numpy_reference():
+    """Whole runs, in a scenario that exercises every branch of the kernels (a migrant-demand fall
+    starting, over-capacity job losses, budget rationing, monitoring priority)."""
+    kw = dict(run_households=2500, run_months=30, shocks_migrant_demand_drop_start=2021,
+              shocks_migrant_demand_drop=0.3, **SMALL_COUNTIES)
+    ref = _run(SCENARIOS / "employment_shock.toml", kernels="numpy", threads=1, **kw)
+    fast = _run(SCENARIOS / "employment_shock.toml", kernels="numba", threads=2, chunk_households=600, **kw)
+    assert fast.kern.name == "numba" and ref.kern.name == "numpy"
+    ts = ref.timeseries()
+    assert ts["falls_job_loss"].sum() > 0 and ts["post_labourers"].min() > 0 and ts["monitored_households"].max() > 0
+    _assert_same_run(ref, fast)
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_numba_segment_sums_equal_bincount():
+    rng = np.random.default_rng(3)
+    x = (rng.lognormal(6, 2, 50_000)).astype(np.float32)
+    starts = np.r_[0, np.sort(rng.choice(np.arange(1, 50_000), 30, replace=False))]
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(x)]))
+    fast = select(10**9, "numba")
+    np.testing.assert_array_equal(fast.segment_sums(x, seg, starts), NumpyKernels.segment_sums(x, seg, starts))
+    mask = x > 500
+    np.testing.assert_array_equal(fast.segment_sums(mask, seg, starts), np.bincount(seg, mask, len(starts)))
+
+
+def test_state_stays_small_per_household(plain):
+    """Memory per household of everything that grows with the cohort (national: ~31M households)."""
+    nbytes = plain.state_nbytes()
+    per_hh = sum(nbytes.values()) / plain.n_households
+    assert 100 < per_hh < 170, nbytes
+    assert plain.ring.dtype == np.float32 and plain.labs.status.dtype == np.int8
+
+
+def test_threads_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("RURALSIM_THREADS", "3")
+    assert default_threads() == 3
+    monkeypatch.setenv("RURALSIM_THREADS", "zero")
+    with pytest.raises(ValueError, match="RURALSIM_THREADS"):
+        default_threads()
+    monkeypatch.delenv("RURALSIM_THREADS")
+    assert default_threads() >= 1
