@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .chunking import default_threads
 from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
 from .rng import replicate_seeds
 
@@ -57,12 +58,13 @@ def as_scenario(scenario: str | Path | Scenario | None) -> Scenario:
 
 
 def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
-                  progress: Any = None) -> ReplicateResult:
-    """Build and run one replicate; ``progress`` (a tqdm bar) is advanced once per month."""
+                  progress: Any = None, threads: int | None = None) -> ReplicateResult:
+    """Build and run one replicate; ``progress`` (a tqdm bar) is advanced once per month; ``threads``
+    (default: RURALSIM_THREADS or the cores) process its chunks of counties (results do not depend on it)."""
     from .model import RuralModel
 
     t0 = time.perf_counter()
-    model = RuralModel(scenario, replicate=replicate, **overrides)
+    model = RuralModel(scenario, replicate=replicate, threads=threads, **overrides)
     while model.running:
         model.step()
         if progress is not None:
@@ -71,8 +73,9 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
                            time.perf_counter() - t0)
 
 
-def _run_replicate_quiet(scenario: Scenario, replicate: int, overrides: dict[str, Any]) -> ReplicateResult:
-    return run_replicate(scenario, replicate, overrides)
+def _run_replicate_quiet(scenario: Scenario, replicate: int, overrides: dict[str, Any],
+                         threads: int | None = None) -> ReplicateResult:
+    return run_replicate(scenario, replicate, overrides, threads=threads)
 
 
 def default_workers(params: dict[str, Any], replicates: int) -> int:
@@ -101,7 +104,9 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
                 results.append(run_replicate(sc, r, overrides, bar))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_run_replicate_quiet, sc, r, overrides) for r in range(replicates)]
+                # Cores are shared out between the processes (a model's threads never change its results).
+                threads = max(1, default_threads() // workers)
+                futures = [pool.submit(_run_replicate_quiet, sc, r, overrides, threads) for r in range(replicates)]
                 for fut in as_completed(futures):
                     results.append(fut.result())
                     if bar is not None:

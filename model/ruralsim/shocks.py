@@ -39,11 +39,16 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
-    """Send one labourer of each ill household off work; return labourers who lost a migrant job."""
+    """Send one labourer of each ill household off work; return labourers who lost a migrant job.
+
+    Computed on the labourers of ill households only (a few percent of rows)."""
     L, H = c.labs, c.hh
-    hit = event_hh[L.hh] & (u_lab < 1.0 / np.maximum(H.n_lab[L.hh], 1))
-    months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len, 1e-6)))
-    L.absent[hit] = np.minimum(months[hit], 24).astype(np.int8)
-    lost = hit & (L.status == MIGRANT) & (u_len < 0.5)
-    L.status[lost] = OUT
+    rows = np.flatnonzero(event_hh[L.hh])
+    rows = rows[u_lab[rows] < 1.0 / np.maximum(H.n_lab[L.hh[rows]], 1)]
+    months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len[rows], 1e-6)))
+    L.absent[rows] = np.minimum(months, 24).astype(np.int8)
+    rows = rows[(L.status[rows] == MIGRANT) & (u_len[rows] < 0.5)]
+    L.status[rows] = OUT
+    lost = np.zeros(L.m, bool)
+    lost[rows] = True
     return lost
