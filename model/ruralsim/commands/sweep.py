@@ -44,8 +44,9 @@ def default_out(exp) -> Path:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..config import _NO_VALUE as NO_VALUE
     from ..config import ConfigError, Problem
-    from ..sweep import build_design, find_experiment, load_experiment, run_sweep
+    from ..sweep import build_design, find_experiment, load_experiment, run_sweep, tasks
     from ..sweep import outcomes as oc
 
     if args.list_outcomes:
@@ -56,13 +57,16 @@ def main(args: argparse.Namespace) -> int:
         print("derived: " + ", ".join(f"{k} ({v[0]}, {v[1]})" for k, v in oc.DERIVED.items()))
         return 0
     if not args.experiment:
-        raise ConfigError([Problem("ruralsim sweep", "EXPERIMENT", None, "missing",
+        raise ConfigError([Problem("ruralsim sweep", "EXPERIMENT", NO_VALUE, "missing",
                                    "an experiment file, e.g. experiments/monitoring.toml")])
     exp = load_experiment(find_experiment(args.experiment), households=args.households, replicates=args.replicates,
                           months=args.months, seed=args.seed)
     design = build_design(exp)
-    size = (f"{len(design)} points x {exp.replicates} replicate(s) = {len(design) * exp.replicates} runs of "
-            f"{int(exp.base['run_households']):,} households x {int(exp.base['run_months'])} months")
+    distinct = len({t.run_id for t in tasks(exp, design)})
+    runs = len(design) * exp.replicates
+    size = (f"{len(design)} points x {exp.replicates} replicate(s) = {runs} runs"
+            + (f" ({distinct} distinct: the design repeats some points)" if distinct < runs else "")
+            + f" of {int(exp.base['run_households']):,} households x {int(exp.base['run_months'])} months")
     if args.check:
         print(f"{exp.name}: ok ({exp.method} design over {', '.join(exp.keys)}; {size}; base scenario "
               f"{exp.scenario.name}; {len(exp.outcomes)} outcomes)")

@@ -13,7 +13,16 @@ Modules: :mod:`.experiment` (files and validation), :mod:`.designs` (points and 
 from .designs import Design, Task, build_design, run_id, tasks
 from .execute import RunResult, SweepSummary, run_sweep, run_task
 from .experiment import Experiment, Factor, find_experiment, load_experiment
-from .report import redraw_sweep, write_report
+
+
+def __getattr__(name: str):
+    """Tables and figures load matplotlib: imported on first use, so workers stay light."""
+    if name in ("redraw_sweep", "write_report"):
+        from . import report
+
+        return getattr(report, name)
+    raise AttributeError(name)
+
 
 __all__ = ["Design", "Experiment", "Factor", "RunResult", "SweepSummary", "Task", "build_design",
            "find_experiment", "load_experiment", "redraw_sweep", "run_id", "run_sweep", "run_task", "tasks",

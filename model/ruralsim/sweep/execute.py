@@ -31,6 +31,8 @@ from .designs import Design, Task, build_design, point_values, tasks
 from .experiment import Experiment
 from .storage import SweepStore, failure_record, format_exception
 
+#: Seconds to wait for a Dask scheduler before giving up with a clear error.
+CONNECT_TIMEOUT = 15
 #: Times a run may be in flight when a worker process dies before it is recorded as failed.
 MAX_CRASHES = 3
 
@@ -119,13 +121,14 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
     design = build_design(exp)
     store = SweepStore(out)
     expected = [(t.run_id, t.point, t.replicate) for t in tasks(exp, design)]
-    finished = store.prepare(exp.to_json(), design, [e[0] for e in expected])
-    todo = (t for t in tasks(exp, design) if t.run_id not in finished)
-    n_todo = len(expected) - len(finished)
+    unique = set(e[0] for e in expected)  # sampled designs may repeat a point (e.g. Sobol' with listed values)
+    finished = store.prepare(exp.to_json(), design, unique)
+    todo = _once(t for t in tasks(exp, design) if t.run_id not in finished)
+    n_todo = len(unique) - len(finished)
     workers = default_workers() if workers is None else max(1, int(workers))
     backend = "dask" if scheduler else ("process" if workers > 1 and n_todo > 1 else "inline")
 
-    bar = _bar(progress, len(expected), len(finished), exp.name)
+    bar = _bar(progress, len(unique), len(finished), exp.name)
     counts = {"done": 0, "failed": 0}
 
     def record(task: Task, res: RunResult) -> None:
@@ -159,8 +162,8 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
             bar.close()
 
     runs = store.assemble(expected, [f.column for f in exp.factors], design.points)
-    status = runs["status"].value_counts()
-    summary = SweepSummary(Path(out), len(expected), len(finished), counts["done"], int(status.get("failed", 0)),
+    status = runs.drop_duplicates("run_id")["status"].value_counts()
+    summary = SweepSummary(Path(out), len(unique), len(finished), counts["done"], int(status.get("failed", 0)),
                            int(status.get("missing", 0)), time.perf_counter() - t0,
                            1 if backend == "inline" else workers, backend, started, runs)
     if analyse:
@@ -169,6 +172,15 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
         summary.plots = write_report(Path(out))
     _write_manifest(exp, store, summary, scheduler, argv)
     return summary
+
+
+def _once(todo: Iterator[Task]) -> Iterator[Task]:
+    """Each run id once: a repeated point is the same run (same parameters, same random streams)."""
+    seen: set[str] = set()
+    for task in todo:
+        if task.run_id not in seen:
+            seen.add(task.run_id)
+            yield task
 
 
 def _write_manifest(exp: Experiment, store: SweepStore, s: SweepSummary, scheduler: str | None,
@@ -271,26 +283,25 @@ def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunRes
         raise ConfigError([Problem("--scheduler", "", address, f"dask.distributed is not installed ({exc})",
                                    "pip install 'dask[distributed]'")]) from None
     try:
-        client = Client(address, timeout=15, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ConfigError([Problem("--scheduler", "", address, f"cannot connect to a Dask scheduler: {exc}",
                                    "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")]) from None
     threads = sum(client.nthreads().values())
     window = 2 * max(1, threads)
     pending: dict[str, Task] = {}
-    ac = as_completed()
+    ac = None
     try:
-        def submit() -> bool:
+        def submit() -> Any:
             task = next(todo, None)
             if task is None:
-                return False
+                return None
             fut = client.submit(run_task, task, pure=False)
             pending[fut.key] = task
-            ac.add(fut)
-            return True
+            return fut
 
-        while len(pending) < window and submit():
-            pass
+        first = [f for f in (submit() for _ in range(window)) if f is not None]
+        ac = as_completed(first, loop=client.loop)
         for fut in ac:
             task = pending.pop(fut.key)
             try:
@@ -300,10 +311,11 @@ def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunRes
                 res = RunResult(task.run_id, False, error=error, traceback=tb)
             fut.release()
             record(task, res)
-            submit()
-    except BaseException:
-        ac.clear()
+            nxt = submit()
+            if nxt is not None:
+                ac.add(nxt)
+    finally:
+        if ac is not None:
+            ac.clear()
         client.close()
-        raise
-    client.close()
 

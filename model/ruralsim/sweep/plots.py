@@ -301,7 +301,8 @@ def plot_sobol(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
     """Horizontal bars: total (light) and first-order (dark) Sobol' indices with 95% intervals."""
     outs = list(dict.fromkeys(table["outcome"]))[:MAX_PANELS]
     n_par = table["parameter"].nunique()
-    fig, axes = figure(len(outs), ncols=min(3, len(outs)), panel=(5.2, 0.34 * n_par + 1.6))
+    fig, axes = figure(len(outs), ncols=2 if len(outs) in (2, 4) else min(3, len(outs)),
+                       panel=(5.6, 0.34 * n_par + 1.6))
     for ax, outcome in zip(axes, outs):
         sub = table[table["outcome"] == outcome].sort_values("ST")
         y = np.arange(len(sub))
@@ -315,7 +316,7 @@ def plot_sobol(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
         ax.set_title(_wrap(outcome_title(outcome)[0], 50), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower right", ncol=2, fontsize=8.5, frameon=False)
+    fig.legend(handles, labels, loc="outside upper center", ncol=2, fontsize=8.5, frameon=False)
     finish(fig, f"{meta.get('name')}: which inputs drive the outcomes (Sobol' indices)",
            source_note(meta, "bars: indices of the replicate mean; whiskers: 95% bootstrap intervals"))
     return fig
@@ -325,7 +326,8 @@ def plot_morris(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
     """Horizontal bars of mu* (95% interval) with sigma beside it, per outcome, in the outcome's unit."""
     outs = list(dict.fromkeys(table["outcome"]))[:MAX_PANELS]
     n_par = table["parameter"].nunique()
-    fig, axes = figure(len(outs), ncols=min(3, len(outs)), panel=(5.2, 0.34 * n_par + 1.6))
+    fig, axes = figure(len(outs), ncols=2 if len(outs) in (2, 4) else min(3, len(outs)),
+                       panel=(5.6, 0.34 * n_par + 1.6))
     for ax, outcome in zip(axes, outs):
         title, unit, factor = outcome_title(outcome)
         sub = table[table["outcome"] == outcome].sort_values("mu_star")
@@ -339,7 +341,7 @@ def plot_morris(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
         thousands(ax, "x")
         ax.grid(axis="x", alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower right", ncol=2, fontsize=8.5, frameon=False)
+    fig.legend(handles, labels, loc="outside upper center", ncol=2, fontsize=8.5, frameon=False)
     finish(fig, f"{meta.get('name')}: elementary effects (Morris screening)",
            source_note(meta, f"a step is {meta.get('morris_step', '2/3')} of each parameter's range; "
                              "whiskers: 95% bootstrap intervals of mu*"))
@@ -384,6 +386,45 @@ def plot_rank_correlations(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figu
         ax.grid(axis="x", alpha=0.3)
     finish(fig, f"{meta.get('name')}: rank correlations of inputs and outcomes",
            source_note(meta, "orange: outcome rises with the input; green: falls"))
+    return fig
+
+
+def point_labels(points: pd.DataFrame, factors: Sequence[Mapping[str, Any]], width: int = 44) -> list[str]:
+    """Short labels of table rows: the first row in full, the others by what differs from it."""
+    cols = [f["column"] for f in factors]
+    first = points.iloc[0]
+    labels = []
+    for k, (_, row) in enumerate(points.iterrows()):  # a loop over a few design rows
+        diff = [c for c in cols if k == 0 or str(row[c]) != str(first[c])]
+        text = ", ".join(f"{c} = {_show(row[c])}" for c in diff) or "same as row 1"
+        labels.append(_wrap(f"{k + 1}: {text}", width))
+    return labels
+
+
+def plot_points(runs: pd.DataFrame, points: pd.DataFrame, factors: Sequence[Mapping[str, Any]],
+                outcomes: Sequence[str], meta: Mapping[str, Any]) -> Figure:
+    """Each design row's outcome as a bar (mean across replicates) with the replicate band as whiskers."""
+    shown = list(outcomes)[:4]
+    labels = point_labels(points, factors)
+    lines = sum(lab.count("\n") + 1 for lab in labels)
+    fig, axes = figure(len(shown), ncols=len(shown), panel=(3.6, 0.2 * lines + 0.25 * len(points) + 1.4),
+                       extra_width=3.2, sharey=True)
+    y = np.arange(len(points))[::-1]
+    for ax, outcome in zip(axes, shown):
+        title, unit, factor = outcome_title(outcome)
+        t = _collapse(runs, ["point"], outcome).set_index("point").reindex(points["point"])
+        mean, lo, hi = (t[c].to_numpy(dtype=float) * factor for c in ("mean", "lo", "hi"))
+        err = np.vstack([np.clip(mean - lo, 0, None), np.clip(hi - mean, 0, None)])
+        ax.barh(y, mean, 0.7, xerr=err, color="#6baed6", ecolor="#333333", capsize=2)
+        ax.set_xlabel(unit)
+        ax.set_title(_wrap(title, 34), fontsize=9.5)
+        thousands(ax, "x")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, labels, fontsize=7.5)
+    finish(fig, f"{meta.get('name')}: outcomes of each design row",
+           source_note(meta, "bars: mean across replicates; whiskers: " + ("2.5–97.5 percentile range"
+                              if meta.get("replicates", 1) >= 3 else "min–max range") + " across replicates; "
+                              "rows are labelled by what differs from row 1"))
     return fig
 
 

@@ -13,6 +13,7 @@ Called at the end of ``ruralsim sweep`` and by ``ruralsim plot`` (manifest kind 
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from .storage import SweepStore
 
 #: Grids with more points than this get no monthly-path figure (too many lines to read).
 MAX_PATH_POINTS = 60
+#: Table designs up to this many rows get a bar per row; rank correlations need this many points.
+MAX_TABLE_BARS = 30
+MIN_CORRELATION_POINTS = 10
 
 
 def write_report(out: str | Path) -> list[Path]:
@@ -71,7 +75,9 @@ def write_report(out: str | Path) -> list[Path]:
         written.append(write_csv(tables / "morris_indices.csv", table))
         if len(table):
             written.append(pl.save(pl.plot_morris(table, meta), figs / "morris_indices.png"))
-    if method in ("lhs", "table"):
+    if method == "table" and len(points) <= MAX_TABLE_BARS:
+        written.append(pl.save(pl.plot_points(runs, points, factors, outcomes, meta), figs / "points.png"))
+    if method == "lhs" or (method == "table" and len(points) >= MIN_CORRELATION_POINTS):
         table = an.rank_correlations(exp, points, means, outcomes)
         written.append(write_csv(tables / "rank_correlations.csv", table))
         written.append(pl.save(pl.plot_rank_correlations(table, meta), figs / "rank_correlations.png"))
@@ -103,4 +109,4 @@ def _meta(exp: dict[str, Any], runs: pd.DataFrame, n_points: int) -> dict[str, A
             "scenario": exp["scenario"]["name"], "points": n_points, "replicates": exp["replicates"],
             "households": exp["households"], "months": exp["months"], "version": ruralsim_version(),
             "failed": int((runs["status"] == "failed").sum()),
-            "morris_step": f"{levels}/{2 * (levels - 1)}"}
+            "morris_step": str(Fraction(levels, 2 * (levels - 1)))}
