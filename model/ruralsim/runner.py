@@ -125,8 +125,9 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
     )
 
 
-def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None) -> dict[str, Path]:
-    """Write a scenario's results (Parquet, summary, plots, manifest) to ``out_dir``."""
+def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
+                 plots: bool = True) -> dict[str, Path]:
+    """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
     from . import outputs
 
     out = Path(out_dir)
@@ -139,7 +140,7 @@ def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, A
         extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **(extra or {})},
     )
     outputs.write_parquet(out / "spells.parquet", result.spells)
-    return outputs.write_run(out, result.timeseries, result.distribution, manifest)
+    return outputs.write_run(out, result.timeseries, result.distribution, manifest, plots=plots)
 
 
 def default_out_dir(name: str) -> Path:
