@@ -16,6 +16,7 @@ from ..config import ConfigError, Problem
 REDRAW = {
     "run": "ruralsim.outputs:redraw_run",
     "sweep": "ruralsim.sweep.report:redraw_sweep",
+    "comparison": "ruralsim.compare:redraw_comparison",
     "validation": "ruralsim.validation:redraw_validation",
     "calibration": "ruralsim.calibration:redraw_calibration",
 }

@@ -1,0 +1,69 @@
+"""``ruralsim compare A B ...``: run scenarios with paired replicates and compare them side by side."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import add_size_options, positive_int, size_overrides
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "compare", help="run several scenarios with the same seed and compare them",
+        description="Validate every scenario, run them all with the same seed and replicate indices "
+                    "(common random numbers), and write each scenario's outputs plus comparison.csv "
+                    "(paired differences from the first scenario), cost-effectiveness, fiscal and "
+                    "return-to-poverty tables and plots to results/compare_<A>_vs_<B>/ (or --out).")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenario files or shipped names; the first is the reference")
+    add_size_options(p)
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/compare_<A>_vs_<B>/)")
+    p.add_argument("--workers", type=positive_int, metavar="N", help="processes (default: one per core)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-plots", action="store_true",
+                   help="write data, tables and manifests only (draw the plots later with: ruralsim plot DIR)")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from ..compare import default_out_dir, load_scenarios, run_comparison, shared_run, unique_labels, write_comparison
+
+    scenarios = load_scenarios(args.scenarios)          # every file checked before anything runs
+    overrides = size_overrides(args)
+    _, notes = shared_run(scenarios, overrides)        # checks the size options too
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    out = args.out or default_out_dir(unique_labels(scenarios))
+    cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
+    paths = write_comparison(cmp, out, plots=not args.no_plots)
+    _print_summary(cmp, out, paths, plots=not args.no_plots)
+    return 0
+
+
+def _print_summary(cmp, out: Path, paths: dict, plots: bool) -> None:
+    import pandas as pd
+
+    table = pd.read_csv(paths["comparison"])
+    ce = pd.read_csv(paths["cost_effectiveness"])
+    last = table["date"].max()
+    run = cmp.run
+    print(f"compared {len(cmp.labels)} scenarios x {int(run['run_replicates'])} paired replicate(s) x "
+          f"{int(run['run_households']):,} households x {int(run['run_months'])} months "
+          f"(seed {run['run_seed']}) in {cmp.wall_seconds:.1f} s on {cmp.workers} process(es)")
+    print(f"  at {last}: poverty rate, its difference from {cmp.reference} (95% paired interval), "
+          "and the cost-effectiveness case:")
+    for label in cmp.labels:
+        rows = table[(table["date"] == last) & (table["scenario"] == label)].set_index("metric")
+        pov = rows.loc["poverty_rate"]
+        text = f"    {label:<24} poverty rate {100 * pov['mean']:5.2f}%"
+        if label != cmp.reference:
+            ci = (f"[{100 * pov['diff_ci_lo']:+.2f}, {100 * pov['diff_ci_hi']:+.2f}]" if pov["n"] > 1
+                  else "one replicate: no interval")
+            text += f" ({100 * pov['diff_mean']:+.2f} pp {ci})"
+            row = ce[(ce["date"] == last) & (ce["scenario"] == label)].iloc[0]
+            text += f"; {row['reading']}"
+        print(text)
+    drawn = "plots/, " if plots else f"no plots: draw them with 'ruralsim plot {out}', "
+    print(f"  wrote {out}/ (comparison.csv, cost_effectiveness.csv, {drawn}one folder per scenario)")

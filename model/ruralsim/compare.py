@@ -1,0 +1,388 @@
+"""Side-by-side comparison of policy scenarios run with common random numbers (``ruralsim compare``).
+
+Every scenario is run with the same run settings (seed, households, months, replicates): those of
+the first scenario after the command-line overrides. Replicate *r* of every scenario thus meets
+the same shocks, and differences are computed replicate by replicate (see
+:mod:`ruralsim.compare_stats`). All (scenario, replicate) jobs share one process pool; each job is
+fully determined by its scenario, the seed and its replicate index, so results do not depend on
+the number of workers or the order jobs finish in.
+
+Output folder::
+
+    manifest.json           kind "comparison": scenarios, files, seed, sizes, versions, wall time
+    comparison.csv          key metrics at every December (and the last month), paired differences
+    poverty_by_year.csv     annual mean poverty rate
+    cost_effectiveness.csv  fiscal yuan per household kept above the line vs the first scenario
+    fiscal_comparison.csv   spending by programme and year (and over the run), budget
+    dynamics_comparison.csv fall, re-entry, recovery rates and falls by cause, by year
+    plots/compare_*.png
+    <scenario>/             each scenario's own run folder (runner.write_result, its manifest),
+                            plus its dynamics_*.csv, fiscal_*.csv and their plots
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
+from .runner import ReplicateResult, ScenarioResult, run_replicate
+
+RUN_KEYS = ("run_households", "run_months", "run_replicates", "run_seed", "run_start_year", "run_scale")
+TABLES = ("comparison", "poverty_by_year", "cost_effectiveness", "fiscal_comparison", "dynamics_comparison")
+MAX_NAME = 60
+
+
+@dataclass
+class Comparison:
+    """The results of every scenario of a comparison, in command-line order (first = reference)."""
+
+    labels: list[str]
+    results: dict[str, ScenarioResult]
+    run: dict[str, Any]
+    started_at: datetime
+    wall_seconds: float
+    workers: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return self.labels[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation and run settings
+# ---------------------------------------------------------------------------------------------
+def load_scenarios(names: Sequence[str | Path]) -> list[Scenario]:
+    """Find and validate every scenario before anything runs; all problems in one ConfigError."""
+    problems: list[Problem] = []
+    scenarios: list[Scenario] = []
+    if len(names) < 2:
+        problems.append(Problem("command line", "", list(map(str, names)), "a comparison needs at least "
+                                "two scenarios", "two or more scenario files or shipped names"))
+    for name in names:
+        try:
+            scenarios.append(load_scenario(find_scenario(name)))
+        except ConfigError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ConfigError(problems)
+    return scenarios
+
+
+def shared_run(scenarios: Sequence[Scenario], overrides: dict[str, Any] | None = None
+               ) -> tuple[dict[str, Any], list[str]]:
+    """The run settings every scenario uses, and notes on any scenario whose own differ.
+
+    They are the first scenario's ``[run]`` values updated by the (checked) overrides: paired
+    replicates need the same seed, sizes and start for all.
+    """
+    overrides = check_overrides(overrides or {}, source="command line")
+    base = scenarios[0].params
+    run = {k: overrides.get(k, base[k]) for k in RUN_KEYS}
+    notes = []
+    for sc in scenarios[1:]:
+        own = sc.params
+        for k in RUN_KEYS:
+            if k not in overrides and own[k] != run[k]:
+                notes.append(f"{sc.name} sets {k.replace('run_', 'run.', 1)} = {own[k]!r}; the comparison uses "
+                             f"{run[k]!r} (from {scenarios[0].name}) for every scenario")
+    return run, notes
+
+
+def unique_labels(scenarios: Sequence[Scenario]) -> list[str]:
+    """Filesystem-safe scenario labels; a name given twice gets ``_2``, ``_3``..."""
+    labels: list[str] = []
+    for sc in scenarios:
+        base = re.sub(r"[^A-Za-z0-9_.-]+", "_", sc.name).strip("._") or "scenario"
+        label, k = base, 2
+        while label in labels:
+            label, k = f"{base}_{k}", k + 1
+        labels.append(label)
+    return labels
+
+
+def default_out_dir(labels: Sequence[str]) -> Path:
+    """``results/compare_<A>_vs_<B>[_vs_<C>...]``, or ``compare_<A>_vs_<n>_scenarios_<hash>`` if long."""
+    name = "compare_" + "_vs_".join(labels)
+    if len(name) > MAX_NAME:
+        import hashlib
+
+        digest = hashlib.sha1("|".join(labels).encode()).hexdigest()[:8]
+        name = f"compare_{labels[0][:24]}_vs_{len(labels) - 1}_scenarios_{digest}"
+    return Path("results") / name
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------------
+def default_workers(run: dict[str, Any], jobs: int) -> int:
+    """One process per core (at most one per job); one at national scale (memory)."""
+    if run["run_scale"] == "national" or jobs <= 1:
+        return 1
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | None = None, *,
+                   workers: int | None = None, progress: bool = True) -> Comparison:
+    """Run every replicate of every scenario with the shared run settings (paired replicates)."""
+    run, notes = shared_run(scenarios, overrides)
+    labels = unique_labels(scenarios)
+    replicates = int(run["run_replicates"])
+    jobs = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
+    workers = default_workers(run, len(jobs)) if workers is None else max(1, int(workers))
+    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    done: dict[tuple[int, int], ReplicateResult] = {}
+    bar = _bar(progress, len(jobs), "compare")
+    try:
+        if workers == 1:
+            for i, r in jobs:
+                done[(i, r)] = run_replicate(scenarios[i], r, run)
+                _tick(bar, labels[i])
+        else:
+            from .chunking import default_threads
+
+            # Cores are shared out between processes and each model's threads (neither changes results).
+            threads = max(1, default_threads() // workers)
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(run_replicate, scenarios[i], r, run, None, threads): (i, r) for i, r in jobs}
+                for fut in as_completed(futures):
+                    done[futures[fut]] = fut.result()
+                    _tick(bar, labels[futures[fut][0]])
+    finally:
+        if bar is not None:
+            bar.close()
+    results = {}
+    for i, (sc, label) in enumerate(zip(scenarios, labels)):
+        reps = [done[(i, r)] for r in range(replicates)]
+        params = sc.params
+        params.update(run)
+        results[label] = ScenarioResult(
+            scenario=sc, params=params,
+            timeseries=pd.concat([x.timeseries for x in reps], ignore_index=True),
+            distribution=pd.concat([x.distribution for x in reps], ignore_index=True),
+            spells=pd.concat([x.spells for x in reps], ignore_index=True),
+            # Replicates of all scenarios ran interleaved: a scenario's time is its replicates' sum.
+            started_at=started, wall_seconds=sum(x.wall_seconds for x in reps),
+            replicate_seconds=[x.wall_seconds for x in reps])
+    return Comparison(labels, results, run, started, time.perf_counter() - t0, workers, notes)
+
+
+def _bar(enabled: bool, total: int, name: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=name, unit="replicate", dynamic_ncols=True)
+
+
+def _tick(bar, label: str) -> None:
+    if bar is not None:
+        bar.set_postfix_str(label, refresh=False)
+        bar.update(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+def scenario_meta(label: str, params: dict[str, Any], ts: pd.DataFrame) -> dict[str, Any]:
+    """Plot labels of one scenario (as :func:`ruralsim.outputs.plot_meta`), named by its label."""
+    from .outputs import nest_params, plot_meta
+
+    return plot_meta({"scenario": {"name": label}, "params": nest_params(params)}, ts)
+
+
+def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None = None,
+                 plots: bool = True) -> dict[str, Path]:
+    """Dynamics and fiscal tables (and plots) of one scenario, next to its run outputs.
+
+    Usable after any :func:`ruralsim.runner.write_result` (single runs too).
+    """
+    tables, meta = _extras(result, label)
+    paths = _write_extra_tables(Path(out_dir), tables)
+    if plots:
+        paths.update(_write_extra_plots(Path(out_dir), tables, result.timeseries, meta))
+    return paths
+
+
+def _extras(result: ScenarioResult, label: str | None) -> tuple[dict[str, dict[str, pd.DataFrame]], dict]:
+    from .dynamics import dynamics_tables
+    from .fiscal import fiscal_tables
+
+    tables = {"dynamics": dynamics_tables(result.timeseries, result.spells),
+              "fiscal": fiscal_tables(result.timeseries)}
+    return tables, scenario_meta(label or result.scenario.name, result.params, result.timeseries)
+
+
+def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> dict[str, Path]:
+    from .outputs import write_csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    return {f"{group}_{name}": write_csv(out / f"{group}_{name}.csv", table)
+            for group, group_tables in tables.items() for name, table in group_tables.items()}
+
+
+def _write_extra_plots(out: Path, tables: dict[str, dict[str, pd.DataFrame]], ts: pd.DataFrame,
+                       meta: dict) -> dict[str, Path]:
+    from .dynamics_plots import write_dynamics_plots
+    from .fiscal import plot_fiscal
+    from .plots import save_figure
+
+    pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
+    pngs.append(save_figure(plot_fiscal(tables["fiscal"], ts, meta), out / "plots" / "fiscal_budget.png"))
+    return {f"plot_{png.stem}": png for png in pngs}
+
+
+def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dict[str, Any],
+                   plots: bool = True) -> dict[str, Path]:
+    """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
+    then the dynamics and fiscal plots."""
+    from .runner import write_result
+
+    tables, meta = _extras(result, label)
+    paths = _write_extra_tables(out_dir, tables)
+    paths.update(write_result(result, out_dir, extra=extra, plots=plots))
+    if plots:
+        paths.update(_write_extra_plots(out_dir, tables, result.timeseries, meta))
+    return paths
+
+
+def write_comparison(cmp: Comparison, out_dir: str | Path, argv: Sequence[str] | None = None,
+                     workers: int | None = None, plots: bool = True) -> dict[str, Path]:
+    """Write the comparison tables, every scenario's folder and the plots, then the top manifest.
+
+    Scenario folders and figures are independent jobs, spread over the process pool. Without
+    ``plots`` only data, tables and manifests are written (``ruralsim plot`` draws them later).
+    """
+    from .compare_plots import FIGURES, draw_figure
+    from .outputs import run_manifest, write_csv, write_manifest
+    from .rng import replicate_seeds
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    argv = list(sys.argv if argv is None else argv)
+    folders = {label: out / label for label in cmp.labels}
+    frames = derived_frames({lb: cmp.results[lb].timeseries for lb in cmp.labels})
+    tables = comparison_tables(frames)
+    paths: dict[str, Path] = {name: write_csv(out / f"{name}.csv", table) for name, table in tables.items()}
+    spells = {lb: cmp.results[lb].spells for lb in cmp.labels}
+    extra = {"comparison": str(out), "argv": argv}
+    jobs = [(write_scenario, (cmp.results[lb], folders[lb], lb, extra, plots)) for lb in cmp.labels]
+    if plots:
+        jobs += [(draw_figure, (name, out, frames, tables, spells, comparison_meta(cmp))) for name in FIGURES]
+    done = _map(jobs, cmp.workers if workers is None else workers)
+    for label, written in zip(cmp.labels, done):
+        paths[f"{label}/manifest"] = written["manifest"]
+    for png in done[len(cmp.labels):]:
+        paths[f"plot_{png.stem}"] = png
+    first = cmp.results[cmp.reference]
+    manifest = run_manifest(
+        cmp.run, scenario={"name": out.name, "reference": cmp.reference},
+        seeds=replicate_seeds(int(cmp.run["run_seed"]), int(cmp.run["run_replicates"])),
+        started_at=cmp.started_at, argv=argv,
+        wall_seconds=(datetime.now(timezone.utc) - cmp.started_at).total_seconds(),
+        extra={"kind": "comparison", "reference": cmp.reference, "workers": cmp.workers,
+               "run_seconds": cmp.wall_seconds, "notes": cmp.notes,
+               "sizes": {k.removeprefix("run_"): cmp.run[k] for k in RUN_KEYS},
+               "scenarios": [_scenario_entry(lb, cmp.results[lb], folders[lb], out) for lb in cmp.labels],
+               "tables": [f"{n}.csv" for n in tables], "transition_end": scenario_meta(
+                   cmp.reference, first.params, first.timeseries).get("transition_end")})
+    manifest = {"kind": "comparison", **manifest}
+    paths["manifest"] = write_manifest(out / "manifest.json", manifest)
+    return paths
+
+
+def _scenario_entry(label: str, result: ScenarioResult, folder: Path, out: Path) -> dict[str, Any]:
+    sc = result.scenario
+    return {"label": label, "name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain],
+            "description": sc.description, "overrides": sc.overrides,
+            "folder": str(folder.relative_to(out)), "replicate_seconds": result.replicate_seconds}
+
+
+def _map(jobs: list[tuple[Callable, tuple]], workers: int) -> list[Any]:
+    """Run independent writing jobs, in a process pool when there are several workers."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [fn(*args) for fn, args in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
+
+
+def derived_frames(series: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .compare_tables import derive
+
+    return {label: derive(ts) for label, ts in series.items()}
+
+
+def comparison_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """All comparison tables, keyed by file stem (see :data:`TABLES`)."""
+    from . import compare_tables as ct
+
+    return {"comparison": ct.comparison_table(frames), "poverty_by_year": ct.poverty_by_year(frames),
+            "cost_effectiveness": ct.cost_effectiveness(frames),
+            "fiscal_comparison": ct.fiscal_comparison(frames),
+            "dynamics_comparison": ct.dynamics_comparison(frames)}
+
+
+def comparison_meta(cmp: Comparison) -> dict[str, Any]:
+    first = cmp.results[cmp.reference]
+    meta = scenario_meta(cmp.reference, first.params, first.timeseries)
+    return {"labels": cmp.labels, "version": meta.get("version"), "households": cmp.run["run_households"]
+            if cmp.run["run_scale"] == "sample" else int(first.timeseries["households"].iloc[0]),
+            "replicates": int(cmp.run["run_replicates"]), "seed": int(cmp.run["run_seed"]),
+            "transition_end": meta.get("transition_end"), "poverty_line": meta.get("poverty_line")}
+
+
+def write_comparison_plots(out: Path, frames, tables, spells, meta) -> list[Path]:
+    from .compare_plots import write_comparison_plots as _write
+
+    return _write(out, frames, tables, spells, meta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Redrawing from stored results
+# ---------------------------------------------------------------------------------------------
+def redraw_comparison(out_dir: str | Path) -> list[Path]:
+    """Redraw every plot of a comparison folder (``ruralsim plot``) from its stored results."""
+    import json
+
+    from .dynamics import dynamics_tables
+    from .fiscal import fiscal_tables
+    from .outputs import load_run, plot_meta, redraw_run
+
+    out = Path(out_dir)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    extra = manifest.get("extra", {})
+    entries = extra.get("scenarios", [])
+    paths: list[Path] = []
+    series, spells = {}, {}
+    for entry in entries:
+        folder = out / entry["folder"]
+        if not (folder / "manifest.json").is_file():
+            raise ConfigError([Problem(str(folder), "", str(folder), "scenario folder of the comparison is "
+                                       "missing or incomplete (no manifest.json)",
+                                       "the folder as written by ruralsim compare")])
+        ts, _, sub = load_run(folder)
+        sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()
+              else pd.DataFrame())
+        meta = plot_meta(sub, ts)
+        meta["name"] = entry["label"]
+        paths += redraw_run(folder)
+        tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
+        paths += list(_write_extra_plots(folder, tables, ts, meta).values())
+        series[entry["label"]], spells[entry["label"]] = ts, sp
+    frames = derived_frames(series)
+    sizes = extra.get("sizes", {})
+    meta = {"labels": list(series), "version": (manifest.get("versions") or {}).get("ruralsim"),
+            "households": sizes.get("households"), "replicates": sizes.get("replicates"),
+            "seed": sizes.get("seed"), "transition_end": extra.get("transition_end")}
+    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta)
