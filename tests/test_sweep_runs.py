@@ -188,10 +188,10 @@ def test_interrupted_sweep_keeps_finished_runs_and_resumes(grid, tmp_path, monke
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(grid, tmp_path, monkeypatch):
     real = execute.simulate
 
-    def fragile(params, replicate):
+    def fragile(params, replicate, threads=None):
         if params["training_coverage"] > 0.2 and replicate == 1:
             raise ValueError("no trainers in this county")
-        return real(params, replicate)
+        return real(params, replicate, threads)
 
     monkeypatch.setattr(execute, "simulate", fragile)
     s = run_sweep(grid, tmp_path, workers=1, progress=False)

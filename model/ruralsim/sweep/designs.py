@@ -97,6 +97,7 @@ class Task:
     params: dict[str, Any]
     outcomes: tuple[str, ...]
     series: tuple[str, ...]
+    threads: int | None = None  # the model's threads (never changes results; not part of the id)
 
 
 def tasks(exp: Experiment, design: Design) -> Iterator[Task]:

@@ -18,7 +18,7 @@ import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -76,11 +76,11 @@ class SweepSummary:
 # ---------------------------------------------------------------------------------------------
 # The worker side
 # ---------------------------------------------------------------------------------------------
-def simulate(params: dict[str, Any], replicate: int) -> pd.DataFrame:
+def simulate(params: dict[str, Any], replicate: int, threads: int | None = None) -> pd.DataFrame:
     """One run of the model; its monthly series."""
     from ..model import RuralModel
 
-    model = RuralModel(None, replicate=replicate, record_distribution=False, **params)
+    model = RuralModel(None, replicate=replicate, record_distribution=False, threads=threads, **params)
     return model.run().timeseries()
 
 
@@ -89,7 +89,7 @@ def run_task(task: Task) -> RunResult:
     t0 = time.perf_counter()
     host = socket.gethostname()
     try:
-        ts = simulate(task.params, task.replicate)
+        ts = simulate(task.params, task.replicate, task.threads)
         outs = oc.compute(ts, task.params, task.outcomes)
         series = ts[["date", *[c for c in task.series if c in ts.columns]]].reset_index(drop=True)
         return RunResult(task.run_id, True, outs, series, time.perf_counter() - t0, host)
@@ -150,10 +150,11 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
 
     try:
         if n_todo:
-            if scheduler:
-                _run_dask(todo, scheduler, record)
-            elif backend == "process":
-                _run_processes(todo, workers, record)
+            if scheduler:  # one run per Dask worker thread
+                _run_dask((replace(t, threads=1) for t in todo), scheduler, record)
+            elif backend == "process":  # the cores are shared out between the processes
+                threads = max(1, default_workers() // workers)
+                _run_processes((replace(t, threads=threads) for t in todo), workers, record)
             else:
                 for task in todo:
                     record(task, run_task(task))
