@@ -454,8 +454,9 @@ def plot_fit(targets: Sequence[Target], hist: pd.DataFrame, free: Sequence[FreeP
     if len(fin):
         ax_loss.plot(fin["evaluation"], fin["loss"], "D", color=OK_COLOR, ms=7, label="written values (rounded)")
     ax_loss.axhline(len(targets), color="#555555", ls=":", lw=1)
-    ax_loss.annotate("every target at 1 tolerance", xy=(0, len(targets)), xycoords=("axes fraction", "data"),
-                     xytext=(3, 3), textcoords="offset points", fontsize=7.5, color="#555555")
+    ax_loss.annotate("every target at 1 tolerance", xy=(0.5, len(targets)), xycoords=("axes fraction", "data"),
+                     xytext=(0, -3), textcoords="offset points", ha="center", va="top", fontsize=7.5,
+                     color="#555555")
     if (search["loss"] > 0).all():
         from matplotlib.ticker import FuncFormatter, LogLocator
 
@@ -465,7 +466,7 @@ def plot_fit(targets: Sequence[Target], hist: pd.DataFrame, free: Sequence[FreeP
         ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:g}"))
     ax_loss.set(title="Loss: sum of squared errors in tolerance units", xlabel="evaluation", ylabel="loss")
     ax_loss.grid(alpha=0.3)
-    ax_loss.legend(fontsize=8)
+    ax_loss.legend(fontsize=8, loc="upper right")
 
     for i, fp in enumerate(free):
         u = (search[fp.label] - fp.low) / (fp.high - fp.low)

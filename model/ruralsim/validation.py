@@ -148,7 +148,9 @@ def format_table(table: pd.DataFrame) -> str:
     lines = [f"{'target':<11} {'when':<19} {'observed':>15} {'model mean [95% spread]':>34}  result"]
     for r in table.itertuples():
         rel = {"equal": "", "at_least": ">= ", "at_most": "<= "}[r.kind]
-        obs = f"{rel}{fmt_value(r.observed)}" + (f" ±{fmt_value(r.tolerance, r.observed)}" if r.tolerance > 0 else "")
+        tol = fmt_value(r.tolerance, r.observed)
+        obs = f"{rel}{fmt_value(r.observed)}" + ((f" ±{tol}" if r.kind == "equal" else f" (+{tol})"
+                                                  if r.kind == "at_most" else f" (-{tol})") if r.tolerance > 0 else "")
         model = f"{fmt_value(r.model_mean)} [{fmt_value(r.model_lo)}, {fmt_value(r.model_hi)}]"
         verdict = "ok" if r.within_tolerance else "MISS"
         lines.append(f"{r.target:<11} {r.when:<19} {obs:>15} {model:>34}  {verdict}"
@@ -208,7 +210,7 @@ def plot_summary(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any] 
     """Each target's error in tolerance units: the allowed zone shaded, the model's mean and spread."""
     meta = meta or {}
     n = len(table)
-    fig = _new_figure(12.5, 1.2 + 0.55 * n)
+    fig = _new_figure(12.5, 1.6 + 0.55 * n)
     ax = fig.subplots()
     y = np.arange(n)[::-1]
     for yi, r in zip(y, table.itertuples()):
@@ -224,7 +226,8 @@ def plot_summary(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any] 
         marker = ">" if z[0] > ZONE else "<" if z[0] < -ZONE else "o"
         ax.plot([zc[0]], [yi], marker=marker, color=color, ms=8, zorder=3)
         rel = {"equal": "", "at_least": "≥ ", "at_most": "≤ "}[r.kind]
-        tol = f" ± {fmt_value(r.tolerance, r.observed)}" if r.tolerance > 0 else ""
+        tol = ((f" ± {fmt_value(r.tolerance, r.observed)}" if r.kind == "equal" else
+                f", tolerance {fmt_value(r.tolerance, r.observed)}") if r.tolerance > 0 else "")
         verdict = "holds" if r.within_tolerance else "MISSES"
         every = ", every replicate" if r.judge == "all" else ""
         ax.annotate(f"observed {rel}{fmt_value(r.observed)}{tol} · model {fmt_value(r.model_mean)} "
@@ -236,16 +239,16 @@ def plot_summary(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any] 
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlabel("(model − observed) / tolerance   (inequalities: 1% of the bound when the tolerance is 0)")
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+    fig.suptitle(title, fontsize=13, fontweight="bold")
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig.legend(handles=[Patch(color=OK_COLOR, alpha=0.2, label="allowed by the tolerance"),
-                        Line2D([], [], color="grey", marker="o", lw=2.2,
-                               label="model: mean across replicates and 2.5–97.5% range"),
-                        Line2D([], [], color=OK_COLOR, lw=4, label="holds"),
-                        Line2D([], [], color=MISS_COLOR, lw=4, label="misses")],
-               loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    ax.legend(handles=[Patch(color=OK_COLOR, alpha=0.2, label="allowed by the tolerance"),
+                       Line2D([], [], color="grey", marker="o", lw=2.2,
+                              label="model: mean across replicates and 2.5–97.5% range"),
+                       Line2D([], [], color=OK_COLOR, lw=4, label="holds"),
+                       Line2D([], [], color=MISS_COLOR, lw=4, label="misses")],
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
     _note(fig, ts, meta, "arrows: beyond ±4 tolerances")
     return fig
 
@@ -286,7 +289,8 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
         else:
             bound = obs - tol if t.kind == "at_least" else obs + tol
             ax.plot([x0, x1], [bound, bound], color=OBS_COLOR, lw=2.2, ls="--",
-                    label=("at least " if t.kind == "at_least" else "at most ") + fmt_value(t.observed))
+                    label=("at least " if t.kind == "at_least" else "at most ") + fmt_value(bound * div)
+                    + (" (observed + tolerance)" if t.tolerance > 0 else ""))
         verdict = "holds" if ok else "MISSES"
         ax.set_title(f"{t.id}: {t.label or t.metric}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
                      color=color if not ok else "black")
