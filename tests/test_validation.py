@@ -322,3 +322,8 @@ def test_shipped_baseline_carries_its_calibration():
     spec = load_targets(ARTICLE_TARGETS).calibration
     assert {fp.param.flat for fp in spec.params} <= set(marked)
     assert all(v.startswith("calibrated: ") for v in marked.values())
+    from ruralsim.commands.params import rows
+
+    shown = {r["key"]: r["source"] for r in rows(sc)}
+    assert all(shown[fp.key] == marked[fp.param.flat] for fp in spec.params)
+    assert shown["run.households"].startswith("assumption")

@@ -29,14 +29,17 @@ def _fmt(v) -> str:
 
 def rows(scenario=None) -> list[dict[str, str]]:
     """One row per parameter: key, value, changed, default, unit, range, source, description."""
+    from ..calibration import calibrated_sources
+
     values = scenario.params if scenario else None
+    marked = calibrated_sources(scenario) if scenario else {}  # keys the scenario file marks as calibrated
     out = []
     for p in PARAMS:
         value = values[p.flat] if values else p.default
         rng = ("|".join(p.choices) if p.choices else
                "" if p.low is None and p.high is None else f"{_fmt(p.low)} .. {_fmt(p.high)}")
         out.append({"key": p.key, "value": _fmt(value), "changed": "*" if value != p.default else "",
-                    "default": _fmt(p.default), "unit": p.unit, "range": rng, "source": p.source,
+                    "default": _fmt(p.default), "unit": p.unit, "range": rng, "source": marked.get(p.flat, p.source),
                     "description": p.description})
     return out
 
