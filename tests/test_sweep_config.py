@@ -220,3 +220,8 @@ def test_every_parameter_key_in_the_shipped_experiments_is_declared():
     for name in SHIPPED:
         exp = load_experiment(EXPERIMENT_DIR / f"{name}.toml")
         assert all(k in PARAMS_BY_KEY for k in exp.keys)
+
+
+def test_bad_choice_of_months_kept(tmp_path):
+    msg = error_of(write(tmp_path, GOOD + '[outputs]\nseries_months = ["2025-13"]\n'))
+    assert 'outputs.series_months = ["2025-13"]: not a choice of months' in msg and '"december"' in msg

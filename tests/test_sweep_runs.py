@@ -269,3 +269,15 @@ def test_cli_ctrl_c_then_resume_then_redraw(tmp_path):
     res = subprocess.run([sys.executable, "-m", "ruralsim.cli", "plot", str(out)], capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 0 and (out / "plots" / "lines.png").exists()
+
+
+def test_series_keeps_only_the_chosen_months(tmp_path):
+    p = tmp_path / "g.toml"
+    p.write_text(GRID.replace("months = 6", "months = 18") + 'series_months = "december"\n', encoding="utf-8")
+    run_sweep(load_experiment(p), tmp_path / "dec", workers=1, progress=False, analyse=False)
+    dates = pd.read_parquet(tmp_path / "dec" / "series")["date"].dt.strftime("%Y-%m")
+    assert sorted(set(dates)) == ["2021-12", "2022-06"] and len(dates) == 4 * 2
+    p.write_text(GRID + 'series_months = ["2021-03", "2021-06"]\n', encoding="utf-8")
+    run_sweep(load_experiment(p), tmp_path / "list", workers=1, progress=False, analyse=False)
+    dates = pd.read_parquet(tmp_path / "list" / "series")["date"].dt.strftime("%Y-%m")
+    assert sorted(set(dates)) == ["2021-03", "2021-06"]

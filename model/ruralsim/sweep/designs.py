@@ -97,6 +97,7 @@ class Task:
     params: dict[str, Any]
     outcomes: tuple[str, ...]
     series: tuple[str, ...]
+    months: str | tuple[str, ...] = "all"  # months of the series to keep
     threads: int | None = None  # the model's threads (never changes results; not part of the id)
 
 
@@ -105,7 +106,7 @@ def tasks(exp: Experiment, design: Design) -> Iterator[Task]:
     for k in range(len(design)):
         params = exp.point_params(point_values(design, exp, k))
         for r in range(exp.replicates):
-            yield Task(run_id(params, r), k, r, params, exp.outcomes, exp.series)
+            yield Task(run_id(params, r), k, r, params, exp.outcomes, exp.series, exp.series_months)
 
 
 def _canon(v: Any) -> Any:

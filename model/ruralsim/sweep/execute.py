@@ -91,11 +91,23 @@ def run_task(task: Task) -> RunResult:
     try:
         ts = simulate(task.params, task.replicate, task.threads)
         outs = oc.compute(ts, task.params, task.outcomes)
-        series = ts[["date", *[c for c in task.series if c in ts.columns]]].reset_index(drop=True)
+        series = kept_months(ts, task.months)[["date", *[c for c in task.series if c in ts.columns]]]
         return RunResult(task.run_id, True, outs, series, time.perf_counter() - t0, host)
     except Exception as exc:  # a failing run must not stop the sweep
         error, tb = format_exception(exc)
         return RunResult(task.run_id, False, seconds=time.perf_counter() - t0, host=host, error=error, traceback=tb)
+
+
+def kept_months(ts: pd.DataFrame, months: str | tuple[str, ...]) -> pd.DataFrame:
+    """Rows of the series to store: all months, every December and the last, or the listed months."""
+    if months == "all" or not len(ts):
+        return ts.reset_index(drop=True)
+    period = pd.to_datetime(ts["date"]).dt.to_period("M")
+    if months == "december":
+        keep = (period.dt.month == 12) | (period == period.max())
+    else:
+        keep = period.astype(str).isin(list(months))
+    return ts[keep.to_numpy()].reset_index(drop=True)
 
 
 def _ignore_sigint() -> None:

@@ -27,6 +27,7 @@ An experiment is a TOML file (``experiments/*.toml``)::
     [outputs]
     outcomes = ["poverty_rate_last12", "fiscal_cost_per_person_year"]  # see ruralsim.sweep.outcomes
     series = ["poverty_rate", "mean_income"]                            # monthly columns kept, or "all"
+    series_months = "all"           # months of the series kept: "all", "december" (and the last), or ["2025-12"]
 
 A by-year parameter (``monitoring.line``) swept with plain values applies each value to every
 year; with ``scale = true`` the value multiplies the base scenario's table year by year.
@@ -58,7 +59,7 @@ METHODS = ("grid", "lhs", "sobol", "morris", "table")
 TOP_KEYS = ("scenario", "name", "description", "replicates", "households", "months", "seed",
             "design", "vary", "fixed", "outputs")
 DESIGN_KEYS = ("method", "samples", "levels", "file", "seed")
-OUTPUT_KEYS = ("outcomes", "series")
+OUTPUT_KEYS = ("outcomes", "series", "series_months")
 RANGE_KEYS = ("low", "high", "steps", "scale")
 SIZE_KEYS = {"households": "run_households", "months": "run_months", "replicates": "run_replicates",
              "seed": "run_seed"}
@@ -142,6 +143,7 @@ class Experiment:
     table_rows: tuple[dict[str, Any], ...] = ()
     outcomes: tuple[str, ...] = oc.DEFAULT_OUTCOMES
     series: tuple[str, ...] = oc.DEFAULT_SERIES
+    series_months: str | tuple[str, ...] = "all"
     size_overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -179,6 +181,8 @@ class Experiment:
                 "replicates": self.replicates, "households": int(self.base["run_households"]),
                 "months": int(self.base["run_months"]), "seed": int(self.base["run_seed"]),
                 "outcomes": list(self.outcomes), "series": list(self.series),
+                "series_months": self.series_months if isinstance(self.series_months, str)
+                else list(self.series_months),
                 "size_overrides": self.size_overrides}
 
 
@@ -249,7 +253,7 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
     if method == "table" and table_file is not None:
         factors, table_rows = _table(table_file, base, fixed, problems)
 
-    outs, series = _outputs(doc, src, problems)
+    outs, series, months = _outputs(doc, src, problems)
 
     if problems:
         raise ConfigError(problems)
@@ -258,7 +262,7 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
         description=str(doc.get("description") or _header_comment(text)),
         scenario=scenario, base=base, fixed=fixed, factors=tuple(factors), method=method, samples=samples,
         levels=levels, design_seed=design_seed, table_file=table_file, table_rows=table_rows,
-        outcomes=outs, series=series)
+        outcomes=outs, series=series, series_months=months)
     return exp.with_sizes(**sizes)
 
 
@@ -522,11 +526,12 @@ def _parse_cell(cell: str, p: Param) -> Any:
     return s
 
 
-def _outputs(doc: dict, src: str, problems: list[Problem]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _outputs(doc: dict, src: str, problems: list[Problem]
+             ) -> tuple[tuple[str, ...], tuple[str, ...], str | tuple[str, ...]]:
     raw = doc.get("outputs", {})
     if not isinstance(raw, dict):
         problems.append(Problem(src, "outputs", raw, "must be a table", "[outputs] with outcomes and series"))
-        return oc.DEFAULT_OUTCOMES, oc.DEFAULT_SERIES
+        return oc.DEFAULT_OUTCOMES, oc.DEFAULT_SERIES, "all"
     for key in raw:
         if key not in OUTPUT_KEYS:
             problems.append(Problem(src, f"outputs.{key}", raw[key], "unknown key" + _suggest(key, list(OUTPUT_KEYS)),
@@ -538,7 +543,7 @@ def _outputs(doc: dict, src: str, problems: list[Problem]) -> tuple[tuple[str, .
     if not isinstance(outs, list) or not outs:
         problems.append(Problem(src, "outputs.outcomes", outs, "must be a non-empty list", allowed_out))
         outs = list(oc.DEFAULT_OUTCOMES)
-    for i, (bad, why) in enumerate(oc.check_names(outs, oc.known_outcomes())):
+    for bad, why in oc.check_names(outs, oc.known_outcomes()):
         problems.append(Problem(src, "outputs.outcomes", bad, f"{why}", allowed_out))
     if series == "all":
         series = list(oc.series_columns())
@@ -552,7 +557,20 @@ def _outputs(doc: dict, src: str, problems: list[Problem]) -> tuple[tuple[str, .
     if len(set(outs)) < len(outs):
         problems.append(Problem(src, "outputs.outcomes", outs, "an outcome is listed twice", "distinct names"))
     series = list(dict.fromkeys([*series, "households", "people"]))
-    return tuple(outs), tuple(series)
+    months = raw.get("series_months", "all")
+    month_allowed = '"all", "december" (every December and the last month), or a list such as ["2025-12"]'
+    if isinstance(months, list) and months and all(isinstance(m, str) and _is_month(m) for m in months):
+        months = tuple(months)
+    elif months not in ("all", "december"):
+        problems.append(Problem(src, "outputs.series_months", months, "not a choice of months", month_allowed))
+        months = "all"
+    return tuple(outs), tuple(series), months
+
+
+def _is_month(text: str) -> bool:
+    parts = text.split("-")
+    return (len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4
+            and 1 <= int(parts[1]) <= 12)
 
 
 # ---------------------------------------------------------------------------------------------
