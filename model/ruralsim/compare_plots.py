@@ -217,6 +217,7 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     ax = axes[0, 1]
     dates = sorted(table["date"].unique())
     x = np.arange(len(dates))
+    points: list[tuple] = []
     for k, label in enumerate(labels[1:]):
         d = table[table["scenario"] == label].set_index("date").reindex(dates)
         shift = (k - (len(labels) - 2) / 2) * 0.1
@@ -232,6 +233,8 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
             err = np.abs(np.vstack([y - lo, hi - y]))
             ax.errorbar((x + shift)[sel], y, yerr=np.where(np.isfinite(err), err, 0), fmt=marker, color=colors[label],
                         mfc=colors[label] if filled else "white", capsize=3, ms=7, lw=1.2)
+            points.append(((x + shift)[sel], y, lo, hi, colors[label]))
+    _clip_to_points(ax, points)
     ax.axhline(0, color="#444444", lw=0.9)
     ax.set_xticks(x, dates, rotation=45, ha="right")
     ax.set(title="Extra cumulative fiscal cost / extra households kept above the line",
@@ -244,7 +247,8 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     handles += [Line2D([], [], ls="", marker=m, color="#555555", mfc="#555555" if f else "white", ms=7)
                 for m, f in CASE_MARKERS.values()]
     names = [*labels[1:], *CASE_SHORT.values()]
-    ax.legend(handles, names, fontsize=8, loc="upper left", framealpha=0.95)
+    axes[0, 2].legend(handles, names, fontsize=8.5, loc="lower left", title="ratio panel: marker = case",
+                      title_fontsize=8.5, framealpha=0.95)
 
     ax = axes[0, 2]
     ax.axis("off")
@@ -273,6 +277,36 @@ CASE_SHORT = {"tradeoff_more": "costs more: yuan per extra household kept above"
               "no_effect": "no detectable effect on poverty (drawn at 0)"}
 
 
+def _clip_to_points(ax, points: list[tuple]) -> None:
+    """Scale the ratio axis to the point estimates; mark intervals that run beyond it with arrows.
+
+    A ratio whose denominator is barely significant has a very long (but finite) Fieller interval,
+    which would otherwise flatten every other point.
+    """
+    ys = np.concatenate([p[1] for p in points]) if points else np.array([])
+    ys = ys[np.isfinite(ys)]
+    if ys.size == 0:
+        return
+    top, bottom = max(ys.max(), 0.0), min(ys.min(), 0.0)
+    span = max(top - bottom, abs(top), abs(bottom), 1e-9)
+    lim = (bottom - 0.35 * span if bottom < 0 else -0.08 * span, top + 0.35 * span)
+    ax.set_ylim(*lim)
+    clipped = False
+    for x, _, lo, hi, color in points:
+        for xi, l, h in zip(x, lo, hi):
+            if np.isfinite(h) and h > lim[1]:
+                ax.annotate("", xy=(xi, lim[1]), xytext=(xi, lim[1] - 0.06 * span),
+                            arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2})
+                clipped = True
+            if np.isfinite(l) and l < lim[0]:
+                ax.annotate("", xy=(xi, lim[0]), xytext=(xi, lim[0] + 0.06 * span),
+                            arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2})
+                clipped = True
+    if clipped:
+        ax.text(0.99, 0.99, "arrows: interval continues beyond the axis", transform=ax.transAxes, ha="right",
+                va="top", fontsize=8, color="#555555")
+
+
 def _err(row: pd.Series, col: str, divisor: float = 1.0) -> np.ndarray | None:
     """Error-bar extents of ``col`` from its interval columns, or None without an interval."""
     lo, hi, mean = row[f"{col}_ci_lo"], row[f"{col}_ci_hi"], row[col]
@@ -293,7 +327,7 @@ def _ce_text(label: str, row: pd.Series, divisor: float, unit: str) -> list[str]
     kept, cost = row["households_kept"], row["extra_cost"]
     import textwrap
 
-    out = textwrap.wrap(f"{label}: {CE_CASES[row['case']]}", 52, subsequent_indent="   ") + [
+    out = textwrap.wrap(f"{label}: {CE_CASES[row['case']]}", 64, subsequent_indent="   ") + [
            f"   extra cost {cost / divisor:+,.2f} {unit} [{row['extra_cost_ci_lo'] / divisor:,.2f}, "
            f"{row['extra_cost_ci_hi'] / divisor:,.2f}]",
            f"   households kept above {kept:+,.0f} [{row['households_kept_ci_lo']:,.0f}, "

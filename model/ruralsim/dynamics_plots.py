@@ -123,6 +123,7 @@ def plot_falls(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
         bottom += values
     ax.set(title="Falls below the poverty line by attributed cause",
            ylabel="households falling below, per 1,000 households per year")
+    ax.set_ylim(0, max(float(bottom.max()), 1e-9) * 1.45)  # headroom for the legend
     year_ticks(ax, years, months)
     year_marker(ax, years, end)
     handles, labels = ax.get_legend_handles_labels()
