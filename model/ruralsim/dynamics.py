@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .compare_stats import STAT_COLUMNS, describe_rows, summarise_frame, widen
+from .compare_stats import describe_rows, summarise_frame, widen
 from .shocks import CAUSES
 
 STATES = ("secure", "monitored", "below")
@@ -174,4 +174,4 @@ def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame |
     return paths
 
 
-__all__ = ["STAT_COLUMNS", "dynamics_tables", "write_dynamics", "transition_matrix", "causes_wide"]
+__all__ = ["dynamics_tables", "write_dynamics", "transition_matrix", "causes_wide"]

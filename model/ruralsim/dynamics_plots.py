@@ -12,7 +12,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from .dynamics import CAUSE_LABELS, CAUSES, STATE_LABELS, STATES, causes_wide, transition_matrix
-from .figures import CAUSE_COLORS, finish, grid, interval_name, run_note, year_marker, year_ticks
+from .figures import CAUSE_COLORS, finish, grid, run_note, year_marker, year_ticks
 from .plots import _thousands, save_figure
 
 # Off-diagonal moves shown by year, grouped by what they mean for policy.
@@ -173,4 +173,4 @@ def _months_by_year(ts: pd.DataFrame) -> dict[int, float]:
     return ts.groupby([ts["replicate"], dates.dt.year]).size().groupby(level=1).mean().to_dict()
 
 
-__all__ = ["plot_transitions", "plot_spells", "plot_falls", "write_dynamics_plots", "interval_name"]
+__all__ = ["plot_transitions", "plot_spells", "plot_falls", "write_dynamics_plots"]

@@ -47,6 +47,21 @@ def run_note(ts: pd.DataFrame, meta: Mapping[str, Any] | None, extra: str = "") 
     return note + (" · " + extra if extra else "")
 
 
+def comparison_note(meta: Mapping[str, Any], extra: str = "") -> str:
+    """``ruralsim <v> · scenarios A (reference), B · R paired replicates × H households · seed S``."""
+    labels = list(meta.get("labels") or [])
+    if len(labels) > 5:
+        names = f"{labels[0]} (reference) and {len(labels) - 1} others"
+    else:
+        names = ", ".join([f"{labels[0]} (reference)", *labels[1:]]) if labels else "?"
+    reps = meta.get("replicates") or "?"
+    hh = meta.get("households")
+    hh_text = f"{float(hh):,.0f}" if hh is not None else "?"
+    note = (f"ruralsim {meta.get('version') or ''} · scenarios {names} · {reps} paired replicate"
+            f"{'s' if reps != 1 else ''} × {hh_text} households · seed {meta.get('seed')}")
+    return note + (" · " + extra if extra else "")
+
+
 def scenario_colors(labels: Sequence[str]) -> dict[str, Any]:
     """The reference (first) scenario in near-black, the others in distinct colours."""
     colors = {labels[0]: REFERENCE_COLOR} if labels else {}
@@ -101,10 +116,3 @@ def grouped_bars(ax: Axes, categories: Sequence[Any], series: Mapping[str, pd.Da
         if has_err.any():
             ax.errorbar((x + (i - (k - 1) / 2) * width)[has_err], mean[has_err], yerr=np.abs(err[:, has_err]),
                         fmt="none", ecolor="#333333", capsize=2, lw=0.9)
-
-
-def interval_name(n_replicates: int) -> str:
-    """What the error bars show, for notes."""
-    if n_replicates < 2:
-        return "one replicate: no interval"
-    return f"error bars: 95% t-interval of the mean over {n_replicates} replicates"
