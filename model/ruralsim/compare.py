@@ -351,13 +351,32 @@ def write_comparison_plots(out: Path, frames, tables, spells, meta) -> list[Path
 # ---------------------------------------------------------------------------------------------
 # Redrawing from stored results
 # ---------------------------------------------------------------------------------------------
-def redraw_comparison(out_dir: str | Path) -> list[Path]:
-    """Redraw every plot of a comparison folder (``ruralsim plot``) from its stored results."""
-    import json
+def redraw_scenario(out_dir: str | Path) -> list[Path]:
+    """Redraw every plot of one scenario's folder (a ``ruralsim run`` result): run plots,
+    dynamics and fiscal plots."""
+    return _redraw_scenario(Path(out_dir), None)[0]
 
+
+def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.DataFrame, pd.DataFrame]:
     from .dynamics import dynamics_tables
     from .fiscal import fiscal_tables
     from .outputs import load_run, plot_meta, redraw_run
+
+    ts, _, sub = load_run(folder)
+    sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()
+          else pd.DataFrame())
+    meta = plot_meta(sub, ts)
+    if label is not None:
+        meta["name"] = label
+    paths = redraw_run(folder)
+    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
+    paths += list(_write_extra_plots(folder, tables, ts, meta).values())
+    return paths, ts, sp
+
+
+def redraw_comparison(out_dir: str | Path) -> list[Path]:
+    """Redraw every plot of a comparison folder (``ruralsim plot``) from its stored results."""
+    import json
 
     out = Path(out_dir)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -371,14 +390,8 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
             raise ConfigError([Problem(str(folder), "", str(folder), "scenario folder of the comparison is "
                                        "missing or incomplete (no manifest.json)",
                                        "the folder as written by ruralsim compare")])
-        ts, _, sub = load_run(folder)
-        sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()
-              else pd.DataFrame())
-        meta = plot_meta(sub, ts)
-        meta["name"] = entry["label"]
-        paths += redraw_run(folder)
-        tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
-        paths += list(_write_extra_plots(folder, tables, ts, meta).values())
+        drawn, ts, sp = _redraw_scenario(folder, entry["label"])
+        paths += drawn
         series[entry["label"]], spells[entry["label"]] = ts, sp
     frames = derived_frames(series)
     sizes = extra.get("sizes", {})

@@ -14,7 +14,7 @@ from ..config import ConfigError, Problem
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
-    "run": "ruralsim.outputs:redraw_run",
+    "run": "ruralsim.compare:redraw_scenario",
     "sweep": "ruralsim.sweep.report:redraw_sweep",
     "comparison": "ruralsim.compare:redraw_comparison",
     "validation": "ruralsim.validation:redraw_validation",

@@ -23,12 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..runner import default_out_dir, run_scenario, write_result
+    from ..compare import write_scenario
+    from ..runner import default_out_dir, run_scenario
 
     scenario = load_scenario(find_scenario(args.scenario))
     result = run_scenario(scenario, size_overrides(args), workers=args.workers, progress=not args.quiet)
     out = args.out or default_out_dir(scenario.name)
-    paths = write_result(result, out, extra={"argv": sys.argv})
+    paths = write_scenario(result, Path(out), scenario.name, extra={"argv": sys.argv})
     ts = result.timeseries
     last = ts[ts["date"] == ts["date"].max()]
     print(f"{scenario.name}: {int(result.params['run_replicates'])} replicate(s) x "
@@ -37,6 +38,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"  at {ts['date'].max():%Y-%m}: mean income {last['mean_income'].mean():,.0f} yuan/person, "
           f"poverty rate {100 * last['poverty_rate'].mean():.2f}%, "
           f"monitored households {last['monitored_households'].mean():,.0f}")
-    print(f"  wrote {out}/ ({', '.join(sorted(p.name for k, p in paths.items() if not k.startswith('plot_')))}"
-          f", plots/)")
+    tables = sorted({p.name for k, p in paths.items() if not k.startswith("plot_") and p.parent == Path(out)})
+    print(f"  wrote {out}/: {', '.join(tables)}, and {sum(k.startswith('plot_') for k in paths)} plots in plots/")
     return 0
