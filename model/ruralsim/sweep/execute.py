@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..config import ConfigError, Problem
 from . import outcomes as oc
-from .designs import Design, Task, build_design, point_values, tasks
+from .designs import Task, build_design, point_values, tasks
 from .experiment import Experiment
 from .storage import SweepStore, failure_record, format_exception
 

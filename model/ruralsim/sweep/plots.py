@@ -88,6 +88,11 @@ def factor_label(f: Mapping[str, Any]) -> str:
     return f"{key} ({unit})" if unit and unit != "-" else key
 
 
+def level_title(f: Mapping[str, Any], level: Any) -> str:
+    """``monitoring.detection_delay = 2``; a multiplier says what it multiplies."""
+    return f"{f['key']} = {_show(level)}" + (" × base" if f.get("scale") else "")
+
+
 def outcome_title(outcome: str) -> tuple[str, str, float]:
     return oc.label(outcome)
 
@@ -235,7 +240,7 @@ def plot_heatmap(runs: pd.DataFrame, factors: Sequence[Mapping[str, Any]], outco
         ax.set_xlabel(factor_label(fx))
         ax.set_ylabel(factor_label(fy))
         if fp is not None:
-            ax.set_title(f"{fp['key']} = {_show(level)}", fontsize=10)
+            ax.set_title(level_title(fp, level), fontsize=10)
     cbar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.02)
     cbar.set_label(unit)
     cbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, pos: f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"))
@@ -275,7 +280,7 @@ def plot_paths(series: pd.DataFrame, runs: pd.DataFrame, factors: Sequence[Mappi
             ax.fill_between(mean.index, lo, hi, color=color, alpha=0.10, lw=0)
             ax.plot(mean.index, mean, color=color, lw=1.5, label=_show(value))
         if fp is not None:
-            ax.set_title(f"{fp['key']} = {_show(level)}", fontsize=10)
+            ax.set_title(level_title(fp, level), fontsize=10)
         ax.set_ylabel(unit)
         locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
         ax.xaxis.set_major_locator(locator)
@@ -315,8 +320,7 @@ def plot_sobol(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
         ax.set_xlabel("share of output variance")
         ax.set_title(_wrap(outcome_title(outcome)[0], 50), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncol=2, fontsize=8.5, frameon=False)
+    axes[0].legend(loc="lower right", fontsize=8, framealpha=0.9)
     finish(fig, f"{meta.get('name')}: which inputs drive the outcomes (Sobol' indices)",
            source_note(meta, "bars: indices of the replicate mean; whiskers: 95% bootstrap intervals"))
     return fig
@@ -340,8 +344,7 @@ def plot_morris(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
         ax.set_title(_wrap(title, 50), fontsize=10)
         thousands(ax, "x")
         ax.grid(axis="x", alpha=0.3)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncol=2, fontsize=8.5, frameon=False)
+    axes[0].legend(loc="lower right", fontsize=8, framealpha=0.9)
     finish(fig, f"{meta.get('name')}: elementary effects (Morris screening)",
            source_note(meta, f"a step is {meta.get('morris_step', '2/3')} of each parameter's range; "
                              "whiskers: 95% bootstrap intervals of mu*"))
