@@ -46,13 +46,16 @@ def main() -> None:
         wall = time.perf_counter() - t0
         per_run = s.runs["seconds"].mean()
     rate = 60.0 * s.done / wall
+    steady = 60.0 * s.workers / per_run  # once the workers are up (long sweeps)
     print(f"sweep benchmark: {s.done} runs of {args.households:,} households x {args.months} months on "
-          f"{s.workers} {s.backend} worker(s): {wall:.1f} s wall, {rate:.1f} runs per minute "
-          f"({per_run:.1f} s per run inside a worker; {os.cpu_count()} cores)")
+          f"{s.workers} {s.backend} worker(s): {wall:.1f} s wall, {rate:.1f} runs per minute including worker "
+          f"start-up; {steady:.1f} runs per minute steady state ({per_run:.2f} s per run inside a worker; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
     row = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
            "households": args.households, "months": args.months, "runs": s.done, "workers": s.workers,
            "backend": s.backend, "wall_seconds": round(wall, 2), "runs_per_minute": round(rate, 2),
-           "seconds_per_run": round(per_run, 2), "cpu_count": os.cpu_count(), "machine": platform.node()}
+           "seconds_per_run": round(per_run, 2),
+           "steady_runs_per_minute": round(steady, 2), "load_average": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(), "machine": platform.node()}
     path = HERE / "sweep_benchmark.csv"
     new = not path.exists()
     with open(path, "a", newline="", encoding="utf-8") as fh:
