@@ -4,10 +4,10 @@
 >>> exp = load_experiment("experiments/monitoring.toml", households=500, replicates=1)
 >>> summary = run_sweep(exp, "results/monitoring_small", workers=2)
 
-Modules: :mod:`.experiment` (files and validation), :mod:`.designs` (points and run ids),
-:mod:`.outcomes` (per-run metrics), :mod:`.execute` (local processes or Dask, resume),
-:mod:`.storage` (the results folder), :mod:`.analysis` and :mod:`.plots` (tables and figures),
-:mod:`.report` (both, from stored results).
+Modules: :mod:`.experiment` (the file format; :mod:`.checks` validates into :mod:`.spec`),
+:mod:`.designs` (points, run ids), :mod:`.outcomes` (per-run metrics), :mod:`.execute` (local
+processes or Dask, resume), :mod:`.storage` (the results folder), :mod:`.analysis` and
+:mod:`.plots` (tables and figures), :mod:`.report` (both, from stored results).
 """
 
 from .designs import Design, Task, build_design, run_id, tasks
