@@ -176,6 +176,21 @@ def test_year_entry_changes_only_that_year():
     assert two == {"farm_productivity_growth": {2021: 0.08, 2022: 0.3, 2023: 0.4, 2024: 0.05}}
 
 
+def test_risk_eliminated_share_counts_only_ever_monitored_households():
+    """A07's metric: the households whose risk is eliminated are part of those ever monitored (including
+    households identified and eliminated in the warm-up before 2021), so the share is a true share."""
+    from ruralsim import RuralModel
+    from ruralsim.population import ELIMINATED
+
+    m = RuralModel(None, run_households=1500, run_months=6, record_distribution=False)
+    assert np.count_nonzero((m.mon_state == ELIMINATED) & (m.ever_monitored == 0)) == 0
+    m.run()
+    eliminated = m.mon_state == ELIMINATED
+    assert eliminated.any() and not np.any(eliminated & (m.ever_monitored == 0))
+    last = m.timeseries().iloc[-1]
+    assert last["risk_eliminated_share"] == pytest.approx(eliminated.sum() / m.ever_monitored.sum())
+
+
 # --- writing the baseline in place -----------------------------------------------------------------------
 SCENARIO = """# A scenario: its header comment is its description.
 [monitoring]

@@ -314,7 +314,9 @@ class RuralModel(mesa.Model):
         while self.t < 0:
             self.step()
         self.ever_below[:] = self.below
-        self.ever_monitored[:] = self.mon_state == MONITORED
+        # Households identified in the warm-up are monitoring objects from before 2021, still monitored or
+        # already eliminated: both count, so risk_eliminated_share's numerator is part of its denominator.
+        self.ever_monitored[:] = self.mon_state != population.NEVER
         self.spell_hist[:] = 0
         self.records.clear()
         self.ledger.clear()
