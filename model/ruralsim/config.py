@@ -270,7 +270,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                                     + ", ".join(SECTIONS)))
 
     if "description" not in meta:
-        meta["description"] = _header_comment(text)
+        meta["description"] = header_comment(text)
 
     merged: dict[str, Any] = {}
     chain: tuple[Path, ...] = ()
@@ -325,8 +325,8 @@ def _check_section(section: str, table: dict[str, Any], src: str, out: dict[str,
             out[p.flat] = norm
 
 
-def _header_comment(text: str) -> str:
-    """The leading block of ``#`` lines, with the markers stripped (the scenario's description)."""
+def header_comment(text: str) -> str:
+    """The leading block of ``#`` lines, with the markers stripped (a scenario's or experiment's description)."""
     lines: list[str] = []
     for raw in text.lstrip("\n").splitlines():
         s = raw.strip()

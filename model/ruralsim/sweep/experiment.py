@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ..config import ConfigError, Problem
+from ..config import ConfigError, Problem, header_comment
 from ..parameters import PARAMS
 from .checks import (check_design, check_factors, check_outputs, check_scenario, checked, disp, flatten,
                      read_table, suggest)
@@ -122,7 +122,7 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
         raise ConfigError(problems)
     exp = Experiment(
         name=str(doc.get("name") or path.stem), path=path,
-        description=str(doc.get("description") or _header_comment(text)),
+        description=str(doc.get("description") or header_comment(text)),
         scenario=scenario, base=base, fixed=fixed, factors=tuple(factors), method=method, samples=samples,
         levels=levels, design_seed=design_seed, table_file=table_file, table_rows=table_rows,
         outcomes=outs, series=series, series_months=months)
@@ -142,11 +142,3 @@ def _read(path: Path, src: str) -> tuple[dict[str, Any], str]:
         raise ConfigError([Problem(src, "", NO_VALUE, f"TOML syntax error: {exc}", "valid TOML, see https://toml.io")]) from None
 
 
-def _header_comment(text: str) -> str:
-    lines: list[str] = []
-    for raw in text.lstrip("\n").splitlines():
-        s = raw.strip()
-        if not s.startswith("#"):
-            break
-        lines.append(s[1:].removeprefix(" "))
-    return "\n".join(lines).strip()
