@@ -92,6 +92,77 @@ def _numba_kernels():
                                float(p["training_monitored_priority"]), p["training_coverage"] / 12.0 * c.ration,
                                int(p["training_course_months"]), c.span.lab_starts)
 
+        # Household phases --------------------------------------------------------------------------
+        @staticmethod
+        def incomes(c, m, wage_l, oop):
+            """Operating, property, transfer and medical flows, and their ledger lines."""
+            p, H, L, f = c.p, c.hh, c.labs, c.flows
+            sums, counts = np.zeros((7, c.n_counties)), np.zeros(5, np.int64)
+            kn.incomes(L.status, L.hh, c.lab_county, wage_l, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
+                       H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
+                       c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
+                       float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
+                       p["farm_industry_subsidy"] * c.support * c.ration / 12.0,
+                       p["monitoring_industry_grant"] * c.ration / 12.0, f32(p["coop_land_rent"] / 12.0),
+                       p["transfers_targeted_subsidies"] * c.support / 12.0, m.pension / 12.0,
+                       f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
+                       sums, counts)
+            per_person = p["transfers_targeted_subsidies"] * c.support / 12.0
+            m.prog_posts.book(c, sums[5], counts[3])
+            m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.support * c.ration / 12.0), counts[4])
+            m.prog_industry.book(c, sums[0], counts[0])
+            m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
+            m.prog_dibao.book(c, sums[2], counts[1])
+            m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.support / 12.0 * sums[4], counts[2])
+
+        @staticmethod
+        def policy(c, m, oop):
+            """Monitoring, 低保 for the detected, temporary help, the rolling income; employment assistance."""
+            p, H, L, f = c.p, c.hh, c.labs, c.flows
+            detected = np.zeros(c.n_households, bool)
+            sums, counts = np.zeros((2, c.n_counties)), np.zeros(2, np.int64)
+            kn.policy(f["wage"], f["operating"], f["transfer"], f["property"], f["medical"], c.inc_sum, c.ring,
+                      m.t % 12, H.size, oop, H.village, H.county, c.full_labourers, c.detection_prob, c.uh("hh.detect"),
+                      c.risk_months, c.safe_months, c.mon_state, c.ever_monitored, c.dibao,
+                      f32(p["monitoring_rigid_spending_share"]), m.monitoring_line, bool(p["monitoring_enabled"]),
+                      float(p["monitoring_detection_delay"]), float(p["monitoring_eliminate_after"]),
+                      m.dibao_standard, f32(p["transfers_temporary_assistance"]), detected, sums, counts)
+            m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], counts[0])
+            m.prog_temporary.book(c, sums[1], counts[1])
+            if p["monitoring_enabled"]:
+                placed = kn.place(L.status, L.absent, L.weak, L.hh, c.mon_state, c.ul("lab.assist"),
+                                  f32(p["monitoring_placement_prob"] * c.ration))
+                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
+            return detected
+
+        @staticmethod
+        def status(c, m, event, lost_jobs, detected, components, spell_bins):
+            """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
+            from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
+
+            p, H, L, o = c.p, c.hh, c.labs, c.out
+            nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / MEDIAN_BIN) + 1
+            comp, inc_county = np.zeros((len(components), c.n_counties)), np.zeros(c.n_counties)
+            falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
+            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
+            hh_v, down_v = kn.status(
+                tuple(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
+                H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
+                c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
+                m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,
+                inc_county, falls, spell_hist, transitions, hist, counts)
+            for j, k in enumerate(components):
+                o[k] = comp[j]
+            share = np.divide(down_v, hh_v, out=np.zeros(c.n_villages), where=hh_v > 0)
+            employed, migrant, workshop, post, trained = (int(x) for x in kn.labour_counts(L.status, L.skill))
+            o.update(falls_by_cause=falls, reentries=int(counts[8]), recoveries=int(counts[9]), spell_hist=spell_hist,
+                     transitions=transitions, detected=int(np.count_nonzero(detected)), inc_sum=inc_county,
+                     median_hist=hist, people_below_poverty=int(counts[0]), people_below_monitoring=int(counts[1]),
+                     ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
+                     ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
+                     mass_return=int(np.count_nonzero(share >= p["monitoring_mass_return_threshold"])),
+                     employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+
     return NumbaKernels
 
 

@@ -218,3 +218,220 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
                 timer[i] = course_months
                 enrolled[county[i]] += 1.0
     return enrolled
+
+
+# ---------------------------------------------------------------------------------------------
+# Household phases (references: RuralModel._incomes, _policy, _status and _metric_parts)
+# ---------------------------------------------------------------------------------------------
+@_jit
+def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
+            county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
+            fi12, industry_base, grant, rent12, per_person, pension12, assist_share,
+            operating, prop, transfer, medical, sums, counts):
+    """:meth:`ruralsim.model.RuralModel._incomes` after wages (dividends excepted): writes the operating,
+    property, transfer and medical flows; per-county sums in ``sums`` (rows: industry, subsidies, 低保,
+    medical assistance paid, insured people, post wages, workshop jobs) and counts (grant recipients,
+    低保 households, assisted with a cost, post holders, workshop jobs)."""
+    n = size.shape[0]
+    farming = np.zeros(n, np.bool_)
+    for i in range(status.shape[0]):
+        s = status[i]
+        if s == FARM:
+            farming[lab_hh[i]] = True
+        elif s == POST:
+            sums[5, lab_county[i]] += np.float64(wage_l[i])
+            counts[3] += 1
+        elif s == WORKSHOP:
+            sums[6, lab_county[i]] += 1.0
+            counts[4] += 1
+    for i in range(n):
+        k = county[i]
+        # Operating: own farm (less pooled land), specialty crop, industry support and grants.
+        land_own = land[i] - pooled[i]
+        own = (land_own * (f32(1.0) if farming[i] else f32(0.35))) * farm_q[i]
+        specialty = 0.0
+        if coop[i] >= 0:
+            specialty = np.float64(crop_mu[i] * rev) * (grower_price[coop[i]] - cost_share)
+        loss = keep_after_disaster if disaster_left[village[i]] > 0 else 1.0
+        able = mon_state[i] == MONITORED and n_lab[i] > 0
+        industry = f32(industry_base * np.float64(size[i]) + (grant if able else 0.0))
+        sums[0, k] += np.float64(industry)
+        if able:
+            counts[0] += 1
+        operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
+        prop[i] = pooled[i] * rent12
+        # Transfers: targeted subsidies, pensions, 低保.
+        subsidy = f32(np.float64(size[i]) * per_person)
+        sums[1, k] += np.float64(subsidy)
+        sums[2, k] += np.float64(dibao[i])
+        if dibao[i] > 0:
+            counts[1] += 1
+        transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(dibao[i]))
+        # Medical out-of-pocket after assistance for monitored and 低保 households.
+        paid = f32(0.0)
+        if mon_state[i] == MONITORED or dibao[i] > 0:
+            paid = oop[i] * assist_share
+            if oop[i] > 0:
+                counts[2] += 1
+        sums[3, k] += np.float64(paid)
+        if insured[i] == 1:
+            sums[4, k] += np.float64(size[i])
+        medical[i] = oop[i] - paid
+
+
+@_jit
+def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, oop, village, county, full_labourers,
+           detection_prob, u_detect, risk_months, safe_months, mon_state, ever_monitored, dibao, rigid_share, line,
+           enabled, delay, eliminate_after, dibao_standard, temporary, detected, sums, counts):
+    """:meth:`ruralsim.model.RuralModel._policy` for households (employment assistance excepted):
+    monitoring, 低保 for detected households unable to work, temporary help, the rolling income.
+    Per-county sums in ``sums`` (rows: monitored households, temporary help); counts (monitored,
+    helped)."""
+    n = size.shape[0]
+    line32, standard32 = f32(line), f32(dibao_standard)
+    for i in range(n):
+        k = county[i]
+        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
+        annual = inc_sum[i] - ring[slot, i] + net
+        pc = annual / f32(size[i])
+        rigid = oop[i] > rigid_share * max(annual, f32(1.0))
+        at_risk = pc < line32 or rigid
+        risk_months[i] = min(risk_months[i] + 1, 120) if at_risk else 0
+        found = False
+        if enabled:
+            if mon_state[i] != MONITORED and at_risk and np.float64(risk_months[i]) > delay:
+                found = u_detect[i] < detection_prob[village[i]]
+            if found:
+                mon_state[i] = MONITORED
+                ever_monitored[i] = 1
+                safe_months[i] = 0
+            monitored = mon_state[i] == MONITORED
+            safe_months[i] = min(safe_months[i] + 1, 120) if monitored and not at_risk else 0
+            if monitored and np.float64(safe_months[i]) >= eliminate_after:
+                mon_state[i] = 2  # ELIMINATED
+        if mon_state[i] == MONITORED:
+            sums[0, k] += 1.0
+            counts[0] += 1
+        detected[i] = found
+        # Detected households that cannot work get 低保 at once.
+        pre_pc = (annual - f32(12.0) * dibao[i]) / f32(size[i])
+        if found and full_labourers[i] == 0 and pre_pc < standard32 and dibao[i] == 0:
+            gap = max(standard32 - pre_pc, f32(0.0)) * f32(size[i]) / f32(12.0)
+            dibao[i] = f32(max(np.float64(gap), 50.0 * np.float64(size[i])))
+        temp = f32(0.0)
+        if found and (rigid or pc < standard32):
+            temp = temporary
+            counts[1] += 1
+        sums[1, k] += np.float64(temp)
+        transfer[i] += temp
+        ring[slot, i] = net + temp
+        total = ring[0, i]
+        for r in range(1, 12):
+            total += ring[r, i]
+        inc_sum[i] = total
+
+
+@_jit
+def place(status, absent, weak, lab_hh, mon_state, draw, prob):
+    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of monitored households are placed."""
+    placed = 0
+    for i in range(status.shape[0]):
+        if (status[i] == OUT or status[i] == FARM) and absent[i] == 0 and mon_state[lab_hh[i]] == MONITORED:
+            if draw[i] < prob:
+                status[i] = POST if weak[i] == 1 else MIGRANT
+                placed += 1
+    return placed
+
+
+@_jit
+def status(flows, coop, grower_price, event, inc_sum, size, village, county, new_disaster, lost_jobs, last_shock,
+           last_shock_month, below, ever_below, spell, mon_state, ever_monitored, state3, dibao, insured, t,
+           poverty_line, monitoring_line, n_villages, low, high, bin_width, comp, inc_county, falls, spell_hist,
+           transitions, hist, counts):
+    """:meth:`ruralsim.model.RuralModel._status` and :meth:`_metric_parts` for households: causes, falls,
+    spells, transitions, and the month's per-household metric parts. ``comp`` gets the per-county sums
+    of the five flows, ``inc_county`` of the rolling income; ``counts``: people below the poverty and
+    monitoring lines, ever below, monitored, eliminated, ever monitored, 低保 and insured households,
+    reentries, recoveries, detected is left to the caller, and (last) villages with mass return."""
+    n = size.shape[0]
+    line32, mline32 = f32(poverty_line), f32(monitoring_line)
+    hh_v = np.zeros(n_villages, np.int64)
+    down_v = np.zeros(n_villages, np.int64)
+    medical = flows[4]
+    for i in range(n):
+        k = county[i]
+        for c in range(5):
+            comp[c, k] += np.float64(flows[c][i])
+        # This month's shocks; the most telling one wins when several coincide.
+        code = -1
+        if coop[i] >= 0 and grower_price[coop[i]] < 0.9:
+            code = 3  # PRICE
+        if new_disaster[village[i]]:
+            code = 4  # DISASTER
+        if lost_jobs[i]:
+            code = 2  # JOB_LOSS
+        if event[i] and medical[i] > f32(0.1) * max(inc_sum[i], f32(1.0)):
+            code = 1  # ILLNESS
+        if code >= 0:
+            last_shock[i] = code
+            last_shock_month[i] = t
+        pc = inc_sum[i] / f32(size[i])
+        was = below[i]
+        now = pc < line32
+        if now and not was:
+            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
+            falls[cause] += 1
+            if ever_below[i]:
+                counts[8] += 1
+        if was and not now:
+            counts[9] += 1
+            spell_hist[min(spell[i], 60)] += 1
+        spell[i] = spell[i] + 1 if now else 0
+        ever_below[i] = ever_below[i] or now
+        below[i] = now
+        new3 = 2 if now else (1 if mon_state[i] == MONITORED else 0)
+        transitions[state3[i] * 3 + new3] += 1
+        state3[i] = new3
+        # Metric parts.
+        inc_county[k] += np.float64(inc_sum[i])
+        x = min(max(pc, low), high)
+        hist[np.int32((x - low) / bin_width)] += np.float64(size[i])
+        if now:
+            counts[0] += size[i]
+        if pc < mline32:
+            counts[1] += size[i]
+        if ever_below[i]:
+            counts[2] += 1
+        if mon_state[i] == MONITORED:
+            counts[3] += 1
+        elif mon_state[i] == 2:
+            counts[4] += 1
+        if ever_monitored[i] != 0:
+            counts[5] += 1
+        if dibao[i] != 0:
+            counts[6] += 1
+        if insured[i] != 0:
+            counts[7] += 1
+        hh_v[village[i]] += 1
+        if now:
+            down_v[village[i]] += 1
+    return hh_v, down_v
+
+
+@_jit
+def labour_counts(status, skill):
+    """Employed, migrant, workshop, post and trained labourers (for the month's metrics)."""
+    out = np.zeros(5, np.int64)
+    for i in range(status.shape[0]):
+        s = status[i]
+        if s >= MIGRANT and s <= POST:
+            out[0] += 1
+        if s == MIGRANT:
+            out[1] += 1
+        elif s == WORKSHOP:
+            out[2] += 1
+        elif s == POST:
+            out[3] += 1
+        if skill[i] != 0:
+            out[4] += 1
+    return out

@@ -441,31 +441,32 @@ class RuralModel(mesa.Model):
         wage_l = labour.wages(c)
         flows["wage"][:] = (c.kern.household_sums(wage_l, L.hh, c.n_households) if c.kern.fast
                             else np.bincount(L.hh, wage_l, minlength=c.n_households))
-        self.prog_posts.pay(c, wage_l, L.status == POST)
-        self.prog_workshops.pay(c, L.status == WORKSHOP)
-
-        land_own, farm_factor = self._farm_land(c)
-        loss = np.where(c.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
-        spec_price = self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
-        specialty = np.where(H.coop >= 0, H.crop_mu * p["coop_crop_revenue_per_mu"] * spec_price, 0.0)
-        flows["operating"][:] = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0) * loss
-                                 + self.prog_industry.operating(c))
-
-        prop = flows["property"]
-        prop[:] = c.pooled_mu_hh * (p["coop_land_rent"] / 12.0)
+        if c.kern.fast:
+            c.kern.incomes(c, self, wage_l, oop)
+        else:
+            self.prog_posts.pay(c, wage_l, L.status == POST)
+            self.prog_workshops.pay(c, L.status == WORKSHOP)
+            land_own, farm_factor = self._farm_land(c)
+            loss = np.where(c.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
+            spec_price = self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
+            specialty = np.where(H.coop >= 0, H.crop_mu * p["coop_crop_revenue_per_mu"] * spec_price, 0.0)
+            flows["operating"][:] = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0)
+                                     * loss + self.prog_industry.operating(c))
+            flows["property"][:] = c.pooled_mu_hh * (p["coop_land_rent"] / 12.0)
+            flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
+                                    + self.prog_dibao.transfer(c))
+            flows["medical"][:] = self.prog_medical.assist(c, oop)
         if self.per_share is not None:  # year end: cooperative dividends
             div, subsidy = self.coops.dividends(H, self.per_share, self.prog_dividends.rate())
             self.prog_dividends.pay(c, subsidy, int(np.count_nonzero(H.coop >= 0)))
-            prop += div
+            flows["property"] += div
             c.out["dividends_paid"] = c.hh_sum(div)
-
-        flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
-                                + self.prog_dibao.transfer(c))
-        flows["medical"][:] = self.prog_medical.assist(c, oop)
         return flows
 
     def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
         """Monitoring and assistance, on the rolling income including this month."""
+        if c.kern.fast:
+            return c.kern.policy(c, self, oop)
         H = c.hh
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         slot = self.t % 12
@@ -483,6 +484,8 @@ class RuralModel(mesa.Model):
 
     def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
         """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
+        if c.kern.fast:
+            return c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
         H, t, o = c.hh, self.t, c.out
         for k in COMPONENTS:
             o[k] = c.hh_sum(flows[k])
