@@ -107,3 +107,28 @@ def test_threads_come_from_the_environment(monkeypatch):
         default_threads()
     monkeypatch.delenv("RURALSIM_THREADS")
     assert default_threads() >= 1
+
+
+def test_fast_uniforms_are_numpys_float32_uniforms():
+    """rng._uniform32 converts raw PCG64 outputs; it must give exactly Generator.random's float32 draws."""
+    from ruralsim.rng import _uniform32
+
+    for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
+        out = np.empty(size, np.float32)
+        _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out)
+        np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
+
+
+def test_blocks_shared_between_chunks_give_the_plain_draws():
+    from ruralsim.rng import BLOCK, Streams
+
+    n = 3 * BLOCK + 1_000
+    cuts = [0, 40_000, 41_000, 150_000, n]  # two chunks inside one block, others across blocks
+    shared = Streams(5, 1)
+    shared.share_blocks(n, cuts[:-1])
+    for normal in (False, True):
+        draw = shared.normal if normal else shared.uniform
+        plain = (Streams(5, 1).normal if normal else Streams(5, 1).uniform)("s", 3, n)
+        parts = [draw("s", 3, n, a, b) for a, b in zip(cuts, cuts[1:])]
+        np.testing.assert_array_equal(np.concatenate(parts), plain)
+    assert not shared._shared  # every shared block was collected by all the chunks that needed it

@@ -146,7 +146,7 @@ def _numba_kernels():
             falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
             transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
             hh_v, down_v = kn.status(
-                tuple(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
+                *(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
                 H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
                 c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
                 m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,

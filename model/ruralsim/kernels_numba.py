@@ -344,7 +344,7 @@ def place(status, absent, weak, lab_hh, mon_state, draw, prob):
 
 
 @_jit
-def status(flows, coop, grower_price, event, inc_sum, size, village, county, new_disaster, lost_jobs, last_shock,
+def status(wage, operating, transfer, prop, medical, coop, grower_price, event, inc_sum, size, village, county, new_disaster, lost_jobs, last_shock,
            last_shock_month, below, ever_below, spell, mon_state, ever_monitored, state3, dibao, insured, t,
            poverty_line, monitoring_line, n_villages, low, high, bin_width, comp, inc_county, falls, spell_hist,
            transitions, hist, counts):
@@ -357,11 +357,20 @@ def status(flows, coop, grower_price, event, inc_sum, size, village, county, new
     line32, mline32 = f32(poverty_line), f32(monitoring_line)
     hh_v = np.zeros(n_villages, np.int64)
     down_v = np.zeros(n_villages, np.int64)
-    medical = flows[4]
+    people_below = people_below_m = n_ever_below = n_monitored = n_eliminated = 0
+    n_ever_monitored = n_dibao = n_insured = 0
+    k = county[0] if n > 0 else 0
+    a0 = a1 = a2 = a3 = a4 = a5 = 0.0  # this county's running sums (rows are sorted by county)
     for i in range(n):
-        k = county[i]
-        for c in range(5):
-            comp[c, k] += np.float64(flows[c][i])
+        if county[i] != k:
+            _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5)
+            k = county[i]
+            a0 = a1 = a2 = a3 = a4 = a5 = 0.0
+        a0 += np.float64(wage[i])
+        a1 += np.float64(operating[i])
+        a2 += np.float64(transfer[i])
+        a3 += np.float64(prop[i])
+        a4 += np.float64(medical[i])
         # This month's shocks; the most telling one wins when several coincide.
         code = -1
         if coop[i] >= 0 and grower_price[coop[i]] < 0.9:
@@ -392,46 +401,52 @@ def status(flows, coop, grower_price, event, inc_sum, size, village, county, new
         new3 = 2 if now else (1 if mon_state[i] == MONITORED else 0)
         transitions[state3[i] * 3 + new3] += 1
         state3[i] = new3
-        # Metric parts.
-        inc_county[k] += np.float64(inc_sum[i])
+        # Metric parts (branch-free: the flags are random across rows).
+        a5 += np.float64(inc_sum[i])
         x = min(max(pc, low), high)
         hist[np.int32((x - low) / bin_width)] += np.float64(size[i])
-        if now:
-            counts[0] += size[i]
-        if pc < mline32:
-            counts[1] += size[i]
-        if ever_below[i]:
-            counts[2] += 1
-        if mon_state[i] == MONITORED:
-            counts[3] += 1
-        elif mon_state[i] == 2:
-            counts[4] += 1
-        if ever_monitored[i] != 0:
-            counts[5] += 1
-        if dibao[i] != 0:
-            counts[6] += 1
-        if insured[i] != 0:
-            counts[7] += 1
+        people_below += size[i] * now
+        people_below_m += size[i] * (pc < mline32)
+        n_ever_below += ever_below[i]
+        n_monitored += mon_state[i] == MONITORED
+        n_eliminated += mon_state[i] == 2
+        n_ever_monitored += ever_monitored[i] != 0
+        n_dibao += dibao[i] != 0
+        n_insured += insured[i] != 0
         hh_v[village[i]] += 1
-        if now:
-            down_v[village[i]] += 1
+        down_v[village[i]] += now
+    if n > 0:
+        _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5)
+    counts[0] += people_below
+    counts[1] += people_below_m
+    counts[2] += n_ever_below
+    counts[3] += n_monitored
+    counts[4] += n_eliminated
+    counts[5] += n_ever_monitored
+    counts[6] += n_dibao
+    counts[7] += n_insured
     return hh_v, down_v
+
+
+@_jit
+def _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5):
+    comp[0, k] += a0
+    comp[1, k] += a1
+    comp[2, k] += a2
+    comp[3, k] += a3
+    comp[4, k] += a4
+    inc_county[k] += a5
 
 
 @_jit
 def labour_counts(status, skill):
     """Employed, migrant, workshop, post and trained labourers (for the month's metrics)."""
-    out = np.zeros(5, np.int64)
+    by_status = np.zeros(8, np.int64)
+    trained = 0
     for i in range(status.shape[0]):
-        s = status[i]
-        if s >= MIGRANT and s <= POST:
-            out[0] += 1
-        if s == MIGRANT:
-            out[1] += 1
-        elif s == WORKSHOP:
-            out[2] += 1
-        elif s == POST:
-            out[3] += 1
-        if skill[i] != 0:
-            out[4] += 1
+        by_status[status[i]] += 1
+        trained += skill[i] != 0
+    out = np.zeros(5, np.int64)
+    out[0] = by_status[MIGRANT] + by_status[LOCAL] + by_status[WORKSHOP] + by_status[POST]
+    out[1], out[2], out[3], out[4] = by_status[MIGRANT], by_status[WORKSHOP], by_status[POST], trained
     return out

@@ -118,6 +118,8 @@ class RuralModel(mesa.Model):
         self.kern = kernel_set(n, kernels)
         self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
                                chunk_households or default_chunk_households())
+        self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
+        self.streams.share_blocks(self.n_labourers, [s.l0 for s in self.spans])
         self._init_state()
         self._init_agents()
         self._burn_in()
@@ -205,7 +207,10 @@ class RuralModel(mesa.Model):
             part = Part(self, span)
             fn(part)
             return part.release()
-        return run_chunks(run, self.spans, self.threads)
+        try:
+            return run_chunks(run, self.spans, self.threads)
+        finally:
+            self.streams.forget_shared()
 
     def _burn_in(self) -> None:
         """Run the labour market alone for two years before 2021 so statuses start in equilibrium,

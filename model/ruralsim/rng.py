@@ -15,6 +15,8 @@ events to those already happening rather than reshuffling them.
 
 from __future__ import annotations
 
+import sys
+import threading
 import zlib
 
 import numpy as np
@@ -34,6 +36,27 @@ class Streams:
     def __init__(self, seed: int, replicate: int) -> None:
         self.seed = int(seed)
         self.replicate = int(replicate)
+        # Blocks cut by a chunk's edge are wanted by the chunks on both sides: the first to need one
+        # draws it and leaves it here for the others (see share_blocks).
+        self._sharers: dict[int, np.ndarray] = {}
+        self._shared: dict[tuple, list] = {}
+        self._lock = threading.Lock()
+
+    def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
+        """Say how an ``n``-row population is cut into chunks (their first rows), so that a block
+        shared by several chunks is drawn once per (stream, month) rather than once per chunk."""
+        starts = np.asarray(chunk_starts, np.int64)
+        ends = np.r_[starts[1:], n]
+        users = np.zeros(-(-n // BLOCK), np.int64)
+        for s, e in zip(starts, ends):  # a loop over chunks, not rows
+            if e > s:
+                users[s // BLOCK:(e - 1) // BLOCK + 1] += 1
+        self._sharers[n] = users
+
+    def forget_shared(self) -> None:
+        """Drop shared blocks nobody collected (e.g. a stream drawn by some chunks only)."""
+        with self._lock:
+            self._shared.clear()
 
     def generator(self, name: str, month: int = 0, block: int = 0) -> np.random.Generator:
         """A fresh generator for one (stream, month, block) address."""
@@ -66,14 +89,52 @@ class Streams:
         for b in range(b0, b1 + 1):  # a loop over blocks of 65,536 rows, not over households
             start = b * BLOCK
             size = min(BLOCK, n - start)
-            g = self.generator(name, month, b)
-            draw = g.standard_normal if normal else g.random
             s, e = max(lo, start), min(hi, start + size)
             if s == start and e == start + size:  # the whole block is wanted: draw straight into place
-                draw(size, dtype=np.float32, out=out[s - lo:e - lo])
-            else:  # a block cut by the chunk's edge: draw it whole, keep the chunk's rows
-                out[s - lo:e - lo] = draw(size, dtype=np.float32)[s - start:e - start]
+                self._block(name, month, b, size, normal, out[s - lo:e - lo])
+            else:  # a block cut by the chunk's edge: keep the chunk's rows of the whole block
+                out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
         return out
+
+    def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
+        g = self.generator(name, month, b)
+        if normal:
+            g.standard_normal(size, dtype=np.float32, out=out)
+        else:
+            _uniform32(g, size, out)
+
+    def _cut_block(self, name: str, month: int, b: int, n: int, size: int, normal: bool) -> np.ndarray:
+        users = self._sharers.get(n)
+        if users is None or b >= len(users) or users[b] < 2:
+            vals = np.empty(size, np.float32)
+            self._block(name, month, b, size, normal, vals)
+            return vals
+        key = (name, month, b, n, normal)
+        with self._lock:
+            entry = self._shared.get(key)
+            if entry is None:
+                vals = np.empty(size, np.float32)
+                self._block(name, month, b, size, normal, vals)
+                entry = self._shared[key] = [vals, int(users[b])]
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del self._shared[key]
+            return entry[0]
+
+
+def _uniform32(g: np.random.Generator, size: int, out: np.ndarray) -> None:
+    """``g.random(size, dtype=np.float32, out=out)``, bit for bit, from the raw 64-bit outputs.
+
+    NumPy's float32 uniform is ``(u32 >> 8) * 2**-24`` where PCG64 hands out each 64-bit output as
+    two 32-bit halves, low half first; converting raw outputs in bulk is a third faster
+    (``tests/test_scale.py`` checks the identity).
+    """
+    if sys.byteorder != "little":
+        g.random(size, dtype=np.float32, out=out)
+        return
+    raw = g.bit_generator.random_raw((size + 1) // 2)
+    out[:] = raw.view(np.uint32)[:size] >> np.uint32(8)
+    out *= np.float32(2.0 ** -24)
 
 
 def replicate_seeds(master_seed: int, replicates: int) -> list[dict]:

@@ -26,15 +26,24 @@ def window(p: dict, key: str, year: int, month_of_year: int) -> tuple[bool, bool
 
 
 def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance)."""
+    """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance).
+
+    The monthly episode probability depends only on household size, chronic illness and the head's
+    age, so it is tabulated over those (2,560 cells) and looked up; costs are drawn for the ill only."""
     p, H = c.p, c.hh
+    size = np.arange(10, dtype=np.int8)[:, None, None]
+    chronic_flag = np.arange(2, dtype=np.int8)[None, :, None]
+    head_age = np.arange(128, dtype=np.int8)[None, None, :]
     rate = p["shocks_illness_rate"] * p["shocks_illness_multiplier"]
-    age_factor = 1.0 + 0.02 * np.maximum(H.head_age.astype(np.float32) - 50, 0)
-    chronic = np.where(H.chronic == 1, p["shocks_chronic_risk"], 1.0)
-    lam = rate * H.size * chronic * age_factor / 12.0
-    event = u_event < -np.expm1(-lam)
-    cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost - 0.405)
-    oop = np.where(event, cost * oop_share, 0.0).astype(np.float32)
+    age_factor = 1.0 + 0.02 * np.maximum(head_age.astype(np.float32) - 50, 0)
+    chronic = np.where(chronic_flag == 1, p["shocks_chronic_risk"], 1.0)
+    lam = rate * size * chronic * age_factor / 12.0
+    prob = -np.expm1(-lam).ravel()
+    event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
+    rows = np.flatnonzero(event)
+    cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost[rows] - 0.405)
+    oop = np.zeros(len(event), np.float32)
+    oop[rows] = cost * (oop_share[rows] if np.ndim(oop_share) else oop_share)
     return event, oop
 
 
