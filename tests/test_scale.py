@@ -132,3 +132,20 @@ def test_blocks_shared_between_chunks_give_the_plain_draws():
         parts = [draw("s", 3, n, a, b) for a, b in zip(cuts, cuts[1:])]
         np.testing.assert_array_equal(np.concatenate(parts), plain)
     assert not shared._shared  # every shared block was collected by all the chunks that needed it
+
+
+def test_cohort_drawn_in_pieces_on_threads_is_the_same_cohort(monkeypatch):
+    from dataclasses import fields
+
+    from ruralsim import population
+    from ruralsim.parameters import defaults
+    from ruralsim.rng import BLOCK, Streams
+
+    p, n = defaults(), 2 * BLOCK + 5_000
+    whole = population.build(p, n, Streams(3, 0), threads=1)
+    monkeypatch.setattr(population, "BUILD_ROWS", BLOCK)  # three pieces of households, more of labourers
+    pieces = population.build(p, n, Streams(3, 0), threads=2)
+    for a, b in zip(whole[:2], pieces[:2]):
+        for f in fields(a):
+            np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
+            assert getattr(a, f.name).dtype == getattr(b, f.name).dtype

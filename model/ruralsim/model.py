@@ -104,17 +104,19 @@ class RuralModel(mesa.Model):
         self.p = p
         self.replicate = int(replicate)
         seed = int(p["run_seed"])
-        super().__init__(seed=seed + self.replicate)
+        # ``rng=`` (not the ``seed=`` that Mesa 3.5 deprecates) works on Mesa 3.1-3.x alike. The model's
+        # own draws come from ``self.streams``; Mesa's generator is seeded only for reproducibility.
+        super().__init__(rng=seed + self.replicate)
         self.streams = Streams(seed, self.replicate)
         self.record_distribution = record_distribution
 
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
-        self.hh, self.labs, self.structure = population.build(p, n, self.streams)
+        self.threads = max(1, int(threads)) if threads else default_threads()
+        self.hh, self.labs, self.structure = population.build(p, n, self.streams, self.threads)
         self.n_households, self.n_labourers = self.hh.n, self.labs.m
         self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
         self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
-        self.threads = max(1, int(threads)) if threads else default_threads()
         self.kern = kernel_set(n, kernels)
         self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
                                chunk_households or default_chunk_households())
@@ -257,8 +259,9 @@ class RuralModel(mesa.Model):
         p = self.p
         parts = self._chunks(self._calibration_sums)
         total = {k: combine_counties(parts, self.n_counties, k) for k in ("spec", "subsidy", "base")}
-        self.qbar = max(0.0, (p["population_operating_income_2020"] * self.people - total["spec"]
-                              - total["subsidy"]) / total["base"])
+        # With no farmable land at all (population.land_mu_mean = 0) own farming earns nothing.
+        self.qbar = (max(0.0, (p["population_operating_income_2020"] * self.people - total["spec"]
+                               - total["subsidy"]) / total["base"]) if total["base"] > 0 else 0.0)
         self.coops.month(p, self.farm_index)
         self.coops.profit_ytd *= 12.0
         self.per_share = self.coops.close_year(p)
@@ -401,7 +404,7 @@ class RuralModel(mesa.Model):
             np.minimum(L.age + 1, 120, out=L.age, casting="unsafe")
             self._generational_turnover(c)
         # Insurance: a yearly draw; without the premium subsidy some drop out (assumption: 5%).
-        participation = p["medical_participation"] * (1.0 - 0.05 * (1.0 - min(self.support, 1.0)))
+        participation = p["medical_participation"] * (1.0 - p["medical_dropout_without_subsidy"] * (1.0 - min(self.support, 1.0)))
         c.insured[:] = c.uh("hh.insured") < participation
         pre_dibao_pc = (c.inc_sum - 12.0 * c.dibao) / H.size
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
@@ -683,7 +686,8 @@ class RuralModel(mesa.Model):
         """Own land left after pooling, and how fully it is farmed (full if a labourer farms it)."""
         H, L = c.hh, c.labs
         farming = np.bincount(L.hh[L.status == FARM], minlength=c.n_households) > 0
-        return H.land - c.pooled_mu_hh, np.where(farming, 1.0, 0.35).astype(np.float32)
+        idle = np.float32(c.p["farm_idle_land_intensity"])
+        return H.land - c.pooled_mu_hh, np.where(farming, np.float32(1.0), idle)
 
 
 N_KINDS = 24  # labourer types for expected wages: weak (2) x skill (3) x age band (4)

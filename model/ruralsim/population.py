@@ -12,11 +12,12 @@ the fewest households and leaves everyone else as they were (common random numbe
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 from scipy import special, stats
 
-from .rng import Streams
+from .rng import BLOCK, Streams
 
 # Labourer status codes.
 OUT, FARM, MIGRANT, LOCAL, WORKSHOP, POST, TRAINING = range(7)
@@ -98,10 +99,15 @@ def national_households(p: dict) -> int:
     return int(round(formerly_poor / (1.0 - p["population_edge_share"])))
 
 
-def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Structure]:
-    """Draw the cohort of ``n`` households from parameters ``p`` (flat dict)."""
-    u = lambda name: streams.uniform("pop." + name, POP_MONTH, n)  # noqa: E731
+BUILD_ROWS = 16 * BLOCK  # rows per piece of work when drawing the cohort (whole random blocks)
 
+
+def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Households, Labourers, Structure]:
+    """Draw the cohort of ``n`` households from parameters ``p`` (flat dict).
+
+    Households are drawn in pieces of whole random blocks, on ``threads`` threads; every attribute
+    is a function of the household's own draws, so the cohort does not depend on the pieces.
+    """
     hpv = int(p["population_households_per_village"])
     village = (np.arange(n, dtype=np.int64) // hpv).astype(np.int32)
     n_villages = int(village[-1]) + 1
@@ -110,6 +116,49 @@ def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Str
     n_counties = int(village_county[-1]) + 1
     county = village_county[village]
 
+    # Cooperatives serve groups of villages of one county; members hold shares and grow its crop.
+    vpc_coop = int(p["coop_villages_per_coop"])
+    coops_per_county = -(-vpc // vpc_coop)
+    coop_in_county = (np.arange(n_villages) % vpc) // vpc_coop
+    coop_of_village = (village_county * coops_per_county + coop_in_county).astype(np.int32)
+    n_coops = int(coop_of_village[-1]) + 1
+    coop_village0 = np.flatnonzero(np.r_[True, coop_of_village[1:] != coop_of_village[:-1]]).astype(np.int32)
+    coop_county = village_county[coop_village0]
+    # Each county has 3 leading crops (A16: 2-3); a cooperative grows one of its county's.
+    coop_crop = ((coop_county * 3 + np.arange(n_coops) % 3) % int(p["coop_crops"])).astype(np.int16)
+
+    f32, i8 = np.float32, np.int8
+    hh = Households(county=county, village=village, size=np.empty(n, i8), n_lab=np.empty(n, i8),
+                    n_elderly=np.empty(n, i8), head_age=np.empty(n, i8), chronic=np.empty(n, i8),
+                    edge=np.empty(n, i8), land=np.empty(n, f32), coop=np.empty(n, np.int32),
+                    shares=np.empty(n, f32), crop_mu=np.empty(n, f32), farm_q=np.empty(n, f32),
+                    phi=np.ones(n, f32), target_pc=np.empty(n, f32))
+    pieces = [(a, min(a + BUILD_ROWS, n)) for a in range(0, n, BUILD_ROWS)]
+    working_age = sum(_map(partial(_households_a, p, hh, streams, n), pieces, threads))
+    q = min(1.0, p["population_labour_participation"] * p["population_mean_household_size"]
+            / max(working_age / n, 1e-9))
+    _map(partial(_households_b, p, hh, streams, n, q, coop_of_village), pieces, threads)
+
+    labs = _labourers(p, hh, streams, threads)
+    structure = Structure(
+        n_villages=n_villages, n_counties=n_counties, village_county=village_county, n_coops=n_coops,
+        coop_crop=coop_crop, coop_village0=coop_village0,
+        workshop_draw=streams.small("pop.workshop", POP_MONTH, n_villages),
+        team_size=np.full(n_villages, p["monitoring_team_size"], np.float32),
+    )
+    return hh, labs, structure
+
+
+def _map(fn, pieces, threads: int) -> list:
+    from .chunking import run_chunks
+
+    return run_chunks(fn, pieces, threads)
+
+
+def _households_a(p: dict, hh: Households, streams: Streams, n: int, rows: tuple[int, int]) -> int:
+    """Size, head's age and elderly members of households ``rows``; returns their working-age members."""
+    a, b = rows
+    u = lambda name: streams.uniform("pop." + name, POP_MONTH, n, a, b)  # noqa: E731
     # Household size: 1 + Poisson(mean - 1), capped at 9.
     lam = p["population_mean_household_size"] - 1.0
     size = (1 + _inverse_cdf(stats.poisson.cdf(np.arange(9), lam), u("size"))).clip(1, 9).astype(np.int8)
@@ -121,43 +170,40 @@ def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Str
 
     u_eld = u("elderly")
     n_elderly = np.where(head_age >= 60, 1 + ((size >= 2) & (u_eld < 0.6)), (size >= 3) & (u_eld < 0.15))
-    n_elderly = n_elderly.astype(np.int8)
+    hh.size[a:b], hh.head_age[a:b], hh.n_elderly[a:b] = size, head_age, n_elderly
+    return int((size - hh.n_elderly[a:b]).sum(dtype=np.int64))
 
+
+def _households_b(p: dict, hh: Households, streams: Streams, n: int, q: float, coop_of_village: np.ndarray,
+                  rows: tuple[int, int]) -> None:
+    """Labourers, health, land, cooperative membership and 2020 income target of households ``rows``."""
+    a, b = rows
+    u = lambda name: streams.uniform("pop." + name, POP_MONTH, n, a, b)  # noqa: E731
+    size, head_age, n_elderly = hh.size[a:b], hh.head_age[a:b], hh.n_elderly[a:b]
     working_age = (size - n_elderly).astype(np.int64)
-    q = min(1.0, p["population_labour_participation"] * p["population_mean_household_size"]
-            / max(working_age.mean(), 1e-9))
     # Binomial(working_age, q) by inverting its CDF, tabulated for each possible working_age.
     cdf = stats.binom.cdf(np.arange(10)[None, :], np.arange(10)[:, None], q)
     u_lab = u("labourers")
-    n_lab = np.zeros(n, np.int64)
+    n_lab = np.zeros(b - a, np.int64)
     for k in range(9):  # a loop over the 10 possible counts, not over households
         n_lab += u_lab > cdf[working_age, k]
     # An elderly head under 70 in a small household still works, as weak labour.
-    n_lab = np.where((n_lab == 0) & (head_age < 70) & (u_eld < 0.5), 1, n_lab).astype(np.int8)
+    u_eld = u("elderly")
+    hh.n_lab[a:b] = np.where((n_lab == 0) & (head_age < 70) & (u_eld < 0.5), 1, n_lab)
 
-    chronic = (u("chronic") < p["population_chronic_share"]).astype(np.int8)
+    hh.chronic[a:b] = u("chronic") < p["population_chronic_share"]
     edge = (u("edge") < p["population_edge_share"]).astype(np.int8)
+    hh.edge[a:b] = edge
     land = (p["population_land_mu_mean"] * np.exp(0.7 * special.ndtri(u("land").clip(1e-6, 1 - 1e-6)) - 0.245))
-    land = land.astype(np.float32)
+    land = hh.land[a:b] = land.astype(np.float32)
 
-    # Cooperatives serve groups of villages of one county; members hold shares and grow its crop.
-    vpc_coop = int(p["coop_villages_per_coop"])
-    coops_per_county = -(-vpc // vpc_coop)
-    coop_in_county = (np.arange(n_villages) % vpc) // vpc_coop
-    coop_of_village = (village_county * coops_per_county + coop_in_county).astype(np.int32)
-    n_coops = int(coop_of_village[-1]) + 1
     member = u("coop") < p["coop_membership_share"]
-    coop = np.where(member, coop_of_village[village], -1).astype(np.int32)
+    hh.coop[a:b] = np.where(member, coop_of_village[hh.village[a:b]], -1)
     share_draw = np.exp(0.6 * special.ndtri(u("shares").clip(1e-6, 1 - 1e-6)) - 0.18)
-    shares = np.where(member, p["coop_shares_per_member"] * share_draw, 0).astype(np.float32)
-    crop_mu = np.where(member, np.minimum(land, p["coop_member_crop_mu"] * share_draw), 0).astype(np.float32)
+    hh.shares[a:b] = np.where(member, p["coop_shares_per_member"] * share_draw, 0)
+    hh.crop_mu[a:b] = np.where(member, np.minimum(land, p["coop_member_crop_mu"] * share_draw), 0)
 
-    coop_village0 = np.flatnonzero(np.r_[True, coop_of_village[1:] != coop_of_village[:-1]]).astype(np.int32)
-    coop_county = village_county[coop_village0]
-    # Each county has 3 leading crops (A16: 2-3); a cooperative grows one of its county's.
-    coop_crop = ((coop_county * 3 + np.arange(n_coops) % 3) % int(p["coop_crops"])).astype(np.int16)
-
-    farm_draw = np.exp(0.5 * special.ndtri(u("farm").clip(1e-6, 1 - 1e-6)) - 0.125).astype(np.float32)
+    hh.farm_q[a:b] = np.exp(0.5 * special.ndtri(u("farm").clip(1e-6, 1 - 1e-6)) - 0.125)
 
     # Income target of 2020: log-normal for formerly-poor households (mean P03), uniform in the
     # edge band for edge households (P08). Model incomes are calibrated to it at start-up.
@@ -168,23 +214,10 @@ def build(p: dict, n: int, streams: Streams) -> tuple[Households, Labourers, Str
     edge_inc = line * (p["population_edge_income_low"]
                        + (p["population_edge_income_high"] - p["population_edge_income_low"]) * u("edge_income"))
     # The whole formerly-poor registry was above the line at exit (A01).
-    target_pc = np.where(edge == 1, edge_inc, np.maximum(lognorm, line * 1.02)).astype(np.float32)
-
-    hh = Households(county=county, village=village, size=size, n_lab=n_lab, n_elderly=n_elderly,
-                    head_age=head_age, chronic=chronic, edge=edge, land=land, coop=coop, shares=shares,
-                    crop_mu=crop_mu, farm_q=farm_draw, phi=np.ones(n, np.float32), target_pc=target_pc)
-
-    labs = _labourers(p, hh, streams)
-    structure = Structure(
-        n_villages=n_villages, n_counties=n_counties, village_county=village_county, n_coops=n_coops,
-        coop_crop=coop_crop, coop_village0=coop_village0,
-        workshop_draw=streams.small("pop.workshop", POP_MONTH, n_villages),
-        team_size=np.full(n_villages, p["monitoring_team_size"], np.float32),
-    )
-    return hh, labs, structure
+    hh.target_pc[a:b] = np.where(edge == 1, edge_inc, np.maximum(lognorm, line * 1.02))
 
 
-def _labourers(p: dict, hh: Households, streams: Streams) -> Labourers:
+def _labourers(p: dict, hh: Households, streams: Streams, threads: int = 1) -> Labourers:
     """One row per labourer; the first labourer of an elderly-headed household is the head."""
     counts = hh.n_lab.astype(np.int64)
     m = int(counts.sum())
@@ -192,19 +225,26 @@ def _labourers(p: dict, hh: Households, streams: Streams) -> Labourers:
     first = np.zeros(m, bool)
     starts = np.cumsum(counts) - counts
     first[starts[counts > 0]] = True
-    ul = lambda name: streams.uniform("pop.lab." + name, POP_MONTH, m)  # noqa: E731
+    labs = Labourers(hh=lab_hh, village=hh.village[lab_hh], age=np.empty(m, np.int8), weak=np.empty(m, np.int8),
+                     skill=np.empty(m, np.int8), status=np.full(m, OUT, np.int8), timer=np.zeros(m, np.int8),
+                     absent=np.zeros(m, np.int8))
 
-    age = (42 + 11 * special.ndtri(ul("age").clip(1e-6, 1 - 1e-6))).clip(16, 70)
-    head_age = hh.head_age[lab_hh]
-    age = np.where(first & (head_age >= 55), head_age, age).clip(16, 75).astype(np.int8)
-    chronic = hh.chronic[lab_hh] == 1
-    weak_p = np.where(chronic | (age >= 60), np.minimum(1.0, p["population_weak_labour_share"] * 2.5),
-                      p["population_weak_labour_share"] * 0.6)
-    weak = (ul("weak") < weak_p).astype(np.int8)
-    us = ul("skill")
-    skill = np.where(us < 0.05, 2, np.where(us < 0.30, 1, 0)).astype(np.int8)
-    return Labourers(hh=lab_hh, village=hh.village[lab_hh], age=age, weak=weak, skill=skill,
-                     status=np.full(m, OUT, np.int8), timer=np.zeros(m, np.int8), absent=np.zeros(m, np.int8))
+    def piece(rows: tuple[int, int]) -> None:
+        a, b = rows
+        ul = lambda name: streams.uniform("pop.lab." + name, POP_MONTH, m, a, b)  # noqa: E731
+        age = (42 + 11 * special.ndtri(ul("age").clip(1e-6, 1 - 1e-6))).clip(16, 70)
+        head_age = hh.head_age[lab_hh[a:b]]
+        age = np.where(first[a:b] & (head_age >= 55), head_age, age).clip(16, 75).astype(np.int8)
+        chronic = hh.chronic[lab_hh[a:b]] == 1
+        weak_p = np.where(chronic | (age >= 60), np.minimum(1.0, p["population_weak_labour_share"] * 2.5),
+                          p["population_weak_labour_share"] * 0.6)
+        labs.age[a:b] = age
+        labs.weak[a:b] = ul("weak") < weak_p
+        us = ul("skill")
+        labs.skill[a:b] = np.where(us < 0.05, 2, np.where(us < 0.30, 1, 0))
+
+    _map(piece, [(a, min(a + BUILD_ROWS, m)) for a in range(0, m, BUILD_ROWS)], threads)
+    return labs
 
 
 def _inverse_cdf(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
