@@ -125,7 +125,7 @@ class VillageSector:
         """Start disasters in villages whose draw falls under the monthly rate; return the new ones."""
         self.disaster_left[self.disaster_left > 0] -= 1
         hit = draws < p["shocks_disaster_rate"] / 12.0
-        self.disaster_left[hit] = 6
+        self.disaster_left[hit] = int(p["shocks_disaster_months"])
         return hit
 
 
@@ -208,8 +208,9 @@ class EnterpriseSector:
         orders = np.exp(self.log_orders)
         self.capacity = self.base_capacity * orders
         self.county_capacity = np.bincount(self.county, self.capacity, minlength=self.n_counties)
-        # Wages follow orders with an elasticity of 0.3 (assumption), weighted by jobs.
-        wage = np.bincount(self.county, self.capacity * orders ** 0.3, minlength=self.n_counties)
+        # Wages follow orders (enterprise.wage_order_elasticity), weighted by jobs.
+        wage = np.bincount(self.county, self.capacity * orders ** p["enterprise_wage_order_elasticity"],
+                           minlength=self.n_counties)
         self.county_wage_factor = np.divide(wage, self.county_capacity, out=np.ones(self.n_counties),
                                             where=self.county_capacity > 0)
 
@@ -237,8 +238,8 @@ class WorkshopSector:
         rho, sd = p["enterprise_order_persistence"], p["enterprise_order_volatility"]
         self.log_orders = rho * self.log_orders + sd * eps
         gain = 1.0 + p["workshop_support_efficiency_gain"] * self.supported
-        # Without support, a third of workshop jobs are not viable (assumption): subsidies keep them open.
-        viability = 1.0 - 0.35 * (1.0 - support)
+        # Without support some workshop jobs are not viable (workshop.unsupported_job_loss): subsidies keep them open.
+        viability = 1.0 - p["workshop_unsupported_job_loss"] * (1.0 - support)
         self.capacity = np.where(self.active, p["workshop_jobs_per_workshop"] * np.exp(self.log_orders)
                                  * gain * viability, 0.0)
         self.village_capacity[:] = np.bincount(self.village, self.capacity, minlength=self.n_villages)

@@ -55,7 +55,7 @@ def _numba_kernels():
             p, L = c.p, c.labs
             lost = np.zeros(L.m, bool)
             kn.separations(L.status, L.skill, c.lab_county, L.village, u_sep, u_trim, u_kind,
-                           f32(p["labour_migrant_quit_rate"] * (1.0 + 3.0 * demand_drop)),
+                           f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * demand_drop)),
                            f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]),
                            f32(p["posts_quit_rate"]), bool(c.demand_drop_started), f32(demand_drop),
                            c.county_capacity, c.village_capacity, c.post_quota, f32(p["labour_own_farm_share"]),
@@ -70,7 +70,9 @@ def _numba_kernels():
                       f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
                       f32(p["labour_age_find_cut"]), f32(p["monitoring_job_priority"]),
                       np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
-                      np.asarray(c.post_quota, float))
+                      np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
+                      float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
+                      f32(p["posts_other_priority"]))
 
         @staticmethod
         def wages(c):
@@ -106,7 +108,7 @@ def _numba_kernels():
                        p["monitoring_industry_grant"] * c.ration / 12.0, f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.support / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
-                       sums, counts)
+                       sums, counts, f32(p["farm_idle_land_intensity"]))
             per_person = p["transfers_targeted_subsidies"] * c.support / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.support * c.ration / 12.0), counts[4])
@@ -126,7 +128,8 @@ def _numba_kernels():
                       c.risk_months, c.safe_months, c.mon_state, c.ever_monitored, c.dibao,
                       f32(p["monitoring_rigid_spending_share"]), m.monitoring_line, bool(p["monitoring_enabled"]),
                       float(p["monitoring_detection_delay"]), float(p["monitoring_eliminate_after"]),
-                      m.dibao_standard, f32(p["transfers_temporary_assistance"]), detected, sums, counts)
+                      m.dibao_standard, f32(p["transfers_temporary_assistance"]), detected, sums, counts,
+                      float(p["transfers_dibao_minimum"]))
             m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], counts[0])
             m.prog_temporary.book(c, sums[1], counts[1])
             if p["monitoring_enabled"]:

@@ -92,7 +92,8 @@ def _excess(employed, capacity):
 
 @_jit
 def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, monitored_hh, u_find,
-           rate_mig, bonus, weak_cut, age_cut_rate, priority, county_capacity, village_capacity, post_quota):
+           rate_mig, bonus, weak_cut, age_cut_rate, priority, county_capacity, village_capacity, post_quota,
+           chronic_factor, fill, post_weak, post_other):
     """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
@@ -110,7 +111,7 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
             prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
             d_local[county[i]] += np.float64(prio) * (1.0 - 0.5 * np.float64(weak[i]))
             d_workshop[village[i]] += np.float64(prio)
-            d_post[village[i]] += np.float64(prio * (f32(2.0) if weak[i] == 1 else f32(0.25)))
+            d_post[village[i]] += np.float64(prio * (post_weak if weak[i] == 1 else post_other))
     r_local = _rate(county_capacity - local, d_local)
     r_workshop = _rate(village_capacity - workshop, d_workshop)
     r_post = _rate(post_quota - post, d_post)
@@ -121,12 +122,12 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
         a = max(f32(age[i]) - f32(45), f32(0))
         age_cut = min(max(f32(1.0) - age_cut_rate * a, f32(0)), f32(1))
         p_mig = (rate_mig * (f32(1.0) + bonus * f32(skill[i])) * (f32(1.0) - weak_cut * f32(weak[i]))
-                 * age_cut * (f32(0.8) if chronic[lab_hh[i]] == 1 else f32(1.0)))
+                 * age_cut * (chronic_factor if chronic[lab_hh[i]] == 1 else f32(1.0)))
         w_local = np.float64(prio) * (1.0 - 0.5 * np.float64(weak[i]))
-        p_loc = f32(0.5 * min(r_local[county[i]] * w_local, 1.0))
-        p_ws = f32(0.5 * min(r_workshop[village[i]] * np.float64(prio), 1.0))
-        w_post = prio * (f32(2.0) if weak[i] == 1 else f32(0.25))
-        p_post = f32(0.5 * min(r_post[village[i]] * np.float64(w_post), 1.0))
+        p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
+        p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
+        w_post = prio * (post_weak if weak[i] == 1 else post_other)
+        p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
         total = p_mig + p_loc + p_ws + p_post
         scale = f32(0.95) / max(total, f32(1e-9)) if total > f32(0.95) else f32(1.0)
         u = u_find[i]
@@ -227,7 +228,7 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
 def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_base, grant, rent12, per_person, pension12, assist_share,
-            operating, prop, transfer, medical, sums, counts):
+            operating, prop, transfer, medical, sums, counts, idle_intensity):
     """:meth:`ruralsim.model.RuralModel._incomes` after wages (dividends excepted): writes the operating,
     property, transfer and medical flows; per-county sums in ``sums`` (rows: industry, subsidies, 低保,
     medical assistance paid, insured people, post wages, workshop jobs) and counts (grant recipients,
@@ -248,7 +249,7 @@ def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, po
         k = county[i]
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
         land_own = land[i] - pooled[i]
-        own = (land_own * (f32(1.0) if farming[i] else f32(0.35))) * farm_q[i]
+        own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
         specialty = 0.0
         if coop[i] >= 0:
             specialty = np.float64(crop_mu[i] * rev) * (grower_price[coop[i]] - cost_share)
@@ -282,7 +283,7 @@ def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, po
 @_jit
 def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, oop, village, county, full_labourers,
            detection_prob, u_detect, risk_months, safe_months, mon_state, ever_monitored, dibao, rigid_share, line,
-           enabled, delay, eliminate_after, dibao_standard, temporary, detected, sums, counts):
+           enabled, delay, eliminate_after, dibao_standard, temporary, detected, sums, counts, dibao_minimum):
     """:meth:`ruralsim.model.RuralModel._policy` for households (employment assistance excepted):
     monitoring, 低保 for detected households unable to work, temporary help, the rolling income.
     Per-county sums in ``sums`` (rows: monitored households, temporary help); counts (monitored,
@@ -317,7 +318,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         pre_pc = (annual - f32(12.0) * dibao[i]) / f32(size[i])
         if found and full_labourers[i] == 0 and pre_pc < standard32 and dibao[i] == 0:
             gap = max(standard32 - pre_pc, f32(0.0)) * f32(size[i]) / f32(12.0)
-            dibao[i] = f32(max(np.float64(gap), 50.0 * np.float64(size[i])))
+            dibao[i] = f32(max(np.float64(gap), dibao_minimum * np.float64(size[i])))
         temp = f32(0.0)
         if found and (rigid or pc < standard32):
             temp = temporary

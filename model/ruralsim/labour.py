@@ -32,7 +32,7 @@ def separations(c, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, de
     rows = np.flatnonzero(st >= MIGRANT)  # everyone in a job (codes 2-5), and only them
     s_rows = st[rows]
     rate = np.zeros(len(rows), np.float32)
-    rate[s_rows == MIGRANT] = p["labour_migrant_quit_rate"] * (1.0 + 3.0 * demand_drop)
+    rate[s_rows == MIGRANT] = p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * demand_drop)
     rate[(s_rows == LOCAL) | (s_rows == WORKSHOP)] = p["labour_local_quit_rate"]
     rate *= 1.0 - p["labour_skill_quit_cut"] * L.skill[rows]
     rate[s_rows == POST] = p["posts_quit_rate"]
@@ -82,18 +82,19 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     p_mig = (np.float32(p["labour_migrant_find_rate"] * (1.0 - demand_drop))
              * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
              * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
-             * age_cut * np.where(H.chronic[hh] == 1, np.float32(0.8), np.float32(1.0)))
+             * age_cut * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
 
     prio = np.where(monitored, np.float32(p["monitoring_job_priority"]), np.float32(1.0))
     county = c.lab_county
     village = L.village[rows]
+    fill = p["labour_vacancy_fill_rate"]
     p_loc = _vacancy_share(county[rows], prio * (1.0 - 0.5 * weak),
-                           c.county_capacity - _count(st, LOCAL, county, c.n_counties))
+                           c.county_capacity - _count(st, LOCAL, county, c.n_counties), fill)
     p_ws = _vacancy_share(village, prio,
-                          c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages))
+                          c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages), fill)
     # Public posts go to monitored households' labourers and weak labourers first.
-    p_post = _vacancy_share(village, prio * np.where(weak == 1, np.float32(2.0), np.float32(0.25)),
-                            c.post_quota - _count(st, POST, L.village, c.n_villages))
+    post_w = np.where(weak == 1, np.float32(p["posts_weak_priority"]), np.float32(p["posts_other_priority"]))
+    p_post = _vacancy_share(village, prio * post_w, c.post_quota - _count(st, POST, L.village, c.n_villages), fill)
 
     total = p_mig + p_loc + p_ws + p_post
     scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0).astype(np.float32)
@@ -112,12 +113,12 @@ def _count(st, code, group, n) -> np.ndarray:
     return np.bincount(group[st == code], minlength=n).astype(float)
 
 
-def _vacancy_share(group, weight, vacancies) -> np.ndarray:
+def _vacancy_share(group, weight, vacancies, fill: float) -> np.ndarray:
     """Hiring probability of each seeker: the group's vacancies shared among its seekers by weight,
-    half of them filled in a month."""
+    a share ``fill`` of them filled in a month."""
     demand = np.bincount(group, weight, minlength=len(vacancies))
     rate = np.divide(np.maximum(vacancies, 0.0), demand, out=np.zeros(len(vacancies)), where=demand > 0)
-    return (0.5 * np.minimum(rate[group] * weight, 1.0)).astype(np.float32)
+    return (fill * np.minimum(rate[group] * weight, 1.0)).astype(np.float32)
 
 
 def wages(c) -> np.ndarray:

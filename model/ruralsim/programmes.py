@@ -172,13 +172,13 @@ class Dibao(Programme):
         eligible = (pre_dibao_pc < standard) & self._no_full_labour(c)
         enrol = eligible & (u_takeup < c.p["transfers_dibao_takeup"])
         gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
-        c.dibao[:] = np.where(enrol, np.maximum(gap, 50.0 * c.hh.size), 0.0)
+        c.dibao[:] = np.where(enrol, np.maximum(gap, c.p["transfers_dibao_minimum"] * c.hh.size), 0.0)
 
     def enrol_detected(self, c, detected: np.ndarray, pre_dibao_pc: np.ndarray, standard: float) -> None:
         """Monitored households that cannot work get the safety net at once (A09)."""
         new = detected & self._no_full_labour(c) & (pre_dibao_pc < standard) & (c.dibao == 0)
         gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
-        c.dibao[new] = np.maximum(gap[new], 50.0 * c.hh.size[new])
+        c.dibao[new] = np.maximum(gap[new], c.p["transfers_dibao_minimum"] * c.hh.size[new])
 
     def transfer(self, c) -> np.ndarray:
         self.book(c, c.hh_sum(c.dibao), int(np.count_nonzero(c.dibao > 0)))

@@ -56,7 +56,7 @@ def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarra
     rows = rows[u_lab[rows] < 1.0 / np.maximum(H.n_lab[L.hh[rows]], 1)]
     months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len[rows], 1e-6)))
     L.absent[rows] = np.minimum(months, 24).astype(np.int8)
-    rows = rows[(L.status[rows] == MIGRANT) & (u_len[rows] < 0.5)]
+    rows = rows[(L.status[rows] == MIGRANT) & (u_len[rows] < c.p["labour_illness_job_loss"])]
     L.status[rows] = OUT
     lost = np.zeros(L.m, bool)
     lost[rows] = True
