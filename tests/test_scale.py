@@ -149,3 +149,15 @@ def test_cohort_drawn_in_pieces_on_threads_is_the_same_cohort(monkeypatch):
         for f in fields(a):
             np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
             assert getattr(a, f.name).dtype == getattr(b, f.name).dtype
+
+
+def test_village_and_county_tables_add_up_to_the_month(plain):
+    villages, counties = plain.group_table("village"), plain.group_table("county")
+    last = plain.timeseries().iloc[-1]
+    assert len(villages) == plain.n_villages and len(counties) == plain.n_counties > 5
+    assert villages["households"].sum() == counties["households"].sum() == plain.n_households
+    assert counties["people"].sum() == last["people"]
+    assert villages["monitored"].sum() == last["monitored_households"]
+    assert int(villages["mass_return"].sum()) == last["mass_return_villages"]
+    with pytest.raises(ValueError, match="village"):
+        plain.group_table("province")

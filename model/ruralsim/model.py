@@ -672,6 +672,24 @@ class RuralModel(mesa.Model):
         return pd.DataFrame({"replicate": self.replicate, "months": np.arange(SPELL_BINS),
                              "spells": self.spell_hist})[1:]
 
+    def group_table(self, level: str = "county") -> pd.DataFrame:
+        """The current month by village or county: households, people, households below the poverty
+        line and under monitoring, the share below, and whether it counts as mass return (A10)."""
+        if level not in ("village", "county"):
+            raise ValueError(f"level={level!r}: use 'village' or 'county'")
+        group, n = (self.hh.village, self.n_villages) if level == "village" else (self.hh.county, self.n_counties)
+        households = np.bincount(group, minlength=n)
+        below = np.bincount(group[self.below], minlength=n)
+        share = np.divide(below, households, out=np.zeros(n), where=households > 0)
+        return pd.DataFrame({
+            level: np.arange(n), "households": households,
+            "people": np.bincount(group, self.hh.size, minlength=n).astype(np.int64),
+            "below_poverty_line": below,
+            "monitored": np.bincount(group[self.mon_state == MONITORED], minlength=n),
+            "share_below": share,
+            "mass_return": share >= self.p["monitoring_mass_return_threshold"],
+        })
+
     def state_nbytes(self) -> dict[str, int]:
         """Bytes held by the per-household and per-labourer state (what grows with the cohort)."""
         model = sum(getattr(self, k).nbytes for k in HOUSEHOLD_STATE) + self.ring.nbytes
