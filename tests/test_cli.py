@@ -44,6 +44,28 @@ def test_run_writes_tables_plots_and_manifest(run_dir):
     assert {"date", "metric", "mean", "lo", "hi"} <= set(summary.columns)
 
 
+def test_run_writes_county_and_village_tables_every_december_and_the_last_month(run_dir):
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    counties = pd.read_parquet(run_dir / "counties.parquet")
+    villages = pd.read_parquet(run_dir / "villages.parquet")
+    # 15 months from 2021-01: December 2021 and the last month, 2022-03.
+    for table in (counties, villages):
+        assert sorted(table["date"].unique()) == [pd.Timestamp("2021-12-01"), pd.Timestamp("2022-03-01")]
+        assert sorted(table["replicate"].unique()) == [0, 1]
+    at = ts.set_index(["replicate", "date"])
+    for (rep, date), rows in counties.groupby(["replicate", "date"]):
+        month = at.loc[(rep, date)]
+        assert rows["households"].sum() == month["households"]
+        assert rows["people_below_poverty_line"].sum() == round(month["poverty_rate"] * month["people"])
+        assert rows["monitored"].sum() == month["monitored_households"]
+        in_villages = villages[(villages["replicate"] == rep) & (villages["date"] == date)]
+        assert int(in_villages["mass_return"].sum()) == month["mass_return_villages"]
+        by_county = in_villages.groupby("county")["below_poverty_line"].sum()
+        assert by_county.reindex(rows["county"], fill_value=0).tolist() == rows["below_poverty_line"].tolist()
+    assert (run_dir / "plots" / "villages.png").stat().st_size > 0
+    assert not (run_dir / "plots" / "counties.png").exists()  # one county at this size: no spread to draw
+
+
 def test_run_is_bit_identical_with_the_same_seed(run_dir, tmp_path):
     again = tmp_path / "again"
     res = ruralsim("run", SCENARIOS / "baseline.toml", "--households", 700, "--months", 15,
@@ -54,11 +76,12 @@ def test_run_is_bit_identical_with_the_same_seed(run_dir, tmp_path):
 
 
 def test_plot_redraws_from_stored_results(run_dir):
-    png = run_dir / "plots" / "poverty_monitoring.png"
-    png.unlink()
+    pngs = [run_dir / "plots" / "poverty_monitoring.png", run_dir / "plots" / "villages.png"]
+    for png in pngs:
+        png.unlink()
     res = ruralsim("plot", run_dir)
     assert res.returncode == 0, res.stderr
-    assert png.stat().st_size > 0
+    assert all(png.stat().st_size > 0 for png in pngs)
 
 
 def test_params_prints_every_parameter_with_its_source():

@@ -227,3 +227,36 @@ def test_source_note_and_annual_fiscal(ts):
     expected = ts[ts["date"].dt.year == 2021].groupby("replicate")["fiscal_cost"].sum().mean()
     assert mean.loc[2021, "cost"] == pytest.approx(expected)
     assert "other" not in mean.columns
+
+
+def test_group_quantiles_are_taken_across_the_groups_of_each_date():
+    from ruralsim.group_plots import group_quantiles
+
+    date = pd.Timestamp("2021-12-01")
+    shares = np.arange(11) / 100  # 0 .. 10% in 11 villages; an empty village does not count
+    villages = pd.DataFrame({"replicate": 0, "date": date, "village": np.arange(12),
+                             "households": [10] * 11 + [0], "share_below": [*shares, 0.9],
+                             "mass_return": [False] * 10 + [True, True]})
+    q = group_quantiles(villages, "village").iloc[0]
+    assert q["groups"] == 11 and q["mass_return"] == 1
+    assert q["p50"] == pytest.approx(0.05) and q["p10"] == pytest.approx(0.01) and q["p90"] == pytest.approx(0.09)
+    assert q["mean"] == pytest.approx(0.05)
+
+
+def test_group_plots_draw_villages_always_and_counties_only_when_there_are_enough(tmp_path):
+    from ruralsim.group_plots import MIN_COUNTIES, write_group_plots
+
+    rng = np.random.default_rng(0)
+
+    def table(level, n):
+        dates = [pd.Timestamp(f"{y}-12-01") for y in (2021, 2022)]
+        return pd.DataFrame([{"replicate": 0, "date": d, level: i, "households": 50,
+                              "share_below": rng.uniform(0, 0.1), "mass_return": False}
+                             for d in dates for i in range(n)])
+
+    few = write_group_plots(tmp_path / "few", {"village": table("village", 40),
+                                               "county": table("county", MIN_COUNTIES - 1)}, {"name": "t"})
+    assert [p.name for p in few] == ["villages.png"]
+    many = write_group_plots(tmp_path / "many", {"village": table("village", 40),
+                                                 "county": table("county", MIN_COUNTIES)}, {"name": "t"})
+    assert [p.name for p in many] == ["villages.png", "counties.png"] and all(p.stat().st_size > 0 for p in many)

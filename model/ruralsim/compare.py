@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from .config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
-from .runner import ReplicateResult, ScenarioResult, run_replicate
+from .runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
 
 RUN_KEYS = ("run_households", "run_months", "run_replicates", "run_seed", "run_start_year", "run_scale")
 TABLES = ("comparison", "poverty_by_year", "cost_effectiveness", "fiscal_comparison", "dynamics_comparison")
@@ -174,7 +174,7 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
             spells=pd.concat([x.spells for x in reps], ignore_index=True),
             # Replicates of all scenarios ran interleaved: a scenario's time is its replicates' sum.
             started_at=started, wall_seconds=sum(x.wall_seconds for x in reps),
-            replicate_seconds=[x.wall_seconds for x in reps])
+            replicate_seconds=[x.wall_seconds for x in reps], groups=stack_groups(reps))
     return Comparison(labels, results, run, started, time.perf_counter() - t0, workers, notes)
 
 

@@ -678,22 +678,32 @@ class RuralModel(mesa.Model):
                              "spells": self.spell_hist})[1:]
 
     def group_table(self, level: str = "county") -> pd.DataFrame:
-        """The current month by village or county: households, people, households below the poverty
-        line and under monitoring, the share below, and whether it counts as mass return (A10)."""
+        """The current month by village or county: households, people, households and people below the
+        poverty line, households under monitoring, the share of households below, and whether it counts
+        as mass return (A10; a village's share at or above ``monitoring.mass_return_threshold``)."""
         if level not in ("village", "county"):
             raise ValueError(f"level={level!r}: use 'village' or 'county'")
         group, n = (self.hh.village, self.n_villages) if level == "village" else (self.hh.county, self.n_counties)
         households = np.bincount(group, minlength=n)
         below = np.bincount(group[self.below], minlength=n)
         share = np.divide(below, households, out=np.zeros(n), where=households > 0)
+        ids = {level: np.arange(n, dtype=np.int32)}
+        if level == "village":  # so village rows can be summed up to their county
+            ids["county"] = self.structure.village_county.astype(np.int32)
         return pd.DataFrame({
-            level: np.arange(n), "households": households,
-            "people": np.bincount(group, self.hh.size, minlength=n).astype(np.int64),
-            "below_poverty_line": below,
-            "monitored": np.bincount(group[self.mon_state == MONITORED], minlength=n),
-            "share_below": share,
+            **ids, "households": households.astype(np.int32),
+            "people": np.bincount(group, self.hh.size, minlength=n).astype(np.int32),
+            "below_poverty_line": below.astype(np.int32),
+            "people_below_poverty_line": np.bincount(group[self.below], self.hh.size[self.below],
+                                                     minlength=n).astype(np.int32),
+            "monitored": np.bincount(group[self.mon_state == MONITORED], minlength=n).astype(np.int32),
+            "share_below": share.astype(np.float32),
             "mass_return": share >= self.p["monitoring_mass_return_threshold"],
         })
+
+    def month_simulated(self) -> pd.Timestamp:
+        """The date of the month the last step simulated (e.g. to label a :meth:`group_table`)."""
+        return self._date(self.t - 1)
 
     def state_nbytes(self) -> dict[str, int]:
         """Bytes held by the per-household and per-labourer state (what grows with the cohort)."""

@@ -47,6 +47,8 @@ FILES = {
     "distribution": "distribution.parquet",
     "summary": "summary.csv",
     "manifest": "manifest.json",
+    "county": "counties.parquet",
+    "village": "villages.parquet",
 }
 
 SUMMARY_COLUMNS = ["date", "metric", "mean", "lo", "hi", "ci_lo", "ci_hi", "n"]
@@ -440,9 +442,26 @@ def plot_meta(manifest: Mapping[str, Any], ts: pd.DataFrame | None = None) -> di
     return meta
 
 
+def write_group_tables(out_dir: Path | str, groups: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
+    """``counties.parquet`` and ``villages.parquet``: each December (and the last month) by county and
+    by village, every replicate (see :meth:`ruralsim.model.RuralModel.group_table`)."""
+    out = Path(out_dir)
+    return {f"groups_{level}": write_parquet(out / FILES[level], table)
+            for level, table in groups.items() if level in FILES}
+
+
+def load_groups(out_dir: Path | str) -> dict[str, pd.DataFrame]:
+    """The run's village and county tables that exist (older runs have none)."""
+    out = Path(out_dir)
+    return {level: pd.read_parquet(out / FILES[level], engine="pyarrow")
+            for level in ("village", "county") if (out / FILES[level]).exists()}
+
+
 def redraw_run(out_dir: Path | str) -> list[Path]:
     """Redraw a run's plots from its stored results (``ruralsim plot``)."""
+    from ruralsim.group_plots import write_group_plots
     from ruralsim.plots import write_run_plots
 
     ts, dist, manifest = load_run(out_dir)
-    return write_run_plots(Path(out_dir), ts, dist, plot_meta(manifest, ts))
+    meta = plot_meta(manifest, ts)
+    return write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)

@@ -30,6 +30,7 @@ class ReplicateResult:
     distribution: pd.DataFrame
     spells: pd.DataFrame
     wall_seconds: float
+    groups: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class ScenarioResult:
     started_at: datetime
     wall_seconds: float
     replicate_seconds: list[float] = field(default_factory=list)
+    groups: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def seeds(self) -> list[dict]:
@@ -65,12 +67,34 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
 
     t0 = time.perf_counter()
     model = RuralModel(scenario, replicate=replicate, threads=threads, **overrides)
+    groups: dict[str, list[pd.DataFrame]] = {level: [] for level in GROUP_LEVELS}
     while model.running:
         model.step()
         if progress is not None:
             progress.update(1)
+        if model.month_of_year == 11 or not model.running:
+            for level, frames in groups.items():
+                frames.append(_group_snapshot(model, level))
     return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
-                           time.perf_counter() - t0)
+                           time.perf_counter() - t0,
+                           {level: pd.concat(frames, ignore_index=True) for level, frames in groups.items()})
+
+
+GROUP_LEVELS = ("county", "village")
+
+
+def _group_snapshot(model: Any, level: str) -> pd.DataFrame:
+    """The month just simulated by county or village, labelled with its replicate and date."""
+    table = model.group_table(level)
+    table.insert(0, "date", model.month_simulated())
+    table.insert(0, "replicate", model.replicate)
+    return table
+
+
+def stack_groups(results: list[ReplicateResult]) -> dict[str, pd.DataFrame]:
+    """Replicates' county and village tables stacked (levels present in every replicate)."""
+    levels = [lv for lv in GROUP_LEVELS if results and all(lv in r.groups for r in results)]
+    return {lv: pd.concat([r.groups[lv] for r in results], ignore_index=True) for lv in levels}
 
 
 def _run_replicate_quiet(scenario: Scenario, replicate: int, overrides: dict[str, Any],
@@ -122,6 +146,7 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
         spells=pd.concat([r.spells for r in results], ignore_index=True),
         started_at=started, wall_seconds=time.perf_counter() - t0,
         replicate_seconds=[r.wall_seconds for r in results],
+        groups=stack_groups(results),
     )
 
 
@@ -140,7 +165,14 @@ def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, A
         extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **(extra or {})},
     )
     outputs.write_parquet(out / "spells.parquet", result.spells)
-    return outputs.write_run(out, result.timeseries, result.distribution, manifest, plots=plots)
+    paths = outputs.write_group_tables(out, result.groups)
+    paths.update(outputs.write_run(out, result.timeseries, result.distribution, manifest, plots=plots))
+    if plots:  # after the tables: a failing plot loses no data
+        from .group_plots import write_group_plots
+
+        meta = outputs.plot_meta(manifest, result.timeseries)
+        paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})
+    return paths
 
 
 def default_out_dir(name: str) -> Path:
