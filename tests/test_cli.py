@@ -114,3 +114,22 @@ def test_bad_command_line_values_exit_2():
     assert res.returncode == 2 and "households" in res.stderr and "Traceback" not in res.stderr
     res = ruralsim("run", "no_such_scenario.toml")
     assert res.returncode == 2 and "no_such_scenario" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_national_scale_run_records_and_labels_the_cohort_it_simulated(tmp_path):
+    """--scale national simulates A01's cohort, not run.households: the manifest and plots say so.
+    (The cohort is shrunk here so the test runs in seconds; the real one is in benchmarks/.)"""
+    small = tmp_path / "small_nation.toml"
+    small.write_text(f'extends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n\n'
+                     "[population]\nnational_people = 9000\n")
+    out = tmp_path / "out"
+    res = ruralsim("run", small, "--scale", "national", "--months", 13, "--replicates", 1, "--out", out, "--quiet")
+    assert res.returncode == 0, res.stderr
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    manifest = json.loads((out / "manifest.json").read_text())
+    households = int(ts["households"].iloc[0])
+    assert households != manifest["params"]["run"]["households"] and 2000 < households < 4000
+    assert manifest["extra"]["households_simulated"] == households
+    assert manifest["extra"]["people_simulated"] == int(ts["people"].iloc[0])
+    counties = pd.read_parquet(out / "counties.parquet")
+    assert counties.groupby("date")["households"].sum().tolist() == [households, households]

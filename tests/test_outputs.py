@@ -260,3 +260,10 @@ def test_group_plots_draw_villages_always_and_counties_only_when_there_are_enoug
     many = write_group_plots(tmp_path / "many", {"village": table("village", 40),
                                                  "county": table("county", MIN_COUNTIES)}, {"name": "t"})
     assert [p.name for p in many] == ["villages.png", "counties.png"] and all(p.stat().st_size > 0 for p in many)
+
+
+def test_plot_meta_labels_the_households_simulated_not_the_sample_size_setting():
+    ts = pd.DataFrame({"replicate": [0], "date": [pd.Timestamp("2021-01-01")], "households": [31_435_376]})
+    manifest = {"params": {"run": {"households": 20_000, "scale": "national"}}}
+    assert outputs.plot_meta(manifest, ts)["households"] == 31_435_376
+    assert outputs.plot_meta(manifest)["households"] == 20_000  # nothing better known without the series

@@ -54,7 +54,7 @@ def plot_group_spread(table: pd.DataFrame, level: str, meta: Mapping[str, Any] |
     ax_t.set_ylim(bottom=0)
     ax_t.set_xticks(x, [f"{d:%Y-%m}" for d in x], rotation=30 if len(x) > 6 else 0)
     ax_t.grid(alpha=0.3)
-    ax_t.legend(loc="upper left", fontsize=8.5, framealpha=0.9)
+    ax_t.legend(loc="best", fontsize=8.5, framealpha=0.9)
 
     live = table[table["households"] > 0]
     dates = sorted(pd.to_datetime(live["date"]).unique())

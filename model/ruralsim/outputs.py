@@ -432,7 +432,9 @@ def plot_meta(manifest: Mapping[str, Any], ts: pd.DataFrame | None = None) -> di
     meta: dict[str, Any] = {
         "name": (manifest.get("scenario") or {}).get("name"),
         "version": (manifest.get("versions") or {}).get("ruralsim") or ruralsim_version(),
-        "households": run.get("households"),
+        # What was simulated: at national scale run.households is not used (the cohort is A01's).
+        "households": (int(ts["households"].iloc[0]) if ts is not None and "households" in ts.columns and len(ts)
+                       else run.get("households")),
         "replicates": None if ts is None else int(ts["replicate"].nunique()),
         "poverty_line": monitoring.get("poverty_line"),
         "monitoring_line": monitoring.get("line") if monitoring.get("enabled", True) else None,

@@ -162,7 +162,8 @@ def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, A
         result.params,
         scenario={"name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain]},
         seeds=result.seeds, started_at=result.started_at, wall_seconds=result.wall_seconds,
-        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **(extra or {})},
+        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **simulated(result.timeseries),
+               **(extra or {})},
     )
     outputs.write_parquet(out / "spells.parquet", result.spells)
     paths = outputs.write_group_tables(out, result.groups)
@@ -173,6 +174,13 @@ def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, A
         meta = outputs.plot_meta(manifest, result.timeseries)
         paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})
     return paths
+
+
+def simulated(ts: pd.DataFrame) -> dict[str, int]:
+    """Households and people actually simulated (at national scale, not ``run.households``)."""
+    if ts.empty:
+        return {}
+    return {"households_simulated": int(ts["households"].iloc[0]), "people_simulated": int(ts["people"].iloc[0])}
 
 
 def default_out_dir(name: str) -> Path:
