@@ -1,0 +1,83 @@
+"""Where a month's time goes: wall time by phase of the step, for the NumPy and the Numba kernels.
+
+    .venv/bin/python benchmarks/profile_step.py [--households 1000000] [--months 12] [--kernels numpy,numba]
+    .venv/bin/python benchmarks/profile_step.py --pyinstrument      # also the call tree (pip install -e .[profile])
+
+Runs single-threaded so every phase's time is its own (with threads the chunks overlap), after the
+model's set-up, and times each phase of :meth:`ruralsim.model.RuralModel.step` by wrapping the
+model's phase methods. This is the profile the scale work was steered by; it is a measurement, not a
+test, and prints its table (seconds per month and share of the step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+
+PHASES = ("_calendar", "_collective", "_new_year", "_shocks", "_labour", "_incomes", "_policy", "_status",
+          "_combine")
+
+
+def timed_model(households: int, kernels: str, months: int):
+    """A model after set-up whose phase methods add their wall time to ``model.phase_seconds``."""
+    from ruralsim import RuralModel
+
+    model = RuralModel(None, run_households=households, run_months=months, threads=1, kernels=kernels,
+                       record_distribution=False)
+    model.phase_seconds = defaultdict(float)
+    for name in PHASES:
+        method = getattr(model, name)
+
+        def wrapper(*args, _method=method, _name=name, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                model.phase_seconds[_name] += time.perf_counter() - t0
+
+        setattr(model, name, wrapper)
+    return model
+
+
+def profile(households: int, months: int, kernels: str, pyinstrument: bool) -> dict[str, float]:
+    model = timed_model(households, kernels, months)
+    profiler = None
+    if pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    t0 = time.perf_counter()
+    while model.running:
+        model.step()
+    total = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    seconds = dict(model.phase_seconds)
+    seconds["(other)"] = total - sum(seconds.values())
+    seconds["step total"] = total
+    return {k: v / months for k, v in seconds.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--households", type=int, default=1_000_000)
+    ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--kernels", default="numpy,numba", help="comma-separated: numpy, numba")
+    ap.add_argument("--pyinstrument", action="store_true", help="also print pyinstrument's call tree")
+    args = ap.parse_args()
+    kernels = [k.strip() for k in args.kernels.split(",")]
+    results = {k: profile(args.households, args.months, k, args.pyinstrument) for k in kernels}
+    print(f"\n{args.households:,} households, {args.months} months, one thread: seconds per month by phase")
+    print(f"{'phase':<14}" + "".join(f"{k:>10} {'share':>6}" for k in kernels))
+    for phase in (*(p.lstrip('_') for p in PHASES), "(other)", "step total"):
+        key = phase if phase in ("(other)", "step total") else "_" + phase
+        cells = "".join(f"{results[k].get(key, 0.0):>10.3f} {100 * results[k].get(key, 0.0) / results[k]['step total']:>5.0f}%"
+                        for k in kernels)
+        print(f"{phase:<14}{cells}")
+
+
+if __name__ == "__main__":
+    main()
