@@ -24,3 +24,14 @@ def test_mesa_batch_run_drives_the_model():
     got = df[df["training_coverage"] == 0.3].sort_values("Step")
     assert got["poverty_rate"].tolist() == own["poverty_rate"].tolist()
     assert got["date"].tolist() == own["date"].tolist()
+
+
+def test_mesas_seed_keywords_set_the_master_seed():
+    """Mesa 3.5's batch_run passes ``rng=``, older Mesa ``seed=``: both mean run.seed; None keeps it."""
+    kw = dict(run_households=300, run_months=3)
+    by_param = RuralModel(None, run_seed=7, **kw).run().timeseries()
+    for mesa_kw in ({"rng": 7}, {"seed": 7}):
+        pd.testing.assert_frame_equal(RuralModel(None, **mesa_kw, **kw).run().timeseries(), by_param)
+    default = RuralModel(None, **kw).run().timeseries()
+    pd.testing.assert_frame_equal(RuralModel(None, rng=None, **kw).run().timeseries(), default)
+    assert not default["mean_income"].equals(by_param["mean_income"])

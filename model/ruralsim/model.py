@@ -104,7 +104,15 @@ class RuralModel(mesa.Model):
 
     def __init__(self, scenario: str | Path | Any | None = None, *, replicate: int = 0,
                  record_distribution: bool = True, threads: int | None = None,
-                 chunk_households: int | None = None, kernels: str | None = None, **overrides: Any) -> None:
+                 chunk_households: int | None = None, kernels: str | None = None,
+                 rng: int | np.random.Generator | None = None, seed: int | None = None, **overrides: Any) -> None:
+        # Mesa's own seeding keywords (``rng=`` from Mesa 3.5's batch_run, ``seed=`` before) mean the
+        # run's master seed; None keeps the scenario's, so runs stay reproducible by default.
+        mesa_seed = seed if rng is None else rng
+        if isinstance(mesa_seed, np.random.Generator):
+            mesa_seed = int(mesa_seed.integers(2**31))
+        if mesa_seed is not None:
+            overrides = {**overrides, "run_seed": int(mesa_seed)}
         self.scenario_name, p = resolve_params(scenario, overrides)
         self.p = p
         self.replicate = int(replicate)
