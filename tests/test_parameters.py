@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from ruralsim.parameters import PARAMS, value_in_year
+
+SOURCES = ROOT / "docs" / "sources"
 
 SOURCE = re.compile(r"^(article:A\d\d|public:P\d\d|assumption: .+|assumption$|calibrated: .+)")
 
@@ -26,14 +30,35 @@ def test_parameter_is_fully_declared(p):
         assert p.by_year
 
 
+def figure_ids(folder) -> set[str]:
+    """The ids (A01…, P01…) listed in a folder's ARTICLE_FIGURES.md and PUBLIC_FIGURES.md."""
+    known = set(re.findall(r"\| (A\d\d) \|", (folder / "ARTICLE_FIGURES.md").read_text(encoding="utf-8")))
+    return known | set(re.findall(r"\| (P\d\d) \|", (folder / "PUBLIC_FIGURES.md").read_text(encoding="utf-8")))
+
+
 def test_cited_ids_exist_in_the_figure_tables():
-    """Every article:Axx / public:Pxx cited anywhere in a source is listed in shared/."""
-    if not (SHARED / "ARTICLE_FIGURES.md").exists():
-        pytest.skip("shared/ figure tables not beside the repository")
-    known = set(re.findall(r"\| (A\d\d) \|", (SHARED / "ARTICLE_FIGURES.md").read_text()))
-    known |= set(re.findall(r"\| (P\d\d) \|", (SHARED / "PUBLIC_FIGURES.md").read_text()))
+    """Every article:Axx / public:Pxx cited by a parameter or a calibration target is listed in the
+    figure tables the repository carries (docs/sources/)."""
+    known = figure_ids(SOURCES)
+    targets = (ROOT / "experiments" / "targets_article.toml").read_text(encoding="utf-8")
     cited = {i for p in PARAMS for i in re.findall(r"\b([AP]\d\d)\b", p.source)}
-    assert cited and cited <= known, cited - known
+    cited |= set(re.findall(r'source = "(?:article|public):([AP]\d\d)"', targets))
+    assert len(known) > 40 and cited and cited <= known, cited - known
+
+
+def test_the_repositorys_figure_tables_are_the_projects():
+    """docs/sources/ are copies of the project's shared tables: they must not drift apart."""
+    if not (SHARED / "ARTICLE_FIGURES.md").exists():
+        pytest.skip("the project's shared/ folder is not beside this clone; docs/sources/ is the reference")
+    for name in ("ARTICLE_FIGURES.md", "PUBLIC_FIGURES.md"):
+        assert (SOURCES / name).read_bytes() == (SHARED / name).read_bytes(), name
+
+
+def test_parameter_table_document_is_up_to_date():
+    """docs/PARAMETERS.md is generated from the schema; a parameter change without regenerating fails."""
+    res = subprocess.run([sys.executable, str(ROOT / "docs" / "make_param_table.py"), "--check"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
 
 
 def test_year_tables_step_through_time():
