@@ -72,8 +72,7 @@ def sobol_indices(exp: dict[str, Any], means: pd.DataFrame, outcomes: Sequence[s
     rows, notes = [], []
     for outcome in outcomes:
         y = means[outcome].to_numpy(dtype=float)
-        if not np.isfinite(y).all():
-            notes.append(f"{outcome}: {int((~np.isfinite(y)).sum())} point(s) without a finished run; not analysed")
+        if not _all_finished(outcome, y, notes):
             continue
         if np.ptp(y) == 0:
             notes.append(f"{outcome}: the same at every point; indices undefined")
@@ -85,6 +84,14 @@ def sobol_indices(exp: dict[str, Any], means: pd.DataFrame, outcomes: Sequence[s
                          "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
     cols = ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     return pd.DataFrame(rows, columns=cols), notes
+
+
+def _all_finished(outcome: str, y: np.ndarray, notes: list[str]) -> bool:
+    """Sobol and Morris need every point of the design: say which outcome is left out and why."""
+    missing = int((~np.isfinite(y)).sum())
+    if missing:
+        notes.append(f"{outcome}: {missing} point(s) without a finished run; not analysed")
+    return missing == 0
 
 
 def morris_indices(exp: dict[str, Any], unit: np.ndarray, means: pd.DataFrame, outcomes: Sequence[str]
@@ -100,8 +107,7 @@ def morris_indices(exp: dict[str, Any], unit: np.ndarray, means: pd.DataFrame, o
     rows, notes = [], []
     for outcome in outcomes:
         y = means[outcome].to_numpy(dtype=float)
-        if not np.isfinite(y).all():
-            notes.append(f"{outcome}: {int((~np.isfinite(y)).sum())} point(s) without a finished run; not analysed")
+        if not _all_finished(outcome, y, notes):
             continue
         res = morris.analyze(problem, unit, y, num_resamples=500, conf_level=0.95, print_to_console=False,
                              num_levels=int(exp.get("levels") or 4), seed=int(exp.get("design_seed") or 0))
