@@ -281,3 +281,22 @@ def test_series_keeps_only_the_chosen_months(tmp_path):
     run_sweep(load_experiment(p), tmp_path / "list", workers=1, progress=False, analyse=False)
     dates = pd.read_parquet(tmp_path / "list" / "series")["date"].dt.strftime("%Y-%m")
     assert sorted(set(dates)) == ["2021-03", "2021-06"]
+
+
+def test_sensitivity_leaves_out_an_outcome_with_unfinished_points_and_says_so():
+    from SALib.sample import sobol as sobol_sample
+
+    from ruralsim.sweep.analysis import morris_indices, sobol_indices
+
+    exp = {"factors": [{"column": "a"}, {"column": "b"}], "design_seed": 1, "levels": 4}
+    unit = sobol_sample.sample({"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}, 8,
+                               calc_second_order=False, seed=1)
+    done = unit[:, 0] + 0.1 * unit[:, 1]
+    means = pd.DataFrame({"done": done, "gap": np.where(np.arange(len(unit)) == 3, np.nan, done)})
+    table, notes = sobol_indices(exp, means, ["done", "gap"])
+    assert set(table["outcome"]) == {"done"}
+    assert notes == ["gap: 1 point(s) without a finished run; not analysed"]
+    s1 = table.set_index("parameter")["S1"]
+    assert s1["a"] > s1["b"]
+    _, morris_notes = morris_indices(exp, unit, means[["gap"]], ["gap"])
+    assert morris_notes == notes
