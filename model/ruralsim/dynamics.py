@@ -13,8 +13,9 @@ folder after the fact (:func:`dynamics_tables`, :func:`write_dynamics`). Tables:
   pooled over the year's months ("all" pools the whole run). Rows sum to 1;
 * ``spells`` -- ended spells below the line by length in months (60 = 60 months or more). Spells
   still running at the end are not counted, so long spells are under-represented in short runs;
-* ``causes`` -- falls by the cause attributed by the model (the most telling shock in the 12
-  months before, or the end of targeted support; "other" when there was none), by year.
+* ``causes`` -- falls by the cause attributed by the model, by year: the end of targeted support when
+  full support would have kept the household above the line (a but-for test), else the most telling
+  shock in the 12 months before ("other" when there was none).
 
 Rates and counts are means across replicates with Student-t 95% intervals (see
 :mod:`ruralsim.compare_stats`). Counts are for the simulated sample; rates do not depend on its size.
@@ -36,7 +37,7 @@ STATES = ("secure", "monitored", "below")
 STATE_LABELS = {"secure": "Secure", "monitored": "Monitored\n(above line)", "below": "Below the\npoverty line"}
 CAUSE_LABELS = {
     "illness": "Illness (costly episode)", "job_loss": "Job loss", "price": "Crop price fall",
-    "disaster": "Village disaster", "support_end": "End of targeted support",
+    "disaster": "Village disaster", "support_end": "Support withdrawn (but-for)",
     "other": "Other (no recent shock)",
 }
 TABLES = ("ever_fallen", "reentry", "transitions", "spells", "causes")

@@ -24,7 +24,7 @@ kernels: the whole cohort of A01 (~31M households) runs 60 months in about six m
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,9 @@ from .metrics import mass_return_villages, median_from_histogram, median_histogr
 from .parameters import value_in_year
 from .population import ELIMINATED, FARM, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
-                         TargetedSubsidies, TemporaryAssistance, Training, Workshops, flag_support_end)
+                         TargetedSubsidies, TemporaryAssistance, Training, Workshops)
 from .rng import Streams
-from .transition import support_level
+from .transition import support_level, support_shortfall
 
 COMPONENTS = ("wage", "operating", "transfer", "property", "medical")
 FISCAL = ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy", "medical", "dibao",
@@ -150,7 +150,10 @@ class RuralModel(mesa.Model):
     def _init_state(self) -> None:
         n, H, L = self.n_households, self.hh, self.labs
         self.t = 0
-        self.support, self.previous_support, self.ration = 1.0, 1.0, 1.0
+        self.support, self.ration = 1.0, 1.0
+        # Per person, what full targeted support would have added over the last 12 months (but-for).
+        self.shortfall_months: deque[float] = deque([0.0] * 12, maxlen=12)
+        self.support_lost_12m = 0.0
         self.demand_drop, self.demand_drop_started = 0.0, False
         self.new_year, self.new_disaster, self.per_share = False, None, None
         self.people = int(H.size.sum(dtype=np.int64))
@@ -370,9 +373,10 @@ class RuralModel(mesa.Model):
         p = self.p
         year, moy = self.start_year + self.t // 12, self.t % 12
         self.month_of_year = moy
-        self.previous_support = self.support
         self.support = support_level(p, self.t)
         self.ration = self.budget.start_month(year, moy)
+        self.shortfall_months.append(support_shortfall(p, self.support, self.ration))
+        self.support_lost_12m = float(sum(self.shortfall_months))
         self.new_year = moy == 0
         if self.new_year:
             self._set_year_values(year)
@@ -402,13 +406,12 @@ class RuralModel(mesa.Model):
         """The household phases of the month, for one chunk of whole counties."""
         if self.new_year:
             self._new_year(c)
-        if self.t > 0:
-            flag_support_end(c, self.previous_support)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
         flows = self._incomes(c, oop)
         detected = self._policy(c, flows, oop)
         self._status(c, flows, event, lost_jobs, detected)
+        self._support_but_for(c)
 
     def _new_year(self, c: Part) -> None:
         p, H, L = self.p, c.hh, c.labs
@@ -537,6 +540,23 @@ class RuralModel(mesa.Model):
         c.state3[:] = state3
         o["detected"] = int(np.count_nonzero(detected))
         self._metric_parts(c, pc)
+
+    def _support_but_for(self, c: Part) -> None:
+        """A fall that full targeted support would have prevented is counted as "end of support",
+        whatever other shock came with it: the household's income over the last 12 months plus what the
+        per-person targeted programmes did not pay (:func:`ruralsim.transition.support_shortfall`)
+        would have kept it at or above the line. Runs after either kernel set, on this month's fallers only."""
+        lost = self.support_lost_12m
+        if lost <= 0.0:
+            return
+        fell = np.flatnonzero(c.below & (c.spell == 1))
+        saved = fell[c.inc_sum[fell] / c.hh.size[fell] + np.float32(lost) >= self.poverty_line]
+        if saved.size == 0:
+            return
+        was = np.where(self.t - c.last_shock_month[saved] <= 12, c.last_shock[saved], 0)
+        counts = c.out["falls_by_cause"]
+        counts -= np.bincount(was, minlength=len(counts)).astype(counts.dtype)
+        counts[shocks.SUPPORT_END] += saved.size
 
     # ------------------------------------------------------------------------------------------
     # Metrics and results

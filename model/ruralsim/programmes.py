@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
-from .shocks import SUPPORT_END
 
 
 class Programme:
@@ -246,14 +245,6 @@ class Monitoring(Programme):
         placed = idle & (draw < c.p["monitoring_placement_prob"] * c.ration)
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
         c.reached["placements"] = c.reached.get("placements", 0) + int(np.count_nonzero(placed))
-
-
-def flag_support_end(c, previous_support: float) -> None:
-    """Mark households that rely on targeted support when it falls, for cause attribution."""
-    if c.support < previous_support - 1e-9:
-        reliant = (c.dibao == 0) | (c.hh.n_lab > 0)
-        c.last_shock[reliant] = SUPPORT_END
-        c.last_shock_month[reliant] = c.t
 
 
 PROGRAMMES = (TargetedSubsidies, IndustrySupport, Training, PublicPosts, Workshops, DividendGuarantee,

@@ -30,3 +30,11 @@ def support_level(p: dict, month: int) -> float:
 def transition_end_date(p: dict) -> str:
     """First month after the transition, e.g. '2026-01'."""
     return f"{2021 + int(p['transition_years'])}-01"
+
+
+def support_shortfall(p: dict, support: float, ration: float) -> float:
+    """Yuan per person that the per-person targeted programmes (targeted subsidies, industry support)
+    did not pay this month because support is below its transition level of 1: the "but-for" amount
+    used to attribute falls below the line to the end of support."""
+    full = p["transfers_targeted_subsidies"] + p["farm_industry_subsidy"] * ration
+    return max(0.0, 1.0 - support) * full / 12.0
