@@ -136,3 +136,42 @@ def test_labour_statuses_and_employment_agree(base_model):
     employed = np.isin(m.labs.status, EMPLOYED).sum()
     assert m.current["employed_labourers"] == employed
     assert m.current["monitored_households"] == (m.mon_state == MONITORED).sum()
+
+
+def test_due_rows_give_every_model_row_its_month_once_a_year():
+    from ruralsim.model import due_rows
+
+    for first_row, n in ((0, 50), (7, 31), (12_345, 100)):
+        seen = np.zeros(n, int)
+        for month in range(12):
+            rows = np.arange(n)[due_rows(first_row, n, month)]
+            assert ((first_row + rows) % 12 == month).all()
+            seen[rows] += 1
+        assert (seen == 1).all()
+
+
+def test_ageing_and_retirement_are_spread_over_the_year():
+    """Each labourer ages exactly once in twelve months, and retirements (new pensioners) come in every
+    month rather than all in January."""
+    m = RuralModel(None, run_households=3000, run_months=24)
+    for _ in range(12):
+        m.step()
+    age0, elderly = m.labs.age.astype(int), [int(m.hh.n_elderly.sum())]
+    for _ in range(12):
+        m.step()
+        elderly.append(int(m.hh.n_elderly.sum()))
+    aged = m.labs.age.astype(int) - age0
+    retired = m.labs.age < age0  # replaced by a young member
+    assert (aged[~retired] == 1).all() and retired.any()
+    per_month = np.diff(elderly)
+    assert (per_month > 0).sum() >= 10 and per_month.max() < 0.3 * per_month.sum()
+
+
+def test_dibao_reviews_are_spread_over_the_year():
+    """Each household is means-tested in its own month: January is an ordinary month for enrolment
+    (with one review for everyone in January, a fifth of enrolment turned over at once)."""
+    ts = RuralModel(None, run_households=3000, run_months=48).run().timeseries()
+    change = ts["dibao_households"].diff().abs()
+    january = pd.to_datetime(ts["date"]).dt.month == 1
+    assert change[january].max() <= change[~january].max()
+    assert change.sum() > 0

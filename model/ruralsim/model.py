@@ -405,7 +405,10 @@ class RuralModel(mesa.Model):
     def _households(self, c: Part) -> None:
         """The household phases of the month, for one chunk of whole counties."""
         if self.new_year:
-            self._new_year(c)
+            self._insurance_year(c)
+        if self.t > -WARMUP_MONTHS:
+            self._birthdays(c)
+        self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
         flows = self._incomes(c, oop)
@@ -413,34 +416,48 @@ class RuralModel(mesa.Model):
         self._status(c, flows, event, lost_jobs, detected)
         self._support_but_for(c)
 
-    def _new_year(self, c: Part) -> None:
-        p, H, L = self.p, c.hh, c.labs
-        if self.t > -WARMUP_MONTHS:
-            np.minimum(H.head_age + 1, 120, out=H.head_age, casting="unsafe")
-            np.minimum(L.age + 1, 120, out=L.age, casting="unsafe")
-            self._generational_turnover(c)
-        # Insurance: a yearly draw; without the premium subsidy some drop out (assumption: 5%).
+    def _insurance_year(self, c: Part) -> None:
+        """January: the year's medical-insurance enrolment (enrolment is by calendar year). Without the
+        premium subsidy some drop out (``medical.dropout_without_subsidy``)."""
+        p = self.p
         participation = p["medical_participation"] * (1.0 - p["medical_dropout_without_subsidy"] * (1.0 - min(self.support, 1.0)))
         c.insured[:] = c.uh("hh.insured") < participation
-        pre_dibao_pc = (c.inc_sum - 12.0 * c.dibao) / H.size
-        # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
-        self.prog_dibao.review(c, pre_dibao_pc, c.uh("hh.dibao_takeup", population.POP_MONTH), self.dibao_standard)
 
-    def _generational_turnover(self, c: Part) -> None:
-        """Labourers reaching retirement age leave work and draw a pension; a young member of the same
-        household (aged 18-24, unskilled, full capacity) takes their place in the labour force."""
+    def _birthdays(self, c: Part) -> None:
+        """People age a year in their birth month, a twelfth of the cohort each month (rows whose index is
+        the month mod 12), so retirements are spread over the year rather than all falling in January."""
         H, L = c.hh, c.labs
-        retiring = L.age >= int(self.p["labour_retirement_age"])
-        if not retiring.any():
+        hh, lab = due_rows(c.span.h0, c.n_households, self.month_of_year), due_rows(c.span.l0, c.n_labourers,
+                                                                                       self.month_of_year)
+        H.head_age[hh] = np.minimum(H.head_age[hh] + 1, 120)
+        L.age[lab] = np.minimum(L.age[lab] + 1, 120)
+        self._generational_turnover(c, lab)
+
+    def _dibao_reviews(self, c: Part) -> None:
+        """The 低保 means test, each household once a year in its own month (a twelfth each month), so
+        enrolment moves smoothly; the standard of the current year applies."""
+        rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
+        pre_dibao_pc = (c.inc_sum[rows] - 12.0 * c.dibao[rows]) / c.hh.size[rows]
+        # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
+        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)[rows]
+        self.prog_dibao.review(c, pre_dibao_pc, takeup, self.dibao_standard, rows)
+
+    def _generational_turnover(self, c: Part, rows: slice) -> None:
+        """Labourers (among ``rows``) reaching retirement age leave work and draw a pension; a young
+        member of the same household (aged 18-24, unskilled, full capacity) takes their place in the
+        labour force."""
+        H, L = c.hh, c.labs
+        idx = np.arange(c.n_labourers)[rows]
+        retiring = idx[L.age[idx] >= int(self.p["labour_retirement_age"])]
+        if retiring.size == 0:
             return
         np.add.at(H.n_elderly, L.hh[retiring], 1)
-        young = 18 + (c.ul("lab.young") * 7).astype(np.int8)
-        L.age[retiring] = young[retiring]
+        np.add.at(c.full_labourers, L.hh[retiring[L.weak[retiring] == 1]], 1)  # the young one is full
+        L.age[retiring] = 18 + (c.ul("lab.young")[retiring] * 7).astype(np.int8)
         L.weak[retiring] = 0
         L.skill[retiring] = 0
         L.status[retiring] = population.OUT
         L.absent[retiring] = 0
-        c.full_labourers[:] = np.bincount(L.hh[L.weak == 0], minlength=c.n_households)
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
@@ -752,6 +769,12 @@ class RuralModel(mesa.Model):
 
 
 N_KINDS = 24  # labourer types for expected wages: weak (2) x skill (3) x age band (4)
+
+
+def due_rows(first_row: int, n: int, month_of_year: int) -> slice:
+    """The rows of a chunk (starting at model row ``first_row``) whose yearly event falls in this month:
+    model rows ``r`` with ``r % 12 == month_of_year``. A strided slice: no mask, no copy."""
+    return slice((month_of_year - first_row) % 12, n, 12)
 
 
 def _labourer_kind(L) -> np.ndarray:

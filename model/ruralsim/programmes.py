@@ -165,13 +165,15 @@ class Dibao(Programme):
 
     name = "dibao"
 
-    def review(self, c, pre_dibao_pc: np.ndarray, u_takeup: np.ndarray, standard: float) -> None:
-        """Annual review (January): means test against the standard; households able to work are
-        expected to use development measures instead, so only those without a full labourer qualify."""
-        eligible = (pre_dibao_pc < standard) & self._no_full_labour(c)
+    def review(self, c, pre_dibao_pc: np.ndarray, u_takeup: np.ndarray, standard: float, rows=slice(None)) -> None:
+        """Annual review of the households ``rows`` (the arrays given are theirs): means test against the
+        standard; households able to work are expected to use development measures instead, so only
+        those without a full labourer qualify."""
+        size = c.hh.size[rows]
+        eligible = (pre_dibao_pc < standard) & self._no_full_labour(c)[rows]
         enrol = eligible & (u_takeup < c.p["transfers_dibao_takeup"])
-        gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
-        c.dibao[:] = np.where(enrol, np.maximum(gap, c.p["transfers_dibao_minimum"] * c.hh.size), 0.0)
+        gap = np.maximum(standard - pre_dibao_pc, 0.0) * size / 12.0
+        c.dibao[rows] = np.where(enrol, np.maximum(gap, c.p["transfers_dibao_minimum"] * size), 0.0)
 
     def enrol_detected(self, c, detected: np.ndarray, pre_dibao_pc: np.ndarray, standard: float) -> None:
         """Monitored households that cannot work get the safety net at once (A09)."""
