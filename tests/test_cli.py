@@ -133,3 +133,12 @@ def test_national_scale_run_records_and_labels_the_cohort_it_simulated(tmp_path)
     assert manifest["extra"]["people_simulated"] == int(ts["people"].iloc[0])
     counties = pd.read_parquet(out / "counties.parquet")
     assert counties.groupby("date")["households"].sum().tolist() == [households, households]
+
+
+def test_a_closed_pipe_ends_quietly():
+    """``ruralsim params | head -1``: no BrokenPipeError traceback, exit 0."""
+    proc = subprocess.Popen([*CLI, "params"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .config import ConfigError
@@ -42,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\nruralsim {args.command}: interrupted; finished outputs were kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``ruralsim params | head``): stop quietly. Commands print only after
+        # writing their files, so nothing is lost. Point stdout at devnull so the exit flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
