@@ -15,8 +15,9 @@ import argparse
 import time
 from collections import defaultdict
 
-PHASES = ("_calendar", "_collective", "_new_year", "_shocks", "_labour", "_incomes", "_policy", "_status",
-          "_combine")
+# The model's phase methods, in step order (see RuralModel._households).
+PHASES = ("_calendar", "_collective", "_insurance_year", "_birthdays", "_dibao_reviews", "_shocks", "_labour",
+          "_incomes", "_policy", "_status", "_support_but_for", "_combine")
 
 
 def timed_model(households: int, kernels: str, months: int):
@@ -71,12 +72,12 @@ def main() -> None:
     kernels = [k.strip() for k in args.kernels.split(",")]
     results = {k: profile(args.households, args.months, k, args.pyinstrument) for k in kernels}
     print(f"\n{args.households:,} households, {args.months} months, one thread: seconds per month by phase")
-    print(f"{'phase':<14}" + "".join(f"{k:>10} {'share':>6}" for k in kernels))
+    print(f"{'phase':<16}" + "".join(f"{k:>10} {'share':>6}" for k in kernels))
     for phase in (*(p.lstrip('_') for p in PHASES), "(other)", "step total"):
         key = phase if phase in ("(other)", "step total") else "_" + phase
         cells = "".join(f"{results[k].get(key, 0.0):>10.3f} {100 * results[k].get(key, 0.0) / results[k]['step total']:>5.0f}%"
                         for k in kernels)
-        print(f"{phase:<14}{cells}")
+        print(f"{phase:<16}{cells}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+"""The benchmark scripts still run against the current model (smoke tests at tiny size; their figures
+are measurements, not tested)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+BENCH = ROOT / "benchmarks"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+def test_profile_script_times_every_phase():
+    res = run(BENCH / "profile_step.py", "--households", 2000, "--months", 2, "--kernels", "numpy")
+    assert res.returncode == 0, res.stderr
+    for phase in ("labour", "incomes", "status", "birthdays", "dibao_reviews", "support_but_for", "step total"):
+        assert phase in res.stdout
+
+
+def test_scale_benchmark_writes_its_csv(tmp_path):
+    out = tmp_path / "scale.csv"
+    res = run(BENCH / "scale_benchmark.py", "--sizes", "2k", "--months", 2, "--out", out)
+    assert res.returncode == 0, res.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("size,households") and lines[1].startswith("2k,2000,")
