@@ -74,7 +74,8 @@ def _numba_kernels():
                       np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
                       np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
-                      f32(p["posts_other_priority"]))
+                      f32(p["posts_other_priority"]), float(p["labour_weak_local_cut"]),
+                      f32(p["labour_find_cap"]))
 
         @staticmethod
         def wages(c):
@@ -155,7 +156,8 @@ def _numba_kernels():
                 H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
                 c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
                 m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,
-                inc_county, falls, spell_hist, transitions, hist, counts)
+                inc_county, falls, spell_hist, transitions, hist, counts, float(p["shocks_cause_price_threshold"]),
+                f32(p["shocks_cause_illness_share"]))
             for j, k in enumerate(components):
                 o[k] = comp[j]
             share = np.divide(down_v, hh_v, out=np.zeros(c.n_villages), where=hh_v > 0)

@@ -93,7 +93,7 @@ def _excess(employed, capacity):
 @_jit
 def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, monitored_hh, u_find,
            rate_mig, bonus, weak_cut, age_cut_rate, priority, county_capacity, village_capacity, post_quota,
-           chronic_factor, fill, post_weak, post_other):
+           chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap):
     """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
@@ -109,7 +109,7 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
             post[village[i]] += 1.0
         elif s <= FARM and absent[i] == 0:
             prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
-            d_local[county[i]] += np.float64(prio) * (1.0 - 0.5 * np.float64(weak[i]))
+            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
             d_workshop[village[i]] += np.float64(prio)
             d_post[village[i]] += np.float64(prio * (post_weak if weak[i] == 1 else post_other))
     r_local = _rate(county_capacity - local, d_local)
@@ -123,13 +123,13 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
         age_cut = min(max(f32(1.0) - age_cut_rate * a, f32(0)), f32(1))
         p_mig = (rate_mig * (f32(1.0) + bonus * f32(skill[i])) * (f32(1.0) - weak_cut * f32(weak[i]))
                  * age_cut * (chronic_factor if chronic[lab_hh[i]] == 1 else f32(1.0)))
-        w_local = np.float64(prio) * (1.0 - 0.5 * np.float64(weak[i]))
+        w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
         p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
         p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
         w_post = prio * (post_weak if weak[i] == 1 else post_other)
         p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
         total = p_mig + p_loc + p_ws + p_post
-        scale = f32(0.95) / max(total, f32(1e-9)) if total > f32(0.95) else f32(1.0)
+        scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
         u = u_find[i]
         c1 = p_post * scale
         c2 = c1 + p_ws * scale
@@ -348,7 +348,7 @@ def place(status, absent, weak, lab_hh, mon_state, draw, prob):
 def status(wage, operating, transfer, prop, medical, coop, grower_price, event, inc_sum, size, village, county, new_disaster, lost_jobs, last_shock,
            last_shock_month, below, ever_below, spell, mon_state, ever_monitored, state3, dibao, insured, t,
            poverty_line, monitoring_line, n_villages, low, high, bin_width, comp, inc_county, falls, spell_hist,
-           transitions, hist, counts):
+           transitions, hist, counts, price_threshold, illness_share):
     """:meth:`ruralsim.model.RuralModel._status` and :meth:`_metric_parts` for households: causes, falls,
     spells, transitions, and the month's per-household metric parts. ``comp`` gets the per-county sums
     of the five flows, ``inc_county`` of the rolling income; ``counts``: people below the poverty and
@@ -374,13 +374,13 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         a4 += np.float64(medical[i])
         # This month's shocks; the most telling one wins when several coincide.
         code = -1
-        if coop[i] >= 0 and grower_price[coop[i]] < 0.9:
+        if coop[i] >= 0 and grower_price[coop[i]] < price_threshold:
             code = 3  # PRICE
         if new_disaster[village[i]]:
             code = 4  # DISASTER
         if lost_jobs[i]:
             code = 2  # JOB_LOSS
-        if event[i] and medical[i] > f32(0.1) * max(inc_sum[i], f32(1.0)):
+        if event[i] and medical[i] > illness_share * max(inc_sum[i], f32(1.0)):
             code = 1  # ILLNESS
         if code >= 0:
             last_shock[i] = code

@@ -88,7 +88,7 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     county = c.lab_county
     village = L.village[rows]
     fill = p["labour_vacancy_fill_rate"]
-    p_loc = _vacancy_share(county[rows], prio * (1.0 - 0.5 * weak),
+    p_loc = _vacancy_share(county[rows], prio * (1.0 - p["labour_weak_local_cut"] * weak),
                            c.county_capacity - _count(st, LOCAL, county, c.n_counties), fill)
     p_ws = _vacancy_share(village, prio,
                           c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages), fill)
@@ -97,7 +97,8 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     p_post = _vacancy_share(village, prio * post_w, c.post_quota - _count(st, POST, L.village, c.n_villages), fill)
 
     total = p_mig + p_loc + p_ws + p_post
-    scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-9), 1.0).astype(np.float32)
+    cap = p["labour_find_cap"]
+    scale = np.where(total > cap, cap / np.maximum(total, 1e-9), 1.0).astype(np.float32)
     u = u_find[rows]
     c1 = p_post * scale
     c2 = c1 + p_ws * scale

@@ -531,9 +531,9 @@ class RuralModel(mesa.Model):
         for k in COMPONENTS:
             o[k] = c.hh_sum(flows[k])
         # Record this month's shocks; the most telling one wins when several coincide.
-        price_hit = (H.coop >= 0) & (self.grower_price[np.maximum(H.coop, 0)] < 0.9)
-        # Illness counts as a cause only when its cost was material (over 10% of annual income).
-        costly = event & (flows["medical"] > 0.1 * np.maximum(c.inc_sum, 1.0))
+        price_hit = (H.coop >= 0) & (self.grower_price[np.maximum(H.coop, 0)] < self.p["shocks_cause_price_threshold"])
+        # Illness counts as a cause only when its cost was material (shocks.cause_illness_share of annual income).
+        costly = event & (flows["medical"] > self.p["shocks_cause_illness_share"] * np.maximum(c.inc_sum, 1.0))
         for code, mask in ((shocks.PRICE, price_hit), (shocks.DISASTER, c.new_disaster[H.village]),
                            (shocks.JOB_LOSS, lost_jobs), (shocks.ILLNESS, costly)):
             c.last_shock[mask] = code

@@ -241,7 +241,8 @@ def _labourers(p: dict, hh: Households, streams: Streams, threads: int = 1) -> L
         labs.age[a:b] = age
         labs.weak[a:b] = ul("weak") < weak_p
         us = ul("skill")
-        labs.skill[a:b] = np.where(us < 0.05, 2, np.where(us < 0.30, 1, 0))
+        high, some = p["population_skill_high_share"], max(p["population_skill_some_share"], p["population_skill_high_share"])
+        labs.skill[a:b] = np.where(us < high, 2, np.where(us < some, 1, 0))
 
     _map(piece, [(a, min(a + BUILD_ROWS, m)) for a in range(0, m, BUILD_ROWS)], threads)
     return labs
