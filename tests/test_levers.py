@@ -96,3 +96,13 @@ def test_price_shock_hurts_operating_income_less_with_a_purchase_guarantee(base)
 def test_lower_insurance_participation_raises_out_of_pocket_costs(base):
     low = ts(medical_participation=0.8)
     assert mean(low, "medical_oop") > mean(base, "medical_oop")
+
+
+def test_post_holders_searching_on_the_job_leave_posts_for_migrant_work():
+    """Able-bodied holders who look for migrant work leave their posts (to weak labourers) and migrate."""
+    stay = ts(posts_migrant_search=0.0)
+    look = ts(posts_migrant_search=1.5)
+    assert mean(look, "migrant_labourers", "2022-01") > mean(stay, "migrant_labourers", "2022-01")
+    assert mean(look, "wage_income", "2022-01") > mean(stay, "wage_income", "2022-01")
+    # Posts are refilled from seekers: the quota stays about as full.
+    assert mean(look, "post_labourers", "2022-01") > 0.9 * mean(stay, "post_labourers", "2022-01")

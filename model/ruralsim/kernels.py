@@ -75,7 +75,7 @@ def _numba_kernels():
                       np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
                       f32(p["posts_other_priority"]), float(p["labour_weak_local_cut"]),
-                      f32(p["labour_find_cap"]))
+                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]))
 
         @staticmethod
         def wages(c):

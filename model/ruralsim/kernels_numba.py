@@ -93,7 +93,7 @@ def _excess(employed, capacity):
 @_jit
 def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, monitored_hh, u_find,
            rate_mig, bonus, weak_cut, age_cut_rate, priority, county_capacity, village_capacity, post_quota,
-           chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap):
+           chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search):
     """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
@@ -116,13 +116,18 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
     r_workshop = _rate(village_capacity - workshop, d_workshop)
     r_post = _rate(post_quota - post, d_post)
     for i in range(m):
-        if status[i] > FARM or absent[i] != 0:
+        holder = status[i] == POST and weak[i] == 0 and post_search > 0
+        if (status[i] > FARM and not holder) or absent[i] != 0:
             continue
-        prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
         a = max(f32(age[i]) - f32(45), f32(0))
         age_cut = min(max(f32(1.0) - age_cut_rate * a, f32(0)), f32(1))
         p_mig = (rate_mig * (f32(1.0) + bonus * f32(skill[i])) * (f32(1.0) - weak_cut * f32(weak[i]))
                  * age_cut * (chronic_factor if chronic[lab_hh[i]] == 1 else f32(1.0)))
+        if holder:  # on-the-job search for migrant work (see labour.search)
+            if u_find[i] < post_search * p_mig:
+                status[i] = MIGRANT
+            continue
+        prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
         w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
         p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
         p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))

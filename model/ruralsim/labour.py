@@ -74,15 +74,12 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1
+    # Full-capacity post holders look for migrant work on the job (their find draw is otherwise unused).
+    holders = np.flatnonzero((st == POST) & (L.weak == 0) & (L.absent == 0)) if p["posts_migrant_search"] > 0 else None
     hh = L.hh[rows]
     skill, weak = L.skill[rows], L.weak[rows]
     monitored = monitored_hh[hh]
-
-    age_cut = np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age[rows].astype(np.float32) - 45, 0), 0, 1)
-    p_mig = (np.float32(p["labour_migrant_find_rate"] * (1.0 - demand_drop))
-             * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
-             * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
-             * age_cut * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
+    p_mig = _migrant_find(p, L, H, rows, demand_drop)
 
     prio = np.where(monitored, np.float32(p["monitoring_job_priority"]), np.float32(1.0))
     county = c.lab_county
@@ -108,6 +105,19 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
                    np.where(u < c3, LOCAL, np.where(u < c4, MIGRANT, -1)))).astype(np.int8)
     hired = new >= 0
     st[rows[hired]] = new[hired]
+    if holders is not None:
+        leave = u_find[holders] < np.float32(p["posts_migrant_search"]) * _migrant_find(p, L, H, holders, demand_drop)
+        st[holders[leave]] = MIGRANT
+
+
+def _migrant_find(p, L, H, rows: np.ndarray, demand_drop: float) -> np.ndarray:
+    """Monthly probability that each labourer in ``rows`` finds a migrant job (float32)."""
+    skill, weak, hh = L.skill[rows], L.weak[rows], L.hh[rows]
+    age_cut = np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age[rows].astype(np.float32) - 45, 0), 0, 1)
+    return (np.float32(p["labour_migrant_find_rate"] * (1.0 - demand_drop))
+            * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
+            * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
+            * age_cut * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
 
 
 def _count(st, code, group, n) -> np.ndarray:

@@ -264,6 +264,11 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "posts pay 300-1,000 yuan a month in most provinces", 0.0, 5_000.0),
     Param("posts", "quit_rate", 0.02, "per month", "Monthly probability a post ends (term ends, leaves).",
           ASSUME + "posts run for about a year and are often renewed", 0.0, 1.0),
+    Param("posts", "migrant_search", 0.5, "x migrant find rate",
+          "How hard a full-capacity post holder looks for migrant work while in the post, as a multiple of "
+          "an idle labourer's migrant find rate (0: not at all; leaving frees the post for others).",
+          ASSUME + "posts are meant for those who cannot migrate; able-bodied holders leave when migrant work "
+          "is found", 0.0, 2.0),
     Param("posts", "weak_priority", 2.0, "x",
           "Relative claim of a weak labourer on a vacant public-welfare post (before the monitored priority).",
           A + "A22; posts go to those who cannot leave home (weights an assumption)", 0.0, 100.0),
