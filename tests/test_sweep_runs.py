@@ -300,3 +300,15 @@ def test_sensitivity_leaves_out_an_outcome_with_unfinished_points_and_says_so():
     assert s1["a"] > s1["b"]
     _, morris_notes = morris_indices(exp, unit, means[["gap"]], ["gap"])
     assert morris_notes == notes
+
+
+@pytest.mark.parametrize("address", ["localhost", "tcp://127.0.0.1:notaport"])
+def test_malformed_scheduler_address_is_bad_input_reported_at_once(address, tmp_path):
+    """No connection attempt, no timeout, no traceback: exit 2 naming --scheduler and the value."""
+    out = tmp_path / "sweep"
+    start = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "ruralsim.cli", "sweep", "transition_length", "--households", "300",
+                          "--scheduler", address, "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "--scheduler" in res.stderr and address in res.stderr and "tcp://" in res.stderr
+    assert time.perf_counter() - start < 20 and not out.exists()

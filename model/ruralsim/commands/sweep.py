@@ -59,6 +59,10 @@ def main(args: argparse.Namespace) -> int:
     if not args.experiment:
         raise ConfigError([Problem("ruralsim sweep", "EXPERIMENT", NO_VALUE, "missing",
                                    "an experiment file, e.g. experiments/monitoring.toml")])
+    if args.scheduler:
+        from ..sweep.execute import check_scheduler_address
+
+        check_scheduler_address(args.scheduler)
     exp = load_experiment(find_experiment(args.experiment), households=args.households, replicates=args.replicates,
                           months=args.months, seed=args.seed)
     design = build_design(exp)

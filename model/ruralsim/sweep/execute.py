@@ -288,18 +288,38 @@ def _kill(executor: Any) -> None:
         p.join(timeout=5)
 
 
-def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunResult], None]) -> None:
-    """Submit to an existing Dask scheduler with a bounded window; worker losses become retries or failures."""
+SCHEDULER_ALLOWED = "the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+
+
+def check_scheduler_address(address: str) -> str:
+    """The address as given if Dask can parse it (scheme, host and numeric port), else a ConfigError:
+    a malformed address is bad input, to be reported before any work starts, not after a timeout."""
     try:
-        from distributed import Client, as_completed
+        from distributed.comm import parse_address
+        from distributed.comm.addressing import parse_host_port
+
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise ConfigError([Problem("--scheduler", "", address, f"dask.distributed is not installed ({exc})",
                                    "pip install 'dask[distributed]'")]) from None
+    except (ValueError, TypeError) as exc:
+        raise ConfigError([Problem("--scheduler", "", address, f"not a scheduler address ({exc})",
+                                   SCHEDULER_ALLOWED)]) from None
+    return address
+
+
+def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunResult], None]) -> None:
+    """Submit to an existing Dask scheduler with a bounded window; worker losses become retries or failures."""
+    from distributed import Client, as_completed
+
+    check_scheduler_address(address)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise ConfigError([Problem("--scheduler", "", address, f"cannot connect to a Dask scheduler: {exc}",
-                                   "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")]) from None
+                                   SCHEDULER_ALLOWED)]) from None
     threads = sum(client.nthreads().values())
     window = 2 * max(1, threads)
     pending: dict[str, Task] = {}
