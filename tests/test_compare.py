@@ -290,3 +290,27 @@ def test_fieller_interval():
     # A denominator not distinguishable from zero: no finite interval.
     _, lo3, hi3, bounded3 = ratio_interval(a, rng.normal(0.1, 5, 8))
     assert not bounded3 and math.isnan(lo3) and math.isnan(hi3)
+
+
+def _ce_frames(cost_diff, below_diff):
+    """Reference and one scenario, 2 months, replicates as given: cumulative cost and households below."""
+    rows_ref, rows_s = [], []
+    for r, (dc, db) in enumerate(zip(cost_diff, below_diff)):
+        for date in ("2021-11-01", "2021-12-01"):
+            rows_ref.append({"replicate": r, "date": pd.Timestamp(date), "fiscal_cost_cum": 1e9, "households_below": 100})
+            rows_s.append({"replicate": r, "date": pd.Timestamp(date), "fiscal_cost_cum": 1e9 + dc,
+                           "households_below": 100 + db})
+    return {"ref": pd.DataFrame(rows_ref), "s": pd.DataFrame(rows_s)}
+
+
+def test_cost_effectiveness_needs_a_real_interval_and_says_when_the_cost_is_unclear():
+    # Two replicates that agree exactly (one more household below in each): no evidence about spread.
+    same = cost_effectiveness(_ce_frames([2e6, -1e6], [1, 1]), dates=["2021-12"]).set_index("scenario").loc["s"]
+    assert same["case"] == "no_effect"
+    # A clear rise in households below, and a cost that could be either sign.
+    unclear = cost_effectiveness(_ce_frames([2e6, -1e6, 1.5e6], [20, 25, 30]), dates=["2021-12"])
+    row = unclear.set_index("scenario").loc["s"]
+    assert row["case"] == "dominated" and row["reading"].endswith("not distinguishable from zero")
+    # The same with a cost clearly above zero: no qualifier.
+    clear = cost_effectiveness(_ce_frames([2e6, 2.1e6, 1.9e6], [20, 25, 30]), dates=["2021-12"])
+    assert clear.set_index("scenario").loc["s", "reading"] == "costs more, and more households below the line"

@@ -205,8 +205,12 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
     * ``tradeoff_less``: saves money but more fall below: yuan saved per extra household below;
     * ``dominant`` / ``dominated``: better and cheaper / worse and dearer -- the ratio is
       negative and is not a price;
-    * ``no_effect``: the households-kept interval includes 0, so the ratio is not reported
-      (it would have no finite interval). With one replicate the case follows the signs only.
+    * ``no_effect``: the households-kept interval includes 0 (or has zero width: replicates that all
+      agree say nothing about the spread), so the ratio is not reported (it would have no finite
+      interval). With one replicate the case follows the signs only.
+
+    The case follows the sign of the mean extra cost; when the cost's interval includes 0 the
+    ``reading`` says so.
 
     ``per_household_year`` columns divide instead by the household-years kept above the line
     (cumulated monthly since the start), which uses the whole path rather than one month.
@@ -241,7 +245,10 @@ def _ce_row(label: str, reference: str, date: str, at: pd.DataFrame) -> dict:
     ratio, lo, hi, _ = ratio_interval(cost, kept)
     ratio_y, lo_y, hi_y, _ = ratio_interval(cost, years)
     mk, mc = row["households_kept"], row["extra_cost"]
-    detectable = (dk["ci_lo"][0] > 0 or dk["ci_hi"][0] < 0) if len(at) > 1 else mk != 0
+    # An interval of zero width (replicates all equal) says nothing about the spread: not evidence.
+    informative = len(at) > 1 and dk["ci_hi"][0] > dk["ci_lo"][0]
+    detectable = (dk["ci_lo"][0] > 0 or dk["ci_hi"][0] < 0) and informative if len(at) > 1 else mk != 0
+    cost_unclear = len(at) > 1 and not (dc["ci_lo"][0] > 0 or dc["ci_hi"][0] < 0)
     if label == reference:
         case = "reference"
     elif not detectable:
@@ -256,5 +263,7 @@ def _ce_row(label: str, reference: str, date: str, at: pd.DataFrame) -> dict:
                 "yuan_per_household_year": ratio_y if case not in ("reference", "no_effect") else np.nan,
                 "per_household_year_ci_lo": lo_y if case not in ("reference", "no_effect") else np.nan,
                 "per_household_year_ci_hi": hi_y if case not in ("reference", "no_effect") else np.nan,
-                "case": case, "reading": CE_CASES[case]})
+                "case": case, "reading": CE_CASES[case] + (
+                    "; its extra cost is not distinguishable from zero"
+                    if cost_unclear and case not in ("reference", "no_effect") else "")})
     return row
