@@ -142,3 +142,13 @@ def test_a_closed_pipe_ends_quietly():
     proc.stdout.close()  # the reader goes away after one line
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["run", "baseline", "--households", "5"], "--households = 5: out of range"),
+    (["plot", "/nonexistent/ruralsim_results"], "no such folder"),
+    (["sweep", "targets_article", "--check"], "this is a targets file"),
+])
+def test_cli_errors_name_what_the_user_typed(args, says, tmp_path):
+    res = ruralsim(*args, cwd=tmp_path)
+    assert res.returncode == 2 and says in res.stderr and "Traceback" not in res.stderr

@@ -28,8 +28,19 @@ def add_size_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
                    help="'national' simulates the whole cohort of A01 (~98.99M people)")
 
 
+SIZE_OPTIONS = {"households": "run_households", "months": "run_months", "replicates": "run_replicates",
+                "seed": "run_seed", "scale": "run_scale"}
+
+
 def size_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The flat parameter overrides given by the size options."""
-    names = {"households": "run_households", "months": "run_months", "replicates": "run_replicates",
-             "seed": "run_seed", "scale": "run_scale"}
-    return {flat: getattr(args, opt) for opt, flat in names.items() if getattr(args, opt, None) is not None}
+    """The flat parameter overrides given by the size options, checked against the schema here so a
+    bad value is reported as the option the user typed (``--households = 5``), not as a parameter."""
+    from ..config import ConfigError, Problem, check_overrides
+
+    given = {opt: getattr(args, opt) for opt in SIZE_OPTIONS if getattr(args, opt, None) is not None}
+    try:
+        check_overrides({SIZE_OPTIONS[opt]: value for opt, value in given.items()}, source="command line")
+    except ConfigError as err:
+        option = {flat: f"--{opt}" for opt, flat in SIZE_OPTIONS.items()}
+        raise ConfigError([Problem(pr.source, option.get(pr.key, pr.key), *pr[2:]) for pr in err.problems]) from None
+    return {SIZE_OPTIONS[opt]: value for opt, value in given.items()}

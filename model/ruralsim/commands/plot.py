@@ -31,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     manifest_path = args.results / "manifest.json"
+    if not args.results.is_dir():
+        raise ConfigError([Problem("ruralsim plot", "RESULTS_DIR", str(args.results),
+                                   "no such folder" if not args.results.exists() else "not a folder",
+                                   "a folder written by ruralsim run, compare or sweep")])
     if not manifest_path.is_file():
         raise ConfigError([Problem(str(args.results), "", str(args.results), "no manifest.json in this folder",
                                    "a folder written by ruralsim run, compare or sweep")])

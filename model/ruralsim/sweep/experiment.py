@@ -70,9 +70,17 @@ def find_experiment(name_or_path: str | Path) -> Path:
         for cand in (EXPERIMENT_DIR / p, EXPERIMENT_DIR / f"{p}.toml"):
             if cand.is_file():
                 return cand
-    known = sorted(q.stem for q in EXPERIMENT_DIR.glob("*.toml"))
+    known = sorted(q.stem for q in EXPERIMENT_DIR.glob("*.toml") if not _is_targets_file(q))
     raise ConfigError([Problem(str(name_or_path), "", NO_VALUE, "no such experiment file" + suggest(p.stem, known),
                                "a path to a .toml file, or one of " + ", ".join(known))])
+
+
+def _is_targets_file(path: Path) -> bool:
+    """Whether a TOML file in experiments/ is a targets file (for validate/calibrate), not a sweep."""
+    try:
+        return "targets" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
 
 
 def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
@@ -80,6 +88,10 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
     path = Path(path)
     src = disp(path)
     doc, text = _read(path, src)
+    if "targets" in doc and "factors" not in doc:
+        raise ConfigError([Problem(src, "", NO_VALUE, "this is a targets file (outcomes to reproduce), not an "
+                                   "experiment", "use it with ruralsim validate --targets or ruralsim calibrate "
+                                   "--targets; a sweep needs an experiment file such as experiments/monitoring.toml")])
     problems: list[Problem] = []
 
     for key in doc:
