@@ -56,7 +56,9 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
            ylabel=f"extra cumulative fiscal cost since start, {unit}")
     _thousands(ax, "both")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=9, loc="center left")
+    compact = len(labels) > 5  # many scenarios: one legend (right), text one line per scenario
+    if not compact:
+        ax.legend(fontsize=9, loc="best")
 
     ax = axes[0, 1]
     dates = sorted(table["date"].unique())
@@ -91,13 +93,13 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     handles += [Line2D([], [], ls="", marker=m, color="#555555", mfc="#555555" if f else "white", ms=7)
                 for m, f in CASE_MARKERS.values()]
     names = [*labels[1:], *CASE_SHORT.values()]
-    axes[0, 2].legend(handles, names, fontsize=8.5, loc="lower left", title="ratio panel: marker = case",
-                      title_fontsize=8.5, framealpha=0.95)
+    axes[0, 2].legend(handles, names, fontsize=8 if compact else 8.5, loc="lower left", ncol=2 if compact else 1,
+                      title="scenario colours (both panels); ratio panel: marker = case" if compact
+                      else "ratio panel: marker = case", title_fontsize=8.5, framealpha=0.95)
 
     ax = axes[0, 2]
     ax.axis("off")
     lines = [f"At {last}, compared with {ref}:", ""]
-    compact = len(labels) > 5  # one line per scenario, so many scenarios still fit
     for label in labels[1:]:
         row = table[(table["scenario"] == label) & (table["date"] == last)].iloc[0]
         lines += _ce_line(label, row) if compact else _ce_text(label, row, divisor, unit)
