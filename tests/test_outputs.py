@@ -237,7 +237,7 @@ def test_group_quantiles_are_taken_across_the_groups_of_each_date():
     villages = pd.DataFrame({"replicate": 0, "date": date, "village": np.arange(12),
                              "households": [10] * 11 + [0], "share_below": [*shares, 0.9],
                              "mass_return": [False] * 10 + [True, True]})
-    q = group_quantiles(villages, "village").iloc[0]
+    q = group_quantiles(villages).iloc[0]
     assert q["groups"] == 11 and q["mass_return"] == 1
     assert q["p50"] == pytest.approx(0.05) and q["p10"] == pytest.approx(0.01) and q["p90"] == pytest.approx(0.09)
     assert q["mean"] == pytest.approx(0.05)

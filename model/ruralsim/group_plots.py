@@ -21,9 +21,10 @@ from ruralsim.plots import _figure, _finish, save_figure
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 #: Fewer counties than this make no spread worth drawing (a 20,000-household run has one).
 MIN_COUNTIES = 10
+PLURAL = {"village": "villages", "county": "counties"}
 
 
-def group_quantiles(table: pd.DataFrame, level: str) -> pd.DataFrame:
+def group_quantiles(table: pd.DataFrame) -> pd.DataFrame:
     """For each date: the 10th, 25th, 50th, 75th and 90th percentile across villages or counties (all
     replicates pooled; empty ones left out) of the share of households below the poverty line, their
     mean, and how many were counted."""
@@ -40,9 +41,8 @@ def group_quantiles(table: pd.DataFrame, level: str) -> pd.DataFrame:
 def plot_group_spread(table: pd.DataFrame, level: str, meta: Mapping[str, Any] | None = None) -> Figure:
     """Left: the spread of village (or county) poverty shares over time (median, 25–75 and 10–90
     percentile bands). Right: their distribution at the first and last recorded date."""
-    noun = {"village": "village", "county": "county"}[level]
-    plural = {"village": "villages", "county": "counties"}[level]
-    q = group_quantiles(table, level)
+    noun, plural = level, PLURAL[level]
+    q = group_quantiles(table)
     fig, (ax_t, ax_h) = _figure(2, width=14, height=5.4, ratios=(1.3, 1))
     x = pd.to_datetime(q["date"])
     ax_t.fill_between(x, 100 * q["p10"], 100 * q["p90"], color="#9ecae1", alpha=0.5, label="10–90th percentile")
@@ -86,7 +86,7 @@ def write_group_plots(out_dir: Path | str, groups: Mapping[str, pd.DataFrame | N
                       meta: Mapping[str, Any] | None) -> list[Path]:
     """``plots/villages.png`` and, with at least :data:`MIN_COUNTIES` counties, ``plots/counties.png``."""
     paths = []
-    for level, name in (("village", "villages"), ("county", "counties")):
+    for level, name in PLURAL.items():
         table = groups.get(level)
         if table is None or table.empty:
             continue

@@ -51,6 +51,9 @@ FILES = {
     "village": "villages.parquet",
 }
 
+#: Levels of the December tables a run writes (see :meth:`ruralsim.model.RuralModel.group_table`).
+GROUP_LEVELS = ("county", "village")
+
 SUMMARY_COLUMNS = ["date", "metric", "mean", "lo", "hi", "ci_lo", "ci_hi", "n"]
 
 
@@ -456,7 +459,7 @@ def load_groups(out_dir: Path | str) -> dict[str, pd.DataFrame]:
     """The run's village and county tables that exist (older runs have none)."""
     out = Path(out_dir)
     return {level: pd.read_parquet(out / FILES[level], engine="pyarrow")
-            for level in ("village", "county") if (out / FILES[level]).exists()}
+            for level in GROUP_LEVELS if (out / FILES[level]).exists()}
 
 
 def redraw_run(out_dir: Path | str) -> list[Path]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .chunking import default_threads
 from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
+from .outputs import GROUP_LEVELS
 from .rng import replicate_seeds
 
 
@@ -78,9 +79,6 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
     return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
                            time.perf_counter() - t0,
                            {level: pd.concat(frames, ignore_index=True) for level, frames in groups.items()})
-
-
-GROUP_LEVELS = ("county", "village")
 
 
 def _group_snapshot(model: Any, level: str) -> pd.DataFrame:
