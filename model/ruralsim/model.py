@@ -447,7 +447,7 @@ class RuralModel(mesa.Model):
         member of the same household (aged 18-24, unskilled, full capacity) takes their place in the
         labour force."""
         H, L = c.hh, c.labs
-        idx = np.arange(c.n_labourers)[rows]
+        idx = np.arange(*rows.indices(c.n_labourers))  # the due twelfth only, not the whole chunk
         retiring = idx[L.age[idx] >= int(self.p["labour_retirement_age"])]
         if retiring.size == 0:
             return
