@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/profile_step.py --pyinstrument      # also the call tree (pip install -e .[profile])
 
 Runs single-threaded so every phase's time is its own (with threads the chunks overlap), after the
-model's set-up, and times each phase of :meth:`ruralsim.model.RuralModel.step` by wrapping the
+model's set-up, and times each phase of :meth:`ruralsim.simulation.model.RuralModel.step` by wrapping the
 model's phase methods. This is the profile the scale work was steered by; it is a measurement, not a
 test, and prints its table (seconds per month and share of the step).
 """

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import SCENARIOS
 from ruralsim import RuralModel
-from ruralsim.parameters import defaults
-from ruralsim.shocks import CAUSES
-from ruralsim.transition import support_shortfall
+from ruralsim.simulation.parameters import defaults
+from ruralsim.simulation.shocks import CAUSES
+from ruralsim.simulation.transition import support_shortfall
 
 FALLS = [f"falls_{c}" for c in CAUSES]
 SIZE = {"run_households": 3000, "run_months": 84, "run_seed": 99}  # to 2027-12: two years after

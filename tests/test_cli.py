@@ -85,7 +85,7 @@ def test_plot_redraws_from_stored_results(run_dir):
 
 
 def test_params_prints_every_parameter_with_its_source():
-    from ruralsim.parameters import PARAMS
+    from ruralsim.simulation.parameters import PARAMS
 
     res = ruralsim("params", "--format", "csv")
     assert res.returncode == 0, res.stderr

@@ -14,12 +14,12 @@ import pytest
 from scipy import stats
 
 from conftest import SCENARIOS
-from ruralsim.compare import default_out_dir, load_scenarios, shared_run, unique_labels
-from ruralsim.compare_stats import compare_frames, ratio_interval
-from ruralsim.compare_tables import KEY_METRICS, cost_effectiveness
-from ruralsim.config import ConfigError
-from ruralsim.dynamics import STATES, dynamics_tables, transition_matrix
-from ruralsim.shocks import CAUSES
+from ruralsim.workflows.compare import default_out_dir, load_scenarios, shared_run, unique_labels
+from ruralsim.analysis.compare_stats import compare_frames, ratio_interval
+from ruralsim.analysis.compare_tables import KEY_METRICS, cost_effectiveness
+from ruralsim.simulation.config import ConfigError
+from ruralsim.analysis.dynamics import STATES, dynamics_tables, transition_matrix
+from ruralsim.simulation.shocks import CAUSES
 
 CLI = [sys.executable, "-m", "ruralsim.cli"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from ruralsim.config import (
+from ruralsim.simulation.config import (
     ConfigError,
     Scenario,
     check_overrides,
@@ -21,7 +21,7 @@ from ruralsim.config import (
     scenario_paths,
     to_toml_tables,
 )
-from ruralsim.parameters import PARAMS_BY_KEY, defaults
+from ruralsim.simulation.parameters import PARAMS_BY_KEY, defaults
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

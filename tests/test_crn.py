@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
-from ruralsim.compare import load_scenarios, run_comparison
-from ruralsim.runner import run_scenario
+from ruralsim.workflows.compare import load_scenarios, run_comparison
+from ruralsim.simulation.runner import run_scenario
 
 SIZE = {"run_households": 1500, "run_months": 72, "run_replicates": 1, "run_seed": 4242}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ruralsim.metrics import (mass_return_villages, people_share_below, per_capita_mean, share_of,
+from ruralsim.simulation.metrics import (mass_return_villages, people_share_below, per_capita_mean, share_of,
                               weighted_median)
 
 

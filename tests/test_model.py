@@ -8,11 +8,11 @@ import pytest
 
 from conftest import small_run
 from ruralsim import RuralModel
-from ruralsim.agents import Cooperative, Enterprise, Village, Workshop
-from ruralsim.config import ConfigError
-from ruralsim.population import EMPLOYED, MONITORED
-from ruralsim.transition import support_level
-from ruralsim.parameters import defaults
+from ruralsim.simulation.agents import Cooperative, Enterprise, Village, Workshop
+from ruralsim.simulation.config import ConfigError
+from ruralsim.simulation.population import EMPLOYED, MONITORED
+from ruralsim.simulation.transition import support_level
+from ruralsim.simulation.parameters import defaults
 
 CONTRACT = ["replicate", "date", "households", "people", "mean_income", "median_income", "wage_income",
             "operating_income", "transfer_income", "property_income", "poverty_rate", "monitored_households",
@@ -139,7 +139,7 @@ def test_labour_statuses_and_employment_agree(base_model):
 
 
 def test_due_rows_give_every_model_row_its_month_once_a_year():
-    from ruralsim.model import due_rows
+    from ruralsim.simulation.model import due_rows
 
     for first_row, n in ((0, 50), (7, 31), (12_345, 100)):
         seen = np.zeros(n, int)

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruralsim import outputs, plots
+from ruralsim.analysis import outputs
+from ruralsim.presentation import run_plots as plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PROGRAMMES = ("training", "workshops", "posts", "dividend_subsidy", "industry", "dibao",
@@ -230,7 +231,7 @@ def test_source_note_and_annual_fiscal(ts):
 
 
 def test_group_quantiles_are_taken_across_the_groups_of_each_date():
-    from ruralsim.group_plots import group_quantiles
+    from ruralsim.presentation.group_plots import group_quantiles
 
     date = pd.Timestamp("2021-12-01")
     shares = np.arange(11) / 100  # 0 .. 10% in 11 villages; an empty village does not count
@@ -244,7 +245,7 @@ def test_group_quantiles_are_taken_across_the_groups_of_each_date():
 
 
 def test_group_plots_draw_villages_always_and_counties_only_when_there_are_enough(tmp_path):
-    from ruralsim.group_plots import MIN_COUNTIES, write_group_plots
+    from ruralsim.presentation.group_plots import MIN_COUNTIES, write_group_plots
 
     rng = np.random.default_rng(0)
 

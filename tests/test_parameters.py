@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SHARED
-from ruralsim.parameters import PARAMS, value_in_year
+from ruralsim.simulation.parameters import PARAMS, value_in_year
 
 SOURCES = ROOT / "docs" / "sources"
 

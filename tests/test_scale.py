@@ -8,8 +8,8 @@ import pytest
 
 from conftest import SCENARIOS
 from ruralsim import RuralModel
-from ruralsim.chunking import default_threads, partition
-from ruralsim.kernels import NumpyKernels, numba_available, select
+from ruralsim.simulation.chunking import default_threads, partition
+from ruralsim.simulation.kernels import NumpyKernels, numba_available, select
 
 # Many small counties (5 villages of 40 households) so that a few thousand households make many chunks.
 SMALL_COUNTIES = dict(population_villages_per_county=5, population_households_per_village=40)
@@ -111,7 +111,7 @@ def test_threads_come_from_the_environment(monkeypatch):
 
 def test_fast_uniforms_are_numpys_float32_uniforms():
     """rng._uniform32 converts raw PCG64 outputs; it must give exactly Generator.random's float32 draws."""
-    from ruralsim.rng import _uniform32
+    from ruralsim.simulation.rng import _uniform32
 
     for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
         out = np.empty(size, np.float32)
@@ -120,7 +120,7 @@ def test_fast_uniforms_are_numpys_float32_uniforms():
 
 
 def test_blocks_shared_between_chunks_give_the_plain_draws():
-    from ruralsim.rng import BLOCK, Streams
+    from ruralsim.simulation.rng import BLOCK, Streams
 
     n = 3 * BLOCK + 1_000
     cuts = [0, 40_000, 41_000, 150_000, n]  # two chunks inside one block, others across blocks
@@ -137,9 +137,9 @@ def test_blocks_shared_between_chunks_give_the_plain_draws():
 def test_cohort_drawn_in_pieces_on_threads_is_the_same_cohort(monkeypatch):
     from dataclasses import fields
 
-    from ruralsim import population
-    from ruralsim.parameters import defaults
-    from ruralsim.rng import BLOCK, Streams
+    from ruralsim.simulation import population
+    from ruralsim.simulation.parameters import defaults
+    from ruralsim.simulation.rng import BLOCK, Streams
 
     p, n = defaults(), 2 * BLOCK + 5_000
     whole = population.build(p, n, Streams(3, 0), threads=1)

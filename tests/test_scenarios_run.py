@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
-from ruralsim.config import load_scenario, scenario_paths
+from ruralsim.simulation.config import load_scenario, scenario_paths
 
 FILES = scenario_paths(SCENARIOS)
 HOUSEHOLDS, MONTHS = 600, 14
@@ -61,7 +61,7 @@ def test_scenario_runs_and_writes_its_outputs(library_run, path):
 
 
 def _key(flat: str) -> str:
-    from ruralsim.parameters import PARAMS_BY_FLAT
+    from ruralsim.simulation.parameters import PARAMS_BY_FLAT
 
     return PARAMS_BY_FLAT[flat].key
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ruralsim.config import ConfigError
-from ruralsim.parameters import PARAMS_BY_KEY
-from ruralsim.sweep import build_design, load_experiment, run_id, tasks
-from ruralsim.sweep.experiment import EXPERIMENT_DIR, scaled
+from ruralsim.simulation.config import ConfigError
+from ruralsim.simulation.parameters import PARAMS_BY_KEY
+from ruralsim.analysis.sweep import build_design, load_experiment, run_id, tasks
+from ruralsim.analysis.sweep.experiment import EXPERIMENT_DIR, scaled
 
 SHIPPED = ["transition_length", "training_vs_dividends", "monitoring", "sobol_drivers", "policy_packages"]
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruralsim.sweep import build_design, execute, load_experiment, run_sweep, tasks
-from ruralsim.sweep.experiment import EXPERIMENT_DIR
+from ruralsim.analysis.sweep import build_design, execute, load_experiment, run_sweep, tasks
+from ruralsim.analysis.sweep.experiment import EXPERIMENT_DIR
 
 VOLATILE = ["seconds", "host"]  # differ between any two executions; everything else must not
 
@@ -159,7 +159,7 @@ def test_resume_recomputes_only_what_is_missing(grid, tmp_path):
     # More replicates: only the new ones run. Another size into the same folder: refused.
     more = run_sweep(grid.with_sizes(replicates=3), out, workers=1, progress=False)
     assert (more.skipped, more.done) == (4, 2)
-    from ruralsim.config import ConfigError
+    from ruralsim.simulation.config import ConfigError
 
     with pytest.raises(ConfigError, match="not in this experiment's design"):
         run_sweep(grid.with_sizes(households=260), out, workers=1, progress=False)
@@ -231,7 +231,7 @@ def test_dask_cluster_gives_the_local_results(grid, tmp_path):
 
 
 def test_unreachable_scheduler_is_a_clear_error(grid, tmp_path, monkeypatch):
-    from ruralsim.config import ConfigError
+    from ruralsim.simulation.config import ConfigError
 
     monkeypatch.setattr(execute, "CONNECT_TIMEOUT", 2)
     with pytest.raises(ConfigError, match="cannot connect to a Dask scheduler"):
@@ -286,7 +286,7 @@ def test_series_keeps_only_the_chosen_months(tmp_path):
 def test_sensitivity_leaves_out_an_outcome_with_unfinished_points_and_says_so():
     from SALib.sample import sobol as sobol_sample
 
-    from ruralsim.sweep.analysis import morris_indices, sobol_indices
+    from ruralsim.analysis.sweep.analysis import morris_indices, sobol_indices
 
     exp = {"factors": [{"column": "a"}, {"column": "b"}], "design_seed": 1, "levels": 4}
     unit = sobol_sample.sample({"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}, 8,

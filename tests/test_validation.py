@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
-from ruralsim.calibration import (calibrated_sources, loss, overrides_for, toml_value,
+from ruralsim.analysis.calibration import (calibrated_sources, loss, overrides_for, toml_value,
                                   update_scenario_file)
 from ruralsim.cli import main as cli
-from ruralsim.config import ConfigError, load_scenario
-from ruralsim.targets import ARTICLE_TARGETS, FreeParam, Target, load_targets, months_needed, set_year_entry
+from ruralsim.simulation.config import ConfigError, load_scenario
+from ruralsim.analysis.targets import ARTICLE_TARGETS, FreeParam, Target, load_targets, months_needed, set_year_entry
 
 GOOD = """
 title = "test"
@@ -161,7 +161,7 @@ def test_holds_and_error_follow_kind_and_judge():
 
 
 def test_year_entry_changes_only_that_year():
-    from ruralsim.parameters import value_in_year
+    from ruralsim.simulation.parameters import value_in_year
 
     table = {2021: 0.08, 2022: 0.2, 2023: 0.08, 2024: 0.05}
     new = set_year_entry(table, 2022, 0.3)
@@ -180,7 +180,7 @@ def test_risk_eliminated_share_counts_only_ever_monitored_households():
     """A07's metric: the households whose risk is eliminated are part of those ever monitored (including
     households identified and eliminated in the warm-up before 2021), so the share is a true share."""
     from ruralsim import RuralModel
-    from ruralsim.population import ELIMINATED
+    from ruralsim.simulation.population import ELIMINATED
 
     m = RuralModel(None, run_households=1500, run_months=6, record_distribution=False)
     assert np.count_nonzero((m.mon_state == ELIMINATED) & (m.ever_monitored == 0)) == 0

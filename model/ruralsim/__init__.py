@@ -7,6 +7,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
-from .model import RuralModel  # noqa: E402
+from .simulation.model import RuralModel  # noqa: E402
 
 __all__ = ["RuralModel", "__version__"]

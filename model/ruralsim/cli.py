@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from .config import ConfigError
+from .simulation.config import ConfigError
 
 # Subcommands, in the order ``ruralsim --help`` lists them.
 COMMANDS = ("run", "params", "check", "plot", "compare", "sweep", "validate", "calibrate")

@@ -43,10 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..calibration import calibrate, parse_param_option, update_scenario_file, write_calibration
-    from ..config import SCENARIO_DIR, ConfigError, Problem, load_scenario
-    from ..targets import ARTICLE_TARGETS, load_targets
-    from ..validation import fmt_value
+    from ..analysis.calibration import calibrate, parse_param_option, update_scenario_file, write_calibration
+    from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, load_scenario
+    from ..analysis.targets import ARTICLE_TARGETS, load_targets
+    from ..analysis.validation import fmt_value
 
     target_set = load_targets(args.targets or ARTICLE_TARGETS)
     spec = target_set.calibration

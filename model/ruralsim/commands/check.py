@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..config import ConfigError, find_scenario, load_scenario
+from ..simulation.config import ConfigError, find_scenario, load_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:

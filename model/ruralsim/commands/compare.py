@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..compare import default_out_dir, load_scenarios, run_comparison, shared_run, unique_labels, write_comparison
+    from ..workflows.compare import default_out_dir, load_scenarios, run_comparison, shared_run, unique_labels, write_comparison
 
     scenarios = load_scenarios(args.scenarios)          # every file checked before anything runs
     overrides = size_overrides(args)

@@ -6,8 +6,8 @@ import argparse
 import csv
 import sys
 
-from ..config import find_scenario, load_scenario
-from ..parameters import PARAMS
+from ..simulation.config import find_scenario, load_scenario
+from ..simulation.parameters import PARAMS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def _fmt(v) -> str:
 
 def rows(scenario=None) -> list[dict[str, str]]:
     """One row per parameter: key, value, changed, default, unit, range, source, description."""
-    from ..calibration import calibrated_sources
+    from ..analysis.calibration import calibrated_sources
 
     values = scenario.params if scenario else None
     marked = calibrated_sources(scenario) if scenario else {}  # keys the scenario file marks as calibrated

@@ -10,15 +10,15 @@ import importlib
 import json
 from pathlib import Path
 
-from ..config import ConfigError, Problem
+from ..simulation.config import ConfigError, Problem
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
-    "run": "ruralsim.compare:redraw_scenario",
-    "sweep": "ruralsim.sweep.report:redraw_sweep",
-    "comparison": "ruralsim.compare:redraw_comparison",
-    "validation": "ruralsim.validation:redraw_validation",
-    "calibration": "ruralsim.calibration:redraw_calibration",
+    "run": "ruralsim.workflows.compare:redraw_scenario",
+    "sweep": "ruralsim.workflows.sweep_report:redraw_sweep",
+    "comparison": "ruralsim.workflows.compare:redraw_comparison",
+    "validation": "ruralsim.analysis.validation:redraw_validation",
+    "calibration": "ruralsim.analysis.calibration:redraw_calibration",
 }
 
 

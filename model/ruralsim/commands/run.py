@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config import find_scenario, load_scenario
+from ..simulation.config import find_scenario, load_scenario
 from .common import add_size_options, positive_int, size_overrides
 
 
@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..compare import write_scenario
-    from ..runner import default_out_dir, run_scenario
+    from ..workflows.compare import write_scenario
+    from ..simulation.runner import default_out_dir, run_scenario
 
     scenario = load_scenario(find_scenario(args.scenario))
     result = run_scenario(scenario, size_overrides(args), workers=args.workers, progress=not args.quiet)

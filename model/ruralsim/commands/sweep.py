@@ -44,10 +44,10 @@ def default_out(exp) -> Path:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..config import _NO_VALUE as NO_VALUE
-    from ..config import ConfigError, Problem
-    from ..sweep import build_design, find_experiment, load_experiment, run_sweep, tasks
-    from ..sweep import outcomes as oc
+    from ..simulation.config import _NO_VALUE as NO_VALUE
+    from ..simulation.config import ConfigError, Problem
+    from ..analysis.sweep import build_design, find_experiment, load_experiment, run_sweep, tasks
+    from ..analysis.sweep import outcomes as oc
 
     if args.list_outcomes:
         print("Outcomes are <series>_<statistic>; statistics:")
@@ -60,7 +60,7 @@ def main(args: argparse.Namespace) -> int:
         raise ConfigError([Problem("ruralsim sweep", "EXPERIMENT", NO_VALUE, "missing",
                                    "an experiment file, e.g. experiments/monitoring.toml")])
     if args.scheduler:
-        from ..sweep.execute import check_scheduler_address
+        from ..analysis.sweep.execute import check_scheduler_address
 
         check_scheduler_address(args.scheduler)
     exp = load_experiment(find_experiment(args.experiment), households=args.households, replicates=args.replicates,
@@ -80,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
         s = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
                       argv=sys.argv)
     except KeyboardInterrupt:
-        from ..sweep.storage import SweepStore
+        from ..analysis.sweep.storage import SweepStore
 
         done = len(SweepStore(out).finished())
         print(f"\nruralsim sweep: interrupted; {done} finished run(s) are kept in {out}/runs. "

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .compare_stats import describe_rows, summarise_frame, widen
-from .shocks import CAUSES
+from ..simulation.shocks import CAUSES
 
 STATES = ("secure", "monitored", "below")
 STATE_LABELS = {"secure": "Secure", "monitored": "Monitored\n(above line)", "below": "Below the\npoverty line"}
@@ -168,7 +168,7 @@ def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame |
     tables = dynamics_tables(ts, spells)
     paths = {f"dynamics_{name}": write_csv(out / f"dynamics_{name}.csv", table) for name, table in tables.items()}
     if plots:
-        from .dynamics_plots import write_dynamics_plots
+        from ..presentation.dynamics_plots import write_dynamics_plots
 
         for png in write_dynamics_plots(out, tables, ts, meta):
             paths[f"plot_{png.stem}"] = png

@@ -57,7 +57,7 @@ def run_size(target_set: TargetSet, scenario_params: Mapping[str, Any], househol
 def validate(target_set: TargetSet, scenario: Any, overrides: Mapping[str, Any] | None = None,
              workers: int | None = None, progress: bool = False) -> Validation:
     """Run ``scenario`` with ``overrides`` (flat names) and compare it with every target."""
-    from .runner import as_scenario, run_scenario
+    from ..simulation.runner import as_scenario, run_scenario
 
     sc = as_scenario(scenario)
     params = {**sc.params, **dict(overrides or {})}
@@ -181,7 +181,7 @@ ZONE = 4.0  # the summary axis shows errors within ±ZONE tolerances; beyond, an
 
 def write_plots(out: Path, table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[str, Any]
                 ) -> dict[str, Path]:
-    from .plots import save_figure
+    from ..presentation.run_plots import save_figure
 
     plots = Path(out) / "plots"
     return {"validation_summary": save_figure(plot_summary(table, ts, meta), plots / "validation_summary.png"),
@@ -199,7 +199,7 @@ def _new_figure(width: float, height: float):
 
 
 def _note(fig, ts: pd.DataFrame, meta: Mapping[str, Any], extra: str) -> None:
-    from .plots import source_note
+    from ..presentation.run_plots import source_note
 
     fig.text(0.008, 0.01, source_note(ts, meta) + " · " + extra, ha="left", va="bottom", fontsize=7.5,
              color="#555555")
@@ -258,7 +258,7 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
 
-    from .plots import replicate_band
+    from ..presentation.run_plots import replicate_band
 
     meta = meta or {}
     targets = list(targets)

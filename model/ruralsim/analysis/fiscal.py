@@ -81,9 +81,9 @@ def fiscal_tables(ts: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def plot_fiscal(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
                 meta: Mapping[str, Any] | None = None) -> Figure:
     """Spending by programme and year (stacked, with the total's interval) and budget use."""
-    from .figures import finish, grid, grouped_bars, run_note, year_marker, year_ticks
-    from .plots import _money_unit, _palette, _thousands
-    from .programmes import FUND_PROGRAMMES
+    from ..presentation.style import finish, grid, grouped_bars, run_note, year_marker, year_ticks
+    from ..presentation.run_plots import _money_unit, _palette, _thousands
+    from ..simulation.programmes import FUND_PROGRAMMES
 
     prog = tables["by_programme"]
     budget = tables["budget"].set_index("year")
@@ -158,7 +158,7 @@ def write_fiscal(out_dir: str | Path, ts: pd.DataFrame, meta: Mapping[str, Any] 
     tables = fiscal_tables(ts)
     paths = {f"fiscal_{name}": write_csv(out / f"fiscal_{name}.csv", t) for name, t in tables.items()}
     if plots:
-        from .plots import save_figure
+        from ..presentation.run_plots import save_figure
 
         paths["plot_fiscal_budget"] = save_figure(plot_fiscal(tables, ts, meta), out / "plots" / "fiscal_budget.png")
     return paths

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import _NO_VALUE, ConfigError, Problem, Scenario, load_scenario
-from .parameters import PARAMS_BY_FLAT
+from ..simulation.config import _NO_VALUE, ConfigError, Problem, Scenario, load_scenario
+from ..simulation.parameters import PARAMS_BY_FLAT
 from .targets import FreeParam, Target, months_needed
 
 CAL_MARK = '# source = "calibrated'
@@ -129,7 +129,7 @@ def round_value(fp: FreeParam, x: float) -> float | int:
 def _replicate_values(scenario: Scenario, replicate: int, overrides: dict[str, Any],
                       targets: tuple[Target, ...]) -> dict[str, float]:
     """Run one replicate and return each target's value (runs in a worker process)."""
-    from .model import RuralModel
+    from ..simulation.model import RuralModel
 
     m = RuralModel(scenario, replicate=replicate, record_distribution=False, **overrides).run()
     ts = m.timeseries()
@@ -361,7 +361,7 @@ def write_calibration(cal: Calibration, out_dir: str | Path, targets_file: Path 
     import tomli_w
 
     from . import outputs
-    from .plots import save_figure
+    from ..presentation.run_plots import save_figure
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -416,7 +416,7 @@ def redraw_calibration(out_dir: str | Path) -> list[Path]:
     """Redraw the fit plot from ``fitted.toml`` and ``loss_history.csv``."""
     import tomllib
 
-    from .plots import save_figure
+    from ..presentation.run_plots import save_figure
 
     out = Path(out_dir)
     doc = tomllib.loads((out / "fitted.toml").read_text(encoding="utf-8"))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .chunking import default_threads
 from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
-from .outputs import GROUP_LEVELS
+from ..analysis.outputs import GROUP_LEVELS
 from .rng import replicate_seeds
 
 
@@ -151,7 +151,7 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
                  plots: bool = True) -> dict[str, Path]:
     """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
-    from . import outputs
+    from ..analysis import outputs
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,7 +167,7 @@ def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, A
     paths = outputs.write_group_tables(out, result.groups)
     paths.update(outputs.write_run(out, result.timeseries, result.distribution, manifest, plots=plots))
     if plots:  # after the tables: a failing plot loses no data
-        from .group_plots import write_group_plots
+        from ..presentation.group_plots import write_group_plots
 
         meta = outputs.plot_meta(manifest, result.timeseries)
         paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})

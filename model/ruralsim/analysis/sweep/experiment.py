@@ -44,16 +44,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ..config import ConfigError, Problem, header_comment
-from ..parameters import PARAMS
+from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
+from ...simulation.config import ConfigError, Problem, header_comment
+from ...simulation.parameters import PARAMS
 from .checks import (check_design, check_factors, check_outputs, check_scenario, checked, disp, flatten,
                      read_table, suggest)
 from .spec import SIZE_KEYS, Experiment, Factor, scaled
 
 __all__ = ["EXPERIMENT_DIR", "Experiment", "Factor", "find_experiment", "load_experiment", "scaled"]
 
-EXPERIMENT_DIR = Path(__file__).resolve().parents[3] / "experiments"
+EXPERIMENT_DIR = Path(__file__).resolve().parents[4] / "experiments"
 TOP_KEYS = ("scenario", "name", "description", "replicates", "households", "months", "seed",
             "design", "vary", "fixed", "outputs")
 

@@ -51,8 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import _NO_VALUE, ConfigError, Problem, _disp, _suggest, _suggest_param
-from .parameters import PARAMS_BY_KEY, Param, value_in_year
+from ..simulation.config import _NO_VALUE, ConfigError, Problem, _disp, _suggest, _suggest_param
+from ..simulation.parameters import PARAMS_BY_KEY, Param, value_in_year
 
 STATS = ("value", "mean", "min", "max", "growth")
 KINDS = ("equal", "at_least", "at_most")
@@ -69,7 +69,7 @@ _PARAM_KEY = re.compile(r"^([a-z_]+\.[a-z_0-9]+)(?:\[(\d{4})\])?$")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 #: The shipped article targets.
-ARTICLE_TARGETS = Path(__file__).resolve().parents[2] / "experiments" / "targets_article.toml"
+ARTICLE_TARGETS = Path(__file__).resolve().parents[3] / "experiments" / "targets_article.toml"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ class Target:
     def factor(self, ts: pd.DataFrame) -> Any:
         """Multiplier applied to the metric: a number, or national people / cohort people per row."""
         if self.scale == "national":
-            from .parameters import PARAMS_BY_FLAT
+            from ..simulation.parameters import PARAMS_BY_FLAT
 
             national = float(PARAMS_BY_FLAT["population_national_people"].default)
             if "national_people" in ts.attrs:
@@ -263,7 +263,7 @@ def set_year_entry(value: Any, year: int, x: Any) -> dict[int, Any]:
 @functools.lru_cache(maxsize=1)
 def metric_columns() -> tuple[str, ...]:
     """Numeric columns of :meth:`RuralModel.timeseries`, read from a tiny run (so never stale)."""
-    from .model import RuralModel
+    from ..simulation.model import RuralModel
 
     m = RuralModel(None, run_households=10, run_months=1, record_distribution=False).run()
     return tuple(k for k, v in m.current.items()

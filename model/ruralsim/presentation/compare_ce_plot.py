@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .compare_tables import CE_CASES
-from .figures import comparison_note, finish, grid, scenario_colors
-from .plots import _money_unit, _thousands
+from ..analysis.compare_tables import CE_CASES
+from .style import comparison_note, finish, grid, scenario_colors
+from .run_plots import _money_unit, _thousands
 
 
 def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFrame,

@@ -18,7 +18,7 @@ from .experiment import Experiment, Factor, find_experiment, load_experiment
 def __getattr__(name: str):
     """Tables and figures load matplotlib: imported on first use, so workers stay light."""
     if name in ("redraw_sweep", "write_report"):
-        from . import report
+        from ...workflows import sweep_report as report
 
         return getattr(report, name)
     raise AttributeError(name)

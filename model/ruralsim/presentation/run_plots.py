@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from ruralsim.outputs import atomic_path, ruralsim_version
+from ruralsim.analysis.outputs import atomic_path, ruralsim_version
 
 DPI = 130
 NOTE_INCHES = 0.32  # space reserved under the axes for the source note
@@ -349,7 +349,7 @@ def _draw_fiscal(ax: Axes, ts: pd.DataFrame) -> None:
     programmes = [c for c in mean.columns if c not in ("cost", "budget", "months")]
     # Fund-financed programmes at the bottom of the stack, so the budget line (which caps only
     # them) can be read against their sub-total.
-    from ruralsim.programmes import FUND_PROGRAMMES
+    from ruralsim.simulation.programmes import FUND_PROGRAMMES
 
     programmes.sort(key=lambda c: (c not in FUND_PROGRAMMES, c == "other", -mean[c].sum()))
     fund_top = mean[[c for c in programmes if c in FUND_PROGRAMMES]].sum(axis=1).to_numpy() / divisor

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import ConfigError, Problem
+from ...simulation.config import ConfigError, Problem
 from . import outcomes as oc
 from .designs import Task, build_design, point_values, tasks
 from .experiment import Experiment
@@ -78,7 +78,7 @@ class SweepSummary:
 # ---------------------------------------------------------------------------------------------
 def simulate(params: dict[str, Any], replicate: int, threads: int | None = None) -> pd.DataFrame:
     """One run of the model; its monthly series."""
-    from ..model import RuralModel
+    from ...simulation.model import RuralModel
 
     model = RuralModel(None, replicate=replicate, record_distribution=False, threads=threads, **params)
     return model.run().timeseries()
@@ -180,7 +180,7 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
                            int(status.get("missing", 0)), time.perf_counter() - t0,
                            1 if backend == "inline" else workers, backend, started, runs)
     if analyse:
-        from .report import write_report
+        from ...workflows.sweep_report import write_report
 
         summary.plots = write_report(Path(out))
     _write_manifest(exp, store, summary, scheduler, argv)
@@ -199,7 +199,7 @@ def _once(todo: Iterator[Task]) -> Iterator[Task]:
 def _write_manifest(exp: Experiment, store: SweepStore, s: SweepSummary, scheduler: str | None,
                     argv: list[str] | None) -> None:
     from ..outputs import run_manifest, write_manifest
-    from ..rng import replicate_seeds
+    from ...simulation.rng import replicate_seeds
 
     manifest = run_manifest(
         exp.base, scenario={"name": exp.scenario.name, "file": str(exp.scenario.path),

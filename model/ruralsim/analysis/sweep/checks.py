@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ..config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
-from ..parameters import PARAMS, PARAMS_BY_KEY, Param
+from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
+from ...simulation.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
+from ...simulation.parameters import PARAMS, PARAMS_BY_KEY, Param
 from . import outcomes as oc
 from .spec import Factor, scaled
 
@@ -27,7 +27,7 @@ RANGE_KEYS = ("low", "high", "steps", "scale")
 
 
 def check_scenario(doc: dict, path: Path, src: str, problems: list[Problem]) -> Scenario | None:
-    from ..config import scenario_paths
+    from ...simulation.config import scenario_paths
 
     shipped = ", ".join(p.stem for p in scenario_paths())
     allowed = f"a path relative to the experiment file, or a shipped scenario: {shipped}"

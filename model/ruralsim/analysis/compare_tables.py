@@ -16,7 +16,7 @@ import pandas as pd
 from .compare_stats import compare_frames, ratio_interval
 from .dynamics import RATES, yearly
 from .fiscal import programme_columns, yearly_fiscal
-from .shocks import CAUSES
+from ..simulation.shocks import CAUSES
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..parameters import PARAMS_BY_KEY
-from . import outcomes as oc
-from .analysis import band, coded
+from ..simulation.parameters import PARAMS_BY_KEY
+from ..analysis.sweep import outcomes as oc
+from ..analysis.sweep.analysis import band, coded
 
 NOTE_INCHES = 0.34
 MAX_PANELS = 9
@@ -53,7 +53,7 @@ def figure(n: int, ncols: int = 3, panel: tuple[float, float] = (4.6, 3.5), extr
 
 def save(fig: Figure, path: Any) -> Any:
     """Write a figure as PNG atomically (see :func:`ruralsim.plots.save_figure`)."""
-    from ..plots import save_figure
+    from .run_plots import save_figure
 
     return save_figure(fig, path)
 

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: The scenario library shipped with the repository (``<repo>/scenarios``).
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[3] / "scenarios"
 
 #: Top-level keys that are not sections.
 TOP_LEVEL_KEYS: tuple[str, ...] = ("extends", "name", "description")

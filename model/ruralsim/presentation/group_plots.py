@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ruralsim.plots import _figure, _finish, save_figure
+from ruralsim.presentation.run_plots import _figure, _finish, save_figure
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 #: Fewer counties than this make no spread worth drawing (a 20,000-household run has one).

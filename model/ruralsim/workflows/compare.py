@@ -35,8 +35,8 @@ from typing import Any
 
 import pandas as pd
 
-from .config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
-from .runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
+from ..simulation.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
+from ..simulation.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
 
 RUN_KEYS = ("run_households", "run_months", "run_replicates", "run_seed", "run_start_year", "run_scale")
 TABLES = ("comparison", "poverty_by_year", "cost_effectiveness", "fiscal_comparison", "dynamics_comparison")
@@ -150,7 +150,7 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
                 done[(i, r)] = run_replicate(scenarios[i], r, run)
                 _tick(bar, labels[i])
         else:
-            from .chunking import default_threads
+            from ..simulation.chunking import default_threads
 
             # Cores are shared out between processes and each model's threads (neither changes results).
             threads = max(1, default_threads() // workers)
@@ -197,7 +197,7 @@ def _tick(bar, label: str) -> None:
 # ---------------------------------------------------------------------------------------------
 def scenario_meta(label: str, params: dict[str, Any], ts: pd.DataFrame) -> dict[str, Any]:
     """Plot labels of one scenario (as :func:`ruralsim.outputs.plot_meta`), named by its label."""
-    from .outputs import nest_params, plot_meta
+    from ..analysis.outputs import nest_params, plot_meta
 
     return plot_meta({"scenario": {"name": label}, "params": nest_params(params)}, ts)
 
@@ -216,8 +216,8 @@ def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None 
 
 
 def _extras(result: ScenarioResult, label: str | None) -> tuple[dict[str, dict[str, pd.DataFrame]], dict]:
-    from .dynamics import dynamics_tables
-    from .fiscal import fiscal_tables
+    from ..analysis.dynamics import dynamics_tables
+    from ..analysis.fiscal import fiscal_tables
 
     tables = {"dynamics": dynamics_tables(result.timeseries, result.spells),
               "fiscal": fiscal_tables(result.timeseries)}
@@ -225,7 +225,7 @@ def _extras(result: ScenarioResult, label: str | None) -> tuple[dict[str, dict[s
 
 
 def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> dict[str, Path]:
-    from .outputs import write_csv
+    from ..analysis.outputs import write_csv
 
     out.mkdir(parents=True, exist_ok=True)
     return {f"{group}_{name}": write_csv(out / f"{group}_{name}.csv", table)
@@ -234,9 +234,9 @@ def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -
 
 def _write_extra_plots(out: Path, tables: dict[str, dict[str, pd.DataFrame]], ts: pd.DataFrame,
                        meta: dict) -> dict[str, Path]:
-    from .dynamics_plots import write_dynamics_plots
-    from .fiscal import plot_fiscal
-    from .plots import save_figure
+    from ..presentation.dynamics_plots import write_dynamics_plots
+    from ..analysis.fiscal import plot_fiscal
+    from ..presentation.run_plots import save_figure
 
     pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
     pngs.append(save_figure(plot_fiscal(tables["fiscal"], ts, meta), out / "plots" / "fiscal_budget.png"))
@@ -247,7 +247,7 @@ def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dic
                    plots: bool = True) -> dict[str, Path]:
     """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
     then the dynamics and fiscal plots."""
-    from .runner import write_result
+    from ..simulation.runner import write_result
 
     tables, meta = _extras(result, label)
     paths = _write_extra_tables(out_dir, tables)
@@ -264,9 +264,9 @@ def write_comparison(cmp: Comparison, out_dir: str | Path, argv: Sequence[str] |
     Scenario folders and figures are independent jobs, spread over the process pool. Without
     ``plots`` only data, tables and manifests are written (``ruralsim plot`` draws them later).
     """
-    from .compare_plots import FIGURES, draw_figure
-    from .outputs import run_manifest, write_csv, write_manifest
-    from .rng import replicate_seeds
+    from ..presentation.compare_plots import FIGURES, draw_figure
+    from ..analysis.outputs import run_manifest, write_csv, write_manifest
+    from ..simulation.rng import replicate_seeds
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -318,14 +318,14 @@ def _map(jobs: list[tuple[Callable, tuple]], workers: int) -> list[Any]:
 
 
 def derived_frames(series: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .compare_tables import derive
+    from ..analysis.compare_tables import derive
 
     return {label: derive(ts) for label, ts in series.items()}
 
 
 def comparison_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """All comparison tables, keyed by file stem (see :data:`TABLES`)."""
-    from . import compare_tables as ct
+    from ..analysis import compare_tables as ct
 
     return {"comparison": ct.comparison_table(frames), "poverty_by_year": ct.poverty_by_year(frames),
             "cost_effectiveness": ct.cost_effectiveness(frames),
@@ -343,7 +343,7 @@ def comparison_meta(cmp: Comparison) -> dict[str, Any]:
 
 
 def write_comparison_plots(out: Path, frames, tables, spells, meta) -> list[Path]:
-    from .compare_plots import write_comparison_plots as _write
+    from ..presentation.compare_plots import write_comparison_plots as _write
 
     return _write(out, frames, tables, spells, meta)
 
@@ -358,9 +358,9 @@ def redraw_scenario(out_dir: str | Path) -> list[Path]:
 
 
 def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.DataFrame, pd.DataFrame]:
-    from .dynamics import dynamics_tables
-    from .fiscal import fiscal_tables
-    from .outputs import load_run, plot_meta, redraw_run
+    from ..analysis.dynamics import dynamics_tables
+    from ..analysis.fiscal import fiscal_tables
+    from ..analysis.outputs import load_run, plot_meta, redraw_run
 
     ts, _, sub = load_run(folder)
     sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..outputs import ruralsim_version, write_csv
-from . import analysis as an
-from . import plots as pl
-from .storage import SweepStore
+from ..analysis.outputs import ruralsim_version, write_csv
+from ..analysis.sweep import analysis as an
+from ..presentation import sweep_plots as pl
+from ..analysis.sweep.storage import SweepStore
 
 #: Grids with more points than this get no monthly-path figure (too many lines to read).
 MAX_PATH_POINTS = 60

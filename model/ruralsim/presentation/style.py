@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import NOTE_INCHES, source_note
+from .run_plots import NOTE_INCHES, source_note
 
 REFERENCE_COLOR = "#222222"
 SCENARIO_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",

@@ -199,7 +199,7 @@ def nest_params(params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _schema_by_flat() -> dict[str, tuple[str, str]]:
     try:
-        from ruralsim.parameters import PARAMS
+        from ruralsim.simulation.parameters import PARAMS
     except ImportError:  # schema unavailable: fall back to the naming convention only
         return {}
     return {p.flat: (p.section, p.name) for p in PARAMS}
@@ -409,7 +409,7 @@ def write_run(
         "summary": write_csv(out / FILES["summary"], summarise(ts)),
     }
     if plots:
-        from ruralsim.plots import write_run_plots  # deferred: matplotlib is slow to import
+        from ruralsim.presentation.run_plots import write_run_plots  # deferred: matplotlib is slow to import
 
         meta = dict(meta) if meta is not None else plot_meta(manifest, ts)
         for png in write_run_plots(out, ts, dist, meta):
@@ -464,8 +464,8 @@ def load_groups(out_dir: Path | str) -> dict[str, pd.DataFrame]:
 
 def redraw_run(out_dir: Path | str) -> list[Path]:
     """Redraw a run's plots from its stored results (``ruralsim plot``)."""
-    from ruralsim.group_plots import write_group_plots
-    from ruralsim.plots import write_run_plots
+    from ruralsim.presentation.group_plots import write_group_plots
+    from ruralsim.presentation.run_plots import write_run_plots
 
     ts, dist, manifest = load_run(out_dir)
     meta = plot_meta(manifest, ts)
