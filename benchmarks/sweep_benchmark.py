@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/sweep_benchmark.py [--workers 2] [--runs 6] [--households 20000] [--months 120]
 
-Runs a small grid (``training.coverage`` x replicates) through ``ruralsim.analysis.sweep.run_sweep`` with
+Runs a small grid (``training.coverage`` x replicates) through ``ruralsim.workflows.sweep.run_sweep`` with
 local worker processes into a temporary folder, so the figure includes everything a user waits for
 (starting the workers, writing each run's files) except the final tables and plots. Prints the
 result and appends a row to ``benchmarks/sweep_benchmark.csv`` (git-ignored).
@@ -31,7 +31,7 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=120)
     args = ap.parse_args()
 
-    from ruralsim.analysis.sweep import load_experiment, run_sweep
+    from ruralsim.workflows.sweep import load_experiment, run_sweep
 
     points = max(1, args.runs // 2)
     values = ", ".join(f"{0.05 * (i + 1):.2f}" for i in range(points))

@@ -12,6 +12,7 @@ import pytest
 
 from ruralsim.analysis import outputs
 from ruralsim.presentation import run_plots as plots
+from ruralsim.workflows.run import write_run
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PROGRAMMES = ("training", "workshops", "posts", "dividend_subsidy", "industry", "dibao",
@@ -98,7 +99,7 @@ def manifest() -> dict:
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory, ts, dist, manifest) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("run")
-    return out, outputs.write_run(out, ts, dist, manifest)
+    return out, write_run(out, ts, dist, manifest)
 
 
 # --- summarise ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruralsim.analysis.sweep import build_design, execute, load_experiment, run_sweep, tasks
+from ruralsim.analysis.sweep import build_design, execute, load_experiment, tasks
+from ruralsim.workflows.sweep import run_sweep
 from ruralsim.analysis.sweep.experiment import EXPERIMENT_DIR
 
 VOLATILE = ["seconds", "host"]  # differ between any two executions; everything else must not

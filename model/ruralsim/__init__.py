@@ -1,5 +1,22 @@
-"""ruralsim: an agent-based model of China's post-2020 transition from poverty alleviation to rural revitalisation."""
+"""ruralsim: an agent-based model of China's post-2020 transition from poverty alleviation to rural revitalisation.
 
+The package is layered, and imports only go down (``tests/test_layers.py`` checks it):
+
+* :mod:`ruralsim.simulation` -- the model, its rules, random streams, parameters and scenario files;
+* :mod:`ruralsim.analysis` -- computations on stored results: comparison, dynamics, fiscal tables,
+  validation, calibration, sweeps;
+* :mod:`ruralsim.presentation` -- figures;
+* :mod:`ruralsim.workflows` -- the drivers that run, store and draw (run folders, comparisons, sweeps);
+* :mod:`ruralsim.commands` and :mod:`ruralsim.cli` -- the ``ruralsim`` command line.
+
+The modules' names before this layout (``ruralsim.config``, ``ruralsim.sweep``, ...) still import, as
+the same module objects as their new names (:data:`MOVED`), so notebooks and scripts keep working.
+"""
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -7,6 +24,49 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
+#: Old module name (under ``ruralsim.``) -> its place in the layered package.
+MOVED = {
+    **{name: f"simulation.{name}" for name in (
+        "model", "population", "rng", "chunking", "kernels", "kernels_numba", "agents", "labour", "shocks",
+        "transition", "programmes", "budget", "metrics", "parameters", "config", "runner")},
+    **{name: f"analysis.{name}" for name in (
+        "outputs", "compare_tables", "compare_stats", "dynamics", "fiscal", "validation", "calibration", "targets")},
+    "plots": "presentation.run_plots",
+    "figures": "presentation.style",
+    **{name: f"presentation.{name}" for name in ("group_plots", "compare_plots", "compare_ce_plot", "dynamics_plots")},
+    "compare": "workflows.compare",
+    "sweep": "workflows.sweep",  # the sweep's public face: run_sweep and everything analysis.sweep exports
+    "sweep.plots": "presentation.sweep_plots",
+    "sweep.report": "workflows.sweep_report",
+    **{f"sweep.{name}": f"analysis.sweep.{name}" for name in (
+        "analysis", "checks", "designs", "execute", "experiment", "outcomes", "spec", "storage")},
+}
+
+
+class _Moved(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports ``ruralsim.<old name>`` as the module at its new place (one module object, not a copy)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        head, _, rest = fullname.partition(".")
+        if head != __name__ or rest not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        module = importlib.import_module(f"{__name__}.{MOVED[spec.name.partition('.')[2]]}")
+        self.real_spec = module.__spec__
+        return module
+
+    def exec_module(self, module):
+        module.__spec__ = self.real_spec  # the import system set the old name's spec: give back its own
+        old = next(k for k, v in MOVED.items() if f"{__name__}.{v}" == module.__name__)
+        if not hasattr(module, "__path__") and any(k.startswith(old + ".") for k in MOVED):
+            module.__path__ = []  # ``ruralsim.sweep.execute``: its old submodules are found through MOVED
+
+
+if not any(isinstance(f, _Moved) for f in sys.meta_path):
+    sys.meta_path.insert(0, _Moved())
+
 from .simulation.model import RuralModel  # noqa: E402
 
-__all__ = ["RuralModel", "__version__"]
+__all__ = ["MOVED", "RuralModel", "__version__"]

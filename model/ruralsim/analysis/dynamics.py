@@ -1,7 +1,7 @@
 """Return-to-poverty (返贫) dynamics of a run: who falls back, how often, for how long, and why.
 
 Built only from the stored monthly series and ended spells, so they can be computed for any run
-folder after the fact (:func:`dynamics_tables`, :func:`write_dynamics`). Tables:
+folder after the fact (:func:`dynamics_tables`; :func:`ruralsim.workflows.run.write_dynamics` writes them). Tables:
 
 * ``ever_fallen`` -- share of the cohort's households that fell below the poverty line at least
   once since the start (``ever_fallen_share``), at every December and the last month;
@@ -22,10 +22,6 @@ Rates and counts are means across replicates with Student-t 95% intervals (see
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,21 +154,4 @@ def causes_wide(table: pd.DataFrame) -> pd.DataFrame:
         columns=list(CAUSES))
 
 
-def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame | None,
-                   meta: Mapping[str, Any] | None = None, plots: bool = True) -> dict[str, Path]:
-    """Write ``dynamics_<table>.csv`` and, unless ``plots`` is False, ``plots/dynamics_*.png``."""
-    from .outputs import write_csv
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = dynamics_tables(ts, spells)
-    paths = {f"dynamics_{name}": write_csv(out / f"dynamics_{name}.csv", table) for name, table in tables.items()}
-    if plots:
-        from ..presentation.dynamics_plots import write_dynamics_plots
-
-        for png in write_dynamics_plots(out, tables, ts, meta):
-            paths[f"plot_{png.stem}"] = png
-    return paths
-
-
-__all__ = ["dynamics_tables", "write_dynamics", "transition_matrix", "causes_wide"]
+__all__ = ["dynamics_tables", "transition_matrix", "causes_wide"]

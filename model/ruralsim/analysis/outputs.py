@@ -9,7 +9,7 @@ can be redrawn later without re-running the model (:func:`load_run`)::
       distribution.parquet  per-household income samples at the start and end dates
       summary.csv           :func:`summarise` of the series (tidy long format)
       manifest.json         :func:`run_manifest`
-      plots/*.png           :func:`ruralsim.plots.write_run_plots`
+      plots/*.png           :func:`ruralsim.presentation.run_plots.write_run_plots`
 
 Every file is written to a temporary name in the same directory and then renamed with
 :func:`os.replace`, so an interrupted run never leaves a truncated file under a real name.
@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..simulation.metrics import GROUP_LEVELS
+
 MANIFEST_SCHEMA = "ruralsim.run-manifest/1"
 
 #: Distributions whose versions go into the manifest (missing ones are recorded as None).
@@ -50,9 +52,6 @@ FILES = {
     "county": "counties.parquet",
     "village": "villages.parquet",
 }
-
-#: Levels of the December tables a run writes (see :meth:`ruralsim.model.RuralModel.group_table`).
-GROUP_LEVELS = ("county", "village")
 
 SUMMARY_COLUMNS = ["date", "metric", "mean", "lo", "hi", "ci_lo", "ci_hi", "n"]
 
@@ -387,37 +386,6 @@ def write_csv(path: Path | str, frame: pd.DataFrame) -> Path:
     return path
 
 
-def write_run(
-    out_dir: Path | str,
-    ts: pd.DataFrame,
-    dist: pd.DataFrame,
-    manifest: Mapping[str, Any],
-    *,
-    plots: bool = True,
-    meta: Mapping[str, Any] | None = None,
-) -> dict[str, Path]:
-    """Write the whole run directory and return ``{kind: path}`` (plots as ``plot_<name>``).
-
-    The manifest is written last so its presence marks a complete run. ``meta`` for the
-    plots defaults to :func:`plot_meta` of the manifest.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "timeseries": write_parquet(out / FILES["timeseries"], ts),
-        "distribution": write_parquet(out / FILES["distribution"], dist),
-        "summary": write_csv(out / FILES["summary"], summarise(ts)),
-    }
-    if plots:
-        from ruralsim.presentation.run_plots import write_run_plots  # deferred: matplotlib is slow to import
-
-        meta = dict(meta) if meta is not None else plot_meta(manifest, ts)
-        for png in write_run_plots(out, ts, dist, meta):
-            paths[f"plot_{png.stem}"] = png
-    paths["manifest"] = write_manifest(out / FILES["manifest"], manifest)
-    return paths
-
-
 def load_run(out_dir: Path | str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Read back ``(timeseries, distribution, manifest)`` from a run directory."""
     out = Path(out_dir)
@@ -460,13 +428,3 @@ def load_groups(out_dir: Path | str) -> dict[str, pd.DataFrame]:
     out = Path(out_dir)
     return {level: pd.read_parquet(out / FILES[level], engine="pyarrow")
             for level in GROUP_LEVELS if (out / FILES[level]).exists()}
-
-
-def redraw_run(out_dir: Path | str) -> list[Path]:
-    """Redraw a run's plots from its stored results (``ruralsim plot``)."""
-    from ruralsim.presentation.group_plots import write_group_plots
-    from ruralsim.presentation.run_plots import write_run_plots
-
-    ts, dist, manifest = load_run(out_dir)
-    meta = plot_meta(manifest, ts)
-    return write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)

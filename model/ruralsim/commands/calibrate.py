@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..analysis.calibration import calibrate, parse_param_option, update_scenario_file, write_calibration
+    from ..analysis.calibration import calibrate, parse_param_option, update_scenario_file
+    from ..workflows.calibrate import write_calibration
     from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, load_scenario
     from ..analysis.targets import ARTICLE_TARGETS, load_targets
     from ..analysis.validation import fmt_value

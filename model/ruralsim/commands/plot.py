@@ -17,8 +17,8 @@ REDRAW = {
     "run": "ruralsim.workflows.compare:redraw_scenario",
     "sweep": "ruralsim.workflows.sweep_report:redraw_sweep",
     "comparison": "ruralsim.workflows.compare:redraw_comparison",
-    "validation": "ruralsim.analysis.validation:redraw_validation",
-    "calibration": "ruralsim.analysis.calibration:redraw_calibration",
+    "validation": "ruralsim.workflows.validate:redraw_validation",
+    "calibration": "ruralsim.workflows.calibrate:redraw_calibration",
 }
 
 

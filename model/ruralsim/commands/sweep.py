@@ -46,7 +46,8 @@ def default_out(exp) -> Path:
 def main(args: argparse.Namespace) -> int:
     from ..simulation.config import _NO_VALUE as NO_VALUE
     from ..simulation.config import ConfigError, Problem
-    from ..analysis.sweep import build_design, find_experiment, load_experiment, run_sweep, tasks
+    from ..analysis.sweep import build_design, find_experiment, load_experiment, tasks
+    from ..workflows.sweep import run_sweep
     from ..analysis.sweep import outcomes as oc
 
     if args.list_outcomes:

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from ..simulation.config import find_scenario, load_scenario
     from ..analysis.targets import ARTICLE_TARGETS, load_targets
-    from ..analysis.validation import format_table, run_size, validate, write_validation
+    from ..analysis.validation import format_table, run_size, validate
+    from ..workflows.validate import write_validation
 
     target_set = load_targets(args.targets or ARTICLE_TARGETS)
     scenario = load_scenario(find_scenario(args.scenario))

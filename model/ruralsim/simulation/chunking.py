@@ -24,13 +24,13 @@ small arrays.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from .population import Households, Labourers
+from .threads import run_chunks  # noqa: F401  (the model runs its chunks through chunking)
 
 # Households per chunk (rounded to whole counties). Small enough that both cores get several chunks
 # and a chunk's temporaries stay small, large enough that per-chunk overheads (a few hundred NumPy
@@ -115,20 +115,6 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
                           hh_starts=(cstart[ca:cb] - h0).astype(np.int64),
                           lab_starts=(lab_cstart[ca:cb] - l0).astype(np.int64)))
     return spans
-
-
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-
-
-def run_chunks(fn: Callable[[Span], Any], spans: Sequence[Span], threads: int) -> list[Any]:
-    """``[fn(span) for span in spans]``, on ``threads`` threads (NumPy and the kernels release the
-    GIL); results come back in chunk order whatever the thread count."""
-    if threads <= 1 or len(spans) <= 1:
-        return [fn(s) for s in spans]
-    pool = _POOLS.get(threads)
-    if pool is None:
-        pool = _POOLS[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ruralsim")
-    return list(pool.map(fn, spans))
 
 
 class Part:

@@ -66,3 +66,7 @@ def mass_return_villages(below: np.ndarray, village: np.ndarray, n_villages: int
 def share_of(part: int | float, whole: int | float) -> float:
     """``part / whole``, or NaN when the whole is empty (e.g. before anyone was monitored)."""
     return float(part) / float(whole) if whole else float("nan")
+
+
+#: Levels of the December tables a run writes (see :meth:`ruralsim.simulation.model.RuralModel.group_table`).
+GROUP_LEVELS = ("county", "village")

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special, stats
 
 from .rng import BLOCK, Streams
+from .threads import run_chunks
 
 # Labourer status codes.
 OUT, FARM, MIGRANT, LOCAL, WORKSHOP, POST, TRAINING = range(7)
@@ -150,8 +151,6 @@ def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Househol
 
 
 def _map(fn, pieces, threads: int) -> list:
-    from .chunking import run_chunks
-
     return run_chunks(fn, pieces, threads)
 
 

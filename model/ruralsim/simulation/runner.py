@@ -18,7 +18,7 @@ import pandas as pd
 
 from .chunking import default_threads
 from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
-from ..analysis.outputs import GROUP_LEVELS
+from .metrics import GROUP_LEVELS
 from .rng import replicate_seeds
 
 
@@ -146,32 +146,6 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
         replicate_seconds=[r.wall_seconds for r in results],
         groups=stack_groups(results),
     )
-
-
-def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
-                 plots: bool = True) -> dict[str, Path]:
-    """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
-    from ..analysis import outputs
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sc = result.scenario
-    manifest = outputs.run_manifest(
-        result.params,
-        scenario={"name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain]},
-        seeds=result.seeds, started_at=result.started_at, wall_seconds=result.wall_seconds,
-        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **simulated(result.timeseries),
-               **(extra or {})},
-    )
-    outputs.write_parquet(out / "spells.parquet", result.spells)
-    paths = outputs.write_group_tables(out, result.groups)
-    paths.update(outputs.write_run(out, result.timeseries, result.distribution, manifest, plots=plots))
-    if plots:  # after the tables: a failing plot loses no data
-        from ..presentation.group_plots import write_group_plots
-
-        meta = outputs.plot_meta(manifest, result.timeseries)
-        paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})
-    return paths
 
 
 def simulated(ts: pd.DataFrame) -> dict[str, int]:

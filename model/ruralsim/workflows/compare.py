@@ -16,7 +16,7 @@ Output folder::
     fiscal_comparison.csv   spending by programme and year (and over the run), budget
     dynamics_comparison.csv fall, re-entry, recovery rates and falls by cause, by year
     plots/compare_*.png
-    <scenario>/             each scenario's own run folder (runner.write_result, its manifest),
+    <scenario>/             each scenario's own run folder (run.write_result, its manifest),
                             plus its dynamics_*.csv, fiscal_*.csv and their plots
 """
 
@@ -206,7 +206,7 @@ def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None 
                  plots: bool = True) -> dict[str, Path]:
     """Dynamics and fiscal tables (and plots) of one scenario, next to its run outputs.
 
-    Usable after any :func:`ruralsim.runner.write_result` (single runs too).
+    Usable after any :func:`ruralsim.workflows.run.write_result` (single runs too).
     """
     tables, meta = _extras(result, label)
     paths = _write_extra_tables(Path(out_dir), tables)
@@ -235,7 +235,7 @@ def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -
 def _write_extra_plots(out: Path, tables: dict[str, dict[str, pd.DataFrame]], ts: pd.DataFrame,
                        meta: dict) -> dict[str, Path]:
     from ..presentation.dynamics_plots import write_dynamics_plots
-    from ..analysis.fiscal import plot_fiscal
+    from ..presentation.fiscal_plots import plot_fiscal
     from ..presentation.run_plots import save_figure
 
     pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
@@ -247,7 +247,7 @@ def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dic
                    plots: bool = True) -> dict[str, Path]:
     """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
     then the dynamics and fiscal plots."""
-    from ..simulation.runner import write_result
+    from .run import write_result
 
     tables, meta = _extras(result, label)
     paths = _write_extra_tables(out_dir, tables)
@@ -360,7 +360,8 @@ def redraw_scenario(out_dir: str | Path) -> list[Path]:
 def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.DataFrame, pd.DataFrame]:
     from ..analysis.dynamics import dynamics_tables
     from ..analysis.fiscal import fiscal_tables
-    from ..analysis.outputs import load_run, plot_meta, redraw_run
+    from ..analysis.outputs import load_run, plot_meta
+    from .run import redraw_run
 
     ts, _, sub = load_run(folder)
     sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()

@@ -7,7 +7,7 @@ Called at the end of ``ruralsim sweep`` and by ``ruralsim plot`` (manifest kind 
     tables/morris_indices.csv    Morris designs: mu, mu*, its 95% interval, sigma
     tables/rank_correlations.csv Latin hypercube and table designs: Spearman correlations
     tables/failed_runs.csv       runs that raised: parameters, seed, error
-    plots/*.png                  see ruralsim.sweep.plots
+    plots/*.png                  see ruralsim.presentation.sweep_plots
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..analysis.outputs import ruralsim_version, write_csv
 from ..analysis.sweep import analysis as an
-from ..presentation import sweep_plots as pl
 from ..analysis.sweep.storage import SweepStore
+from ..presentation import sweep_plots as pl
 
 #: Grids with more points than this get no monthly-path figure (too many lines to read).
 MAX_PATH_POINTS = 60

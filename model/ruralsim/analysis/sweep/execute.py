@@ -18,8 +18,8 @@ import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,8 @@ import pandas as pd
 
 from ...simulation.config import ConfigError, Problem
 from . import outcomes as oc
-from .designs import Task, build_design, point_values, tasks
-from .experiment import Experiment
-from .storage import SweepStore, failure_record, format_exception
+from .designs import Task
+from .storage import format_exception
 
 #: Seconds to wait for a Dask scheduler before giving up with a clear error.
 CONNECT_TIMEOUT = 15
@@ -120,107 +119,6 @@ def _ignore_sigint() -> None:
 # ---------------------------------------------------------------------------------------------
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, scheduler: str | None = None,
-              progress: bool = True, analyse: bool = True, argv: list[str] | None = None) -> SweepSummary:
-    """Run (or resume) every run of ``exp`` into ``out``, then assemble, analyse and plot.
-
-    ``scheduler`` is a Dask scheduler address (``tcp://host:8786``); otherwise ``workers`` local
-    processes (default: one per core; 1 runs in this process).
-    """
-    started, t0 = datetime.now(timezone.utc), time.perf_counter()
-    design = build_design(exp)
-    store = SweepStore(out)
-    expected = [(t.run_id, t.point, t.replicate) for t in tasks(exp, design)]
-    unique = set(e[0] for e in expected)  # sampled designs may repeat a point (e.g. Sobol' with listed values)
-    finished = store.prepare(exp.to_json(), design, unique)
-    todo = _once(t for t in tasks(exp, design) if t.run_id not in finished)
-    n_todo = len(unique) - len(finished)
-    workers = default_workers() if workers is None else max(1, int(workers))
-    backend = "dask" if scheduler else ("process" if workers > 1 and n_todo > 1 else "inline")
-
-    bar = _bar(progress, len(unique), len(finished), exp.name)
-    counts = {"done": 0, "failed": 0}
-
-    def record(task: Task, res: RunResult) -> None:
-        values = point_values(design, exp, task.point)
-        if res.ok:
-            row = {"run_id": task.run_id, "replicate": task.replicate, "seed": int(task.params["run_seed"]),
-                   **{f.column: design.points.at[task.point, f.column] for f in exp.factors},
-                   **res.outcomes, "seconds": res.seconds, "host": res.host}
-            store.write_ok(task, row, res.series)
-            counts["done"] += 1
-        else:
-            store.write_failed(task, failure_record(task, values, res.error, res.traceback))
-            counts["failed"] += 1
-            if bar is not None:
-                bar.write(f"run {task.run_id} (point {task.point}, replicate {task.replicate}) failed: {res.error}")
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(failed=counts["failed"], refresh=False)
-
-    try:
-        if n_todo:
-            if scheduler:  # one run per Dask worker thread
-                _run_dask((replace(t, threads=1) for t in todo), scheduler, record)
-            elif backend == "process":  # the cores are shared out between the processes
-                threads = max(1, default_workers() // workers)
-                _run_processes((replace(t, threads=threads) for t in todo), workers, record)
-            else:
-                for task in todo:
-                    record(task, run_task(task))
-    finally:
-        if bar is not None:
-            bar.close()
-
-    runs = store.assemble(expected, [f.column for f in exp.factors], design.points)
-    status = runs.drop_duplicates("run_id")["status"].value_counts()
-    summary = SweepSummary(Path(out), len(unique), len(finished), counts["done"], int(status.get("failed", 0)),
-                           int(status.get("missing", 0)), time.perf_counter() - t0,
-                           1 if backend == "inline" else workers, backend, started, runs)
-    if analyse:
-        from ...workflows.sweep_report import write_report
-
-        summary.plots = write_report(Path(out))
-    _write_manifest(exp, store, summary, scheduler, argv)
-    return summary
-
-
-def _once(todo: Iterator[Task]) -> Iterator[Task]:
-    """Each run id once: a repeated point is the same run (same parameters, same random streams)."""
-    seen: set[str] = set()
-    for task in todo:
-        if task.run_id not in seen:
-            seen.add(task.run_id)
-            yield task
-
-
-def _write_manifest(exp: Experiment, store: SweepStore, s: SweepSummary, scheduler: str | None,
-                    argv: list[str] | None) -> None:
-    from ..outputs import run_manifest, write_manifest
-    from ...simulation.rng import replicate_seeds
-
-    manifest = run_manifest(
-        exp.base, scenario={"name": exp.scenario.name, "file": str(exp.scenario.path),
-                            "extends": [str(p) for p in exp.scenario.chain]},
-        seeds=replicate_seeds(int(exp.base["run_seed"]), exp.replicates), started_at=s.started_at,
-        wall_seconds=s.wall_seconds, argv=argv,
-        extra={"kind": "sweep", "experiment": exp.to_json(),
-               "runs": {"total": s.total, "finished_before": s.skipped, "finished_now": s.done,
-                        "failed": s.failed, "missing": s.missing},
-               "backend": s.backend, "workers": s.workers, "scheduler": scheduler,
-               "runs_per_minute": s.runs_per_minute})
-    manifest["kind"] = "sweep"  # read by `ruralsim plot`
-    write_manifest(store.out / "manifest.json", manifest)
-
-
-def _bar(enabled: bool, total: int, initial: int, name: str):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, desc=name, unit="run", dynamic_ncols=True, smoothing=0.1)
 
 
 def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, RunResult], None]) -> None:
@@ -351,4 +249,3 @@ def _run_dask(todo: Iterator[Task], address: str, record: Callable[[Task, RunRes
         if ac is not None:
             ac.clear()
         client.close()
-

@@ -1,0 +1,116 @@
+"""A run folder: a scenario's tables, plots and manifest, written and redrawn.
+
+The layout of the folder is in :mod:`ruralsim.analysis.outputs`; this module is the driver that
+writes the tables there and then calls the figure writers of :mod:`ruralsim.presentation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.dynamics import dynamics_tables
+from ..analysis.fiscal import fiscal_tables
+from ..analysis.outputs import (FILES, load_groups, load_run, plot_meta, summarise, write_csv, write_manifest,
+                                write_parquet)
+from ..simulation.runner import ScenarioResult, simulated
+
+
+def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
+                 plots: bool = True) -> dict[str, Path]:
+    """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
+    from ..analysis import outputs
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sc = result.scenario
+    manifest = outputs.run_manifest(
+        result.params,
+        scenario={"name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain]},
+        seeds=result.seeds, started_at=result.started_at, wall_seconds=result.wall_seconds,
+        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **simulated(result.timeseries),
+               **(extra or {})},
+    )
+    outputs.write_parquet(out / "spells.parquet", result.spells)
+    paths = outputs.write_group_tables(out, result.groups)
+    paths.update(write_run(out, result.timeseries, result.distribution, manifest, plots=plots))
+    if plots:  # after the tables: a failing plot loses no data
+        from ..presentation.group_plots import write_group_plots
+
+        meta = outputs.plot_meta(manifest, result.timeseries)
+        paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})
+    return paths
+
+
+def write_run(
+    out_dir: Path | str,
+    ts: pd.DataFrame,
+    dist: pd.DataFrame,
+    manifest: Mapping[str, Any],
+    *,
+    plots: bool = True,
+    meta: Mapping[str, Any] | None = None,
+) -> dict[str, Path]:
+    """Write the whole run directory and return ``{kind: path}`` (plots as ``plot_<name>``).
+
+    The manifest is written last so its presence marks a complete run. ``meta`` for the
+    plots defaults to :func:`plot_meta` of the manifest.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "timeseries": write_parquet(out / FILES["timeseries"], ts),
+        "distribution": write_parquet(out / FILES["distribution"], dist),
+        "summary": write_csv(out / FILES["summary"], summarise(ts)),
+    }
+    if plots:
+        from ..presentation.run_plots import write_run_plots  # deferred: matplotlib is slow to import
+
+        meta = dict(meta) if meta is not None else plot_meta(manifest, ts)
+        for png in write_run_plots(out, ts, dist, meta):
+            paths[f"plot_{png.stem}"] = png
+    paths["manifest"] = write_manifest(out / FILES["manifest"], manifest)
+    return paths
+
+
+def redraw_run(out_dir: Path | str) -> list[Path]:
+    """Redraw a run's plots from its stored results (``ruralsim plot``)."""
+    from ..presentation.group_plots import write_group_plots
+    from ..presentation.run_plots import write_run_plots
+
+    ts, dist, manifest = load_run(out_dir)
+    meta = plot_meta(manifest, ts)
+    return write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)
+
+
+def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame | None,
+                   meta: Mapping[str, Any] | None = None, plots: bool = True) -> dict[str, Path]:
+    """Write ``dynamics_<table>.csv`` and, unless ``plots`` is False, ``plots/dynamics_*.png``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = dynamics_tables(ts, spells)
+    paths = {f"dynamics_{name}": write_csv(out / f"dynamics_{name}.csv", table) for name, table in tables.items()}
+    if plots:
+        from ..presentation.dynamics_plots import write_dynamics_plots
+
+        for png in write_dynamics_plots(out, tables, ts, meta):
+            paths[f"plot_{png.stem}"] = png
+    return paths
+
+
+def write_fiscal(out_dir: str | Path, ts: pd.DataFrame, meta: Mapping[str, Any] | None = None,
+                 plots: bool = True) -> dict[str, Path]:
+    """Write ``fiscal_by_programme.csv``, ``fiscal_budget.csv`` and ``plots/fiscal_budget.png``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = fiscal_tables(ts)
+    paths = {f"fiscal_{name}": write_csv(out / f"fiscal_{name}.csv", t) for name, t in tables.items()}
+    if plots:
+        from ..presentation.fiscal_plots import plot_fiscal
+        from ..presentation.run_plots import save_figure
+
+        paths["plot_fiscal_budget"] = save_figure(plot_fiscal(tables, ts, meta), out / "plots" / "fiscal_budget.png")
+    return paths

@@ -1,0 +1,129 @@
+"""The package's architecture, checked from its source: imports only go down the layers, and no circle.
+
+Layers, lowest first: ``simulation`` (the model) → ``analysis`` (computations on stored results) →
+``presentation`` (figures) → ``workflows`` (drivers: run, compare, sweep reports; they write folders and call
+the figure writers) → ``commands`` and ``cli.py``. Every ``import`` counts, also those deferred inside a
+function, since a deferred import is still a dependency. Read with :mod:`ast`, nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "model" / "ruralsim"
+LAYERS = ("simulation", "analysis", "presentation", "workflows", "commands")
+TOP = len(LAYERS)  # ruralsim/__init__.py (the re-exports) and cli.py sit above every layer
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else TOP
+
+
+def imports(module: str) -> list[tuple[str, int]]:
+    """(imported ruralsim module, line) for every import statement of ``module``, resolved to a module file."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names if alias.name.split(".")[0] == "ruralsim"]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            if source.split(".")[0] != "ruralsim":
+                continue
+            for alias in node.names:  # "from pkg import module" depends on that module
+                sub = f"{source}.{alias.name}"
+                found.append((sub if sub in MODULES else source, node.lineno))
+    return found
+
+
+def graph() -> dict[str, list[tuple[str, int]]]:
+    return {m: imports(m) for m in MODULES}
+
+
+def test_every_import_names_an_existing_module():
+    """An import of a moved module's old path (``ruralsim.config``) must use the new one inside the package."""
+    bad = [f"{m} line {line}: imports {target}, which is no module of the package (moved? see README's layout)"
+           for m, edges in graph().items() for target, line in edges if target not in MODULES]
+    assert not bad, "\n".join(bad)
+
+
+def test_imports_only_go_down_the_layers():
+    bad = [f"{m} ({LAYERS[layer(m)] if layer(m) < TOP else 'top'}) line {line} imports {target} "
+           f"({LAYERS[layer(target)] if layer(target) < TOP else 'top'}): an upward import"
+           for m, edges in graph().items() for target, line in edges
+           if target in MODULES and layer(target) > layer(m)]
+    assert not bad, "\n".join(bad)
+
+
+def find_circle(edges: dict[str, list[tuple[str, int]]]) -> list[str] | None:
+    """One import circle as [a, b, ..., a], or None (depth-first search, colouring the modules)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        stack.append(m)
+        for target, _ in edges.get(m, []):
+            if target == m or target not in edges:
+                continue
+            if state.get(target) == 1:
+                return stack[stack.index(target):] + [target]
+            if target not in state and (circle := visit(target)):
+                return circle
+        stack.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(edges):
+        if m not in state and (circle := visit(m)):
+            return circle
+    return None
+
+
+def test_no_import_circle():
+    edges = graph()
+    # a package's __init__ re-exports its own modules; a module importing a sibling through the
+    # package (``from . import outcomes``) resolves to that sibling, so the re-exports make no circle
+    circle = find_circle({m: [(t, n) for t, n in e if not (MODULES[m].name == "__init__.py"
+                                                          and t.startswith(m + "."))]
+                          for m, e in edges.items()})
+    where = []
+    if circle:
+        for a, b in zip(circle, circle[1:]):
+            where += [f"{a} line {line} imports {b}" for t, line in edges[a] if t == b][:1]
+    assert circle is None, "import circle: " + " -> ".join(circle or []) + "\n" + "\n".join(where)
+
+
+@pytest.mark.parametrize("edges, expected", [
+    ({"a": [("b", 1)], "b": [("c", 2)], "c": []}, None),
+    ({"a": [("b", 1)], "b": [("c", 2)], "c": [("a", 3)]}, ["a", "b", "c", "a"]),
+])
+def test_the_circle_finder_finds_circles(edges, expected):
+    assert find_circle(edges) == expected
+
+
+def test_the_walk_sees_deferred_and_relative_imports():
+    """The checks above would pass vacuously if the walk missed imports: it must see these known ones."""
+    edges = graph()
+    assert ("ruralsim.simulation.model", 1) not in edges["ruralsim"]
+    assert any(t == "ruralsim.simulation.model" for t, _ in edges["ruralsim"])
+    assert any(t == "ruralsim.simulation.kernels_numba" for t, _ in edges["ruralsim.simulation.kernels"])  # deferred
+    assert any(t == "ruralsim.simulation.labour" for t, _ in edges["ruralsim.simulation.model"])  # from . import
+    assert all(layer(m) < TOP for m in MODULES if m.startswith("ruralsim.") and m != "ruralsim.cli")
