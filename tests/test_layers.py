@@ -9,6 +9,7 @@ function, since a deferred import is still a dependency. Read with :mod:`ast`, n
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,41 @@ def test_the_walk_sees_deferred_and_relative_imports():
     assert any(t == "ruralsim.simulation.kernels_numba" for t, _ in edges["ruralsim.simulation.kernels"])  # deferred
     assert any(t == "ruralsim.simulation.labour" for t, _ in edges["ruralsim.simulation.model"])  # from . import
     assert all(layer(m) < TOP for m in MODULES if m.startswith("ruralsim.") and m != "ruralsim.cli")
+
+
+def readme_layout_files() -> set[str]:
+    """Files named in README's layout table, as paths under model/ruralsim (``simulation/model.py``, ``rng.py``
+    in the same row meaning ``simulation/rng.py``); folders end with ``/``."""
+    text = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("## Layout"):]
+    named = set()
+    for row in table.splitlines():
+        if not row.startswith("| `"):
+            continue
+        folder = ""
+        for name in re.findall(r"`([^`]+)`", row.split("|")[1]):
+            if "/" in name.rstrip("/"):
+                folder = name.rsplit("/", 1)[0] + "/" if not name.endswith("/") else ""
+                named.add(name)
+            else:
+                named.add(folder + name)
+    return named
+
+
+def test_readme_layout_table_matches_the_package():
+    named = readme_layout_files()
+    missing = [n for n in named if n.endswith(".py") and not (PACKAGE / n).is_file()]
+    assert not missing, f"README's layout table names files that do not exist: {missing}"
+    covered = {n.rstrip("/") for n in named if n.endswith("/")}
+    unnamed = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"
+               and str(p.relative_to(PACKAGE)) not in named
+               and not any(str(p.relative_to(PACKAGE)).startswith(c + "/") for c in covered)]
+    assert not unnamed, f"modules missing from README's layout table: {sorted(unnamed)}"
+
+
+def test_odd_module_references_exist():
+    text = (PACKAGE.parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:model/ruralsim/)?(?:simulation|analysis|presentation|workflows)/[\w/]+\.py)`", text))
+    assert paths, "the ODD names no module"
+    missing = [p for p in paths if not (PACKAGE / p.removeprefix("model/ruralsim/")).is_file()]
+    assert not missing, f"docs/ODD.md names modules that do not exist: {missing}"
