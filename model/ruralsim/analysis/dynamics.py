@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compare_stats import describe_rows, summarise_frame, widen
 from ..simulation.shocks import CAUSES
+from .compare_stats import describe_rows, summarise_frame, widen
 
 STATES = ("secure", "monitored", "below")
 STATE_LABELS = {"secure": "Secure", "monitored": "Monitored\n(above line)", "below": "Below the\npoverty line"}

@@ -15,8 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..analysis.compare_tables import CE_CASES
-from .style import comparison_note, finish, grid, scenario_colors
 from .run_plots import _money_unit, _thousands
+from .style import comparison_note, finish, grid, scenario_colors
 
 
 def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFrame,

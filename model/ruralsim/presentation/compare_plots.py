@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .compare_ce_plot import plot_cost_effectiveness
 from ..analysis.compare_tables import INCOME_SOURCES, KEY_METRICS, METRICS, monthly_differences
 from ..analysis.dynamics import CAUSE_LABELS, CAUSES, spell_table
-from .style import (CAUSE_COLORS, comparison_note, finish, grid, grouped_bars, scenario_colors, year_marker,
-                      year_ticks)
 from ..analysis.fiscal import label as programme_label
+from .compare_ce_plot import plot_cost_effectiveness
 from .run_plots import COLORS, _date_axis, _money_unit, _thousands, _transition_marker, replicate_band, save_figure
+from .style import (CAUSE_COLORS, comparison_note, finish, grid, grouped_bars, scenario_colors, year_marker,
+                    year_ticks)
 
 
 def _legend(ax, colors: Mapping[str, Any], reference: str) -> None:

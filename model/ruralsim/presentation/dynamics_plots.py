@@ -12,8 +12,8 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from ..analysis.dynamics import CAUSE_LABELS, CAUSES, STATE_LABELS, STATES, causes_wide, transition_matrix
-from .style import CAUSE_COLORS, finish, grid, run_note, year_marker, year_ticks
 from .run_plots import _thousands, save_figure
+from .style import CAUSE_COLORS, finish, grid, run_note, year_marker, year_ticks
 
 # Off-diagonal moves shown by year, grouped by what they mean for policy.
 MOVE_PANELS = (

@@ -25,9 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..simulation.parameters import PARAMS_BY_KEY
 from ..analysis.sweep import outcomes as oc
 from ..analysis.sweep.analysis import band, coded
+from ..simulation.parameters import PARAMS_BY_KEY
 
 NOTE_INCHES = 0.34
 MAX_PANELS = 9
