@@ -166,3 +166,19 @@ def test_odd_module_references_exist():
     assert paths, "the ODD names no module"
     missing = [p for p in paths if not (PACKAGE / p.removeprefix("model/ruralsim/")).is_file()]
     assert not missing, f"docs/ODD.md names modules that do not exist: {missing}"
+
+
+def test_old_module_names_import_as_the_moved_modules():
+    """``ruralsim.config`` and the other names before the layout are the same module objects as the new ones."""
+    import importlib
+
+    import ruralsim
+
+    for old, new in ruralsim.MOVED.items():
+        assert f"ruralsim.{new}" in MODULES, f"ruralsim.MOVED[{old!r}] names no module: {new}"
+        assert importlib.import_module(f"ruralsim.{old}") is importlib.import_module(f"ruralsim.{new}"), old
+    from ruralsim.sweep import load_experiment, run_sweep  # the import the sweep's docs showed
+    from ruralsim.workflows.sweep import run_sweep as driver
+
+    assert run_sweep is driver and callable(load_experiment)
+    assert importlib.import_module("ruralsim.config").__spec__.name == "ruralsim.simulation.config"

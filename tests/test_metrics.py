@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ruralsim.simulation.metrics import (mass_return_villages, people_share_below, per_capita_mean, share_of,
-                              weighted_median)
+                                         weighted_median)
 
 
 def test_per_capita_mean_counts_people():

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SCENARIOS
 from ruralsim.analysis.calibration import (calibrated_sources, loss, overrides_for, toml_value,
-                                  update_scenario_file)
+                                           update_scenario_file)
 from ruralsim.cli import main as cli
 from ruralsim.simulation.config import ConfigError, load_scenario
 from ruralsim.analysis.targets import ARTICLE_TARGETS, FreeParam, Target, load_targets, months_needed, set_year_entry
