@@ -23,7 +23,6 @@ from ..analysis.sweep.designs import Design, Task, build_design, point_values, r
 from ..analysis.sweep.execute import RunResult, SweepSummary, run_task
 from ..analysis.sweep.experiment import Experiment, Factor, find_experiment, load_experiment
 from ..analysis.sweep.storage import SweepStore, failure_record
-from .sweep_report import redraw_sweep, write_report
 
 
 def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, scheduler: str | None = None,
@@ -84,6 +83,8 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
                            int(status.get("missing", 0)), time.perf_counter() - t0,
                            1 if backend == "inline" else workers, backend, started, runs)
     if analyse:
+        from .sweep_report import write_report
+
         summary.plots = write_report(Path(out))
     _write_manifest(exp, store, summary, scheduler, argv)
     return summary
@@ -123,6 +124,15 @@ def _bar(enabled: bool, total: int, initial: int, name: str):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, initial=initial, desc=name, unit="run", dynamic_ncols=True, smoothing=0.1)
+
+
+def __getattr__(name: str):
+    """Tables and figures load matplotlib: imported on first use, so the command starts light."""
+    if name in ("redraw_sweep", "write_report"):
+        from . import sweep_report
+
+        return getattr(sweep_report, name)
+    raise AttributeError(name)
 
 
 __all__ = ["Design", "Experiment", "Factor", "RunResult", "SweepSummary", "Task", "build_design",
