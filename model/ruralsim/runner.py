@@ -22,9 +22,9 @@ from .config import Scenario, check_overrides, load_scenario, scenario_from_over
 from .outputs import GROUP_LEVELS
 from .rng import replicate_seeds
 
-
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
 SPAWN = multiprocessing.get_context("spawn")
+
 
 @dataclass
 class ReplicateResult:
