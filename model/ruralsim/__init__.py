@@ -17,6 +17,7 @@ import importlib
 import importlib.abc
 import importlib.util
 import sys
+import multiprocessing as _mp
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -34,6 +35,7 @@ MOVED = {
     "plots": "presentation.run_plots",
     "figures": "presentation.style",
     **{name: f"presentation.{name}" for name in ("group_plots", "compare_plots", "compare_ce_plot", "dynamics_plots")},
+    "interop": "analysis.interop",  # the public short name of the client helpers (README)
     "compare": "workflows.compare",
     "sweep": "workflows.sweep",  # the sweep's public face: run_sweep and everything analysis.sweep exports
     "sweep.plots": "presentation.sweep_plots",
@@ -67,6 +69,16 @@ class _Moved(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 if not any(isinstance(f, _Moved) for f in sys.meta_path):
     sys.meta_path.insert(0, _Moved())
 
+# Importing Mesa 3.3 sets the process-wide multiprocessing start method to "spawn" (mesa.batchrunner
+# does it on import). Importing ruralsim must change no global state, so the method in force before is
+# restored, unless Mesa was already imported by the user (then the change is theirs, not ours).
+_mesa_before = "mesa.batchrunner" in sys.modules
+_start_method = _mp.get_start_method(allow_none=True)
+
 from .simulation.model import RuralModel  # noqa: E402
+
+if not _mesa_before:
+    _mp.set_start_method(_start_method, force=True)
+del _mesa_before, _start_method
 
 __all__ = ["MOVED", "RuralModel", "__version__"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import multiprocessing
 import os
 import re
 import time
@@ -36,6 +37,9 @@ import pandas as pd
 from ..simulation.config import _NO_VALUE, ConfigError, Problem, Scenario, load_scenario
 from ..simulation.parameters import PARAMS_BY_FLAT
 from .targets import FreeParam, Target, months_needed
+
+# Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
+SPAWN = multiprocessing.get_context("spawn")
 
 CAL_MARK = '# source = "calibrated'
 SIGNIFICANT = 4  # significant digits of the values written to the scenario file
@@ -208,7 +212,7 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         from tqdm.auto import tqdm
 
         bar = tqdm(total=budget + 1, desc="calibrate", unit="eval", dynamic_ncols=True)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) if workers > 1 else None
     try:
         obj = Objective(scenario, free, targets, households=households, replicates=replicates, seed=seed,
                         budget=budget, pool=pool, progress=bar)

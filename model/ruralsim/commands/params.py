@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 
 from ..simulation.config import find_scenario, load_scenario
@@ -15,7 +16,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Print the declared parameters. With a scenario, show its values and mark "
                                    "those it changes from the defaults with '*'.")
     p.add_argument("scenario", nargs="?", help="scenario file or shipped name (default: the defaults)")
-    p.add_argument("--format", choices=("table", "csv", "markdown"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "markdown", "json"), default="table",
+                   help="json: one object per parameter with its flat keyword name (as RuralModel, "
+                        "Mesa, SALib and EMA Workbench take it), kind, value, default, low, high, "
+                        "choices, unit and source")
     p.set_defaults(func=main)
 
 
@@ -28,7 +32,7 @@ def _fmt(v) -> str:
 
 
 def rows(scenario=None) -> list[dict[str, str]]:
-    """One row per parameter: key, value, changed, default, unit, range, source, description."""
+    """One row per parameter: key, name (the flat keyword of RuralModel), value, changed, default, unit, range, source, description."""
     from ..analysis.calibration import calibrated_sources
 
     values = scenario.params if scenario else None
@@ -38,7 +42,7 @@ def rows(scenario=None) -> list[dict[str, str]]:
         value = values[p.flat] if values else p.default
         rng = ("|".join(p.choices) if p.choices else
                "" if p.low is None and p.high is None else f"{_fmt(p.low)} .. {_fmt(p.high)}")
-        out.append({"key": p.key, "value": _fmt(value), "changed": "*" if value != p.default else "",
+        out.append({"key": p.key, "name": p.flat, "value": _fmt(value), "changed": "*" if value != p.default else "",
                     "default": _fmt(p.default), "unit": p.unit, "range": rng, "source": marked.get(p.flat, p.source),
                     "description": p.description})
     return out
@@ -46,6 +50,18 @@ def rows(scenario=None) -> list[dict[str, str]]:
 
 def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(find_scenario(args.scenario)) if args.scenario else None
+    if args.format == "json":
+        from ..analysis.calibration import calibrated_sources
+        from ..analysis.interop import parameter_table
+
+        table = parameter_table(scenario.params if scenario else None)
+        marked = calibrated_sources(scenario) if scenario else {}
+        for row in table:
+            row["source"] = marked.get(row["name"], row["source"])
+        doc = {"scenario": scenario.name if scenario else None, "parameters": table}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
     table = rows(scenario)
     if args.format == "csv":
         w = csv.DictWriter(sys.stdout, fieldnames=list(table[0]))
@@ -67,5 +83,5 @@ def main(args: argparse.Namespace) -> int:
                 section = sec
                 print(f"\n[{sec}]")
             print(f"  {r['key']:<42} {r['changed']:1} {r['value']:<28} {r['unit']:<22} [{r['range']}]")
-            print(f"      {r['description']}  (source: {r['source']})")
+            print(f"      {r['description']}  (keyword: {r['name']}; source: {r['source']})")
     return 0

@@ -3,7 +3,7 @@
 A scenario is a small TOML file of overrides of :data:`ruralsim.parameters.PARAMS`::
 
     # Header comment: the policy question (becomes the description).
-    extends = "baseline.toml"          # optional, relative to this file's directory
+    extends = "baseline.toml"          # optional: relative to this file, else a shipped scenario
     [transition]
     exit_mode = "cliff"
     [monitoring]
@@ -22,8 +22,11 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from .parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, SECTIONS, Param, defaults
 
@@ -34,14 +37,30 @@ __all__ = [
     "SCENARIO_DIR",
     "check_overrides",
     "find_scenario",
+    "plain",
     "load_scenario",
     "scenario_from_overrides",
     "scenario_paths",
     "to_toml_tables",
 ]
 
-#: The scenario library shipped with the repository (``<repo>/scenarios``).
-SCENARIO_DIR = Path(__file__).resolve().parents[3] / "scenarios"
+
+def shipped_scenario_dir() -> Path:
+    """The scenario library: the copy installed inside the package (a wheel), else ``<repo>/scenarios``.
+
+    The top-level ``scenarios/`` folder is the one users read and edit; building a wheel copies it into
+    the package (``setup.py``), so ``RuralModel("baseline")`` works from any directory on any install.
+    An editable install or a source checkout has no copy and reads the folder itself.
+    """
+    package = Path(str(files("ruralsim")))
+    inside = package / "scenarios"
+    if (inside / "baseline.toml").is_file():
+        return inside
+    return package.parent.parent / "scenarios"
+
+
+#: The scenario library shipped with the package (see :func:`shipped_scenario_dir`).
+SCENARIO_DIR = shipped_scenario_dir()
 
 #: Top-level keys that are not sections.
 TOP_LEVEL_KEYS: tuple[str, ...] = ("extends", "name", "description")
@@ -81,8 +100,12 @@ class _NoValue:
 _NO_VALUE: Any = _NoValue()
 
 
-class ConfigError(Exception):
-    """A scenario or override set is invalid; the message has one line per problem."""
+class ConfigError(ValueError):
+    """A scenario or override set is invalid; the message has one line per problem.
+
+    A :class:`ValueError`, so Python clients (Mesa, EMA Workbench, SALib loops) can catch bad input
+    as they catch any bad value; each line names the file or keyword, the value and what is allowed.
+    """
 
     def __init__(self, problems: list[Problem] | str):
         if isinstance(problems, str):
@@ -244,13 +267,13 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                 problems.append(Problem(src, "extends", value, "must be a string",
                                         "a path to a scenario file, relative to this file"))
                 continue
-            parent = (path.parent / value)
-            if not parent.is_file():
+            parent = _parent_file(path, value)
+            if parent is None:
                 problems.append(Problem(src, "extends", value,
-                                        f"parent file not found ({_disp(parent)})",
+                                        f"parent file not found ({_disp(path.parent / value)})",
                                         f"a path to an existing scenario file, relative to "
-                                        f"{_disp(path.parent) or '.'}"))
-                parent = None
+                                        f"{_disp(path.parent) or '.'}, or a shipped scenario: "
+                                        + ", ".join(q.name for q in scenario_paths())))
         elif key in ("name", "description"):
             if isinstance(value, str):
                 meta[key] = value
@@ -292,6 +315,18 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
         raise ConfigError(problems)
     merged.update(own)  # child wins; a year table replaces the parent's whole table
     return merged, (*chain, path), meta
+
+
+def _parent_file(path: Path, value: str) -> Path | None:
+    """``extends`` resolves relative to the file first, then to the shipped scenarios, so a scenario
+    written in the user's own folder can say ``extends = "baseline.toml"``."""
+    here = path.parent / value
+    if here.is_file():
+        return here
+    shipped = SCENARIO_DIR / value
+    if Path(value).parent == Path(".") and shipped.is_file():
+        return shipped
+    return None
 
 
 def _read_toml(path: Path, src: str) -> tuple[str, dict | None, list[Problem]]:
@@ -376,6 +411,7 @@ def _check_value(p: Param, value: Any, src: str, key: str, problems: list[Proble
 
 
 def _year(y: Any) -> int | None:
+    y = plain(y)
     if isinstance(y, bool):
         return None
     if isinstance(y, int):
@@ -387,8 +423,22 @@ def _year(y: Any) -> int | None:
     return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
 
 
+def plain(v: Any) -> Any:
+    """A NumPy scalar or 0-d array as the Python value it holds (``np.int64(4)`` -> ``4``).
+
+    EMA Workbench, SALib designs and ``np.arange`` sweeps hand the model NumPy numbers; the schema
+    checks Python types, so they are unwrapped first. Anything else is returned unchanged.
+    """
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        return v.item()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
 def _check_scalar(p: Param, v: Any, src: str, key: str, problems: list[Problem]) -> Any:
     given = v  # report what the user wrote, not the coerced value
+    v = plain(v)
 
     def bad(reason: str) -> Any:
         problems.append(Problem(src, key, given, reason, p.allowed()))
@@ -443,6 +493,7 @@ def _show(v: Any, limit: int = 120) -> str:
 
 
 def _toml_like(v: Any) -> str:
+    v = plain(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):

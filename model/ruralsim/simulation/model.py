@@ -40,6 +40,7 @@ from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSecto
                      Workshop, WorkshopSector)
 from .budget import Budget
 from .kernels import select as kernel_set
+from .mesa_glue import batch_run_iteration, check_options, master_seed
 from .metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
 from .parameters import value_in_year
 from .population import ELIMINATED, FARM, MONITORED, POST, WORKSHOP
@@ -59,15 +60,15 @@ SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
 
 
 def resolve_params(scenario: str | Path | Any | None, overrides: dict[str, Any]) -> tuple[str, dict]:
-    """Scenario (file, :class:`~ruralsim.config.Scenario` or None for the defaults) plus checked
-    keyword overrides -> (scenario name, full flat parameter dict)."""
-    from .config import Scenario, check_overrides, load_scenario
+    """Scenario (a shipped name such as ``"baseline"``, a file, a :class:`~ruralsim.config.Scenario`,
+    or None for the schema's defaults) plus checked keyword overrides -> (scenario name, flat parameters)."""
+    from .config import Scenario, check_overrides, find_scenario, load_scenario
     from .parameters import defaults
 
     if scenario is None:
         name, params = "defaults", defaults()
     else:
-        sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(find_scenario(scenario))
         name, params = sc.name, sc.params
     params.update(check_overrides(overrides))
     return name, params
@@ -91,31 +92,39 @@ def _metric(name: str, model: "RuralModel") -> Any:
 class RuralModel(mesa.Model):
     """The ruralsim model. Build it from a scenario file, a :class:`Scenario`, or keyword overrides.
 
-    >>> m = RuralModel("scenarios/baseline.toml", run_households=2000, run_months=24)  # doctest: +SKIP
+    >>> m = RuralModel(run_households=2000, run_months=24)   # the calibrated baseline  # doctest: +SKIP
     >>> df = m.run().timeseries()                                                      # doctest: +SKIP
 
-    Keyword overrides use flat parameter names (``monitoring_detection_prob=0.3``); see
-    ``ruralsim params``. ``replicate`` selects the replicate's random streams.
+    ``scenario`` defaults to the shipped, calibrated ``"baseline"``; give another shipped name, a path
+    to a scenario file, a :class:`~ruralsim.config.Scenario`, or None for the schema's uncalibrated
+    defaults. Keyword overrides use flat parameter names (``monitoring_detection_prob=0.3``); see
+    ``ruralsim params``; NumPy scalars are accepted. ``replicate`` selects the replicate's random
+    streams (the same replicate draws the same households in every scenario). Bad input raises
+    :class:`~ruralsim.config.ConfigError`, a ``ValueError``.
+
+    Mesa (:mod:`ruralsim.simulation.mesa_glue`): ``seed=``/``rng=`` set ``run.seed``; repeat *k* of
+    ``mesa.batch_run(iterations=N)`` runs replicate ``replicate + k``; Mesa's ``Step`` 0 is the state
+    after the warm-up (2020-12) and step *k* the *k*-th simulated month (2021-01 is step 1).
 
     How the work is done, which never changes the results (:mod:`ruralsim.chunking`): ``threads``
     (default ``RURALSIM_THREADS`` or the cores), ``chunk_households`` (households per chunk of whole
     counties) and ``kernels`` ("numpy", "numba" or "auto", see :mod:`ruralsim.kernels`).
     """
 
-    def __init__(self, scenario: str | Path | Any | None = None, *, replicate: int = 0,
+    def __init__(self, scenario: str | Path | Any | None = "baseline", *, replicate: int = 0,
                  record_distribution: bool = True, threads: int | None = None,
                  chunk_households: int | None = None, kernels: str | None = None,
-                 rng: int | np.random.Generator | None = None, seed: int | None = None, **overrides: Any) -> None:
-        # Mesa's own seeding keywords (``rng=`` from Mesa 3.5's batch_run, ``seed=`` before) mean the
-        # run's master seed; None keeps the scenario's, so runs stay reproducible by default.
-        mesa_seed = seed if rng is None else rng
-        if isinstance(mesa_seed, np.random.Generator):
-            mesa_seed = int(mesa_seed.integers(2**31))
+                 rng: int | np.random.Generator | None = None, seed: int | None = None, **kwargs: Any) -> None:
+        # ``**kwargs`` (not another name): Mesa's SolaraViz exempts only a catch-all called ``kwargs``.
+        opts = check_options(replicate, threads, chunk_households, kernels, record_distribution)
+        mesa_seed = master_seed(rng, seed)
         if mesa_seed is not None:
-            overrides = {**overrides, "run_seed": int(mesa_seed)}
-        self.scenario_name, p = resolve_params(scenario, overrides)
+            kwargs = {**kwargs, "run_seed": mesa_seed}
+        self.scenario_name, p = resolve_params(scenario, kwargs)
         self.p = p
-        self.replicate = int(replicate)
+        self.replicate = opts["replicate"] + batch_run_iteration()
+        threads, chunk_households, kernels = opts["threads"], opts["chunk_households"], opts["kernels"]
+        record_distribution = opts["record_distribution"]
         seed = int(p["run_seed"])
         # ``rng=`` (not the ``seed=`` that Mesa 3.5 deprecates) works on Mesa 3.1-3.x alike. The model's
         # own draws come from ``self.streams``; Mesa's generator is seeded only for reproducibility.
@@ -140,8 +149,10 @@ class RuralModel(mesa.Model):
         self._burn_in()
         self._calibrate_start()
         self._warm_up()
+        # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
+        # the warm-up, as Mesa models collect their initial state.
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
-        self.steps = 0  # Mesa's step counter counts recorded months only (mesa.batch_run's max_steps, Step)
+        self.datacollector.collect(self)
         self.running = self.months > 0
 
     # ------------------------------------------------------------------------------------------
@@ -336,7 +347,7 @@ class RuralModel(mesa.Model):
         transition's end, shock windows) are not reached."""
         self.t = -WARMUP_MONTHS
         while self.t < 0:
-            self.step()
+            self._month()  # not Mesa's wrapped step(): Mesa's steps and time stay at 0
         self.ever_below[:] = self.below
         # Households identified in the warm-up are monitoring objects from before 2021, still monitored or
         # already eliminated: both count, so risk_eliminated_share's numerator is part of its denominator.
@@ -345,7 +356,7 @@ class RuralModel(mesa.Model):
         self.records.clear()
         self.ledger.clear()
         self.reached.clear()
-        self.current = self._metrics(self._chunks(self._metric_parts), extra={})
+        self.current = self._metrics(self._chunks(self._metric_parts), extra=no_dynamics(), t=-1)
         self.initial = dict(self.current)
         self._record_distribution(self._date(-1))
 
@@ -357,17 +368,23 @@ class RuralModel(mesa.Model):
 
         National and collective phases run once (:meth:`_calendar`, :meth:`_collective`); the
         household phases run chunk by chunk (:meth:`_households`); the month's totals are then
-        combined (:meth:`_combine`)."""
+        combined (:meth:`_combine`).
+
+        A step after the last month simulates nothing and sets ``running`` to False: Mesa 3.3's
+        ``batch_run`` reports steps 0..n-1 of a model stepped n times, so the last month (step
+        ``run.months``) is reported only if the model asks for one more step."""
         if self.t >= self.months:
             self.running = False
             return
+        self._month()
+        self.datacollector.collect(self)
+
+    def _month(self) -> None:
+        """Simulate one month (the warm-up calls this directly, outside Mesa's step counting)."""
         self._calendar()
         self._collective()
         self._combine(self._chunks(self._households))
         self.t += 1
-        self.running = self.t < self.months
-        if self.t > 0:
-            self.datacollector.collect(self)
 
     def _calendar(self) -> None:
         p = self.p
@@ -634,7 +651,7 @@ class RuralModel(mesa.Model):
         if self.record_distribution and t == self.months - 1:
             self._record_distribution(self._date(t))
 
-    def _metrics(self, parts: list[Partial], extra: dict) -> dict[str, Any]:
+    def _metrics(self, parts: list[Partial], extra: dict, t: int | None = None) -> dict[str, Any]:
         people = float(self.people)
         comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
         count = {k: int(_add(parts, k)) for k in (
@@ -645,7 +662,7 @@ class RuralModel(mesa.Model):
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
         return {
             "replicate": self.replicate,
-            "date": self._date(self.t),
+            "date": self._date(self.t if t is None else t),
             "households": self.n_households,
             "people": self.people,
             "mean_income": combine_counties(parts, self.n_counties, "inc_sum") / people,
@@ -706,7 +723,7 @@ class RuralModel(mesa.Model):
             months = tqdm(months, desc=f"{self.scenario_name} r{self.replicate}", unit="month", leave=False)
         for _ in months:
             self.step()
-        self.running = False
+        self.running = False  # nothing left to simulate
         return self
 
     def timeseries(self) -> pd.DataFrame:
@@ -766,6 +783,16 @@ class RuralModel(mesa.Model):
         farming = np.bincount(L.hh[L.status == FARM], minlength=c.n_households) > 0
         idle = np.float32(c.p["farm_idle_land_intensity"])
         return H.land - c.pooled_mu_hh, np.where(farming, np.float32(1.0), idle)
+
+
+def no_dynamics() -> dict[str, int]:
+    """The month-to-month metrics (falls by cause, re-entries, recoveries, transitions, detections) at
+    zero: the state after the warm-up has none recorded, but carries every column a month has."""
+    out = {f"falls_{name}": 0 for name in shocks.CAUSES}
+    out.update(falls=0, reentries=0, recoveries=0)
+    out.update({f"tr_{a}_{b}": 0 for a in ("secure", "monitored", "below") for b in ("secure", "monitored", "below")})
+    out["detected"] = 0
+    return out
 
 
 N_KINDS = 24  # labourer types for expected wages: weak (2) x skill (3) x age band (4)

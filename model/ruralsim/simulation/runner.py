@@ -6,6 +6,7 @@ depend on how many processes run them or in which order they finish.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +21,9 @@ from .chunking import default_threads
 from .config import Scenario, check_overrides, load_scenario, scenario_from_overrides
 from .metrics import GROUP_LEVELS
 from .rng import replicate_seeds
+
+# Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 @dataclass
@@ -69,11 +73,11 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
     t0 = time.perf_counter()
     model = RuralModel(scenario, replicate=replicate, threads=threads, **overrides)
     groups: dict[str, list[pd.DataFrame]] = {level: [] for level in GROUP_LEVELS}
-    while model.running:
+    while model.t < model.months:
         model.step()
         if progress is not None:
             progress.update(1)
-        if model.month_of_year == 11 or not model.running:
+        if model.month_of_year == 11 or model.t == model.months:
             for level, frames in groups.items():
                 frames.append(_group_snapshot(model, level))
     return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
@@ -125,7 +129,7 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
             for r in range(replicates):
                 results.append(run_replicate(sc, r, overrides, bar))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
                 # Cores are shared out between the processes (a model's threads never change its results).
                 threads = max(1, default_threads() // workers)
                 futures = [pool.submit(_run_replicate_quiet, sc, r, overrides, threads) for r in range(replicates)]

@@ -22,6 +22,7 @@ Output folder::
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import sys
@@ -37,6 +38,9 @@ import pandas as pd
 
 from ..simulation.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
 from ..simulation.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
+
+# Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
+SPAWN = multiprocessing.get_context("spawn")
 
 RUN_KEYS = ("run_households", "run_months", "run_replicates", "run_seed", "run_start_year", "run_scale")
 TABLES = ("comparison", "poverty_by_year", "cost_effectiveness", "fiscal_comparison", "dynamics_comparison")
@@ -154,7 +158,7 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
 
             # Cores are shared out between processes and each model's threads (neither changes results).
             threads = max(1, default_threads() // workers)
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
                 futures = {pool.submit(run_replicate, scenarios[i], r, run, None, threads): (i, r) for i, r in jobs}
                 for fut in as_completed(futures):
                     done[futures[fut]] = fut.result()
@@ -313,7 +317,7 @@ def _map(jobs: list[tuple[Callable, tuple]], workers: int) -> list[Any]:
     """Run independent writing jobs, in a process pool when there are several workers."""
     if workers <= 1 or len(jobs) <= 1:
         return [fn(*args) for fn, args in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=SPAWN) as pool:
         return [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
 
 
