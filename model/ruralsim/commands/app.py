@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    try:
+        import dash  # noqa: F401
+    except ImportError:
+        print("ruralsim app: error: the page needs Dash; install it with  pip install 'ruralsim[app]'",
+              file=sys.stderr)
+        return 2
     from ..config import ConfigError, check_overrides
     from ..parameters import PARAMS_BY_FLAT
     from ..presentation.app.page import AppSettings
