@@ -99,19 +99,26 @@ class RunManager:
         """Ask for a request's runs; returns its id. Supersedes (cancels) the previous request."""
         with self._lock:
             req = Request(policy, baseline, replicates, id=len(self.requests) + 1)
-            self.requests[req.id] = req
-            self.current = req.id
-            params = {params_key(policy): policy, params_key(baseline): baseline}
             req.tasks = [(k, r) for k in dict.fromkeys(req.keys) for r in range(replicates)]
-            for task, (fut, ticket, _) in list(self.running.items()):
-                if task not in req.tasks:  # a cancelled task that had not started is simply dropped
-                    self._cancel[ticket % SLOTS] = 1
-                    fut.cancel()
-                    del self.running[task]
-            for task in req.tasks:
-                if task not in self.cache and task not in self.running:
-                    self._start(task, params[task[0]])
+            self.requests[req.id] = req
+            self._activate(req)
             return req.id
+
+    def _activate(self, req: Request) -> None:
+        """Make ``req`` the current request: cancel the tasks only others need, start its missing ones.
+
+        Also called when the page polls a request that is not current: the web server may process two
+        quick changes in either order, so the one the page shows last must be able to win back."""
+        self.current = req.id
+        params = {params_key(req.policy): req.policy, params_key(req.baseline): req.baseline}
+        for task, (fut, ticket, _) in list(self.running.items()):
+            if task not in req.tasks:  # a cancelled task that had not started is simply dropped
+                del self.running[task]  # first: cancel() runs the done callback at once
+                self._cancel[ticket % SLOTS] = 1
+                fut.cancel()
+        for task in req.tasks:
+            if task not in self.cache and task not in self.running:
+                self._start(task, params[task[0]])
 
     def _start(self, task: tuple[str, int], params: dict[str, Any]) -> None:
         self._ticket += 1
@@ -139,9 +146,13 @@ class RunManager:
                 self.cache[task] = ts
 
     def status(self, request_id: int) -> dict[str, Any]:
-        """Progress of a request: share of months done, whether it is done, superseded or failed."""
+        """Progress of a request: share of months done, whether it is done, superseded or failed.
+
+        Polling a request means the page waits for it: if it is not the current one, it becomes so."""
         with self._lock:
             req = self.requests[request_id]
+            if request_id != self.current and not req.error and any(tk not in self.cache for tk in req.tasks):
+                self._activate(req)
             done = months = total = 0
             for task in req.tasks:
                 if task in self.cache:
@@ -155,7 +166,7 @@ class RunManager:
                 else:
                     total += int(req.policy["run_months"])
             return {"done": done == len(req.tasks), "fraction": months / max(total, 1),
-                    "superseded": request_id != self.current, "error": req.error}
+                    "current": request_id == self.current, "error": req.error}
 
     def results(self, request_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(policy, baseline) timeseries of a finished request, replicates stacked."""
