@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import SCENARIOS
@@ -134,3 +135,21 @@ def test_a_worker_run_is_the_direct_model_run():
     direct = RuralModel(SCENARIOS / "baseline.toml", replicate=1, budget_scale=0.5, **SMALL).run().timeseries()
     assert ts["poverty_rate"].tolist() == direct["poverty_rate"].tolist()
     assert ts["fiscal_cost"].tolist() == direct["fiscal_cost"].tolist()
+
+
+def test_the_pages_paired_table_agrees_with_compare_frames():
+    from ruralsim.compare_stats import compare_frames
+    from ruralsim.presentation.app.outcomes import paired_table, yearly
+
+    base = [simulate(_params(), r) for r in range(3)]
+    pol = [simulate(_params(training_coverage=0.4, monitoring_detection_prob=0.2), r) for r in range(3)]
+    import pandas as pd
+
+    yp, yb = yearly(pd.concat(pol)), yearly(pd.concat(base))
+    mine = paired_table(yp, yb).set_index(["year", "scenario", "measure"]).sort_index()
+    measures = [c for c in yp.columns if c not in ("year", "replicate")]
+    ref = compare_frames({"baseline": yb, "policy": yp}, ["year"], measures).set_index(
+        ["year", "scenario", "measure"]).sort_index()
+    for col in ("mean", "ci_lo", "ci_hi", "diff_mean", "diff_ci_lo", "diff_ci_hi"):
+        assert np.allclose(mine[col], ref.loc[mine.index, col], equal_nan=True), col
+    assert mine.xs("policy", level="scenario")["diff_mean"].abs().sum() > 0  # the policy did something
