@@ -77,3 +77,9 @@ def move_slider(page, flat: str, key: str, presses: int = 1) -> None:
     handle.focus()
     for _ in range(presses):
         handle.press(key)
+
+
+def pick_scenario(page, label: str) -> None:
+    """Choose a scenario in the picker by its label."""
+    page.click("#scenario")
+    page.get_by_role("option", name=label, exact=True).click()

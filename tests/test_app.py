@@ -153,3 +153,19 @@ def test_the_pages_paired_table_agrees_with_compare_frames():
     for col in ("mean", "ci_lo", "ci_hi", "diff_mean", "diff_ci_lo", "diff_ci_hi"):
         assert np.allclose(mine[col], ref.loc[mine.index, col], equal_nan=True), col
     assert mine.xs("policy", level="scenario")["diff_mean"].abs().sum() > 0  # the policy did something
+
+
+def test_the_page_speaks_chinese_and_lists_the_users_folder(tmp_path):
+    from ruralsim.presentation.app.page import AppSettings, create_app
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "own.toml").write_text('extends = "%s"\n[budget]\nscale = 0.9\n' % (SCENARIOS / "baseline.toml").as_posix())
+    manager = RunManager(workers=1)
+    try:
+        app = create_app(AppSettings(lang="zh", user_dir=mine, households=100, replicates=2), manager)
+        text = str(app.layout)
+        assert "情景" in text and "保底分红率" in text
+        assert "mine/own.toml" in text and "cliff_exit" in text
+    finally:
+        manager.close()

@@ -18,7 +18,7 @@ pytest.importorskip("playwright")
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (make install adds it)", allow_module_level=True)
 
-from app_driver import answered_request, browser_page, move_slider, running_app  # noqa: E402
+from app_driver import answered_request, browser_page, move_slider, pick_scenario, running_app  # noqa: E402
 
 HOUSEHOLDS, REPLICATES = 300, 2
 
@@ -31,13 +31,13 @@ def app(tmp_path_factory):
         yield url, home
 
 
-def direct_poverty_2030(**levers) -> float:
+def direct_poverty_2030(scenario: str = "baseline", **levers) -> float:
     """Mean over the replicates of the December-2030 poverty rate, % of people, from RuralModel itself."""
     from ruralsim import RuralModel
 
     values = []
     for r in range(REPLICATES):
-        ts = RuralModel(SCENARIOS / "baseline.toml", replicate=r, run_households=HOUSEHOLDS, **levers).run().timeseries()
+        ts = RuralModel(SCENARIOS / f"{scenario}.toml", replicate=r, run_households=HOUSEHOLDS, **levers).run().timeseries()
         col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate"
         values.append(ts.loc[pd.to_datetime(ts["date"]) == "2030-12-01", col].iloc[0])
     return 100 * sum(values) / len(values)
@@ -104,3 +104,18 @@ def test_save_as_scenario_round_trips_through_check_and_run(app, tmp_path):
     col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate"
     dec = ts[pd.to_datetime(ts["date"]) == "2030-12-01"]
     assert shown == f"{100 * dec[col].mean():.2f}%"
+
+
+def test_picking_a_scenario_sets_the_controls_and_runs_it_against_the_baseline(app):
+    url, _ = app
+    with browser_page() as page:
+        page.goto(url)
+        first = answered_request(page)
+        pick_scenario(page, "cliff_exit")
+        answered_request(page, after=first)
+        mode = page.inner_text("#lever-transition_exit_mode")
+        policy = page.inner_text("#headline-poverty-policy")
+        baseline = page.inner_text("#headline-poverty-baseline")
+    assert mode.startswith("cliff")
+    assert policy == f"{direct_poverty_2030('cliff_exit'):.2f}%"
+    assert baseline == f"{direct_poverty_2030():.2f}%"
