@@ -11,6 +11,7 @@ new run. Prints each time and the median.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -27,6 +28,7 @@ def main() -> int:
     ap.add_argument("--replicates", type=int, default=3)
     ap.add_argument("--changes", type=int, default=5)
     args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores: above ~2 other work competes)")
     with tempfile.TemporaryDirectory() as home, \
             running_app("--households", str(args.households), "--replicates", str(args.replicates),
                         "--scenario-dir", str(Path(home) / "mine"), cwd=Path(home)) as url, \
@@ -44,7 +46,8 @@ def main() -> int:
             times.append(time.perf_counter() - t0)
             print(f"lever change {i + 1}: {times[-1]:.2f} s  ({page.inner_text('#status')})")
     print(f"median answer to a lever change: {statistics.median(times):.2f} s "
-          f"(goal < 3 s; {args.households:,} households, {args.replicates} replicates)")
+          f"(goal < 3 s; {args.households:,} households, {args.replicates} replicates); "
+          f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -20,7 +20,7 @@ Figure = dict[str, Any]
 
 def _figure(data: list[dict], title: str, ytitle: str = "", **layout: Any) -> Figure:
     return {"data": data, "layout": {
-        "title": {"text": title}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "height": 300,
+        "title": {"text": title, "font": {"size": 14}}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "height": 300,
         "legend": {"orientation": "h", "y": -0.2}, "template": {"layout": {"plot_bgcolor": "white"}},
         "xaxis": {"gridcolor": "#eee"}, "yaxis": {"title": {"text": ytitle}, "gridcolor": "#eee"}, **layout}}
 
@@ -72,8 +72,8 @@ def monitored_chart(o: Outcomes, lang: str) -> Figure:
     for sc in ("baseline", "policy"):
         m = o.monthly[o.monthly["scenario"] == sc]
         data.append({"type": "scatter", "x": m["date"].dt.strftime("%Y-%m").tolist(), "y": m["monitored"].tolist(),
-                     "name": t(sc, lang), "line": {"color": COLOURS[sc]}})
-    return _figure(data, t("chart_monitored", lang), "‰")
+                     "name": t(sc, lang), "line": {"color": COLOURS[sc], "width": 3 if sc == "baseline" else 1.5}})
+    return _figure(data, t("chart_monitored", lang), "‰")  # the baseline drawn wider: equal until a policy differs
 
 
 def fiscal_chart(o: Outcomes, lang: str, year: int = HEADLINE_YEAR) -> Figure:
