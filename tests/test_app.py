@@ -169,3 +169,16 @@ def test_the_page_speaks_chinese_and_lists_the_users_folder(tmp_path):
         assert "mine/own.toml" in text and "cliff_exit" in text
     finally:
         manager.close()
+
+
+def test_a_taken_port_is_a_clear_error_without_traceback():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "ruralsim.cli", "app", "--port", str(port)],
+                             capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in res.stderr and "Traceback" not in res.stderr

@@ -38,14 +38,15 @@ def main(args: argparse.Namespace) -> int:
         print("ruralsim app: error: the page needs Dash; install it with  pip install 'ruralsim[app]'",
               file=sys.stderr)
         return 2
-    from ..config import ConfigError, check_overrides
+    from ..config import ConfigError, Problem, check_overrides
     from ..parameters import PARAMS_BY_FLAT
     from ..presentation.app.page import AppSettings
     from ..presentation.app.server import serve
     from ..runner import default_out_dir
 
     if not 0 <= args.port <= 65535:
-        raise ConfigError(f"--port {args.port}: use a port number from 0 to 65535")
+        raise ConfigError([Problem("command line", "--port", args.port, "not a port number",
+                                   "a whole number from 0 to 65535 (0 picks a free port)")])
     seed = PARAMS_BY_FLAT["run_seed"].default if args.seed is None else args.seed
     check_overrides({"run_households": args.households, "run_seed": seed, "run_replicates": args.replicates},
                     source="command line")

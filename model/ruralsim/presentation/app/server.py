@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TextIO
 
 from .page import AppSettings, create_app
@@ -19,9 +20,14 @@ def serve(settings: AppSettings, host: str, port: int, out: TextIO) -> int:
     manager = RunManager(settings.workers)
     try:
         app = create_app(settings, manager)
-        manager.warm_up()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per poll request
-        server = make_server(host, port, app.server, threaded=True)
+        try:
+            server = make_server(host, port, app.server, threaded=True)
+        except OSError as err:  # port taken, address not on this computer, ...
+            print(f"ruralsim app: error: cannot listen on {host}:{port}: {err.strerror or err}; "
+                  "choose another --port or --host", file=sys.stderr)
+            return 2
+        manager.warm_up()
         if host not in LOOPBACK:
             print(f"ruralsim app: listening on {host}: other computers on the network can reach this page",
                   file=out, flush=True)
