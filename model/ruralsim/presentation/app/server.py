@@ -23,9 +23,10 @@ def serve(settings: AppSettings, host: str, port: int, out: TextIO) -> int:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per poll request
         try:
             server = make_server(host, port, app.server, threaded=True)
-        except OSError as err:  # port taken, address not on this computer, ...
-            print(f"ruralsim app: error: cannot listen on {host}:{port}: {err.strerror or err}; "
-                  "choose another --port or --host", file=sys.stderr)
+        except (OSError, SystemExit) as err:  # port taken (werkzeug says why, then exits), bad address
+            why = f": {err.strerror or err}" if isinstance(err, OSError) else ""
+            print(f"ruralsim app: error: cannot listen on {host}:{port}{why}; choose another --port or --host",
+                  file=sys.stderr)
             return 2
         manager.warm_up()
         if host not in LOOPBACK:
