@@ -182,3 +182,21 @@ def test_a_taken_port_is_a_clear_error_without_traceback():
                              capture_output=True, text=True, timeout=120)
     assert res.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_report_link_serves_only_a_scenarios_stored_report(tmp_path):
+    from ruralsim.presentation.app.page import AppSettings, create_app
+
+    (tmp_path / "baseline").mkdir()
+    (tmp_path / "baseline" / "report.html").write_text("<html>the baseline's report</html>")
+    (tmp_path / "secret.html").write_text("not for the page")
+    manager = RunManager(workers=1)
+    try:
+        client = create_app(AppSettings(results_dir=tmp_path, user_dir=tmp_path / "mine"), manager).server.test_client()
+        assert b"the baseline's report" in client.get("/report/baseline").data
+        assert client.get("/report/cliff_exit").status_code == 404  # no stored run
+        for path in ("/report/..%2Fsecret", "/report/../secret.html", "/report/%2E%2E"):
+            assert b"not for the page" not in client.get(path).data
+        assert client.get("/download/99.csv").status_code == 404
+    finally:
+        manager.close()
