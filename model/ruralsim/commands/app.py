@@ -39,8 +39,7 @@ def main(args: argparse.Namespace) -> int:
         print("ruralsim app: error: the page needs Dash; install it with  pip install 'ruralsim[app]'",
               file=sys.stderr)
         return 2
-    from ..config import ConfigError, Problem, check_overrides
-    from ..parameters import PARAMS_BY_FLAT
+    from ..config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
     from ..presentation.app.page import AppSettings
     from ..presentation.app.server import serve
     from ..runner import default_out_dir
@@ -48,12 +47,12 @@ def main(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ConfigError([Problem("command line", "--port", args.port, "not a port number",
                                    "a whole number from 0 to 65535 (0 picks a free port)")])
-    seed = PARAMS_BY_FLAT["run_seed"].default if args.seed is None else args.seed
+    seed = load_scenario(SCENARIO_DIR / "baseline.toml").params["run_seed"] if args.seed is None else args.seed
     check_overrides({"run_households": args.households, "run_seed": seed, "run_replicates": args.replicates},
                     source="command line")
     settings = AppSettings(households=args.households, replicates=args.replicates, seed=int(seed),
                            lang=args.lang, user_dir=args.scenario_dir,
-                           results_dir=args.results or default_out_dir("x").parent,
+                           results_dir=args.results or default_out_dir("").parent,
                            # One process per replicate: on 2 cores, 3 replicates side by side finish
                            # sooner than two rounds of 2 (the second round leaves a core idle).
                            workers=args.workers or max(2, min(args.replicates, 6)))
