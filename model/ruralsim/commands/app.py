@@ -52,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
                     source="command line")
     settings = AppSettings(households=args.households, replicates=args.replicates, seed=int(seed),
                            lang=args.lang, user_dir=args.scenario_dir,
-                           results_dir=args.results or default_out_dir("").parent,
+                           results_dir=args.results or default_out_dir("any").parent,  # results/
                            # One process per replicate: on 2 cores, 3 replicates side by side finish
                            # sooner than two rounds of 2 (the second round leaves a core idle).
                            workers=args.workers or max(2, min(args.replicates, 6)))
