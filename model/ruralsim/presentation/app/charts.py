@@ -87,4 +87,4 @@ def fiscal_chart(o: Outcomes, lang: str, year: int = HEADLINE_YEAR) -> Figure:
         data.append({"type": "bar", "y": labels, "x": [float(total.get(p, 0.0)) for p in o.programmes],
                      "name": t(sc, lang), "orientation": "h", "marker": {"color": COLOURS[sc]}})
     return _figure(data, t("chart_fiscal", lang, year=year), barmode="group",
-                   margin={"l": 170, "r": 10, "t": 40, "b": 40})
+                   margin={"l": 230, "r": 10, "t": 40, "b": 40})
