@@ -20,14 +20,16 @@ STAMP312   = $(VENV312)/.installed
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,fast]'
+	$(BIN)/python -m pip install --quiet -e '.[test,fast,app]'
+	# The page's browser tests drive Debian's chromium (Playwright never downloads a browser here).
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	touch $(STAMP)
 
 $(STAMP312): pyproject.toml setup.py
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: pyenv install 3.12, or make PYTHON312=/path/to/python3.12" >&2; exit 1; }
 	$(PYTHON312) -m venv $(VENV312)
 	$(VENV312)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV312)/bin/python -m pip install --quiet -e '.[test,fast]'
+	$(VENV312)/bin/python -m pip install --quiet -e '.[test,fast,app]'
 	touch $(STAMP312)
 
 install: $(STAMP)

@@ -3,6 +3,7 @@ are measurements, not tested)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -28,3 +29,15 @@ def test_scale_benchmark_writes_its_csv(tmp_path):
     assert res.returncode == 0, res.stderr
     lines = out.read_text().splitlines()
     assert lines[0].startswith("size,households") and lines[1].startswith("2k,2000,")
+
+
+def test_app_benchmark_times_lever_changes():
+    import pytest
+
+    pytest.importorskip("dash")
+    pytest.importorskip("playwright")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed")
+    res = run(BENCH / "app_benchmark.py", "--households", 50, "--replicates", 2, "--changes", 1)
+    assert res.returncode == 0, res.stderr
+    assert "lever change 1:" in res.stdout and "median answer to a lever change:" in res.stdout

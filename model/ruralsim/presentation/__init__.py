@@ -1,0 +1,1 @@
+"""Presentation layer: figures, reports and pages built from stored or fresh results."""

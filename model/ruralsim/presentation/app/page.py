@@ -1,0 +1,232 @@
+"""The Dash page: layout and callbacks.
+
+Flow: picking a scenario sets the controls to its values; any change of scenario or control submits
+a request to the :class:`~.runs.RunManager` (superseding the one before); a 0.2 s timer polls the
+request, shows its progress, and draws the charts once all its replicates are in.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+from flask import abort, send_file
+
+from ...config import SCENARIO_DIR, ConfigError, Scenario
+from . import charts
+from .labels import t
+from .levers import LEVERS, lever_overrides, lever_values
+from .outcomes import HEADLINE, HEADLINE_YEAR, outcomes
+from .runs import RunManager
+from .scenario_file import load_checked, report_path, save_scenario, scenario_options
+
+POLL_SECONDS = 0.2
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")  # a scenario name, never a path
+CHARTS = ("poverty", "returns", "diff", "income", "monitored", "fiscal")
+PERCENT = ("poverty", "returns")  # shown in %, their differences in percentage points
+FORMATS = {"poverty": "{:.2f}%", "returns": "{:.2f}%", "monitored": "{:.1f}", "mean_income": "{:,.0f}",
+           "fiscal_total": "{:,.0f}"}
+
+
+def fmt(measure: str, value: float, signed: bool = False) -> str:
+    """How the page shows a number of ``measure`` (the tests format direct runs the same way)."""
+    pattern = FORMATS[measure].replace("%", " pp") if signed and measure in PERCENT else FORMATS[measure]
+    text = pattern.replace("{:", "{:+" if signed else "{:").format(value)
+    return "–" if value != value else text  # NaN: an interval needs two replicates
+
+
+@dataclass
+class AppSettings:
+    """What the command line fixes for the session."""
+
+    households: int = 2000
+    replicates: int = 3
+    seed: int = 20210101
+    lang: str = "en"
+    user_dir: Path = field(default_factory=lambda: Path("my_scenarios"))
+    results_dir: Path = field(default_factory=lambda: Path("results"))
+    workers: int = 2
+    baseline: Path = field(default_factory=lambda: SCENARIO_DIR / "baseline.toml")
+
+    def run_overrides(self, months: int) -> dict[str, Any]:
+        return {"run_households": self.households, "run_seed": self.seed, "run_replicates": self.replicates,
+                "run_months": months, "run_scale": "sample"}
+
+
+def _control(lv, lang: str):
+    label = html.Label(t(lv.flat, lang), htmlFor=lv.control_id, className="lever-label")
+    if lv.is_select:
+        ctrl = dcc.Dropdown(id=lv.control_id, options=[{"label": t(c, lang), "value": c} for c in lv.param.choices],
+                            clearable=False, searchable=False)
+    else:
+        marks = {lv.low: f"{lv.low:g}", lv.high: f"{lv.high:g}"}
+        ctrl = dcc.Slider(id=lv.control_id, min=lv.low, max=lv.high, step=lv.step, marks=marks,
+                          tooltip={"placement": "bottom", "always_visible": True},
+                          allow_direct_input=False, updatemode="mouseup")
+    return html.Div([label, ctrl], className="lever", style={"marginBottom": "34px"})
+
+
+def layout(s: AppSettings, first: str) -> html.Div:
+    lang = s.lang
+    controls = [_control(lv, lang) for lv in LEVERS]
+    graphs = [dcc.Graph(id=f"chart-{c}", config={"displaylogo": False}, style={"width": "49%", "display": "inline-block"})
+              for c in CHARTS]
+    return html.Div([
+        html.H2(t("title", lang)), html.Div(t("subtitle", lang), style={"color": "#555"}),
+        html.Div(t("run_info", lang, households=s.households, replicates=s.replicates, seed=s.seed), id="run-info"),
+        html.Div([
+            html.Div([
+                html.Label(t("scenario", lang), htmlFor="scenario"),
+                dcc.Dropdown(id="scenario", options=scenario_options(s.user_dir), value=first, clearable=False),
+                html.Pre(id="scenario-error", style={"color": "#b00", "whiteSpace": "pre-wrap"}),
+                html.H4(t("levers", lang)), *controls,
+                html.Div([dcc.Input(id="save-name", type="text", placeholder=t("save_name", lang)),
+                          html.Button(t("save", lang), id="save", n_clicks=0)]),
+                html.Div(id="save-result"),
+                html.Div(id="downloads", style={"marginTop": "10px"}),
+            ], style={"width": "24%", "display": "inline-block", "verticalAlign": "top", "padding": "8px"}),
+            html.Div([
+                html.Div([html.Progress(id="progress", value="0", max="100", style={"width": "60%"}),
+                          html.Span(id="status", style={"marginLeft": "10px"}),
+                          html.Span(id="job-id", style={"display": "none"})]),
+                html.Pre(id="run-error", style={"color": "#b00", "whiteSpace": "pre-wrap"}),
+                html.Div(id="headline"),
+                *graphs,
+            ], style={"width": "74%", "display": "inline-block", "verticalAlign": "top"}),
+        ]),
+        dcc.Store(id="job"), dcc.Store(id="ready"),
+        dcc.Interval(id="poll", interval=int(POLL_SECONDS * 1000)),
+    ], style={"fontFamily": "sans-serif", "margin": "10px"})
+
+
+def headline_table(o, lang: str, request_id: int) -> html.Table:
+    """The headline year's figures; cells have ids ``headline-<measure>-<baseline|policy|diff>``."""
+    head = html.Tr([html.Th(t("headline", lang, year=HEADLINE_YEAR))] +
+                   [html.Th(t(k, lang)) for k in ("col_baseline", "col_policy", "col_diff")])
+    rows = []
+    for m in HEADLINE:
+        d, lo, hi = (o.value(m, "policy", column=c) for c in ("diff_mean", "diff_ci_lo", "diff_ci_hi"))
+        rows.append(html.Tr([
+            html.Td(t(m, lang)),
+            html.Td(fmt(m, o.value(m, "baseline")), id=f"headline-{m}-baseline"),
+            html.Td(fmt(m, o.value(m, "policy")), id=f"headline-{m}-policy"),
+            html.Td(f"{fmt(m, d, True)} [{fmt(m, lo, True)}, {fmt(m, hi, True)}]", id=f"headline-{m}-diff"),
+        ]))
+    return html.Table([head, *rows], style={"borderSpacing": "12px 2px"}, id="headline-table",
+                      **{"data-request": str(request_id)})
+
+
+def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
+    """The Dash app; assets are served from the installed packages (``serve_locally``)."""
+    app = dash.Dash(__name__, title="ruralsim", serve_locally=True, update_title=None)
+    baseline, msg = load_checked(s.baseline)
+    if baseline is None:
+        raise ConfigError(msg)
+    months = int(baseline.params["run_months"])
+    run = s.run_overrides(months)
+    first = str(s.baseline.resolve())
+    app.layout = layout(s, first)
+    lever_ids = [lv.control_id for lv in LEVERS]
+    state: dict[str, Any] = {"submitted": {}, "frames": {}}
+
+    def policy_params(sc: Scenario, values: list) -> tuple[dict, dict]:
+        levers = lever_overrides(sc.params, dict(zip([lv.flat for lv in LEVERS], values)))
+        return {**sc.params, **levers, **run}, levers
+
+    @app.callback([Output(i, "value") for i in lever_ids] + [Output("scenario-error", "children")],
+                  Input("scenario", "value"))
+    def pick(path):
+        sc, message = load_checked(path)
+        if sc is None:
+            return [dash.no_update] * len(lever_ids) + [message]
+        shown = lever_values(sc.params)
+        return [shown[lv.flat] for lv in LEVERS] + [""]
+
+    @app.callback(Output("job", "data"), Output("run-error", "children"), Output("job-id", "children"),
+                  Input("scenario", "value"), *[Input(i, "value") for i in lever_ids])
+    def submit(path, *values):
+        sc, message = load_checked(path)
+        if sc is None:
+            return dash.no_update, "", dash.no_update
+        try:
+            params, _ = policy_params(sc, list(values))
+        except ConfigError as err:
+            return dash.no_update, str(err), dash.no_update
+        rid = manager.submit(params, {**baseline.params, **run}, s.replicates)
+        state["submitted"][rid] = time.perf_counter()
+        return {"id": rid, "scenario": sc.name}, "", str(rid)
+
+    @app.callback(Output("progress", "value"), Output("status", "children"), Output("ready", "data"),
+                  Input("poll", "n_intervals"), State("job", "data"), State("ready", "data"))
+    def poll(_, job, ready):
+        # Cheap on purpose: the timer fires again before a slow answer arrives, and Dash drops the
+        # answer of a callback fired again meanwhile; drawing is left to ``draw``, fired once by ``ready``.
+        if not job or (ready and ready.get("id") == job["id"]):
+            return dash.no_update, dash.no_update, dash.no_update
+        st = manager.status(job["id"])
+        if st["error"]:
+            return "0", st["error"], dash.no_update
+        if not st["done"]:
+            return f"{100 * st['fraction']:.0f}", t("running", s.lang, pct=100 * st["fraction"]), dash.no_update
+        seconds = time.perf_counter() - state["submitted"].get(job["id"], time.perf_counter())
+        return "100", t("done", s.lang, seconds=seconds), job
+
+    @app.callback([Output("headline", "children"), Output("downloads", "children")]
+                  + [Output(f"chart-{c}", "figure") for c in CHARTS],
+                  Input("ready", "data"), prevent_initial_call=True)
+    def draw(ready):
+        rid = ready["id"]
+        if rid not in state["frames"]:
+            state["frames"][rid] = outcomes(*manager.results(rid))
+            for old in list(state["frames"])[:-20]:  # keep the last few for their CSV downloads
+                del state["frames"][old]
+        o = state["frames"][rid]
+        figs = [charts.level_chart(o, "poverty", "chart_poverty", s.lang),
+                charts.level_chart(o, "returns", "chart_returns", s.lang),
+                charts.difference_chart(o, s.lang), charts.income_chart(o, s.lang),
+                charts.monitored_chart(o, s.lang), charts.fiscal_chart(o, s.lang)]
+        links = [html.A(t("download_csv", s.lang), href=f"/download/{rid}.csv", id="download-csv")]
+        report = report_path(s.results_dir, ready["scenario"])
+        links += [html.Br(), html.A(t("download_report", s.lang), href=f"/report/{ready['scenario']}", id="report")
+                  if report else html.Span(t("no_report", s.lang), style={"color": "#777"})]
+        return [headline_table(o, s.lang, rid), links] + figs
+
+    @app.callback(Output("save-result", "children"), Output("scenario", "options"),
+                  Input("save", "n_clicks"), State("save-name", "value"), State("scenario", "value"),
+                  *[State(i, "value") for i in lever_ids], prevent_initial_call=True)
+    def save(_, name, path, *values):
+        sc, message = load_checked(path)
+        if sc is None:
+            return message, dash.no_update
+        try:
+            _, levers = policy_params(sc, list(values))
+            out = save_scenario(s.user_dir, name or "", sc, {**sc.overrides, **levers}, run, levers)
+        except ConfigError as err:
+            return html.Span(str(err), style={"color": "#b00"}), dash.no_update
+        return html.Span(t("saved", s.lang, path=str(out)), id="saved-path"), scenario_options(s.user_dir)
+
+    server = app.server
+
+    @server.route("/download/<int:rid>.csv")
+    def download(rid: int):
+        o = state["frames"].get(rid)
+        if o is None:
+            abort(404)
+        from io import BytesIO
+
+        buf = BytesIO(o.table.to_csv(index=False).encode("utf-8-sig"))  # BOM: Excel/WPS read it as UTF-8
+        return send_file(buf, mimetype="text/csv", as_attachment=True, download_name=f"ruralsim_app_{rid}.csv")
+
+    @server.route("/report/<name>")
+    def report(name: str):
+        path = report_path(s.results_dir, name) if SAFE_NAME.match(name) else None
+        if path is None:
+            abort(404)
+        return send_file(path.resolve(), mimetype="text/html")
+
+    return app
