@@ -39,10 +39,10 @@ def main(args: argparse.Namespace) -> int:
         print("ruralsim app: error: the page needs Dash; install it with  pip install 'ruralsim[app]'",
               file=sys.stderr)
         return 2
-    from ..config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
+    from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
     from ..presentation.app.page import AppSettings
     from ..presentation.app.server import serve
-    from ..runner import default_out_dir
+    from ..simulation.runner import default_out_dir
 
     if not 0 <= args.port <= 65535:
         raise ConfigError([Problem("command line", "--port", args.port, "not a port number",

@@ -82,7 +82,7 @@ def t(key: str, lang: str, **kw) -> str:
 
 def programme_label(column: str, lang: str) -> str:
     """Label of a ``fiscal_<programme>`` column."""
-    from ...fiscal import label
+    from ...analysis.fiscal import label
 
     name = column.removeprefix("fiscal_")
     return PROGRAMMES_ZH.get(name, label(column)) if lang == "zh" else label(column)

@@ -21,8 +21,8 @@ import pandas as pd
 
 import numpy as np
 
-from ...compare_stats import t_quantile
-from ...fiscal import programme_columns
+from ...analysis.compare_stats import t_quantile
+from ...analysis.fiscal import programme_columns
 
 INCOME_SOURCES = ("wage_income", "operating_income", "transfer_income", "property_income")
 HEADLINE = ("poverty", "returns", "monitored", "mean_income", "fiscal_total")
