@@ -525,7 +525,7 @@ class RuralModel(mesa.Model):
         flows["operating"] += grant
         self.prog_monitoring.place(c, c.ul("lab.assist"))
         test = self.prog_dibao.test_income(c, annual + grant - 12.0 * c.dibao)
-        self.prog_dibao.enrol_detected(c, detected & ~able, test, self.dibao_standard, self.tekun_standard)
+        self.prog_dibao.enrol_detected(c, detected, able, test, self.dibao_standard, self.tekun_standard)
         temp = self.prog_temporary.pay(c, hardship)
         c.measures[hardship] = np.minimum(c.measures[hardship] + 1, 100)
         flows["transfer"] += temp

@@ -212,16 +212,18 @@ class Dibao(Programme):
         c.cover[rows] = np.where(tekun, TEKUN, np.where(dibao, DIBAO, np.where(single, SINGLE, NONE)))
         c.dibao[rows] = self._payment(c, c.cover[rows], test_pc, size, standard, tekun_standard)
 
-    def enrol_detected(self, c, unable: np.ndarray, test_pc: np.ndarray, standard: float,
+    def enrol_detected(self, c, detected: np.ndarray, able: np.ndarray, test_pc: np.ndarray, standard: float,
                        tekun_standard: float) -> None:
-        """Newly identified households without labour capacity (``unable``) are moved to 兜底 at once
-        (A09, P33): 特困 if all members are elderly and under its standard, else 低保 for the household
+        """Newly identified households are enrolled at once, without the take-up draw (the work team applies
+        for them; 应保尽保, A09): one that can work in 低保 if under the standard; one without labour
+        capacity is moved to 兜底 (P33): 特困 if all members are elderly and under its standard, else 低保
         if under the 低保边缘 limit."""
         H = c.hh
-        new = unable & (c.cover == NONE)
-        elderly_only = H.n_elderly >= H.size
+        new = detected & (c.cover != DIBAO) & (c.cover != TEKUN)
+        elderly_only = (H.n_elderly >= H.size) & ~able
+        limit = np.where(able, standard, c.p["transfers_single_cover_limit"] * standard)
         tekun = new & elderly_only & (test_pc < tekun_standard)
-        dibao = new & ~tekun & (test_pc < c.p["transfers_single_cover_limit"] * standard)
+        dibao = new & ~tekun & (test_pc < limit)
         rows = np.flatnonzero(tekun | dibao)
         c.cover[rows] = np.where(tekun[rows], TEKUN, DIBAO)
         c.dibao[rows] = self._payment(c, c.cover[rows], test_pc[rows], H.size[rows], standard, tekun_standard)
@@ -255,7 +257,7 @@ class Monitoring(Programme):
     """Dynamic monitoring and assistance (A06, A07, A09, P08-P11, P33), on the ``alert`` signal.
 
     Identification by trigger, each a declared parameter: income (the rolling 12-month income per person
-    under the monitoring line, for a household not already under 兜底 without labour capacity), rigid
+    under the monitoring line, for a household not under household-wide 兜底), rigid
     spending (this month's out-of-pocket medical cost above ``monitoring.rigid_spending_share`` of annual
     income) and sudden hardship (a labourer's death; a severe disaster loss, ``monitoring.hardship_share``
     of the hit village's households). The income trigger needs ``detection_delay`` months at risk; the
@@ -277,8 +279,11 @@ class Monitoring(Programme):
         p, H = c.p, c.hh
         able = H.n_lab > 0
         covered = c.cover != NONE
+        # Household-wide 兜底 (低保, 特困) secures basic living: it is not flagged on income (P29: ~40M in
+        # 低保 nationally, ~3M monitored), only on rigid spending or sudden hardship.
+        guaranteed = (c.cover == DIBAO) | (c.cover == TEKUN)
         rigid = oop > p["monitoring_rigid_spending_share"] * np.maximum(annual_income, 1.0)
-        low = (pc_income < line) & (able | ~covered)
+        low = (pc_income < line) & ~guaranteed
         at_risk = low | rigid | sudden
         c.risk_months[:] = np.where(low, np.minimum(c.risk_months + 1, 120), 0)
         detected = np.zeros(c.n_households, bool)
@@ -297,7 +302,9 @@ class Monitoring(Programme):
                 c.ill_risk[detected & (rigid | (H.chronic == 1))] = 1
             # Stable: income above the line for a household that can work; 兜底 cover for one that cannot.
             monitored = c.mon_state == MONITORED
-            stable = np.where(able, ~at_risk, covered)
+            # (one without labour whose income is above the 低保边缘 limit is not poor: stable on income).
+            above_limit = pc_income >= p["transfers_single_cover_limit"] * c.dibao_standard
+            stable = np.where(able | above_limit, ~at_risk, guaranteed)
             c.safe_months[:] = np.where(monitored & stable & ~detected, np.minimum(c.safe_months + 1, 120), 0)
             measured = (c.measures > 0) | covered
             done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured
