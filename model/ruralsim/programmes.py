@@ -288,6 +288,8 @@ class Monitoring(Programme):
         c.risk_months[:] = np.where(low, np.minimum(c.risk_months + 1, 120), 0)
         detected = np.zeros(c.n_households, bool)
         if p["monitoring_enabled"]:
+            # A placement episode runs placement_months months from the month of identification.
+            c.episode[:] = np.where(c.mon_state == MONITORED, np.maximum(c.episode - 1, 0), 0)
             prob = c.detection_prob[H.village]
             candidate = (c.mon_state != MONITORED) & (
                 (c.risk_months > p["monitoring_detection_delay"]) | rigid | sudden)
@@ -309,7 +311,6 @@ class Monitoring(Programme):
             measured = (c.measures > 0) | covered
             done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured
             c.mon_state[done] = ELIMINATED
-            c.episode[:] = np.where(c.mon_state == MONITORED, np.maximum(c.episode - 1, 0), 0)
         monitored = c.mon_state == MONITORED
         self.book(c, c.hh_sum(monitored) * p["monitoring_cost_per_household"], int(np.count_nonzero(monitored)))
         hardship = detected & (rigid | sudden)
