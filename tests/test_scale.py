@@ -158,7 +158,7 @@ def test_village_and_county_tables_add_up_to_the_month(plain):
     last = plain.timeseries().iloc[-1]
     assert len(villages) == plain.n_villages and len(counties) == plain.n_counties > 5
     assert villages["households"].sum() == counties["households"].sum() == plain.n_households
-    assert counties["people"].sum() == last["people"]
+    assert counties["people"].sum() == last["people_now"]  # people alive now (deaths since the start)
     assert villages["monitored"].sum() == last["monitored_households"]
     assert int(villages["mass_return"].sum()) == last["mass_return_villages"]
     with pytest.raises(ValueError, match="village"):

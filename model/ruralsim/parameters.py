@@ -208,10 +208,11 @@ PARAMS: tuple[Param, ...] = (
     Param("labour", "own_farm_share", 0.45, "share",
           "Share of labourers without wage work who work their own farm (the rest are out of work).",
           ASSUME + "most formerly-poor households keep some farming", 0.0, 1.0),
-    Param("labour", "retirement_age", 65, "years",
+    Param("labour", "retirement_age", 70, "years",
           "Age at which a labourer retires (drawing a pension); only a household member coming of working age "
           "(demography.coming_of_age_rate) can later take the freed row.",
-          ASSUME + "rural residents work into their sixties; the basic pension starts at 60",
+          ASSUME + "rural residents have no retirement age and many farm or work locally into their late "
+          "sixties (the cohort builder lets heads under 70 work as weak labour); the basic pension starts at 60",
           50, 80),
     Param("labour", "chronic_find_factor", 0.8, "x",
           "Job-finding multiplier for labourers of chronically ill households (care duties, own health).",
@@ -504,7 +505,7 @@ PARAMS: tuple[Param, ...] = (
           "Trigger 'rigid spending' (刚性支出): out-of-pocket medical spending in a month above this share of "
           "the household's annual income puts it at risk.",
           P + "P08 (large rigid spending: illness, disability, disaster)", 0.0, 1.0),
-    Param("monitoring", "hardship_share", 0.25, "share of hit households",
+    Param("monitoring", "hardship_share", 0.1, "share of hit households",
           "Trigger 'sudden hardship' (突发严重困难): share of households of a village hit by a disaster whose "
           "loss is severe enough to put them at risk; a labourer's death or disability always does.",
           P + "P08, P10 (突发严重困难户: disaster, accident, death or disability); share an assumption", 0.0, 1.0),

@@ -14,6 +14,8 @@ import numpy as np
 
 from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
 
+ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
+
 # 兜底 cover of a household (``cover``): none, 低保 for the household, 低保 for one ill or disabled member
 # (单人保), 特困 support.
 NONE, DIBAO, SINGLE, TEKUN = 0, 1, 2, 3
@@ -185,8 +187,8 @@ class Dibao(Programme):
     - 单人保: a household with a labourer and a chronically ill or disabled member, under
       ``transfers.single_cover_limit`` x the standard (低保边缘), covers that one member.
 
-    Take-up is a fixed trait of the household. Monitored households without labour capacity are enrolled
-    when identified (:meth:`enrol_detected`), without the take-up draw: the work team applies for them.
+    Take-up is a fixed trait of the household, except for monitored households, for which the work team
+    applies: they are enrolled when identified (:meth:`enrol_detected`) and at review without the draw.
     """
 
     name = "dibao"
@@ -204,8 +206,10 @@ class Dibao(Programme):
         p, H = c.p, c.hh
         size, n_lab, chronic = H.size[rows], H.n_lab[rows], H.chronic[rows]
         elderly_only = (n_lab == 0) & (H.n_elderly[rows] >= size)
-        tekun = elderly_only & (test_pc < tekun_standard) & (u_takeup < p["transfers_tekun_takeup"])
-        dibao = ~tekun & (test_pc < standard) & (u_takeup < p["transfers_dibao_takeup"])
+        # A monitored household is reviewed with the work team's help (应保尽保): no take-up draw for it.
+        helped = c.mon_state[rows] == MONITORED
+        tekun = elderly_only & (test_pc < tekun_standard) & ((u_takeup < p["transfers_tekun_takeup"]) | helped)
+        dibao = ~tekun & (test_pc < standard) & ((u_takeup < p["transfers_dibao_takeup"]) | helped)
         single = (~tekun & ~dibao & (n_lab > 0) & (chronic == 1)
                   & (test_pc < p["transfers_single_cover_limit"] * standard)
                   & (u_single < p["transfers_single_cover_takeup"]))
@@ -301,7 +305,10 @@ class Monitoring(Programme):
             c.episode[detected] = np.where(able[detected], int(p["monitoring_placement_months"]), 0)
             if c.t >= 0:
                 c.identified[detected] = 1
-                c.ill_risk[detected & (rigid | (H.chronic == 1))] = 1
+                # Illness-related risk (P30): a chronically ill or disabled member, the rigid-spending
+                # trigger, or a costly illness among the household's shocks of the last 12 months.
+                ill_recently = (c.last_shock == ILLNESS_CAUSE) & (c.t - c.last_shock_month <= 12)
+                c.ill_risk[detected & (rigid | (H.chronic == 1) | ill_recently)] = 1
             # Stable: income above the line for a household that can work; 兜底 cover for one that cannot.
             monitored = c.mon_state == MONITORED
             # (one without labour whose income is above the 低保边缘 limit is not poor: stable on income).
