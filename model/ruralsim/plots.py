@@ -75,12 +75,17 @@ INCOME_PANELS = (
     )),
 )
 POVERTY_PANELS = (
-    Panel("People below the poverty line", "% of people", (
-        Series("poverty_rate", "Currently below", scale=100.0, width=2.0),
-        Series("ever_fallen_share", "Ever fell below since start", scale=100.0),
+    Panel("Return to poverty: registry (headline) and alert", "% of people (ever: % of households)", (
+        Series("poverty_rate_registry", "Below the line, registry (calendar-year income)", scale=100.0, width=2.4),
+        Series("ever_below_registry_share", "Ever below since 2021, registry", scale=100.0, width=2.0),
+        Series("poverty_rate", "Below, alert (rolling income net of medical)", scale=100.0, width=1.2),
+        Series("ever_fallen_share", "Ever below, alert", scale=100.0, width=1.2),
     )),
-    Panel("Households under monitoring", "households", (
-        Series("monitored_households", "Monitored households", width=2.0),
+    Panel("Monitoring caseload (acts on the alert)", "% of people", (
+        Series("monitored_people_share", "People in monitored households", scale=100.0, width=2.0),
+    )),
+    Panel("Safety net: dibao and tekun (doudi)", "% of people", (
+        Series("safety_net_share", "People covered by dibao or tekun", scale=100.0, width=2.0),
     )),
     Panel("Monitored households with risk eliminated", "% (risk-eliminated share)", (
         Series("risk_eliminated_share", "Risk eliminated", scale=100.0, width=2.0),
@@ -109,8 +114,9 @@ def plot_income_components(
 def plot_poverty_and_monitoring(
     ts: pd.DataFrame, transition_end: str | None = None, meta: Mapping[str, Any] | None = None
 ) -> Figure:
-    """Poverty rate, monitored households and risk-eliminated share, with the transition end."""
-    fig, axes = _figure(len(POVERTY_PANELS), width=15, height=5.0)
+    """Return to poverty on the registry measure with the alert measure beside it, the monitoring
+    caseload, 兜底 coverage and the risk-eliminated share, with the transition end."""
+    fig, axes = _figure(len(POVERTY_PANELS), width=20, height=5.6)
     for ax, panel in zip(axes, POVERTY_PANELS):
         _draw_panel(ax, ts, panel, transition_end)
         ax.set_ylim(bottom=0)
@@ -299,7 +305,7 @@ def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | 
     _thousands(ax)
     ax.grid(alpha=0.3)
     if len(present) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(3, len(present)),
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(2, len(present)),
                   fontsize=8.5, frameon=False)
 
 
