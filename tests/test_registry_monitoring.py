@@ -41,6 +41,7 @@ class FakePart:
         self.identified, self.ill_risk = np.zeros(n, i8), np.zeros(n, i8)
         self.measures, self.episode = np.zeros(n, i8), np.zeros(n, i8)
         self.hardship = np.zeros(n, bool)
+        self.last_shock, self.last_shock_month = np.zeros(n, i8), np.full(n, -999, np.int16)
         self.full_labourers = np.ones(n, i8)
         self.detection_prob = np.ones(1)
         self.draws = draws or {}

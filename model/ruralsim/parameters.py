@@ -492,9 +492,11 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "poverty_line_growth", 0.02, "per year",
           "Growth of the poverty line after the last year of monitoring.poverty_line.",
           P + "P02: the line rose ~2-4% a year in current prices (2011-16)", 0.0, 0.3),
-    Param("monitoring", "detection_prob", 0.3, "per month",
+    Param("monitoring", "detection_prob", 0.05, "per month",
           "Monthly probability a village work team of reference size identifies an at-risk household.",
-          P + "P11: identification within ~15 days, monthly screening rounds", 0.0, 1.0),
+          "calibrated: A07, P29 (issue 10; was 0.6 from P11's ~15 days): the model's rolling-income signal "
+          "flags far more households than the registry's annual check, so this is the share a team takes on",
+          0.0, 1.0),
     Param("monitoring", "detection_delay", 1, "months", "Months a household must be at risk before it can be identified.",
           P + "P11", 0, 24),
     Param("monitoring", "team_size", 3.7, "people per village", "Work-team members per village (first secretary + team).",
