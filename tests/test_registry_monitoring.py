@@ -295,3 +295,28 @@ def test_check_warns_on_a_frozen_table_and_exits_0(tmp_path):
     r, _ = _check(tmp_path, "[monitoring]\nline_growth = 0.0\n")
     assert r.returncode == 0
     assert "warning" in r.stderr and "monitoring.line" in r.stderr and "frozen" in r.stderr
+
+
+# --- the registry measure ----------------------------------------------------------------------------
+def test_registry_income_is_the_calendar_year_without_the_medical_deduction():
+    """Twelve months of net income 500 and 300 with 100 of medical costs each month: the registry sees
+    (500 + 100) x 12 = 7,200 and (300 + 100) x 12 = 4,800 for two-person households, i.e. 3,600 and
+    2,400 per person, tested in December against a 3,000 line (the alert measure, net of medical,
+    would see 3,000 and 1,800)."""
+    from ruralsim.model import RuralModel
+
+    c = FakePart(2)
+    c.ring = np.zeros((12, 2), np.float32)
+    c.year_inc, c.reg_inc = np.zeros(2, np.float32), np.zeros(2, np.float32)
+    c.reg_below, c.ever_below_reg = np.zeros(2, bool), np.zeros(2, bool)
+    flows = {"medical": np.full(2, 100.0, np.float32)}
+    model = SimpleNamespace(poverty_line=3000.0)
+    for month in range(12):
+        model.t, model.month_of_year = month, month
+        c.ring[month] = [500.0, 300.0]
+        RuralModel._registry_year(model, c, flows)
+        if month < 11:
+            assert not c.reg_below.any() and c.year_inc[0] == pytest.approx(600.0 * (month + 1))
+    np.testing.assert_allclose(c.reg_inc, [7200.0, 4800.0])
+    assert list(c.reg_below) == [False, True] and list(c.ever_below_reg) == [False, True]
+    assert not c.year_inc.any()   # a new calendar year starts
