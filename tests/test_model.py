@@ -88,7 +88,8 @@ def test_start_matches_public_figures(base_model):
     mean_fp = m.ring[:, fp].sum() / m.hh.size[fp].sum()
     assert mean_fp == pytest.approx(10_740, rel=0.05)
     assert 27e6 < m.initial["employed_national"] < 38e6
-    assert m.initial["poverty_rate"] < 0.05
+    assert m.initial["poverty_rate_registry"] < 0.04  # calendar 2020 on the registry measure (2.5%)
+    assert m.initial["poverty_rate"] < 0.07           # the alert measure is net of medical costs (~5%)
 
 
 def test_collective_agents_are_mesa_agents_with_members(base_model):
@@ -168,7 +169,7 @@ def test_ageing_and_retirement_are_spread_over_the_year():
         newly = (m.labs.status == INACTIVE) & ~before & (m.labs.age >= retire_age)
         retirements.append(int(newly.sum()))
     aged = m.labs.age.astype(int) - age0
-    restarted = m.labs.age == 18
+    restarted = m.labs.age < age0  # a young member took a freed row (at 18) during the year
     assert (aged[~restarted] == 1).all()
     per_month = np.array(retirements)
     assert per_month.sum() > 0 and (per_month > 0).sum() >= 8 and per_month.max() < 0.3 * per_month.sum()
