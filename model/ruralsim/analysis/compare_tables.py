@@ -32,7 +32,8 @@ class Metric:
 
 #: The eight headline metrics, one plot panel each, in panel order.
 KEY_METRICS: tuple[Metric, ...] = (
-    Metric("poverty_rate", "People below the poverty line", "share of people", "% of people", 100),
+    Metric("poverty_rate_registry", "People below the poverty line (registry: calendar-year income)",
+           "share of people", "% of people", 100),
     Metric("mean_income", "Mean per-capita net income", "yuan per person per year", "yuan per person per year"),
     Metric("monitored_households", "Households under monitoring", "households", "households"),
     Metric("risk_eliminated_share", "Monitored households with risk eliminated", "share of ever-monitored",
@@ -40,13 +41,19 @@ KEY_METRICS: tuple[Metric, ...] = (
     Metric("employment_rate", "Employment of labourers", "share of labourers", "% of labourers", 100),
     Metric("fiscal_cost_year", "Fiscal cost (trailing 12 months)", "yuan per year, simulated households",
            "million yuan per year", 1e-6),
-    Metric("ever_fallen_share", "Households ever fallen below the line since 2021", "share of households",
-           "% of households", 100),
+    Metric("ever_below_registry_share", "Households ever below the line since 2021 (registry)",
+           "share of households", "% of households", 100),
     Metric("mass_return_villages", "Villages with mass return (A10)", "villages", "villages"),
 )
 #: Further rows of comparison.csv: income sources (for the composition plot) and what the
 #: cost-effectiveness uses.
 EXTRA_METRICS: tuple[Metric, ...] = (
+    Metric("poverty_rate", "People below the poverty line (alert: rolling income net of medical)",
+           "share of people", "% of people", 100),
+    Metric("ever_fallen_share", "Households ever below the line since 2021 (alert)", "share of households",
+           "% of households", 100),
+    Metric("monitored_people_share", "People in monitored households", "share of people", "% of people", 100),
+    Metric("safety_net_share", "People covered by dibao or tekun", "share of people", "% of people", 100),
     Metric("wage_income", "Wages", "yuan per person per year", "yuan per person per year"),
     Metric("operating_income", "Farm & business operation", "yuan per person per year", "yuan per person per year"),
     Metric("transfer_income", "Transfers", "yuan per person per year", "yuan per person per year"),

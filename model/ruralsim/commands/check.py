@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..simulation.config import ConfigError, find_scenario, load_scenario
+from ..simulation.parameters import frozen_tables
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,4 +28,9 @@ def main(args: argparse.Namespace) -> int:
             continue
         print(f"{name}: ok ({sc.name}; {len(sc.overrides)} parameter(s) set"
               + (f"; extends {' -> '.join(p.name for p in sc.chain[:-1])}" if len(sc.chain) > 1 else "") + ")")
+        # A yearly table used past its last listed year with no growth rule is allowed, but said (exit 0).
+        p = sc.params
+        last_year = int(p["run_start_year"]) + (int(p["run_months"]) - 1) // 12
+        for sentence in frozen_tables(p, last_year):
+            print(f"{name}: warning: {sentence}", file=sys.stderr)
     return 2 if failed else 0

@@ -42,7 +42,7 @@ def plot_transitions(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
     ax.set_xticks(range(3), [STATE_LABELS[s] for s in STATES], fontsize=8.5)
     ax.set_yticks(range(3), [STATE_LABELS[s] for s in STATES], fontsize=8.5)
     ax.set(xlabel="state next month", ylabel="state this month",
-           title="Monthly transition probabilities\n(whole run, pooled; rows sum to 100%)")
+           title="Monthly transition probabilities, alert measure\n(whole run, pooled; rows sum to 100%)")
     fig.colorbar(image, ax=ax, shrink=0.75, label="% per month (log scale)")
 
     years = [p for p in table["period"].unique() if p != "all"]
@@ -81,7 +81,7 @@ def plot_spells(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
     ax.bar(spells["months"], share, 0.85, color="#4c72b0", label="share of ended spells")
     ax.set(xlabel="length of the spell below the poverty line (months; last bar: 60 or more)",
            ylabel="% of ended spells", xlim=(0.3, spells["months"].max() + 0.7),
-           title="How long households stay below the poverty line")
+           title="How long households stay below the poverty line (alert measure)")
     ax.set_xticks([1, 6, 12, 18, 24, 36, 48, 60], ["1", "6", "12", "18", "24", "36", "48", "60+"])
     ax.grid(axis="y", alpha=0.3)
     twin = ax.twinx()
@@ -121,7 +121,7 @@ def plot_falls(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
         ax.bar(x, values, 0.72, bottom=bottom, color=CAUSE_COLORS[cause], label=CAUSE_LABELS[cause],
                edgecolor="white", linewidth=0.3)
         bottom += values
-    ax.set(title="Falls below the poverty line by attributed cause",
+    ax.set(title="Falls below the poverty line by attributed cause (alert measure)",
            ylabel="households falling below, per 1,000 households per year")
     ax.set_ylim(0, max(float(bottom.max()), 1e-9) * 1.45)  # headroom for the legend
     year_ticks(ax, years, months)
@@ -144,7 +144,7 @@ def plot_falls(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
                 ax.fill_between(x, lo, hi, color=color, alpha=0.18, lw=0)
     ever = tables["ever_fallen"]
     last = ever.iloc[-1]
-    ax.set(title=f"Rates per year · ever fell below by {last['date']}: {100 * last['mean']:.1f}% of households",
+    ax.set(title=f"Rates per year (alert measure) · ever fell below by {last['date']}: {100 * last['mean']:.1f}% of households",
            ylabel="per 1,000 households per year")
     ax.set_ylim(bottom=0)
     year_ticks(ax, years, months)

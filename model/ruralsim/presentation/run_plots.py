@@ -75,17 +75,26 @@ INCOME_PANELS = (
     )),
 )
 POVERTY_PANELS = (
-    Panel("People below the poverty line", "% of people", (
-        Series("poverty_rate", "Currently below", scale=100.0, width=2.0),
-        Series("ever_fallen_share", "Ever fell below since start", scale=100.0),
+    Panel("Below the poverty line: registry vs alert", "% of people", (
+        Series("poverty_rate_registry", "Registry (calendar-year income, yearly test)", scale=100.0, width=2.4),
+        Series("poverty_rate", "Alert (rolling income net of medical, monthly)", scale=100.0, width=1.2),
     )),
-    Panel("Households under monitoring", "households", (
-        Series("monitored_households", "Monitored households", width=2.0),
+    Panel("Ever below the line since 2021", "% of households", (
+        Series("ever_below_registry_share", "Registry (a calendar year below)", scale=100.0, width=2.4),
+        Series("ever_fallen_share", "Alert (a month below)", scale=100.0, width=1.2),
     )),
-    Panel("Monitored households with risk eliminated", "% (risk-eliminated share)", (
+    Panel("Monitoring caseload (acts on the alert)", "% of people", (
+        Series("monitored_people_share", "People in monitored households", scale=100.0, width=2.0),
+    )),
+    Panel("Safety net: dibao and tekun (doudi)", "% of people", (
+        Series("safety_net_share", "People covered by dibao or tekun", scale=100.0, width=2.0),
+    )),
+    Panel("Monitored households with risk eliminated", "% of ever-monitored households", (
         Series("risk_eliminated_share", "Risk eliminated", scale=100.0, width=2.0),
     )),
 )
+COLORS.update({"poverty_rate_registry": "#1f3a93", "poverty_rate": "#d98c1f",
+               "ever_below_registry_share": "#1f3a93", "ever_fallen_share": "#d98c1f"})
 EMPLOYMENT_PANEL = Panel("Employment of labourers", "% of labourers employed", (
     Series("employment_rate", "Employment rate", scale=100.0, width=2.0),
 ))
@@ -109,8 +118,9 @@ def plot_income_components(
 def plot_poverty_and_monitoring(
     ts: pd.DataFrame, transition_end: str | None = None, meta: Mapping[str, Any] | None = None
 ) -> Figure:
-    """Poverty rate, monitored households and risk-eliminated share, with the transition end."""
-    fig, axes = _figure(len(POVERTY_PANELS), width=15, height=5.0)
+    """Return to poverty on the registry measure with the alert measure beside it, the monitoring
+    caseload, 兜底 coverage and the risk-eliminated share, with the transition end."""
+    fig, axes = _figure(len(POVERTY_PANELS), width=24, height=5.4)
     for ax, panel in zip(axes, POVERTY_PANELS):
         _draw_panel(ax, ts, panel, transition_end)
         ax.set_ylim(bottom=0)
@@ -299,7 +309,7 @@ def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | 
     _thousands(ax)
     ax.grid(alpha=0.3)
     if len(present) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(3, len(present)),
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=1,
                   fontsize=8.5, frameon=False)
 
 

@@ -8,7 +8,7 @@ by the same factor (the "ration"), so a budget cut shows up as fewer posts, smal
 
 from __future__ import annotations
 
-from .parameters import value_in_year
+from .parameters import table_value
 
 
 class Budget:
@@ -25,7 +25,7 @@ class Budget:
 
     def annual_budget(self, year: int) -> float:
         p = self.p
-        fund = float(value_in_year(p["budget_cohesion_fund"], year))
+        fund = table_value(p, "budget_cohesion_fund", year)
         return fund * p["budget_household_share"] * p["budget_scale"] * self.people_ratio
 
     def start_month(self, year: int, month_of_year: int) -> float:

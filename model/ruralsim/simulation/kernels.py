@@ -2,8 +2,7 @@
 
 The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.programmes`,
 :mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
-search, training, wages; the household phases: incomes, monitoring and assistance, status and
-metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
+search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
 same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
 checks whole runs). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
 temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
@@ -108,7 +107,7 @@ def _numba_kernels():
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
                        p["farm_industry_subsidy"] * c.support * c.ration / 12.0,
-                       p["monitoring_industry_grant"] * c.ration / 12.0, f32(p["coop_land_rent"] / 12.0),
+                       0.0, f32(p["coop_land_rent"] / 12.0),  # the monitoring grant is one-off (policy phase)
                        p["transfers_targeted_subsidies"] * c.support / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
                        sums, counts, f32(p["farm_idle_land_intensity"]))
@@ -119,27 +118,6 @@ def _numba_kernels():
             m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
             m.prog_dibao.book(c, sums[2], counts[1])
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.support / 12.0 * sums[4], counts[2])
-
-        @staticmethod
-        def policy(c, m, oop):
-            """Monitoring, 低保 for the detected, temporary help, the rolling income; employment assistance."""
-            p, H, L, f = c.p, c.hh, c.labs, c.flows
-            detected = np.zeros(c.n_households, bool)
-            sums, counts = np.zeros((2, c.n_counties)), np.zeros(2, np.int64)
-            kn.policy(f["wage"], f["operating"], f["transfer"], f["property"], f["medical"], c.inc_sum, c.ring,
-                      m.t % 12, H.size, oop, H.village, H.county, c.full_labourers, c.detection_prob, c.uh("hh.detect"),
-                      c.risk_months, c.safe_months, c.mon_state, c.ever_monitored, c.dibao,
-                      f32(p["monitoring_rigid_spending_share"]), m.monitoring_line, bool(p["monitoring_enabled"]),
-                      float(p["monitoring_detection_delay"]), float(p["monitoring_eliminate_after"]),
-                      m.dibao_standard, f32(p["transfers_temporary_assistance"]), detected, sums, counts,
-                      float(p["transfers_dibao_minimum"]))
-            m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], counts[0])
-            m.prog_temporary.book(c, sums[1], counts[1])
-            if p["monitoring_enabled"]:
-                placed = kn.place(L.status, L.absent, L.weak, L.hh, c.mon_state, c.ul("lab.assist"),
-                                  f32(p["monitoring_placement_prob"] * c.ration))
-                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
-            return detected
 
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):

@@ -227,7 +227,7 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
 
 
 # ---------------------------------------------------------------------------------------------
-# Household phases (references: RuralModel._incomes, _policy, _status and _metric_parts)
+# Household phases (references: RuralModel._incomes, _status and _metric_parts)
 # ---------------------------------------------------------------------------------------------
 @_jit
 def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
@@ -283,70 +283,6 @@ def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, po
         if insured[i] == 1:
             sums[4, k] += np.float64(size[i])
         medical[i] = oop[i] - paid
-
-
-@_jit
-def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, oop, village, county, full_labourers,
-           detection_prob, u_detect, risk_months, safe_months, mon_state, ever_monitored, dibao, rigid_share, line,
-           enabled, delay, eliminate_after, dibao_standard, temporary, detected, sums, counts, dibao_minimum):
-    """:meth:`ruralsim.model.RuralModel._policy` for households (employment assistance excepted):
-    monitoring, 低保 for detected households unable to work, temporary help, the rolling income.
-    Per-county sums in ``sums`` (rows: monitored households, temporary help); counts (monitored,
-    helped)."""
-    n = size.shape[0]
-    line32, standard32 = f32(line), f32(dibao_standard)
-    for i in range(n):
-        k = county[i]
-        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
-        annual = inc_sum[i] - ring[slot, i] + net
-        pc = annual / f32(size[i])
-        rigid = oop[i] > rigid_share * max(annual, f32(1.0))
-        at_risk = pc < line32 or rigid
-        risk_months[i] = min(risk_months[i] + 1, 120) if at_risk else 0
-        found = False
-        if enabled:
-            if mon_state[i] != MONITORED and at_risk and np.float64(risk_months[i]) > delay:
-                found = u_detect[i] < detection_prob[village[i]]
-            if found:
-                mon_state[i] = MONITORED
-                ever_monitored[i] = 1
-                safe_months[i] = 0
-            monitored = mon_state[i] == MONITORED
-            safe_months[i] = min(safe_months[i] + 1, 120) if monitored and not at_risk else 0
-            if monitored and np.float64(safe_months[i]) >= eliminate_after:
-                mon_state[i] = 2  # ELIMINATED
-        if mon_state[i] == MONITORED:
-            sums[0, k] += 1.0
-            counts[0] += 1
-        detected[i] = found
-        # Detected households that cannot work get 低保 at once.
-        pre_pc = (annual - f32(12.0) * dibao[i]) / f32(size[i])
-        if found and full_labourers[i] == 0 and pre_pc < standard32 and dibao[i] == 0:
-            gap = max(standard32 - pre_pc, f32(0.0)) * f32(size[i]) / f32(12.0)
-            dibao[i] = f32(max(np.float64(gap), dibao_minimum * np.float64(size[i])))
-        temp = f32(0.0)
-        if found and (rigid or pc < standard32):
-            temp = temporary
-            counts[1] += 1
-        sums[1, k] += np.float64(temp)
-        transfer[i] += temp
-        ring[slot, i] = net + temp
-        total = ring[0, i]
-        for r in range(1, 12):
-            total += ring[r, i]
-        inc_sum[i] = total
-
-
-@_jit
-def place(status, absent, weak, lab_hh, mon_state, draw, prob):
-    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of monitored households are placed."""
-    placed = 0
-    for i in range(status.shape[0]):
-        if (status[i] == OUT or status[i] == FARM) and absent[i] == 0 and mon_state[lab_hh[i]] == MONITORED:
-            if draw[i] < prob:
-                status[i] = POST if weak[i] == 1 else MIGRANT
-                placed += 1
-    return placed
 
 
 @_jit

@@ -42,8 +42,8 @@ from .budget import Budget
 from .kernels import select as kernel_set
 from .mesa_glue import batch_run_iteration, check_options, master_seed
 from .metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
-from .parameters import value_in_year
-from .population import ELIMINATED, FARM, MONITORED, POST, WORKSHOP
+from .parameters import table_value, value_in_year
+from .population import ELIMINATED, FARM, INACTIVE, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
                          TargetedSubsidies, TemporaryAssistance, Training, Workshops)
 from .rng import Streams
@@ -169,7 +169,17 @@ class RuralModel(mesa.Model):
         self.new_year, self.new_disaster, self.per_share = False, None, None
         self.people = int(H.size.sum(dtype=np.int64))
         self.insured = np.ones(n, np.int8)
-        self.dibao = np.zeros(n, np.float32)
+        self.dibao = np.zeros(n, np.float32)        # monthly 兜底 payment (低保, 单人保 or 特困)
+        self.cover = np.zeros(n, np.int8)           # which: see programmes.DIBAO, SINGLE, TEKUN
+        self.year_inc = np.zeros(n, np.float32)     # registry income of the calendar year so far
+        self.reg_inc = np.zeros(n, np.float32)      # registry income of the last completed calendar year
+        self.reg_below = np.zeros(n, bool)          # below the poverty line on it (the registry measure)
+        self.ever_below_reg = np.zeros(n, bool)     # ... in some completed year since 2021
+        self.identified = np.zeros(n, np.int8)      # identified by monitoring at least once since 2021-01
+        self.ill_risk = np.zeros(n, np.int8)        # ... with an illness-related risk (P30)
+        self.measures = np.zeros(n, np.int8)        # assistance measures received in the current episode
+        self.episode = np.zeros(n, np.int8)         # months left of a job-placement episode
+        self.hardship = np.zeros(n, bool)           # this month: a labourer died (sudden hardship)
         self.mon_state = np.zeros(n, np.int8)
         self.ever_monitored = np.zeros(n, np.int8)
         self.risk_months = np.zeros(n, np.int16)
@@ -183,6 +193,7 @@ class RuralModel(mesa.Model):
         self.last_shock = np.zeros(n, np.int8)
         self.last_shock_month = np.full(n, -999, np.int16)
         self.full_labourers = np.bincount(L.hh[L.weak == 0], minlength=n).astype(np.int8)
+        self.people_now = self.people
         # This month's income components per household (written chunk by chunk; kept for inspection).
         self.flows = {c: np.zeros(n, np.float32) for c in COMPONENTS}
         self.comp_ring = {c: np.zeros(12) for c in COMPONENTS}
@@ -224,10 +235,12 @@ class RuralModel(mesa.Model):
         self.year = year
         self.wage_index = growth_index(p["labour_wage_growth"], self.start_year, year)
         self.farm_index = growth_index(p["farm_productivity_growth"], self.start_year, year)
-        self.poverty_line = float(value_in_year(p["monitoring_poverty_line"], year))
-        self.monitoring_line = float(value_in_year(p["monitoring_line"], year))
-        self.dibao_standard = float(value_in_year(p["transfers_dibao_standard"], year))
-        self.pension = float(value_in_year(p["transfers_pension"], year))
+        # Every level table continues after its last listed year by its declared growth rule.
+        self.poverty_line = table_value(p, "monitoring_poverty_line", year)
+        self.monitoring_line = table_value(p, "monitoring_line", year)
+        self.dibao_standard = table_value(p, "transfers_dibao_standard", year)
+        self.tekun_standard = table_value(p, "transfers_tekun_standard", year)
+        self.pension = table_value(p, "transfers_pension", year)
 
     def _chunks(self, fn) -> list[Partial]:
         """Apply ``fn(part)`` to every chunk (on the model's threads); the parts, in chunk order, keep
@@ -323,18 +336,22 @@ class RuralModel(mesa.Model):
         lam = (p["shocks_illness_rate"] * p["shocks_illness_multiplier"] * H.size
                * np.where(H.chronic == 1, p["shocks_chronic_risk"], 1.0))
         medical = lam * p["shocks_illness_cost"] * p["medical_oop_share_insured"]
-        nonwage = operating + transfers + rent + dividends - medical
+        # The 2020 target (P03) is registry income (纯收入): medical costs are not deducted from it.
+        nonwage = operating + transfers + rent + dividends
         target = H.target_pc.astype(float) * H.size
         W = np.bincount(L.hh, self.expected_wage[_labourer_kind(L)], minlength=c.n_households)
         phi = np.where(W > 0, np.clip((target - nonwage) / np.maximum(W, 1.0), 0.2, 5.0), 1.0)
         H.phi[:] = phi
         wages = phi * W
-        pre_dibao = wages + nonwage
-        self.prog_dibao.review(c, pre_dibao / H.size, np.zeros(c.n_households), self.dibao_standard)
+        pre_dibao = wages + nonwage - medical
+        zero = np.zeros(c.n_households)
+        self.prog_dibao.review(c, self.prog_dibao.test_income(c, pre_dibao), zero, zero, self.dibao_standard,
+                               self.tekun_standard)
         dibao = 12.0 * c.dibao
         annual = (pre_dibao + dibao).astype(np.float32)
         c.ring[:] = annual / 12.0
         c.inc_sum[:] = annual
+        c.reg_inc[:] = (annual + medical).astype(np.float32)
         for k, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
                          ("property", rent + dividends), ("medical", medical)):
             c.out[k] = c.hh_sum(total)
@@ -349,6 +366,7 @@ class RuralModel(mesa.Model):
         while self.t < 0:
             self._month()  # not Mesa's wrapped step(): Mesa's steps and time stay at 0
         self.ever_below[:] = self.below
+        self.ever_below_reg[:] = False  # "ever below (registry)" counts the calendar years from 2021
         # Households identified in the warm-up are monitoring objects from before 2021, still monitored or
         # already eliminated: both count, so risk_eliminated_share's numerator is part of its denominator.
         self.ever_monitored[:] = self.mon_state != population.NEVER
@@ -423,6 +441,7 @@ class RuralModel(mesa.Model):
         """The household phases of the month, for one chunk of whole counties."""
         if self.new_year:
             self._insurance_year(c)
+        c.hardship[:] = False
         if self.t > -WARMUP_MONTHS:
             self._birthdays(c)
         self._dibao_reviews(c)
@@ -430,6 +449,7 @@ class RuralModel(mesa.Model):
         lost_jobs = self._labour(c, event)
         flows = self._incomes(c, oop)
         detected = self._policy(c, flows, oop)
+        self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
         self._support_but_for(c)
 
@@ -442,45 +462,30 @@ class RuralModel(mesa.Model):
 
     def _birthdays(self, c: Part) -> None:
         """People age a year in their birth month, a twelfth of the cohort each month (rows whose index is
-        the month mod 12), so retirements are spread over the year rather than all falling in January."""
+        the month mod 12), so retirements, deaths and comings of age are spread over the year."""
+        from . import demography
+
         H, L = c.hh, c.labs
         hh, lab = due_rows(c.span.h0, c.n_households, self.month_of_year), due_rows(c.span.l0, c.n_labourers,
                                                                                        self.month_of_year)
         H.head_age[hh] = np.minimum(H.head_age[hh] + 1, 120)
         L.age[lab] = np.minimum(L.age[lab] + 1, 120)
-        self._generational_turnover(c, lab)
+        demography.year_of_life(c, hh, lab)
 
     def _dibao_reviews(self, c: Part) -> None:
-        """The 低保 means test, each household once a year in its own month (a twelfth each month), so
-        enrolment moves smoothly; the standard of the current year applies."""
+        """The 低保 and 特困 means test, each household once a year in its own month (a twelfth each
+        month), so enrolment moves smoothly; the standards of the current year apply."""
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
-        pre_dibao_pc = (c.inc_sum[rows] - 12.0 * c.dibao[rows]) / c.hh.size[rows]
+        test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
         takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)[rows]
-        self.prog_dibao.review(c, pre_dibao_pc, takeup, self.dibao_standard, rows)
-
-    def _generational_turnover(self, c: Part, rows: slice) -> None:
-        """Labourers (among ``rows``) reaching retirement age leave work and draw a pension; a young
-        member of the same household (aged 18-24, unskilled, full capacity) takes their place in the
-        labour force."""
-        H, L = c.hh, c.labs
-        idx = np.arange(*rows.indices(c.n_labourers))  # the due twelfth only, not the whole chunk
-        retiring = idx[L.age[idx] >= int(self.p["labour_retirement_age"])]
-        if retiring.size == 0:
-            return
-        np.add.at(H.n_elderly, L.hh[retiring], 1)
-        np.add.at(c.full_labourers, L.hh[retiring[L.weak[retiring] == 1]], 1)  # the young one is full
-        L.age[retiring] = 18 + (c.ul("lab.young")[retiring] * 7).astype(np.int8)
-        L.weak[retiring] = 0
-        L.skill[retiring] = 0
-        L.status[retiring] = population.OUT
-        L.absent[retiring] = 0
+        single = c.uh("hh.single_takeup", population.POP_MONTH)[rows]
+        self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows)
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
         event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_share(c))
-        onset = c.uh("hh.chronic") < self.p["shocks_chronic_onset"]
-        c.hh.chronic[onset] = 1
+        shocks.chronic(c, c.uh("hh.chronic"), c.uh("hh.chronic_end"))
         return event, oop
 
     def _labour(self, c: Part, event: np.ndarray) -> np.ndarray:
@@ -522,28 +527,48 @@ class RuralModel(mesa.Model):
         return flows
 
     def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
-        """Monitoring and assistance, on the rolling income including this month."""
-        if c.kern.fast:
-            return c.kern.policy(c, self, oop)
+        """Monitoring and assistance on the alert signal (the rolling income including this month, large
+        rigid spending, sudden hardship); one-off measures are paid this month. NumPy for both kernel
+        sets (a few passes over households; the kernels' share of the step was elsewhere)."""
         H = c.hh
-        net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         slot = self.t % 12
+        net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net
         pc = annual / H.size
-        detected, hardship = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line, c.uh("hh.detect"))
+        sudden = c.hardship | (c.new_disaster[H.village] & (c.uh("hh.hardship") < self.p["monitoring_hardship_share"]))
+        detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line,
+                                                             c.uh("hh.detect"), sudden)
+        grant = self.prog_industry.grant(c, detected & able)
+        flows["operating"] += grant
         self.prog_monitoring.place(c, c.ul("lab.assist"))
-        pre_dibao_pc = (annual - 12.0 * c.dibao) / H.size
-        self.prog_dibao.enrol_detected(c, detected, pre_dibao_pc, self.dibao_standard)
+        test = self.prog_dibao.test_income(c, annual + grant - 12.0 * c.dibao)
+        self.prog_dibao.enrol_detected(c, detected, able, test, self.dibao_standard, self.tekun_standard)
         temp = self.prog_temporary.pay(c, hardship)
+        c.measures[hardship] = np.minimum(c.measures[hardship] + 1, 100)
         flows["transfer"] += temp
-        c.ring[slot] = net + temp
+        c.ring[slot] = net + grant + temp
         c.inc_sum[:] = c.ring.sum(axis=0, dtype=np.float32)
         return detected
+
+    def _registry_year(self, c: Part, flows: dict[str, np.ndarray]) -> None:
+        """The registry measure: each household's calendar-year per-capita net income (纯收入, all sources
+        including transfers, medical costs not deducted), tested against the year's poverty line once a
+        year, in December (the annual income check)."""
+        gross = c.ring[self.t % 12] + flows["medical"]
+        c.year_inc += gross
+        if self.month_of_year == 11:
+            c.reg_inc[:] = c.year_inc
+            c.year_inc[:] = 0.0
+            c.reg_below[:] = c.reg_inc / c.hh.size < self.poverty_line
+            if self.t >= 0:
+                c.ever_below_reg |= c.reg_below
 
     def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
         """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
         if c.kern.fast:
-            return c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
+            c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
+            self._more_parts(c)
+            return
         H, t, o = c.hh, self.t, c.out
         for k in COMPONENTS:
             o[k] = c.hh_sum(flows[k])
@@ -615,8 +640,29 @@ class RuralModel(mesa.Model):
         o["workshop"] = int(np.count_nonzero(st == WORKSHOP))
         o["post"] = int(np.count_nonzero(st == POST))
         o["trained"] = int(np.count_nonzero(L.skill))
-        o["dibao_households"] = int(np.count_nonzero(c.dibao))
         o["insured"] = int(np.count_nonzero(c.insured))
+        self._more_parts(c)
+
+    def _more_parts(self, c: Part) -> None:
+        """The metric parts both kernel sets compute in NumPy: the registry measure, the safety net,
+        the monitored caseload in people, demography."""
+        from .programmes import DIBAO, SINGLE, TEKUN
+
+        H, o = c.hh, c.out
+        size = H.size.astype(np.int64)
+        mon = c.mon_state == MONITORED
+        o["people_now"] = int(size.sum())
+        o["people_below_registry"] = int(size[c.reg_below].sum())
+        o["registry_inc"] = c.hh_sum(c.reg_inc)
+        o["ever_below_registry"] = int(np.count_nonzero(c.ever_below_reg))
+        o["identified"] = int(np.count_nonzero(c.identified))
+        o["ill_risk"] = int(np.count_nonzero(c.ill_risk))
+        o["monitored_people"] = int(size[mon].sum())
+        o["dibao_households"] = int(np.count_nonzero((c.cover == DIBAO) | (c.cover == SINGLE)))
+        o["dibao_people"] = int(size[c.cover == DIBAO].sum()) + int(np.count_nonzero(c.cover == SINGLE))
+        o["tekun_people"] = int(size[c.cover == TEKUN].sum())
+        o["chronic"] = int(np.count_nonzero(H.chronic))
+        o["active_labourers"] = int(np.count_nonzero(c.labs.status != INACTIVE))
 
     def _combine(self, parts: list[Partial]) -> None:
         """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
@@ -652,13 +698,17 @@ class RuralModel(mesa.Model):
             self._record_distribution(self._date(t))
 
     def _metrics(self, parts: list[Partial], extra: dict, t: int | None = None) -> dict[str, Any]:
-        people = float(self.people)
-        comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
         count = {k: int(_add(parts, k)) for k in (
             "people_below_poverty", "people_below_monitoring", "ever_below", "monitored", "eliminated",
             "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
-            "dibao_households", "insured")}
-        employed, ever, m = count["employed"], count["ever_monitored"], self.n_labourers
+            "dibao_households", "insured", "people_now", "people_below_registry", "ever_below_registry",
+            "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people", "chronic",
+            "active_labourers")}
+        # Rates use the people alive now; national scaling (employed_national) the cohort at the start (A01).
+        self.people_now = count["people_now"]
+        people = float(self.people_now)
+        comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
+        employed, ever, m = count["employed"], count["ever_monitored"], count["active_labourers"]
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
         return {
             "replicate": self.replicate,
@@ -672,22 +722,33 @@ class RuralModel(mesa.Model):
             "transfer_income": comp["transfer"],
             "property_income": comp["property"],
             "medical_oop": comp["medical"],
+            "people_now": self.people_now,
+            "poverty_rate_registry": count["people_below_registry"] / people,
+            "registry_income": combine_counties(parts, self.n_counties, "registry_inc") / people,
+            "ever_below_registry_share": count["ever_below_registry"] / self.n_households,
             "poverty_rate": count["people_below_poverty"] / people,
             "below_monitoring_line": count["people_below_monitoring"] / people,
             "ever_fallen_share": count["ever_below"] / self.n_households,
             "monitored_households": count["monitored"],
             "ever_monitored": ever,
+            "ever_monitored_households": count["identified"],
+            "monitored_people_share": count["monitored_people"] / people,
+            "monitored_illness_share": share_of(count["ill_risk"], count["identified"]),
             "risk_eliminated_share": share_of(count["eliminated"], ever),
             "mass_return_villages": count["mass_return"],
             "labourers": m,
             "employed_labourers": employed,
             "employment_rate": employed / max(m, 1),
-            "employed_national": employed * self.p["population_national_people"] / people,
+            "employed_national": employed * self.p["population_national_people"] / float(self.people),
             "migrant_labourers": count["migrant"],
             "workshop_labourers": count["workshop"],
             "post_labourers": count["post"],
             "trained_share": count["trained"] / m if m else 0.0,
             "dibao_households": count["dibao_households"],
+            "dibao_people": count["dibao_people"],
+            "tekun_people": count["tekun_people"],
+            "safety_net_share": (count["dibao_people"] + count["tekun_people"]) / people,
+            "chronic_share": count["chronic"] / self.n_households,
             "insured_share": count["insured"] / self.n_households,
             "support_level": self.support,
             "budget_ration": self.ration,

@@ -159,6 +159,19 @@ PARAMS: tuple[Param, ...] = (
     Param("population", "operating_income_2020", 1_600.0, "yuan/person/year",
           "Mean per-capita operating net income at the start (2020).",
           A + "A17: 2,098 in 2022 after +22.5% gives ~1,713 in 2021; 2020 a little below", 0.0, 10_000.0),
+    # --- demography ------------------------------------------------------------------------------
+    Param("demography", "mortality_at_60", 0.008, "deaths/person/year",
+          "Annual mortality at age 60; other ages follow demography.mortality_slope (Gompertz).",
+          ASSUME + "rural life-table order of magnitude for China around 2020 (q60 ~0.8%); the cohort's own "
+          "rates are not published", 0.0, 0.2),
+    Param("demography", "mortality_slope", 0.09, "per year of age",
+          "Gompertz slope: mortality grows by this log-rate per year of age (x2.5 every 10 years).",
+          ASSUME + "the usual human Gompertz slope of 0.08-0.10", 0.0, 0.2),
+    Param("demography", "coming_of_age_rate", 0.06, "per member per year",
+          "Yearly probability that a household member neither labourer nor elderly (a child or a young adult "
+          "in school) comes of working age and can take a free labourer row of the household.",
+          ASSUME + "children spread over ~16 years of age; about half of non-labour, non-elderly members are "
+          "children", 0.0, 1.0),
     # --- labour ----------------------------------------------------------------------------------
     Param("labour", "migrant_wage", 2_900.0, "yuan/month",
           "Monthly wage of a formerly-poor migrant labourer in 2021 (grows with labour.wage_growth).",
@@ -195,9 +208,11 @@ PARAMS: tuple[Param, ...] = (
     Param("labour", "own_farm_share", 0.45, "share",
           "Share of labourers without wage work who work their own farm (the rest are out of work).",
           ASSUME + "most formerly-poor households keep some farming", 0.0, 1.0),
-    Param("labour", "retirement_age", 65, "years",
-          "Age at which a labourer retires (drawing a pension) and a young household member takes the row.",
-          ASSUME + "generational turnover keeps the cohort's labour force roughly stable, as A21's target implies",
+    Param("labour", "retirement_age", 70, "years",
+          "Age at which a labourer retires (drawing a pension); only a household member coming of working age "
+          "(demography.coming_of_age_rate) can later take the freed row.",
+          ASSUME + "rural residents have no retirement age and many farm or work locally into their late "
+          "sixties (the cohort builder lets heads under 70 work as weak labour); the basic pension starts at 60",
           50, 80),
     Param("labour", "chronic_find_factor", 0.8, "x",
           "Job-finding multiplier for labourers of chronically ill households (care duties, own health).",
@@ -349,8 +364,18 @@ PARAMS: tuple[Param, ...] = (
     Param("shocks", "cause_price_threshold", 0.9, "x long-run price",
           "A fall in prices is recorded as a cause for cooperative members when the grower price is under "
           "this multiple of its long-run level.", ASSUME + "a 10% price fall is material for a grower", 0.0, 1.0),
-    Param("shocks", "chronic_onset", 0.004, "per month", "Monthly probability a household gains a chronic condition.",
-          ASSUME + "ageing cohort", 0.0, 0.2),
+    Param("shocks", "chronic_onset", 0.0015, "per month",
+          "Monthly probability a household whose head is under 60 gains a chronically ill or disabled member "
+          "(rises with the head's age by shocks.chronic_onset_age_factor).",
+          ASSUME + "set so the share of households with chronic illness stays within P18's 44% ceiling as the "
+          "cohort ages (inpatient rates rise with age, P17)", 0.0, 0.2),
+    Param("shocks", "chronic_onset_age_factor", 0.04, "share per year of head's age over 60",
+          "Proportional rise in chronic onset per year of the head's age over 60.",
+          ASSUME + "chronic conditions concentrate in old age (P17: admissions of the poor are higher; "
+          "P18: illness caused 44% of registered poverty)", 0.0, 1.0),
+    Param("shocks", "chronic_end", 0.004, "per month",
+          "Monthly probability a household's chronic condition ends (recovery, or death of the ill member).",
+          ASSUME + "a chronic flag is not for life: treatment (P15) and deaths of ill elderly members end some", 0.0, 0.2),
     Param("shocks", "disaster_rate", 0.03, "per village per year", "Probability a village is hit by a natural disaster in a year.",
           ASSUME + "floods, drought, hail in mountain areas", 0.0, 1.0),
     Param("shocks", "disaster_loss", 0.5, "share", "Share of operating income lost for 6 months after a disaster.",
@@ -395,14 +420,44 @@ PARAMS: tuple[Param, ...] = (
     Param("transfers", "dibao_standard", {2020: 5_842.0, 2021: 6_046.0, 2022: 6_400.0, 2023: 6_800.0, 2024: 7_127.0},
           "yuan/person/year", "Rural 低保 standard; income below it is topped up for enrolled households.",
           P + "P14 (2022-23 interpolated)", 0.0, 50_000.0, by_year=True),
+    Param("transfers", "dibao_standard_growth", 0.05, "per year",
+          "Growth of the 低保 standard after the last year of transfers.dibao_standard.",
+          P + "P14: 5,842 (2020) to 7,127 (2024) is +5.1% a year", 0.0, 0.3),
+    Param("transfers", "income_test_excludes", 0.0, "share",
+          "Share of the basic pension and the poverty-specific subsidies left out of the income counted by the "
+          "低保 and 特困 means test.",
+          ASSUME + "the 2021 civil-affairs rules (最低生活保障审核确认办法) let the basic pension and "
+          "poverty-alleviation subsidies be left out of family income", 0.0, 1.0),
+    Param("transfers", "single_cover_limit", 1.5, "x 低保 standard",
+          "A household with a labourer whose income per person is under this multiple of the 低保 standard "
+          "(低保边缘家庭) can have its chronically ill or disabled member covered alone (单人保).",
+          ASSUME + "the 2021 civil-affairs rules define 低保边缘家庭 as under 1.5x the standard and allow "
+          "单人保 for their seriously ill or disabled members", 1.0, 3.0),
+    Param("transfers", "single_cover_takeup", 0.6, "share",
+          "Share of eligible ill or disabled members covered alone (单人保) on review.",
+          "calibrated: P31", 0.0, 1.0),
+    Param("transfers", "tekun_standard", {2020: 7_600.0, 2024: 9_300.0}, "yuan/person/year",
+          "Support standard for people in extreme poverty (特困: no labour capacity, no income, no one "
+          "obliged to support them); enrolled households receive the gap to it.",
+          ASSUME + "provinces set it at no less than 1.3x the 低保 standard (P14)", 0.0, 80_000.0, by_year=True),
+    Param("transfers", "tekun_standard_growth", 0.05, "per year",
+          "Growth of the 特困 standard after the last year of transfers.tekun_standard.",
+          P + "P14 (the 低保 standard's growth; 特困 follows it at 1.3x)", 0.0, 0.3),
+    Param("transfers", "tekun_takeup", 0.5, "share", "Share of eligible elderly-only households enrolled in 特困.",
+          ASSUME + "many elderly-only households have children elsewhere obliged to support them (法定赡养人), "
+          "which excludes them; P29: 4.7M 特困 nationally against ~40M 低保", 0.0, 1.0),
     Param("transfers", "dibao_minimum", 50.0, "yuan/person/month",
           "Smallest monthly 低保 payment per person of an enrolled household.",
           ASSUME + "provinces set a floor on the top-up", 0.0, 1_000.0),
-    Param("transfers", "dibao_takeup", 0.85, "share", "Share of eligible households enrolled in 低保 on review.",
-          ASSUME + "civil-affairs reviews miss some households", 0.0, 1.0),
+    Param("transfers", "dibao_takeup", 0.75, "share", "Share of eligible households enrolled in 低保 on review.",
+          "calibrated: P31 (civil-affairs reviews miss some households; was 0.85, an assumption)", 0.0, 1.0),
     Param("transfers", "pension", {2021: 2_100.0, 2024: 2_400.0}, "yuan/person/year",
           "Basic pension of a rural resident aged 60+.",
           ASSUME + "minimum basic pension ~170-200 yuan/month plus local top-ups", 0.0, 50_000.0, by_year=True),
+    Param("transfers", "pension_growth", 0.04, "per year",
+          "Growth of the basic pension after the last year of transfers.pension.",
+          ASSUME + "the minimum basic pension rose by 20 yuan a month in 2024 and 2025 (~4% with local top-ups)",
+          0.0, 0.3),
     Param("transfers", "targeted_subsidies", 1_500.0, "yuan/person/year",
           "Poverty-specific transfers (eco-ranger, education, housing, consumption subsidies) during the transition.",
           ASSUME + "set so transfers are ~25% of 2020 income (P05: 31.5% for poor areas)", 0.0, 20_000.0),
@@ -426,14 +481,22 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "line", {2021: 6_000.0, 2022: 6_600.0, 2023: 7_000.0, 2024: 7_300.0, 2025: 7_600.0},
           "yuan/person/year", "Monitoring line: households below it (or with large rigid spending) are at risk.",
           P + "P08, P09 (2024+ an assumption growing ~4%/yr)", 0.0, 50_000.0, by_year=True),
+    Param("monitoring", "line_growth", 0.04, "per year",
+          "Growth of the monitoring line after the last year of monitoring.line.",
+          P + "P09: provinces adjust the line every year; 2022-25 entries rise ~4-5% a year", 0.0, 0.3),
     Param("monitoring", "poverty_line", {2020: 4_000.0, 2021: 4_100.0, 2022: 4_200.0, 2023: 4_300.0,
                                          2024: 4_400.0, 2025: 4_500.0, 2026: 4_600.0, 2027: 4_700.0,
                                          2028: 4_800.0, 2029: 4_900.0, 2030: 5_000.0},
           "yuan/person/year", "Poverty line in current prices (2,300 yuan at 2010 prices).",
           P + "P01 (~4,000 in 2020), indexed ~2.3%/yr as P02's series", 0.0, 50_000.0, by_year=True),
-    Param("monitoring", "detection_prob", 0.6, "per month",
+    Param("monitoring", "poverty_line_growth", 0.02, "per year",
+          "Growth of the poverty line after the last year of monitoring.poverty_line.",
+          P + "P02: the line rose ~2-4% a year in current prices (2011-16)", 0.0, 0.3),
+    Param("monitoring", "detection_prob", 0.05, "per month",
           "Monthly probability a village work team of reference size identifies an at-risk household.",
-          P + "P11: identification within ~15 days, monthly screening rounds", 0.0, 1.0),
+          "calibrated: A07, P29 (issue 10; was 0.6 from P11's ~15 days): the model's rolling-income signal "
+          "flags far more households than the registry's annual check, so this is the share a team takes on",
+          0.0, 1.0),
     Param("monitoring", "detection_delay", 1, "months", "Months a household must be at risk before it can be identified.",
           P + "P11", 0, 24),
     Param("monitoring", "team_size", 3.7, "people per village", "Work-team members per village (first secretary + team).",
@@ -441,20 +504,32 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "reference_team_size", 3.7, "people", "Team size at which detection_prob applies.",
           A + "A06", 0.1, 50.0),
     Param("monitoring", "rigid_spending_share", 0.5, "share of annual income",
-          "Out-of-pocket spending in a month above this share of annual household income puts a household at risk.",
-          P + "P08 (large rigid spending)", 0.0, 5.0),
+          "Trigger 'rigid spending' (刚性支出): out-of-pocket medical spending in a month above this share of "
+          "the household's annual income puts it at risk.",
+          P + "P08 (large rigid spending: illness, disability, disaster)", 0.0, 1.0),
+    Param("monitoring", "hardship_share", 0.1, "share of hit households",
+          "Trigger 'sudden hardship' (突发严重困难): share of households of a village hit by a disaster whose "
+          "loss is severe enough to put them at risk; a labourer's death or disability always does.",
+          P + "P08, P10 (突发严重困难户: disaster, accident, death or disability); share an assumption", 0.0, 1.0),
     Param("monitoring", "eliminate_after", 6, "months",
-          "Months income must stay above the monitoring line before risk is declared eliminated.",
-          ASSUME + "risk elimination needs a stable half-year; calibrated against A07", 1, 36),
+          "Months income must stay stably above the monitoring line (or, for a household without labour "
+          "capacity, under 兜底 cover) before risk is declared eliminated; at least one measure is also needed.",
+          P + "P33: local rules ask for at least 6 months of stable income and at least one assistance measure",
+          6, 36),
+    Param("monitoring", "placement_months", 6, "months",
+          "Length of a job-placement episode: months during which employment assistance tries to place a "
+          "monitored household's idle labourers.",
+          ASSUME + "employment assistance works in campaigns of a season (A09, A22)", 1, 24),
     Param("monitoring", "cost_per_household", 200.0, "yuan/month",
           "Monitoring and case-work cost per monitored household per month.",
           ASSUME + "share of work-team and screening costs", 0.0, 5_000.0),
-    Param("monitoring", "industry_grant", 3_000.0, "yuan/household/year",
-          "Development measure: industry grant to a monitored household that can work (A09).",
+    Param("monitoring", "industry_grant", 3_000.0, "yuan/household",
+          "Development measure: one-off industry grant to a newly identified household that can work (A09).",
           A + "A09; amount an assumption", 0.0, 50_000.0),
     Param("monitoring", "placement_prob", 0.2, "per month",
-          "Monthly probability that an out-of-work labourer of a monitored household is placed in a job by "
-          "employment assistance (guided migration for full labourers, a public post for weak ones).",
+          "Monthly probability that an out-of-work labourer of a monitored household in a placement episode "
+          "(monitoring.placement_months) is placed in a job by employment assistance (guided migration for "
+          "full labourers, a public post for weak ones).",
           A + "A09 (at least one development measure), A22; rate an assumption", 0.0, 1.0),
     Param("monitoring", "job_priority", 4.0, "x", "Relative priority of monitored households' labourers for workshop jobs and posts.",
           A + "A09, A22", 1.0, 100.0),
@@ -463,8 +538,12 @@ PARAMS: tuple[Param, ...] = (
           A + "A10 (no share is given; 10% an assumption)", 0.01, 1.0),
     # --- budget ----------------------------------------------------------------------------------
     Param("budget", "cohesion_fund", {2021: 156.1e9, 2022: 165.0e9, 2023: 175.0e9}, "yuan/year",
-          "Central cohesion fund (衔接推进乡村振兴补助资金); later years keep the last value.",
+          "Central cohesion fund (衔接推进乡村振兴补助资金); later years grow by budget.cohesion_fund_growth.",
           A + "A04, P24", 0.0, 1e13, by_year=True),
+    Param("budget", "cohesion_fund_growth", 0.02, "per year",
+          "Growth of the cohesion fund after the last year of budget.cohesion_fund.",
+          ASSUME + "the fund rose ~6% a year 2021-23 (P24) and ~1% in 2024; 2% a year is a middle rule",
+          0.0, 0.3),
     Param("budget", "household_share", 0.5, "share of the fund",
           "Share of the fund that reaches the household programmes modelled here (the rest builds infrastructure).",
           ASSUME + "chosen so the baseline spends ~90% of it; A05 puts >60% into industry", 0.0, 1.0),
@@ -492,3 +571,50 @@ def value_in_year(value: Any, year: int) -> Any:
         if y <= year:
             chosen = y
     return value[chosen] if chosen in value else value[str(chosen)]
+
+
+# Level tables and the rule that continues each after its last listed year (growth per year).
+GROWTH_RULES: dict[str, str] = {
+    "monitoring_line": "monitoring_line_growth",
+    "monitoring_poverty_line": "monitoring_poverty_line_growth",
+    "transfers_dibao_standard": "transfers_dibao_standard_growth",
+    "transfers_tekun_standard": "transfers_tekun_standard_growth",
+    "transfers_pension": "transfers_pension_growth",
+    "budget_cohesion_fund": "budget_cohesion_fund_growth",
+}
+# Tables of growth rates: their last entry continues (a level that keeps growing), so a 0 there freezes it.
+RATE_TABLES = ("labour_wage_growth", "farm_productivity_growth")
+
+
+def table_value(p: dict, flat: str, year: int) -> float:
+    """Value of the yearly table ``flat`` in ``year``: the listed entry in force, and after the last
+    listed year that entry grown by the table's declared rule (``GROWTH_RULES``), so no table is frozen
+    after its last published year unless the rule is 0. A scalar is the same in every year."""
+    value = p[flat]
+    v = float(value_in_year(value, year))
+    rule = GROWTH_RULES.get(flat)
+    if not isinstance(value, dict) or rule is None:
+        return v
+    last = max(int(y) for y in value)
+    return v * (1.0 + float(p[rule])) ** max(0, year - last)
+
+
+def frozen_tables(p: dict, last_run_year: int) -> list[str]:
+    """Yearly tables that a run to ``last_run_year`` uses past their last listed year with no growth
+    rule (a rule of 0): each as a sentence for ``ruralsim check``'s warnings."""
+    out = []
+    for flat, rule in GROWTH_RULES.items():
+        value = p.get(flat)
+        if isinstance(value, dict) and float(p.get(rule, 0.0)) == 0.0:
+            last = max(int(y) for y in value)
+            if last_run_year > last:
+                out.append(f"{PARAMS_BY_FLAT[flat].key} stops at {last} and {PARAMS_BY_FLAT[rule].key} = 0: "
+                           f"it stays frozen at its {last} value through {last_run_year}")
+    for flat in RATE_TABLES:
+        value = p.get(flat)
+        if isinstance(value, dict):
+            last = max(int(y) for y in value)
+            if last_run_year > last and float(value_in_year(value, last)) == 0.0:
+                out.append(f"{PARAMS_BY_FLAT[flat].key} ends at {last} with growth 0: the level stays frozen "
+                           f"through {last_run_year}")
+    return out

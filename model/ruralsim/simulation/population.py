@@ -21,8 +21,10 @@ from .rng import BLOCK, Streams
 from .threads import run_chunks
 
 # Labourer status codes.
-OUT, FARM, MIGRANT, LOCAL, WORKSHOP, POST, TRAINING = range(7)
-STATUS_NAMES = ("out_of_work", "own_farm", "migrant", "local_wage", "workshop", "public_post", "training")
+OUT, FARM, MIGRANT, LOCAL, WORKSHOP, POST, TRAINING, INACTIVE = range(8)
+# INACTIVE: a row freed by retirement or death; only a household member coming of working age takes it.
+STATUS_NAMES = ("out_of_work", "own_farm", "migrant", "local_wage", "workshop", "public_post", "training",
+                "inactive")
 EMPLOYED = (MIGRANT, LOCAL, WORKSHOP, POST)
 
 # Monitoring states.

@@ -14,6 +14,12 @@ import numpy as np
 
 from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
 
+ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
+
+# 兜底 cover of a household (``cover``): none, 低保 for the household, 低保 for one ill or disabled member
+# (单人保), 特困 support.
+NONE, DIBAO, SINGLE, TEKUN = 0, 1, 2, 3
+
 
 class Programme:
     """Base class: a named line in the ledger.
@@ -45,7 +51,10 @@ class TargetedSubsidies(Programme):
 
 
 class IndustrySupport(Programme):
-    """Industry support (A05: >60% of the fund) and monitored households' development grants (A09)."""
+    """Industry support (A05: >60% of the fund) and monitored households' development grants (A09).
+
+    The grant is a measure with a start and an end: paid once, when a household that can work is
+    identified, not a flow for as long as it stays monitored."""
 
     name = "industry"
     fund = True
@@ -54,9 +63,15 @@ class IndustrySupport(Programme):
         p = c.p
         base = p["farm_industry_subsidy"] * c.support * c.ration / 12.0 * c.hh.size
         able = (c.mon_state == MONITORED) & (c.hh.n_lab > 0)
-        grant = np.where(able, p["monitoring_industry_grant"] * c.ration / 12.0, 0.0)
-        amount = (base + grant).astype(np.float32)
+        amount = np.asarray(base, np.float32)
         self.book(c, c.hh_sum(amount), int(np.count_nonzero(able)))
+        return amount
+
+    def grant(self, c, newly_identified: np.ndarray) -> np.ndarray:
+        """One-off industry grant to newly identified households that can work; counts as a measure."""
+        amount = np.where(newly_identified, c.p["monitoring_industry_grant"] * c.ration, 0.0).astype(np.float32)
+        c.measures[newly_identified] = np.minimum(c.measures[newly_identified] + 1, 100)
+        self.book(c, c.hh_sum(amount), 0)
         return amount
 
 
@@ -161,33 +176,74 @@ class MedicalAssistance(Programme):
 
 
 class Dibao(Programme):
-    """The rural minimum living guarantee (低保, P14): annual review and enrolment of monitored households."""
+    """兜底: the rural minimum living guarantee (低保, P14) and extreme-poverty support (特困).
+
+    Every household is means-tested once a year (:meth:`review`) on its income per person less the 兜底
+    payments themselves and less the transfers the rules let be left out (``transfers.income_test_excludes``
+    of the basic pension and the poverty-specific subsidies):
+
+    - 特困: a household with no labourer whose members are all elderly, under the 特困 standard;
+    - 低保 for the household: under the 低保 standard (a labourer does not exclude it);
+    - 单人保: a household with a labourer and a chronically ill or disabled member, under
+      ``transfers.single_cover_limit`` x the standard (低保边缘), covers that one member.
+
+    Take-up is a fixed trait of the household, except for monitored households, for which the work team
+    applies: they are enrolled when identified (:meth:`enrol_detected`) and at review without the draw.
+    """
 
     name = "dibao"
 
-    def review(self, c, pre_dibao_pc: np.ndarray, u_takeup: np.ndarray, standard: float, rows=slice(None)) -> None:
-        """Annual review of the households ``rows`` (the arrays given are theirs): means test against the
-        standard; households able to work are expected to use development measures instead, so only
-        those without a full labourer qualify."""
-        size = c.hh.size[rows]
-        eligible = (pre_dibao_pc < standard) & self._no_full_labour(c)[rows]
-        enrol = eligible & (u_takeup < c.p["transfers_dibao_takeup"])
-        gap = np.maximum(standard - pre_dibao_pc, 0.0) * size / 12.0
-        c.dibao[rows] = np.where(enrol, np.maximum(gap, c.p["transfers_dibao_minimum"] * size), 0.0)
+    def test_income(self, c, income_less_dibao: np.ndarray) -> np.ndarray:
+        """Per-capita income counted by the means test, from household income less 兜底 payments."""
+        p, H = c.p, c.hh
+        left_out = p["transfers_income_test_excludes"] * (
+            p["transfers_targeted_subsidies"] * c.support * H.size + H.n_elderly * c.pension)
+        return (income_less_dibao - left_out) / H.size
 
-    def enrol_detected(self, c, detected: np.ndarray, pre_dibao_pc: np.ndarray, standard: float) -> None:
-        """Monitored households that cannot work get the safety net at once (A09)."""
-        new = detected & self._no_full_labour(c) & (pre_dibao_pc < standard) & (c.dibao == 0)
-        gap = np.maximum(standard - pre_dibao_pc, 0.0) * c.hh.size / 12.0
-        c.dibao[new] = np.maximum(gap[new], c.p["transfers_dibao_minimum"] * c.hh.size[new])
+    def review(self, c, test_pc: np.ndarray, u_takeup: np.ndarray, u_single: np.ndarray, standard: float,
+               tekun_standard: float, rows=slice(None)) -> None:
+        """Annual review of the households ``rows`` (the arrays given are theirs)."""
+        p, H = c.p, c.hh
+        size, n_lab, chronic = H.size[rows], H.n_lab[rows], H.chronic[rows]
+        elderly_only = (n_lab == 0) & (H.n_elderly[rows] >= size)
+        # A monitored household is reviewed with the work team's help (应保尽保): no take-up draw for it.
+        helped = c.mon_state[rows] == MONITORED
+        tekun = elderly_only & (test_pc < tekun_standard) & ((u_takeup < p["transfers_tekun_takeup"]) | helped)
+        dibao = ~tekun & (test_pc < standard) & ((u_takeup < p["transfers_dibao_takeup"]) | helped)
+        single = (~tekun & ~dibao & (n_lab > 0) & (chronic == 1)
+                  & (test_pc < p["transfers_single_cover_limit"] * standard)
+                  & (u_single < p["transfers_single_cover_takeup"]))
+        c.cover[rows] = np.where(tekun, TEKUN, np.where(dibao, DIBAO, np.where(single, SINGLE, NONE)))
+        c.dibao[rows] = self._payment(c, c.cover[rows], test_pc, size, standard, tekun_standard)
+
+    def enrol_detected(self, c, detected: np.ndarray, able: np.ndarray, test_pc: np.ndarray, standard: float,
+                       tekun_standard: float) -> None:
+        """Newly identified households are enrolled at once, without the take-up draw (the work team applies
+        for them; 应保尽保, A09): one that can work in 低保 if under the standard; one without labour
+        capacity is moved to 兜底 (P33): 特困 if all members are elderly and under its standard, else 低保
+        if under the 低保边缘 limit."""
+        H = c.hh
+        new = detected & (c.cover != DIBAO) & (c.cover != TEKUN)
+        elderly_only = (H.n_elderly >= H.size) & ~able
+        limit = np.where(able, standard, c.p["transfers_single_cover_limit"] * standard)
+        tekun = new & elderly_only & (test_pc < tekun_standard)
+        dibao = new & ~tekun & (test_pc < limit)
+        rows = np.flatnonzero(tekun | dibao)
+        c.cover[rows] = np.where(tekun[rows], TEKUN, DIBAO)
+        c.dibao[rows] = self._payment(c, c.cover[rows], test_pc[rows], H.size[rows], standard, tekun_standard)
+
+    @staticmethod
+    def _payment(c, cover, test_pc, size, standard: float, tekun_standard: float) -> np.ndarray:
+        """Monthly payment: the gap to the standard for the people covered, at least the minimum each."""
+        floor = c.p["transfers_dibao_minimum"]
+        people = np.where(cover == SINGLE, 1, size)
+        level = np.where(cover == TEKUN, tekun_standard, standard)
+        per_person = np.maximum(np.maximum(level - test_pc, 0.0) / 12.0, floor)
+        return np.where(cover == NONE, 0.0, per_person * people).astype(np.float32)
 
     def transfer(self, c) -> np.ndarray:
         self.book(c, c.hh_sum(c.dibao), int(np.count_nonzero(c.dibao > 0)))
         return c.dibao
-
-    @staticmethod
-    def _no_full_labour(c) -> np.ndarray:
-        return c.full_labourers == 0
 
 
 class TemporaryAssistance(Programme):
@@ -202,50 +258,84 @@ class TemporaryAssistance(Programme):
 
 
 class Monitoring(Programme):
-    """Dynamic monitoring and assistance (A06, A07, A09, P08-P11).
+    """Dynamic monitoring and assistance (A06, A07, A09, P08-P11, P33), on the ``alert`` signal.
 
-    A household is at risk when its per-capita income is under the monitoring line or its
-    out-of-pocket spending this month is large against its income. After ``detection_delay`` months at
-    risk, its village's work team identifies it with the village's detection probability. Monitored
-    households get measures (industry grant and job priority if they can work, the safety net if not)
-    until their income has stayed above the line for ``eliminate_after`` months.
+    Identification by trigger, each a declared parameter: income (the rolling 12-month income per person
+    under the monitoring line, for a household not under household-wide 兜底), rigid
+    spending (this month's out-of-pocket medical cost above ``monitoring.rigid_spending_share`` of annual
+    income) and sudden hardship (a labourer's death; a severe disaster loss, ``monitoring.hardship_share``
+    of the hit village's households). The income trigger needs ``detection_delay`` months at risk; the
+    events can be found the month they happen. The village work team finds a candidate with the
+    village's detection probability.
+
+    Assistance is measures with a start and an end: a one-off industry grant and a job-placement episode
+    of ``monitoring.placement_months`` for a household that can work; 兜底 (低保 / 特困) for one that
+    cannot; one-off temporary assistance in hardship. Risk is eliminated after ``eliminate_after`` stable
+    months (income above the line; for a household without labour, under 兜底 cover) and only once at
+    least one measure was received.
     """
 
     name = "monitoring"
 
-    def step(self, c, pc_income: np.ndarray, oop: np.ndarray, annual_income: np.ndarray,
-             line: float, u_detect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        p = c.p
+    def step(self, c, pc_income: np.ndarray, oop: np.ndarray, annual_income: np.ndarray, line: float,
+             u_detect: np.ndarray, sudden: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Triggers, identification and elimination; returns (identified now, in hardship, able to work)."""
+        p, H = c.p, c.hh
+        able = H.n_lab > 0
+        covered = c.cover != NONE
+        # Household-wide 兜底 (低保, 特困) secures basic living: it is not flagged on income (P29: ~40M in
+        # 低保 nationally, ~3M monitored), only on rigid spending or sudden hardship.
+        guaranteed = (c.cover == DIBAO) | (c.cover == TEKUN)
         rigid = oop > p["monitoring_rigid_spending_share"] * np.maximum(annual_income, 1.0)
-        at_risk = (pc_income < line) | rigid
-        c.risk_months[:] = np.where(at_risk, np.minimum(c.risk_months + 1, 120), 0)
+        low = (pc_income < line) & ~guaranteed
+        at_risk = low | rigid | sudden
+        c.risk_months[:] = np.where(low, np.minimum(c.risk_months + 1, 120), 0)
         detected = np.zeros(c.n_households, bool)
         if p["monitoring_enabled"]:
-            prob = c.detection_prob[c.hh.village]
-            candidate = (c.mon_state != MONITORED) & at_risk & (c.risk_months > p["monitoring_detection_delay"])
+            # A placement episode runs placement_months months from the month of identification.
+            c.episode[:] = np.where(c.mon_state == MONITORED, np.maximum(c.episode - 1, 0), 0)
+            prob = c.detection_prob[H.village]
+            candidate = (c.mon_state != MONITORED) & (
+                (c.risk_months > p["monitoring_detection_delay"]) | rigid | sudden)
             detected = candidate & (u_detect < prob)
             c.mon_state[detected] = MONITORED
             c.ever_monitored[detected] = 1
             c.safe_months[detected] = 0
-            # Risk eliminated once income has stayed above the line long enough.
+            c.measures[detected] = 0
+            c.episode[detected] = np.where(able[detected], int(p["monitoring_placement_months"]), 0)
+            if c.t >= 0:
+                c.identified[detected] = 1
+                # Illness-related risk (P30): a chronically ill or disabled member, the rigid-spending
+                # trigger, or a costly illness among the household's shocks of the last 12 months.
+                ill_recently = (c.last_shock == ILLNESS_CAUSE) & (c.t - c.last_shock_month <= 12)
+                c.ill_risk[detected & (rigid | (H.chronic == 1) | ill_recently)] = 1
+            # Stable: income above the line for a household that can work; 兜底 cover for one that cannot.
             monitored = c.mon_state == MONITORED
-            c.safe_months[:] = np.where(monitored & ~at_risk, np.minimum(c.safe_months + 1, 120), 0)
-            done = monitored & (c.safe_months >= p["monitoring_eliminate_after"])
+            # (one without labour whose income is above the 低保边缘 limit is not poor: stable on income).
+            above_limit = pc_income >= p["transfers_single_cover_limit"] * c.dibao_standard
+            stable = np.where(able | above_limit, ~at_risk, guaranteed)
+            c.safe_months[:] = np.where(monitored & stable & ~detected, np.minimum(c.safe_months + 1, 120), 0)
+            measured = (c.measures > 0) | covered
+            done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured
             c.mon_state[done] = ELIMINATED
         monitored = c.mon_state == MONITORED
         self.book(c, c.hh_sum(monitored) * p["monitoring_cost_per_household"], int(np.count_nonzero(monitored)))
-        hardship = detected & (rigid | (pc_income < c.dibao_standard))
-        return detected, hardship
+        hardship = detected & (rigid | sudden)
+        return detected, hardship, able
 
     def place(self, c, draw: np.ndarray) -> None:
-        """Employment assistance (A09, A22): out-of-work labourers of monitored households are placed,
-        full labourers by guided migration, weak ones in a public-welfare post."""
+        """Employment assistance (A09, A22) during a placement episode: out-of-work labourers of monitored
+        households are placed, full labourers by guided migration, weak ones in a public-welfare post.
+        A placement is a measure received."""
         L = c.labs
         if not c.p["monitoring_enabled"]:
             return
-        idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & (c.mon_state[L.hh] == MONITORED)
+        episode = (c.mon_state == MONITORED) & (c.episode > 0)
+        idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & episode[L.hh]
         placed = idle & (draw < c.p["monitoring_placement_prob"] * c.ration)
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
+        got = np.unique(L.hh[placed])
+        c.measures[got] = np.minimum(c.measures[got] + 1, 100)
         c.reached["placements"] = c.reached.get("placements", 0) + int(np.count_nonzero(placed))
 
 
@@ -255,4 +345,4 @@ PROGRAMMES = (TargetedSubsidies, IndustrySupport, Training, PublicPosts, Worksho
 # Ledger names of the programmes financed by the cohesion fund (the budget caps only these).
 FUND_PROGRAMMES = tuple(c.name for c in PROGRAMMES if c.fund)
 
-__all__ = ["PROGRAMMES", "FUND_PROGRAMMES", "NEVER", "OUT"] + [c.__name__ for c in PROGRAMMES]
+__all__ = ["PROGRAMMES", "FUND_PROGRAMMES", "NEVER", "OUT", "NONE", "DIBAO", "SINGLE", "TEKUN"] + [c.__name__ for c in PROGRAMMES]

@@ -47,6 +47,18 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.n
     return event, oop
 
 
+def chronic(c, u_onset: np.ndarray, u_end: np.ndarray) -> None:
+    """Chronic illness or disability starts with a probability that rises with the head's age (P17: illness
+    rises with age) and ends (recovery, or the ill member's death) at a flat rate, so prevalence follows the
+    cohort's ageing instead of only accumulating (P18 bounds it)."""
+    p, H = c.p, c.hh
+    over60 = np.maximum(H.head_age.astype(np.float32) - 60, 0)
+    onset = u_onset < p["shocks_chronic_onset"] * (1.0 + p["shocks_chronic_onset_age_factor"] * over60)
+    ended = (H.chronic == 1) & (u_end < p["shocks_chronic_end"])
+    H.chronic[ended] = 0
+    H.chronic[onset] = 1
+
+
 def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
     """Send one labourer of each ill household off work; return labourers who lost a migrant job.
 
