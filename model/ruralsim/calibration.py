@@ -25,7 +25,7 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,7 +208,9 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         from tqdm.auto import tqdm
 
         bar = tqdm(total=budget + 1, desc="calibrate", unit="eval", dynamic_ncols=True)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    from .processes import pool as worker_pool, stop_pool
+
+    pool = worker_pool(workers) if workers > 1 else None
     try:
         obj = Objective(scenario, free, targets, households=households, replicates=replicates, seed=seed,
                         budget=budget, pool=pool, progress=bar)
@@ -237,6 +239,11 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         best = obj.best()
         fitted = {fp.label: round_value(fp, best.x[fp.label]) for fp in free}
         obj.evaluate([fitted[fp.label] for fp in free], phase="final")  # what the written values give
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)  # interrupted: do not wait for the evaluations in flight
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown()
@@ -358,12 +365,19 @@ def calibrated_sources(scenario: Scenario) -> dict[str, str]:
 def write_calibration(cal: Calibration, out_dir: str | Path, targets_file: Path | None = None,
                       extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Write fitted.toml, loss_history.csv, plots/calibration_fit.png and manifest.json (last)."""
+    from .folders import writing
+
+    with writing(out_dir, "calibration", strict=False) as out:
+        return _write_calibration(cal, out, targets_file, extra)
+
+
+def _write_calibration(cal: Calibration, out: Path, targets_file: Path | None,
+                       extra: Mapping[str, Any] | None) -> dict[str, Path]:
     import tomli_w
 
     from . import outputs
     from .plots import save_figure
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     hist = cal.history_frame()
     paths = {"history": outputs.write_csv(out / "loss_history.csv", hist)}

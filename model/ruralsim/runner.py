@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -125,7 +125,9 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
             for r in range(replicates):
                 results.append(run_replicate(sc, r, overrides, bar))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            from .processes import worker_pool
+
+            with worker_pool(workers) as pool:
                 # Cores are shared out between the processes (a model's threads never change its results).
                 threads = max(1, default_threads() // workers)
                 futures = [pool.submit(_run_replicate_quiet, sc, r, overrides, threads) for r in range(replicates)]
@@ -151,9 +153,15 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
                  plots: bool = True) -> dict[str, Path]:
     """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
+    from .folders import writing
+
+    with writing(out_dir, "run", strict=False) as out:
+        return _write_result(result, out, extra, plots)
+
+
+def _write_result(result: ScenarioResult, out: Path, extra: dict[str, Any] | None, plots: bool) -> dict[str, Path]:
     from . import outputs
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sc = result.scenario
     manifest = outputs.run_manifest(
@@ -182,8 +190,10 @@ def simulated(ts: pd.DataFrame) -> dict[str, int]:
 
 
 def default_out_dir(name: str) -> Path:
-    """``results/<scenario>/`` under the current directory."""
-    return Path("results") / name
+    """``results/<scenario>/`` under the current directory (the name made one safe path component)."""
+    from .folders import safe_name
+
+    return Path("results") / safe_name(name, "scenario")
 
 
 def _bar(enabled: bool, total: int, name: str, unit: str):

@@ -14,7 +14,6 @@ finished runs are skipped and failed ones are tried again.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -67,6 +66,7 @@ class SweepSummary:
     started_at: datetime
     runs: pd.DataFrame | None = None
     plots: list[Path] = field(default_factory=list)
+    redone: dict[str, int] = field(default_factory=dict)  # finished runs run again, by reason
 
     @property
     def runs_per_minute(self) -> float:
@@ -110,11 +110,6 @@ def kept_months(ts: pd.DataFrame, months: str | tuple[str, ...]) -> pd.DataFrame
     return ts[keep.to_numpy()].reset_index(drop=True)
 
 
-def _ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the client's to handle (it stops the workers itself)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 # ---------------------------------------------------------------------------------------------
 # The client side
 # ---------------------------------------------------------------------------------------------
@@ -129,12 +124,37 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
     ``scheduler`` is a Dask scheduler address (``tcp://host:8786``); otherwise ``workers`` local
     processes (default: one per core; 1 runs in this process).
     """
+    from ..folders import writing
+
+    with writing(out, "sweep", keep=SWEEP_KEEP, strict=False):
+        return _run_sweep(exp, Path(out), workers, scheduler, progress, analyse, argv)
+
+
+#: What a sweep folder keeps from an earlier session: its finished runs (resumable state).
+SWEEP_KEEP = ("experiment.json", "design.parquet", "runs", "series", "failed")
+
+
+def outputs_id(exp: Experiment) -> str:
+    """A hash of what a run stores (outcomes, series, months): part of a finished run's identity, so a
+    resume after the outputs changed recomputes the runs that lack them."""
+    import hashlib
+    import json
+
+    text = json.dumps([list(exp.outcomes), list(exp.series), exp.series_months if isinstance(exp.series_months, str)
+                       else list(exp.series_months)], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _run_sweep(exp: Experiment, out: Path, workers: int | None, scheduler: str | None, progress: bool,
+               analyse: bool, argv: list[str] | None) -> SweepSummary:
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
     design = build_design(exp)
     store = SweepStore(out)
     expected = [(t.run_id, t.point, t.replicate) for t in tasks(exp, design)]
     unique = set(e[0] for e in expected)  # sampled designs may repeat a point (e.g. Sobol' with listed values)
-    finished = store.prepare(exp.to_json(), design, unique)
+    oid = outputs_id(exp)
+    finished = store.prepare(exp.to_json(), design, unique, (oid, ",".join(exp.outcomes)))
+    redone = dict(getattr(store, "redone", {}))
     todo = _once(t for t in tasks(exp, design) if t.run_id not in finished)
     n_todo = len(unique) - len(finished)
     workers = default_workers() if workers is None else max(1, int(workers))
@@ -148,7 +168,7 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
         if res.ok:
             row = {"run_id": task.run_id, "replicate": task.replicate, "seed": int(task.params["run_seed"]),
                    **{f.column: design.points.at[task.point, f.column] for f in exp.factors},
-                   **res.outcomes, "seconds": res.seconds, "host": res.host}
+                   **res.outcomes, "seconds": res.seconds, "host": res.host, "outputs_id": oid}
             store.write_ok(task, row, res.series)
             counts["done"] += 1
         else:
@@ -178,7 +198,7 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
     status = runs.drop_duplicates("run_id")["status"].value_counts()
     summary = SweepSummary(Path(out), len(unique), len(finished), counts["done"], int(status.get("failed", 0)),
                            int(status.get("missing", 0)), time.perf_counter() - t0,
-                           1 if backend == "inline" else workers, backend, started, runs)
+                           1 if backend == "inline" else workers, backend, started, runs, redone=redone)
     if analyse:
         from .report import write_report
 
@@ -235,7 +255,9 @@ def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, R
     ctx = mp.get_context("spawn")  # fork after threads (tqdm, pyarrow) is unsafe; spawn is what mesa sets
 
     def pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+        from ..processes import pool as worker_pool
+
+        return worker_pool(workers, mp_context=ctx)  # workers die with this process, ignore Ctrl-C
 
     executor = pool()
     pending: dict[Any, Task] = {}
@@ -279,13 +301,9 @@ def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, R
 
 def _kill(executor: Any) -> None:
     """Stop a process pool at once (Ctrl-C): runs in flight are lost, finished ones are on disk."""
-    procs = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    for p in procs:
-        p.join(timeout=5)
+    from ..processes import stop_pool
+
+    stop_pool(executor)
 
 
 SCHEDULER_ALLOWED = "the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
