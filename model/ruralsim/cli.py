@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nruralsim {args.command}: {what}; finished outputs were kept "
               "(an unfinished results folder keeps INCOMPLETE.txt).", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
+    except BrokenPipeError:
+        # The reader went away (``ruralsim params | head``): stop quietly. Commands print only after
+        # writing their files, so nothing is lost. Point stdout at devnull so the exit flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (OSError, MemoryError, RecursionError) as exc:
         # The environment, not the input file's syntax: a full or read-only disk, a folder that
         # appeared meanwhile, memory. One line naming what failed, exit 2, no traceback.
@@ -59,11 +64,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ruralsim {args.command}: error: a Parquet file is damaged or truncated "
               f"({type(exc).__name__}); rerun the command that wrote it", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # The reader went away (``ruralsim params | head``): stop quietly. Commands print only after
-        # writing their files, so nothing is lost. Point stdout at devnull so the exit flush cannot fail.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def environment_error(exc: BaseException) -> str:

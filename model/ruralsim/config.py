@@ -277,7 +277,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                                         "a path to a scenario file, relative to this file"))
                 continue
             parent = (path.parent / value)
-            if not parent.is_file():
+            if "\x00" in value or not parent.exists():  # a folder or device is refused when read
                 problems.append(Problem(src, "extends", value,
                                         f"parent file not found ({_disp(parent)})",
                                         f"a path to an existing scenario file, relative to "
@@ -296,8 +296,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                 continue
             _check_section(key, value, src, own, problems)
         else:
-            shown = Redacted(_type(value)) if isinstance(value, (Mapping, list)) else value
-            problems.append(Problem(src, key, shown,
+            problems.append(Problem(src, key, value,
                                     "unknown top-level key or section" + _suggest_top(key),
                                     "extends, name, description, or a section: "
                                     + ", ".join(SECTIONS)))
@@ -524,15 +523,17 @@ def _show(v: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _toml_like(v: Any) -> str:
+def _toml_like(v: Any, depth: int = 0) -> str:
+    if depth > 8:
+        return "..."  # a value nested hundreds deep is shown by its first levels only
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_like(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {_toml_like(x, depth + 1)}" for k, x in list(v.items())[:20]) + " }"
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_like(x) for x in v) + "]"
+        return "[" + ", ".join(_toml_like(x, depth + 1) for x in v[:20]) + "]"
     return repr(v) if isinstance(v, float) else str(v)
 
 

@@ -86,13 +86,13 @@ def main(args: argparse.Namespace) -> int:
     size = (f"{len(design)} points x {exp.replicates} replicate(s) = {runs} runs"
             + (f" ({distinct} distinct: the design repeats some points)" if distinct < runs else "")
             + f" of {int(exp.base['run_households']):,} households x {int(exp.base['run_months'])} months")
+    notes += horizon.transition_notes(exp.outcomes, (t.params for t in tasks(exp, design) if t.replicate == 0))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.check:
         print(f"{exp.name}: ok ({exp.method} design over {', '.join(exp.keys)}; {size}; base scenario "
               f"{exp.scenario.name}; {len(exp.outcomes)} outcomes)")
         return 0
-    notes += horizon.transition_notes(exp.outcomes, (t.params for t in tasks(exp, design) if t.replicate == 0))
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
     out = args.out or default_out(exp)
     check_out(out, "sweep")
     SweepStore(out).check_stale({t.run_id for t in tasks(exp, design)})  # before anything in the folder changes
