@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("experiment", nargs="?", help="experiment file, or a shipped name (monitoring)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="local processes (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need ruralsim installed)")
+                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need ruralsim installed; "
+                        "the cluster must be trusted: Dask exchanges pickles, which can run code)")
     p.add_argument("--households", type=positive_int, metavar="N", help="households per run (try small first)")
     p.add_argument("--replicates", type=positive_int, metavar="R", help="replicates per design point")
     p.add_argument("--months", type=positive_int, metavar="M", help="months per run")
