@@ -117,8 +117,7 @@ def read_manifest(path: Path) -> dict:
     if not isinstance(doc, dict):
         raise ConfigError([Problem(str(path), "", _no_value(), f"a JSON {type(doc).__name__}, not an object",
                                    allowed)])
-    kind = doc.get("kind", (doc.get("extra") or {}).get("kind", "run") if isinstance(doc.get("extra"), dict)
-                   else "run")
+    kind = doc.get("kind", "run")
     if not isinstance(kind, str):
         raise ConfigError([Problem(str(path), "kind", _no_value(), f"must be a string, not {type(kind).__name__}",
                                    allowed)])
@@ -126,6 +125,7 @@ def read_manifest(path: Path) -> dict:
 
 
 def manifest_kind(doc: dict) -> str:
+    """What wrote the folder: the manifest's ``kind`` (older manifests: ``extra.kind``; default run)."""
     extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
     return str(doc.get("kind") or extra.get("kind") or "run")
 
@@ -226,7 +226,7 @@ def check_out(out: Path, kind: str, *, option: str = "--out", strict: bool = Tru
     found = _kind_of(out)
     if found != kind:
         raise ConfigError([Problem(option, "", str(out), f"holds a {found} result, not a {kind} result; refusing "
-                                   "to take it over", f"another folder, or delete this one first")])
+                                   "to take it over", "another folder, or delete this one first")])
 
 
 def clear(out: Path, keep: Sequence[str]) -> None:
