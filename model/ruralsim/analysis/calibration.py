@@ -26,7 +26,7 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,7 +212,9 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         from tqdm.auto import tqdm
 
         bar = tqdm(total=budget + 1, desc="calibrate", unit="eval", dynamic_ncols=True)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) if workers > 1 else None
+    from ..simulation.processes import pool as worker_pool, stop_pool
+
+    pool = worker_pool(workers) if workers > 1 else None
     try:
         obj = Objective(scenario, free, targets, households=households, replicates=replicates, seed=seed,
                         budget=budget, pool=pool, progress=bar)
@@ -241,6 +243,11 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         best = obj.best()
         fitted = {fp.label: round_value(fp, best.x[fp.label]) for fp in free}
         obj.evaluate([fitted[fp.label] for fp in free], phase="final")  # what the written values give
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)  # interrupted: do not wait for the evaluations in flight
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown()

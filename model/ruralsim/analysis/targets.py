@@ -277,13 +277,15 @@ def load_targets(path: str | Path) -> TargetSet:
     """Read and validate a targets file; raise :class:`ConfigError` listing every problem."""
     path = Path(path)
     src = _disp(path)
+    from ..simulation.config import MAX_TOML_BYTES, read_config_file
+
+    text = read_config_file(path, src, MAX_TOML_BYTES,
+                            "a targets .toml file, e.g. experiments/targets_article.toml")
     try:
-        doc = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError([Problem(src, "", _NO_VALUE, "file not found",
-                                   "a path to a targets .toml file, e.g. experiments/targets_article.toml")])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(src, "", _NO_VALUE, f"cannot read file: {exc}", "a readable UTF-8 TOML file")])
+        doc = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError([Problem(src, "", _NO_VALUE, "TOML nested too deeply",
+                                   "tables and arrays nested a few levels deep")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(src, "", _NO_VALUE, f"TOML syntax error: {exc}", "valid TOML, see https://toml.io")])
 
@@ -524,6 +526,11 @@ def parse_free_param(key: Any, rng: Any, src: str, where: str, problems: list[Pr
                                 "for one year of a by-year table (see ruralsim params)"))
         return None
     year = int(m.group(2)) if m.group(2) else None
+    if p.section == "run" or "seed" in p.name:
+        problems.append(Problem(src, where, key, "run sizes and seeds cannot be calibrated (they set how the "
+                                "model is run, not what it assumes)", "a model parameter such as "
+                                "labour.migrant_find_rate; sizes are --households, --replicates, --seed"))
+        return None
     if p.kind not in ("int", "float"):
         problems.append(Problem(src, where, key, f"not a numeric parameter ({p.kind})", "a float or int parameter"))
         return None

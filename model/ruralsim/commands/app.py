@@ -42,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
     from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
     from ..presentation.app.page import AppSettings
     from ..presentation.app.server import serve
-    from ..simulation.runner import default_out_dir
+    from ..analysis.folders import run_out_dir as default_out_dir
 
     if not 0 <= args.port <= 65535:
         raise ConfigError([Problem("command line", "--port", args.port, "not a port number",

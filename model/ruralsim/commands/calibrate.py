@@ -60,6 +60,15 @@ def main(args: argparse.Namespace) -> int:
     targets = target_set.by_id(ids)
     baseline = args.baseline or SCENARIO_DIR / "baseline.toml"
     scenario = load_scenario(baseline)
+    from ..analysis.folders import writing
+
+    out = args.out or Path("results") / "calibration"
+    with writing(out, "calibration"):  # checked, locked and marked incomplete before the search starts
+        cal = _calibrate(args, calibrate, write_calibration, scenario, free, targets, spec, target_set, out)
+    return _report(args, cal, baseline, out, update_scenario_file, fmt_value)
+
+
+def _calibrate(args, calibrate, write_calibration, scenario, free, targets, spec, target_set, out):
     cal = calibrate(scenario, free, targets,
                     budget=args.budget or spec.budget or 60,
                     households=args.households or spec.households or int(scenario.params["run_households"]),
@@ -67,9 +76,11 @@ def main(args: argparse.Namespace) -> int:
                     seed=args.seed if args.seed is not None else (spec.seed if spec.seed is not None
                                                                    else int(scenario.params["run_seed"])),
                     method=args.method or spec.method, workers=args.workers, progress=not args.quiet)
-    out = args.out or Path("results") / "calibration"
     write_calibration(cal, out, target_set.path, extra={"argv": sys.argv, "dry_run": args.dry_run})
+    return cal
 
+
+def _report(args, cal, baseline, out, update_scenario_file, fmt_value) -> int:
     s = cal.settings
     print(f"calibrate: {len(cal.history) - 1} evaluations ({s['method']}, budget {s['budget']}) x "
           f"{s['replicates']} replicates x {s['households']:,} households x {s['months']} months, seed {s['seed']}, "

@@ -35,9 +35,17 @@ def main(args: argparse.Namespace) -> int:
     _, notes = shared_run(scenarios, overrides)        # checks the size options too
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    out = args.out or default_out_dir(unique_labels(scenarios))
-    cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
-    paths = write_comparison(cmp, out, plots=not args.no_plots)
+    from ..analysis.folders import writing
+    from ..simulation.horizon import year_table_notes
+
+    run, _ = shared_run(scenarios, overrides)
+    for sc in scenarios:
+        for note in year_table_notes(sc.overrides, {**sc.params, **run}):
+            print(f"note: {sc.name}: {note}", file=sys.stderr)
+    out = Path(args.out or default_out_dir(unique_labels(scenarios)))
+    with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
+        cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
+        paths = write_comparison(cmp, out, plots=not args.no_plots)
     _print_summary(cmp, out, paths, plots=not args.no_plots)
     return 0
 

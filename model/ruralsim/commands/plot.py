@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 from pathlib import Path
 
-from ..simulation.config import ConfigError, Problem
+from ..simulation.config import _NO_VALUE, ConfigError, Problem
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
@@ -30,21 +29,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    manifest_path = args.results / "manifest.json"
-    if not args.results.is_dir():
-        raise ConfigError([Problem("ruralsim plot", "RESULTS_DIR", str(args.results),
-                                   "no such folder" if not args.results.exists() else "not a folder",
-                                   "a folder written by ruralsim run, compare or sweep")])
-    if not manifest_path.is_file():
-        raise ConfigError([Problem(str(args.results), "", str(args.results), "no manifest.json in this folder",
-                                   "a folder written by ruralsim run, compare or sweep")])
-    kind = json.loads(manifest_path.read_text()).get("kind", "run")
-    target = REDRAW.get(kind)
-    if target is None:
-        raise ConfigError([Problem(str(manifest_path), "kind", kind, "no plots known for this kind",
-                                   "one of " + ", ".join(REDRAW))])
-    module, func = target.split(":")
-    paths = getattr(importlib.import_module(module), func)(args.results)
+    from ..analysis.folders import manifest_kind, updating
+
+    # A complete folder only (manifest present, no INCOMPLETE.txt), held so no writer runs meanwhile.
+    with updating(args.results, "ruralsim plot") as manifest:
+        kind = manifest_kind(manifest)
+        target = REDRAW.get(kind)
+        if target is None:
+            raise ConfigError([Problem(str(args.results / "manifest.json"), "kind", kind, "no plots known for this kind",
+                                       "one of " + ", ".join(REDRAW))])
+        module, func = target.split(":")
+        try:
+            paths = getattr(importlib.import_module(module), func)(args.results)
+        except ConfigError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OSError) as exc:
+            # A stored file is damaged, truncated or not what this version writes (pyarrow's
+            # ArrowInvalid is a ValueError): one line naming the folder and the error type, no content.
+            where = getattr(exc, "filename", None) or args.results
+            raise ConfigError([Problem(str(where), "", _NO_VALUE, "cannot redraw: a stored file is damaged, "
+                                       f"truncated or not written by this version ({type(exc).__name__})",
+                                       "rerun the command that wrote the folder")]) from None
     for path in paths:
         print(path)
     return 0

@@ -23,13 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..analysis.folders import writing
+    from ..simulation.horizon import year_table_notes
+    from ..analysis.folders import run_out_dir as default_out_dir
+    from ..simulation.runner import run_scenario
     from ..workflows.compare import write_scenario
-    from ..simulation.runner import default_out_dir, run_scenario
 
     scenario = load_scenario(find_scenario(args.scenario))
-    result = run_scenario(scenario, size_overrides(args), workers=args.workers, progress=not args.quiet)
-    out = args.out or default_out_dir(scenario.name)
-    paths = write_scenario(result, Path(out), scenario.name, extra={"argv": sys.argv})
+    overrides = size_overrides(args)
+    for note in year_table_notes(scenario.overrides, {**scenario.params, **overrides}):
+        print(f"note: {note}", file=sys.stderr)
+    out = Path(args.out or default_out_dir(scenario.name))
+    with writing(out, "run"):  # checked, locked and marked incomplete before the simulation starts
+        result = run_scenario(scenario, overrides, workers=args.workers, progress=not args.quiet)
+        paths = write_scenario(result, out, scenario.name, extra={"argv": sys.argv})
     ts = result.timeseries
     last = ts[ts["date"] == ts["date"].max()]
     print(f"{scenario.name}: {int(result.params['run_replicates'])} replicate(s) x "

@@ -48,9 +48,12 @@ def main(args: argparse.Namespace) -> int:
         print(f"note: the tolerances in {target_set.path} were set for {stated.get('households', '?'):,} households x "
               f"{stated.get('replicates', '?')} replicates; this run is smaller ({params['run_households']:,} x "
               f"{params['run_replicates']}), so sampling noise is larger.", file=sys.stderr)
-    v = validate(target_set, scenario, overrides, workers=args.workers, progress=not args.quiet)
+    from ..analysis.folders import writing
+
     out = args.out or Path("results") / "validation"
-    write_validation(v, out, extra={"argv": sys.argv})
+    with writing(out, "validation"):  # checked, locked and marked incomplete before the simulation starts
+        v = validate(target_set, scenario, overrides, workers=args.workers, progress=not args.quiet)
+        write_validation(v, out, extra={"argv": sys.argv})
     print(f"{target_set.title}: scenario {scenario.name}, {params['run_replicates']} replicate(s) x "
           f"{params['run_households']:,} households x {params['run_months']} months")
     print(format_table(v.table))

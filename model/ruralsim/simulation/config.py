@@ -100,6 +100,36 @@ class _NoValue:
 _NO_VALUE: Any = _NoValue()
 
 
+class Redacted(NamedTuple):
+    """A value read from a file outside the project, shown only by its type (never its content)."""
+
+    type_name: str
+
+
+def redact(problems: list[Problem]) -> list[Problem]:
+    """The problems with their values replaced by their types (a file named from outside the project
+    may hold secrets; a message could end up in a CI log)."""
+    return [p if p.value is _NO_VALUE or isinstance(p.value, Redacted)
+            else p._replace(value=Redacted(_type(p.value))) for p in problems]
+
+
+def trusted(target: Path, referrer: Path | None = None) -> bool:
+    """Whether a file named inside a config file may have its values echoed in messages: it lies in
+    the referring file's folder tree, the working directory's or the ruralsim checkout's."""
+    try:
+        t = target.resolve()
+        roots = [Path.cwd().resolve(), SCENARIO_DIR.parent.resolve()]
+        if referrer is not None:
+            roots.append(referrer.resolve().parent)
+        return any(t == r or r in t.parents for r in roots)
+    except (OSError, RuntimeError):
+        return False
+
+
+#: Problems listed in one message (the rest are counted): 20,000 unknown keys must not print 5 MB.
+MAX_SHOWN = 40
+
+
 class ConfigError(ValueError):
     """A scenario or override set is invalid; the message has one line per problem.
 
@@ -111,11 +141,13 @@ class ConfigError(ValueError):
         if isinstance(problems, str):
             problems = [Problem("config", "", _NO_VALUE, problems)]
         self.problems: list[Problem] = list(problems)
-        lines = [str(p) for p in self.problems]
-        if len(lines) > 1:
+        lines = [str(p) for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            lines.append(f"... and {len(self.problems) - MAX_SHOWN:,} more problem(s) not shown")
+        if len(self.problems) > 1:
             sources = list(dict.fromkeys(p.source for p in self.problems))
-            where = sources[0] if len(sources) == 1 else ", ".join(sources)
-            lines.insert(0, f"{len(lines)} problems in {where}:")
+            where = ", ".join(sources[:5]) + (f" and {len(sources) - 5} more files" if len(sources) > 5 else "")
+            lines.insert(0, f"{len(self.problems)} problems in {where}:")
         super().__init__("\n".join(lines))
 
     def __reduce__(self):
@@ -267,8 +299,8 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                 problems.append(Problem(src, "extends", value, "must be a string",
                                         "a path to a scenario file, relative to this file"))
                 continue
-            parent = _parent_file(path, value)
-            if parent is None:
+            parent = _parent_file(path, value) if "\x00" not in value else None
+            if parent is None:  # a folder or device is refused when read
                 problems.append(Problem(src, "extends", value,
                                         f"parent file not found ({_disp(path.parent / value)})",
                                         f"a path to an existing scenario file, relative to "
@@ -306,11 +338,16 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
             problems.append(Problem(src, "extends", doc["extends"],
                                     f"extends cycle: {cycle}",
                                     "a chain of files that ends in a file without extends"))
+        elif len(seen) >= MAX_EXTENDS:
+            problems.append(Problem(src, "extends", doc["extends"],
+                                    f"extends chain longer than {MAX_EXTENDS} files",
+                                    "a short chain of files that ends in a file without extends"))
         else:
             try:
                 merged, chain, _ = _load_chain(parent, seen)
             except ConfigError as exc:  # report the parent's problems alongside this file's
-                problems = exc.problems + problems
+                parents = exc.problems if trusted(there, path) else redact(exc.problems)
+                problems = parents + problems
     if problems:
         raise ConfigError(problems)
     merged.update(own)  # child wins; a year table replaces the parent's whole table
@@ -331,18 +368,60 @@ def _parent_file(path: Path, value: str) -> Path | None:
 
 def _read_toml(path: Path, src: str) -> tuple[str, dict | None, list[Problem]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        return "", None, [Problem(src, "", _NO_VALUE, "file not found",
-                                  "a path to an existing scenario .toml file")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return "", None, [Problem(src, "", _NO_VALUE, f"cannot read file: {exc}",
-                                  "a readable UTF-8 TOML file")]
+        text = read_config_file(path, src, MAX_TOML_BYTES, "a scenario .toml file")
+    except ConfigError as err:
+        return "", None, err.problems
     try:
         return text, tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
         return text, None, [Problem(src, "", _NO_VALUE, f"TOML syntax error: {exc}",
                                     "valid TOML, see https://toml.io")]
+    except RecursionError:
+        return text, None, [Problem(src, "", _NO_VALUE, "TOML nested too deeply",
+                                    "tables and arrays nested a few levels deep")]
+
+
+#: Largest config file read (scenarios, experiments, targets): they are a few kB; a cap keeps a
+#: mistaken ``extends = "/dev/zero"`` or a multi-GB file from exhausting memory.
+MAX_TOML_BYTES = 1 * 2**20
+#: Largest design table (CSV) read.
+MAX_CSV_BYTES = 16 * 2**20
+#: Longest ``extends`` chain (the shipped library uses two or three files).
+MAX_EXTENDS = 32
+
+
+def read_config_file(path: Path, src: str, cap: int, what: str) -> str:
+    """The text of a config file named by the user or by another config file: only a regular file
+    (not a device, FIFO or folder) no larger than ``cap`` bytes, decoded as UTF-8 (BOM allowed).
+    Problems are a ConfigError that never shows the file's content."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ConfigError([Problem(src, "", _NO_VALUE, "file not found", f"a path to {what}")]) from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError([Problem(src, "", _NO_VALUE, f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
+                                   f"a path to {what}")]) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError([Problem(src, "", _NO_VALUE, "not a regular file", f"a path to {what}")])
+    if st.st_size > cap:
+        raise ConfigError([Problem(src, "", _NO_VALUE, f"too large ({st.st_size:,} bytes; at most {cap:,})",
+                                   f"a path to {what}")])
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(cap + 1)
+    except OSError as exc:
+        raise ConfigError([Problem(src, "", _NO_VALUE, f"cannot read file: {exc.strerror}",
+                                   f"a readable {what}")]) from None
+    if len(data) > cap:
+        raise ConfigError([Problem(src, "", _NO_VALUE, f"too large (more than {cap:,} bytes)", f"a path to {what}")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(src, "", _NO_VALUE, f"not UTF-8 text (byte {exc.start})",
+                                   f"a UTF-8 {what}")]) from None
 
 
 def _check_section(section: str, table: dict[str, Any], src: str, out: dict[str, Any],
@@ -488,20 +567,24 @@ def _type(v: Any) -> str:
 
 def _show(v: Any, limit: int = 120) -> str:
     """Render a value as it would be written in TOML, so users recognise what they wrote."""
+    if isinstance(v, Redacted):
+        return f"<a {v.type_name}: value not shown>"
     text = _toml_like(v)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _toml_like(v: Any) -> str:
+def _toml_like(v: Any, depth: int = 0) -> str:
+    if depth > 8:
+        return "..."  # a value nested hundreds deep is shown by its first levels only
     v = plain(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_like(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {_toml_like(x, depth + 1)}" for k, x in list(v.items())[:20]) + " }"
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_like(x) for x in v) + "]"
+        return "[" + ", ".join(_toml_like(x, depth + 1) for x in v[:20]) + "]"
     return repr(v) if isinstance(v, float) else str(v)
 
 

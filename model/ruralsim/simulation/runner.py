@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -129,7 +129,9 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
             for r in range(replicates):
                 results.append(run_replicate(sc, r, overrides, bar))
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
+            from .processes import worker_pool
+
+            with worker_pool(workers) as pool:
                 # Cores are shared out between the processes (a model's threads never change its results).
                 threads = max(1, default_threads() // workers)
                 futures = [pool.submit(_run_replicate_quiet, sc, r, overrides, threads) for r in range(replicates)]
@@ -157,11 +159,6 @@ def simulated(ts: pd.DataFrame) -> dict[str, int]:
     if ts.empty:
         return {}
     return {"households_simulated": int(ts["households"].iloc[0]), "people_simulated": int(ts["people"].iloc[0])}
-
-
-def default_out_dir(name: str) -> Path:
-    """``results/<scenario>/`` under the current directory."""
-    return Path("results") / name
 
 
 def _bar(enabled: bool, total: int, name: str, unit: str):

@@ -23,12 +23,19 @@ from ..presentation.calibration_plots import plot_fit
 def write_calibration(cal: Calibration, out_dir: str | Path, targets_file: Path | None = None,
                       extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Write fitted.toml, loss_history.csv, plots/calibration_fit.png and manifest.json (last)."""
+    from ..analysis.folders import writing
+
+    with writing(out_dir, "calibration", strict=False) as out:
+        return _write_calibration(cal, out, targets_file, extra)
+
+
+def _write_calibration(cal: Calibration, out: Path, targets_file: Path | None,
+                       extra: Mapping[str, Any] | None) -> dict[str, Path]:
     import tomli_w
 
     from ..analysis import outputs
     from ..presentation.run_plots import save_figure
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     hist = cal.history_frame()
     paths = {"history": outputs.write_csv(out / "loss_history.csv", hist)}

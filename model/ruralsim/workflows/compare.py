@@ -28,7 +28,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,7 +158,9 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
 
             # Cores are shared out between processes and each model's threads (neither changes results).
             threads = max(1, default_threads() // workers)
-            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
+            from ..simulation.processes import worker_pool
+
+            with worker_pool(workers) as pool:
                 futures = {pool.submit(run_replicate, scenarios[i], r, run, None, threads): (i, r) for i, r in jobs}
                 for fut in as_completed(futures):
                     done[futures[fut]] = fut.result()
@@ -251,8 +253,15 @@ def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dic
                    plots: bool = True) -> dict[str, Path]:
     """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
     then the dynamics and fiscal plots."""
+    from ..analysis.folders import writing
     from .run import write_result
 
+    with writing(out_dir, "run", strict=False):
+        return _write_scenario(result, Path(out_dir), label, extra, plots, write_result)
+
+
+def _write_scenario(result, out_dir: Path, label: str, extra: dict[str, Any], plots: bool, write_result
+                    ) -> dict[str, Path]:
     tables, meta = _extras(result, label)
     paths = _write_extra_tables(out_dir, tables)
     paths.update(write_result(result, out_dir, extra=extra, plots=plots))
@@ -268,11 +277,18 @@ def write_comparison(cmp: Comparison, out_dir: str | Path, argv: Sequence[str] |
     Scenario folders and figures are independent jobs, spread over the process pool. Without
     ``plots`` only data, tables and manifests are written (``ruralsim plot`` draws them later).
     """
+    from ..analysis.folders import writing
+
+    with writing(out_dir, "comparison", strict=False) as out:
+        return _write_comparison(cmp, out, argv, workers, plots)
+
+
+def _write_comparison(cmp: Comparison, out: Path, argv: Sequence[str] | None, workers: int | None,
+                      plots: bool) -> dict[str, Path]:
     from ..presentation.compare_plots import FIGURES, draw_figure
     from ..analysis.outputs import run_manifest, write_csv, write_manifest
     from ..simulation.rng import replicate_seeds
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     argv = list(sys.argv if argv is None else argv)
     folders = {label: out / label for label in cmp.labels}
@@ -317,7 +333,9 @@ def _map(jobs: list[tuple[Callable, tuple]], workers: int) -> list[Any]:
     """Run independent writing jobs, in a process pool when there are several workers."""
     if workers <= 1 or len(jobs) <= 1:
         return [fn(*args) for fn, args in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=SPAWN) as pool:
+    from ..simulation.processes import worker_pool
+
+    with worker_pool(min(workers, len(jobs))) as pool:
         return [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
 
 
@@ -379,18 +397,27 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     return paths, ts, sp
 
 
+def _no_value():
+    from ..simulation.config import _NO_VALUE
+
+    return _NO_VALUE
+
+
 def redraw_comparison(out_dir: str | Path) -> list[Path]:
     """Redraw every plot of a comparison folder (``ruralsim plot``) from its stored results."""
-    import json
+    from ..analysis.folders import inside, read_manifest
 
     out = Path(out_dir)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(out / "manifest.json")
     extra = manifest.get("extra", {})
-    entries = extra.get("scenarios", [])
+    entries = extra.get("scenarios", []) if isinstance(extra, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError([Problem(str(out / "manifest.json"), "extra.scenarios", _no_value(),
+                                   "must be a list of tables", "the manifest as written by ruralsim compare")])
     paths: list[Path] = []
     series, spells = {}, {}
     for entry in entries:
-        folder = out / entry["folder"]
+        folder = inside(out, entry.get("folder"), "extra.scenarios.folder")  # never a folder elsewhere
         if not (folder / "manifest.json").is_file():
             raise ConfigError([Problem(str(folder), "", str(folder), "scenario folder of the comparison is "
                                        "missing or incomplete (no manifest.json)",

@@ -22,9 +22,15 @@ from ..simulation.runner import ScenarioResult, simulated
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
                  plots: bool = True) -> dict[str, Path]:
     """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
+    from ..analysis.folders import writing
+
+    with writing(out_dir, "run", strict=False) as out:
+        return _write_result(result, out, extra, plots)
+
+
+def _write_result(result: ScenarioResult, out: Path, extra: dict[str, Any] | None, plots: bool) -> dict[str, Path]:
     from ..analysis import outputs
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sc = result.scenario
     manifest = outputs.run_manifest(

@@ -32,12 +32,22 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
     ``scheduler`` is a Dask scheduler address (``tcp://host:8786``); otherwise ``workers`` local
     processes (default: one per core; 1 runs in this process).
     """
+    from ..analysis.folders import writing
+
+    with writing(out, "sweep", keep=execute.SWEEP_KEEP, strict=False):
+        return _run_sweep(exp, Path(out), workers, scheduler, progress, analyse, argv)
+
+
+def _run_sweep(exp: Experiment, out: Path, workers: int | None, scheduler: str | None, progress: bool,
+               analyse: bool, argv: list[str] | None) -> SweepSummary:
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
     design = build_design(exp)
     store = SweepStore(out)
     expected = [(t.run_id, t.point, t.replicate) for t in tasks(exp, design)]
     unique = set(e[0] for e in expected)  # sampled designs may repeat a point (e.g. Sobol' with listed values)
-    finished = store.prepare(exp.to_json(), design, unique)
+    oid = execute.outputs_id(exp)
+    finished = store.prepare(exp.to_json(), design, unique, (oid, ",".join(exp.outcomes)))
+    redone = dict(getattr(store, "redone", {}))
     todo = _once(t for t in tasks(exp, design) if t.run_id not in finished)
     n_todo = len(unique) - len(finished)
     workers = execute.default_workers() if workers is None else max(1, int(workers))
@@ -51,7 +61,7 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
         if res.ok:
             row = {"run_id": task.run_id, "replicate": task.replicate, "seed": int(task.params["run_seed"]),
                    **{f.column: design.points.at[task.point, f.column] for f in exp.factors},
-                   **res.outcomes, "seconds": res.seconds, "host": res.host}
+                   **res.outcomes, "seconds": res.seconds, "host": res.host, "outputs_id": oid}
             store.write_ok(task, row, res.series)
             counts["done"] += 1
         else:
@@ -81,7 +91,7 @@ def run_sweep(exp: Experiment, out: str | Path, *, workers: int | None = None, s
     status = runs.drop_duplicates("run_id")["status"].value_counts()
     summary = SweepSummary(Path(out), len(unique), len(finished), counts["done"], int(status.get("failed", 0)),
                            int(status.get("missing", 0)), time.perf_counter() - t0,
-                           1 if backend == "inline" else workers, backend, started, runs)
+                           1 if backend == "inline" else workers, backend, started, runs, redone=redone)
     if analyse:
         from .sweep_report import write_report
 

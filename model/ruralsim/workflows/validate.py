@@ -21,9 +21,15 @@ from ..presentation.validation_plots import write_plots
 
 def write_validation(v: Validation, out_dir: str | Path, extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Write the table, the series, a copy of the targets file, the plots and the manifest (last)."""
+    from ..analysis.folders import writing
+
+    with writing(out_dir, "validation", strict=False) as out:
+        return _write_validation(v, out, extra)
+
+
+def _write_validation(v: Validation, out: Path, extra: Mapping[str, Any] | None) -> dict[str, Path]:
     from ..analysis import outputs
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     res = v.result
     paths = {"table": outputs.write_csv(out / TABLE, v.table),

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ...simulation.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
+from ...simulation.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario,
+                                  redact, trusted)
 from ...simulation.parameters import PARAMS, PARAMS_BY_KEY, Param
 from . import outcomes as oc
 from .spec import Factor, scaled
@@ -38,12 +39,17 @@ def check_scenario(doc: dict, path: Path, src: str, problems: list[Problem]) -> 
     if not isinstance(name, str):
         problems.append(Problem(src, "scenario", name, "must be a string", allowed))
         return None
+    if "\x00" in name:
+        problems.append(Problem(src, "scenario", NO_VALUE, "contains a NUL character", allowed))
+        return None
     local = path.parent / name
     try:
         return load_scenario(local if local.is_file() else find_scenario(name))
     except ConfigError as exc:
         if local.is_file() or Path(name).is_file():
-            problems.extend(exc.problems)  # the scenario's own problems, naming its file
+            target = local if local.is_file() else Path(name)
+            # the scenario's own problems, naming its file (values only when it is inside the project)
+            problems.extend(exc.problems if trusted(target, path) else redact(exc.problems))
         else:
             reason = exc.problems[0].reason if exc.problems else "no such scenario"
             problems.append(Problem(src, "scenario", name, reason, allowed))
@@ -215,15 +221,31 @@ def check_factor(p: Param, spec: Any, where: str, src: str, method: str, base: d
     return None
 
 
-def read_table(file: Path, base: dict, fixed: dict, problems: list[Problem]
-           ) -> tuple[list[Factor], tuple[dict[str, Any], ...]]:
+def read_table(file: Path, base: dict, fixed: dict, problems: list[Problem], referrer: Path | None = None
+               ) -> tuple[list[Factor], tuple[dict[str, Any], ...]]:
     """Read a CSV design: a header of dotted keys and one row per point (values checked per cell)."""
     src = disp(file)
+    mine: list[Problem] = []
+    factors, rows = _read_table(file, src, base, fixed, mine)
+    # Values of a table outside the project are never echoed (it could be any file on the machine).
+    problems.extend(mine if trusted(file, referrer) else redact(mine))
+    return factors, rows
+
+
+def _read_table(file: Path, src: str, base: dict, fixed: dict, problems: list[Problem]
+                ) -> tuple[list[Factor], tuple[dict[str, Any], ...]]:
+    import io
+
+    from ...simulation.config import MAX_CSV_BYTES, read_config_file
+
     try:
-        with open(file, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(src, "", NO_VALUE, f"cannot read CSV: {exc}", "a UTF-8 CSV file"))
+        text = read_config_file(file, src, MAX_CSV_BYTES, "a CSV design table")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except ConfigError as err:
+        problems.extend(err.problems)
+        return [], ()
+    except csv.Error as exc:
+        problems.append(Problem(src, "", NO_VALUE, f"cannot read CSV ({type(exc).__name__})", "a UTF-8 CSV file"))
         return [], ()
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:

@@ -42,6 +42,38 @@ def salib_problem(exp: Experiment) -> dict[str, Any]:
             "bounds": [[0.0, 1.0]] * len(exp.factors)}
 
 
+#: Largest sweep (points x replicates) run or even sampled without ``--force``: a mistyped
+#: ``samples = 2^30`` must be a message, not 24 GB of design.
+MAX_RUNS = 100_000
+
+
+def design_size(exp: Experiment) -> int:
+    """Points of ``exp``'s design, counted without building it."""
+    k = len(exp.factors)
+    if exp.method == "grid":
+        n = 1
+        for f in exp.factors:
+            n *= len(f.values) if f.values is not None else int(f.steps or 2)
+        return n
+    if exp.method == "table":
+        return len(exp.table_rows)
+    samples = int(exp.samples or 2)
+    return {"lhs": samples, "sobol": samples * (k + 2), "morris": samples * (k + 1)}[exp.method]
+
+
+def check_size(exp: Experiment, force: bool = False, limit: int = MAX_RUNS) -> None:
+    """A ConfigError when the sweep has more than ``limit`` runs, unless ``force``."""
+    from ...simulation.config import _NO_VALUE, ConfigError, Problem
+
+    points = design_size(exp)
+    runs = points * exp.replicates
+    if runs > limit and not force:
+        raise ConfigError([Problem(str(exp.path), "design", _NO_VALUE,
+                                   f"{points:,} points x {exp.replicates} replicate(s) = {runs:,} runs, more than "
+                                   f"the {limit:,} allowed without --force",
+                                   "fewer samples, steps or values; or --force if you mean it")])
+
+
 def build_design(exp: Experiment) -> Design:
     """The points of ``exp``'s design, in a fixed order (the order SALib's analysis expects)."""
     unit = problem = None

@@ -14,7 +14,6 @@ finished runs are skipped and failed ones are tried again.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -66,6 +65,7 @@ class SweepSummary:
     started_at: datetime
     runs: pd.DataFrame | None = None
     plots: list[Path] = field(default_factory=list)
+    redone: dict[str, int] = field(default_factory=dict)  # finished runs run again, by reason
 
     @property
     def runs_per_minute(self) -> float:
@@ -109,11 +109,6 @@ def kept_months(ts: pd.DataFrame, months: str | tuple[str, ...]) -> pd.DataFrame
     return ts[keep.to_numpy()].reset_index(drop=True)
 
 
-def _ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the client's to handle (it stops the workers itself)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 # ---------------------------------------------------------------------------------------------
 # The client side
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +128,9 @@ def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, R
     ctx = mp.get_context("spawn")  # fork after threads (tqdm, pyarrow) is unsafe; spawn is what mesa sets
 
     def pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+        from ...simulation.processes import pool as worker_pool
+
+        return worker_pool(workers, mp_context=ctx)  # workers die with this process, ignore Ctrl-C
 
     executor = pool()
     pending: dict[Any, Task] = {}
@@ -175,15 +172,26 @@ def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, R
     executor.shutdown(wait=True)
 
 
+#: What a sweep folder keeps from an earlier session: its finished runs (resumable state).
+SWEEP_KEEP = ("experiment.json", "design.parquet", "runs", "series", "failed")
+
+
+def outputs_id(exp) -> str:
+    """A hash of what a run stores (outcomes, series, months): part of a finished run's identity, so a
+    resume after the outputs changed recomputes the runs that lack them."""
+    import hashlib
+    import json
+
+    text = json.dumps([list(exp.outcomes), list(exp.series), exp.series_months if isinstance(exp.series_months, str)
+                       else list(exp.series_months)], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def _kill(executor: Any) -> None:
     """Stop a process pool at once (Ctrl-C): runs in flight are lost, finished ones are on disk."""
-    procs = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    for p in procs:
-        p.join(timeout=5)
+    from ...simulation.processes import stop_pool
+
+    stop_pool(executor)
 
 
 SCHEDULER_ALLOWED = "the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"

@@ -78,8 +78,8 @@ def find_experiment(name_or_path: str | Path) -> Path:
 def _is_targets_file(path: Path) -> bool:
     """Whether a TOML file in experiments/ is a targets file (for validate/calibrate), not a sweep."""
     try:
-        return "targets" in tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return path.stat().st_size < 2**20 and "targets" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return False
 
 
@@ -126,7 +126,7 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
     factors = check_factors(doc, src, method, base, fixed, problems)
     table_rows: tuple[dict[str, Any], ...] = ()
     if method == "table" and table_file is not None:
-        factors, table_rows = read_table(table_file, base, fixed, problems)
+        factors, table_rows = read_table(table_file, base, fixed, problems, path)
 
     outs, series, months = check_outputs(doc, src, problems)
 
@@ -142,15 +142,13 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
 
 
 def _read(path: Path, src: str) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError([Problem(src, "", NO_VALUE, "file not found", "a path to an experiment .toml file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(src, "", NO_VALUE, f"cannot read file: {exc}", "a readable UTF-8 TOML file")]) from None
+    from ...simulation.config import MAX_TOML_BYTES, read_config_file
+
+    text = read_config_file(path, src, MAX_TOML_BYTES, "an experiment .toml file")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(src, "", NO_VALUE, f"TOML syntax error: {exc}", "valid TOML, see https://toml.io")]) from None
-
-
+    except RecursionError:
+        raise ConfigError([Problem(src, "", NO_VALUE, "TOML nested too deeply",
+                                   "tables and arrays nested a few levels deep")]) from None

@@ -44,16 +44,24 @@ class SweepStore:
         self.series_dir = self.out / "series"
 
     # --- start ---------------------------------------------------------------------------------
-    def prepare(self, experiment: dict[str, Any], design: Design, run_ids: Iterable[str]) -> set[str]:
-        """Create the folder, refuse one holding runs of another design, write the design; return finished ids."""
-        finished = self.finished()
-        stale = finished - set(run_ids)
+    def check_stale(self, run_ids: Iterable[str]) -> None:
+        """Refuse a folder holding finished runs of another design (cheap: file names only)."""
+        stale = self.finished() - set(run_ids)
         if stale:
             raise ConfigError([Problem(
                 str(self.out), "", len(stale),
                 f"this folder holds {len(stale)} finished run(s) that are not in this experiment's design "
                 "(the experiment, its base scenario or the run sizes changed since they ran)",
                 "another --out folder, or delete this one to start over")])
+
+    def prepare(self, experiment: dict[str, Any], design: Design, run_ids: Iterable[str],
+                outputs: tuple[str, str] | None = None) -> set[str]:
+        """Create the folder, refuse one holding runs of another design, write the design; return the ids
+        of finished runs that can be kept. ``outputs`` is (outputs id, comma-separated outcomes): a run
+        stored with other outcomes or series, or whose files are damaged, is removed so it runs again
+        (:attr:`redone` says how many and why)."""
+        self.check_stale(run_ids)
+        finished = self.validate_finished(*outputs) if outputs else self.finished()
         for d in (self.runs_dir, self.failed_dir, self.series_dir):
             d.mkdir(parents=True, exist_ok=True)
         self.write_json("experiment.json", experiment)
@@ -69,6 +77,63 @@ class SweepStore:
         if not self.runs_dir.is_dir():
             return set()
         return {p.stem for p in self.runs_dir.glob("*.parquet")}
+
+    def validate_finished(self, outputs_id: str, outcomes: str) -> set[str]:
+        """Finished runs that hold what this experiment measures and whose files read back; the others
+        are deleted (a truncated file, e.g. after a full disk, or outcomes added since) and counted in
+        :attr:`redone`."""
+        import pyarrow.parquet as pq
+
+        self.redone: dict[str, int] = {}
+        ids = self.finished()
+        if not ids:
+            return ids
+        rows = self._rows(ids)
+        wanted = [c for c in outcomes.split(",") if c]
+        keep = set()
+        for rid in sorted(ids):
+            row = rows.get(rid)
+            reason = None
+            if row is None:
+                reason = "damaged result file"
+            elif row.get("outputs_id", outputs_id if all(c in row for c in wanted) else None) != outputs_id:
+                reason = "stored with other outcomes or series"
+            else:
+                series = self.series_dir / f"replicate={row.get('replicate')}" / f"{rid}.parquet"
+                try:
+                    pq.read_metadata(series)
+                except Exception:  # missing or truncated: ArrowInvalid, OSError
+                    reason = "damaged or missing series file"
+            if reason is None:
+                keep.add(rid)
+                continue
+            self.redone[reason] = self.redone.get(reason, 0) + 1
+            (self.runs_dir / f"{rid}.parquet").unlink(missing_ok=True)
+            for f in self.series_dir.glob(f"replicate=*/{rid}.parquet"):
+                f.unlink(missing_ok=True)
+        return keep
+
+    def _rows(self, ids: set[str]) -> dict[str, dict[str, Any]]:
+        """``{run id: row}`` of the readable result files (one scan; file by file if any is damaged)."""
+        import pyarrow.dataset as ds
+
+        files = [self.runs_dir / f"{i}.parquet" for i in sorted(ids)]
+        try:
+            frame = ds.dataset([str(f) for f in files], format="parquet").to_table().to_pandas()
+            frames = [frame]
+        except Exception:  # a damaged file, or type drift between files
+            frames = []
+            for f in files:
+                try:
+                    frames.append(pd.read_parquet(f))
+                except Exception:
+                    continue
+        out: dict[str, dict[str, Any]] = {}
+        for frame in frames:
+            for rec in frame.to_dict("records"):
+                if isinstance(rec.get("run_id"), str):
+                    out[rec["run_id"]] = {k: v for k, v in rec.items() if not _isnan(v)}
+        return out
 
     # --- per run -------------------------------------------------------------------------------
     def write_ok(self, task: Task, row: dict[str, Any], series: pd.DataFrame) -> None:
@@ -166,6 +231,10 @@ def _read_many(files: Sequence[Path]) -> pd.DataFrame:
         return ds.dataset([str(f) for f in files], format="parquet").to_table().to_pandas()
     except Exception:  # schemas differ (e.g. int vs float in a column): fall back to pandas
         return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def _isnan(v: Any) -> bool:
+    return isinstance(v, float) and v != v
 
 
 def _arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
