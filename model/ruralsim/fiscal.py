@@ -21,13 +21,6 @@ from matplotlib.figure import Figure
 from .compare_stats import summarise_frame, widen
 
 TOTALS = ("fiscal_cost", "fund_spending", "budget")
-LABELS = {
-    "subsidies": "Targeted subsidies", "industry": "Industry support", "training": "Skills training",
-    "posts": "Public-welfare posts", "workshops": "Workshop job subsidies",
-    "dividend_subsidy": "Dividend guarantee", "medical": "Medical assistance",
-    "dibao": "Dibao (minimum living allowance)", "temporary": "Temporary assistance",
-    "monitoring": "Monitoring & case work",
-}
 
 
 def programme_columns(ts: pd.DataFrame) -> list[str]:
@@ -38,8 +31,9 @@ def programme_columns(ts: pd.DataFrame) -> list[str]:
 
 def label(programme: str) -> str:
     """Report label of a programme given as ``fiscal_<name>`` or ``<name>``."""
-    name = programme.removeprefix("fiscal_")
-    return LABELS.get(name, name.replace("_", " ").capitalize())
+    from .presentation.labels import label as registry_label
+
+    return registry_label("fiscal_" + programme.removeprefix("fiscal_"), "en")
 
 
 def yearly_fiscal(ts: pd.DataFrame) -> pd.DataFrame:

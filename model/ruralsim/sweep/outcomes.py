@@ -65,6 +65,18 @@ LABELS: dict[str, tuple[str, str, float]] = {
     "falls": ("Falls below the poverty line", "households", 1.0),
     "ever_monitored_share": ("Households ever monitored", "% of households", 100.0),
 }
+
+
+def _registry_titles() -> None:
+    """Titles come from the one label registry, so a series has one name in every figure."""
+    from ..presentation.labels import lookup
+
+    for key, (title, unit, factor) in list(LABELS.items()):
+        entry = lookup(key)
+        LABELS[key] = (entry.en if entry else title, unit, factor)
+
+
+_registry_titles()
 _PERCENT_DERIVED = {"ever_monitored_share_end"}
 _NOT_SERIES = {"replicate", "date"}
 
