@@ -379,11 +379,37 @@ def write_parquet(path: Path | str, frame: pd.DataFrame) -> Path:
     return path
 
 
+#: CSV text encoding: UTF-8 with a byte-order mark, so Excel and WPS on Chinese Windows read it as
+#: UTF-8 (without the mark they assume GBK and show mojibake); pandas and ``csv`` read it back with
+#: ``encoding="utf-8-sig"`` (pandas strips the mark by itself).
+CSV_ENCODING = "utf-8-sig"
+#: Significant digits kept in CSV and xlsx tables (full precision stays in the Parquet files).
+SIGNIFICANT_DIGITS = 6
+
+
+def spreadsheet_frame(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
+    """A copy fit for a spreadsheet: floats rounded to ``digits`` significant digits of the column's
+    largest value (so a column shares its decimals), dates as ISO text Excel does not reinterpret."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = values.dt.strftime("%Y-%m-%d")
+        elif isinstance(values.dtype, pd.PeriodDtype):
+            out[col] = values.astype(str)
+        elif pd.api.types.is_float_dtype(values):
+            finite = values[np.isfinite(values)].abs()
+            top = float(finite.max()) if len(finite) else 0.0
+            decimals = digits - 1 - (math.floor(math.log10(top)) if top > 0 else 0)
+            out[col] = values.round(max(0, min(decimals, 12)))
+    return out
+
+
 def write_csv(path: Path | str, frame: pd.DataFrame) -> Path:
-    """Write a frame as CSV (no index), atomically."""
+    """Write a frame as CSV for spreadsheets (:func:`spreadsheet_frame`, UTF-8 with BOM), atomically."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
+        spreadsheet_frame(frame).to_csv(tmp, index=False, encoding=CSV_ENCODING)
     return path
 
 

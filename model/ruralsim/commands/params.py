@@ -48,6 +48,7 @@ def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(find_scenario(args.scenario)) if args.scenario else None
     table = rows(scenario)
     if args.format == "csv":
+        sys.stdout.write("\ufeff")  # UTF-8 BOM: Excel/WPS then read the Chinese text as UTF-8
         w = csv.DictWriter(sys.stdout, fieldnames=list(table[0]))
         w.writeheader()
         w.writerows(table)
