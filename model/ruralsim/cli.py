@@ -15,7 +15,7 @@ import sys
 from .config import ConfigError
 
 # Subcommands, in the order ``ruralsim --help`` lists them.
-COMMANDS = ("run", "params", "check", "plot", "compare", "sweep", "validate", "calibrate")
+COMMANDS = ("run", "params", "check", "plot", "report", "compare", "sweep", "validate", "calibrate")
 
 
 def build_parser() -> argparse.ArgumentParser:

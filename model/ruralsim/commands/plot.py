@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from ..config import ConfigError, Problem
+from .common import add_lang_option, apply_lang
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
@@ -20,16 +21,20 @@ REDRAW = {
     "validation": "ruralsim.validation:redraw_validation",
     "calibration": "ruralsim.calibration:redraw_calibration",
 }
+#: Kinds of folder that carry a report (redrawn with the figures).
+REPORTED = ("run", "comparison", "sweep")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plot", help="redraw plots from a results folder",
                        description="Redraw the plots of a run, comparison or sweep from its stored results.")
     p.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    lang = apply_lang(args)
     manifest_path = args.results / "manifest.json"
     if not args.results.is_dir():
         raise ConfigError([Problem("ruralsim plot", "RESULTS_DIR", str(args.results),
@@ -45,6 +50,13 @@ def main(args: argparse.Namespace) -> int:
                                    "one of " + ", ".join(REDRAW))])
     module, func = target.split(":")
     paths = getattr(importlib.import_module(module), func)(args.results)
+    if kind in REPORTED:  # the report embeds the figures: rewrite it with the new ones
+        from ..presentation.report import finish_comparison, finish_folder
+
+        if kind == "comparison":
+            paths += finish_comparison(args.results, lang)
+        else:
+            paths += finish_folder(args.results, lang, workbook=False)
     for path in paths:
         print(path)
     return 0

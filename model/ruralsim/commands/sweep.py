@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import positive_int
+from .common import add_lang_option, apply_lang, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--check", action="store_true", help="validate the experiment and print its size; run nothing")
     p.add_argument("--list-outcomes", action="store_true", help="print the outcome names an experiment may keep")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
@@ -49,6 +50,7 @@ def main(args: argparse.Namespace) -> int:
     from ..sweep import build_design, find_experiment, load_experiment, run_sweep, tasks
     from ..sweep import outcomes as oc
 
+    lang = apply_lang(args)
     if args.list_outcomes:
         print("Outcomes are <series>_<statistic>; statistics:")
         for s, d in oc.STATS.items():
@@ -86,11 +88,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"\nruralsim sweep: interrupted; {done} finished run(s) are kept in {out}/runs. "
               f"Run the same command to resume.", file=sys.stderr)
         return 130
+    from ..presentation.report import finish_folder
+
+    finish_folder(out, lang, workbook=False)
     where = f"Dask cluster {args.scheduler}" if s.backend == "dask" else f"{s.workers} local process(es)"
     print(f"{exp.name}: {exp.method} design, {size}")
     print(f"  {s.done} run now, {s.skipped} already done, {s.failed} failed, {s.missing} missing; "
           f"{s.wall_seconds:.0f} s on {where}" + (f" ({s.runs_per_minute:.1f} runs/min)" if s.done else ""))
     print(f"  wrote {out}/ (runs.parquet, series/, tables/, {len(s.plots)} files in tables/ and plots/, manifest.json)")
+    print(f"  report: {out / 'report.html'} (also report.md, data_dictionary.csv)")
     if s.failed:
         print(f"  warning: {s.failed} run(s) failed; parameters, seeds and errors in {out}/failed/ and "
               f"{out}/tables/failed_runs.csv. Rerun the command to retry them.", file=sys.stderr)

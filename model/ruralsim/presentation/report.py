@@ -138,13 +138,39 @@ def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
                              trim_blocks=False, keep_trailing_newline=True)
     template = env.get_template(name + ".j2")
     figures = [dict(f, src=_data_uri(folder / f["path"])) for f in report.figures] if name == HTML else report.figures
-    text = template.render(title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
-                           headline=report.headline, headline_note=report.headline_note, readings=report.readings,
-                           parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
+    context = dict(title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
+                   headline=report.headline, headline_note=report.headline_note, readings=report.readings,
+                   parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
+    text = template.render(font_face="", **context)
+    if name == HTML and any(ord(c) > 0x2FF for c in text):
+        # The reader's machine may have no CJK font (CI, many Linux desktops): embed the glyphs used.
+        text = template.render(font_face=font_face_css(text), **context)
     path = folder / name
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+def font_face_css(text: str) -> str:
+    """An ``@font-face`` rule embedding the shipped CJK font, subset to the characters of ``text``
+    (a few tens of kB instead of 3 MB), so Chinese reads the same on any machine, offline."""
+    import io
+
+    from fontTools import subset
+
+    from .fonts import FONT_FILE
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    font = subset.load_font(str(FONT_FILE), options)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes={ord(c) for c in text if ord(c) > 0x7F})
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return ("@font-face { font-family: 'RuralsimCJK'; "
+            f"src: url(data:font/otf;base64,{data}) format('opentype'); font-display: block; }}")
 
 
 def _data_uri(png: Path) -> str:
@@ -168,7 +194,10 @@ def header_comment(path: str | Path | None) -> str:
             if lines:
                 break
             continue
-        lines.append(line.lstrip("#").strip())
+        text = line.lstrip("#").strip()
+        if not text and lines:  # the first paragraph is the question; the rest are notes on the file
+            break
+        lines.append(text)
     return "\n".join(lines).strip()
 
 
@@ -442,7 +471,7 @@ def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], refe
     if ce_path.is_file():
         ce = pd.read_csv(ce_path, encoding="utf-8-sig", dtype={"date": str})
         at = ce[ce["date"] == ce["date"].max()]
-        for _, row in at.iterrows():
+        for _, row in at[at["scenario"] != at["reference"]].iterrows():
             reading = str(row.get("reading", "")).strip()
             if reading and reading != "nan":
                 prefix = "成本效益" if lang == "zh" else "Cost-effectiveness"
@@ -454,7 +483,7 @@ def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], refe
 # Sweep
 # ---------------------------------------------------------------------------------------------
 def _sweep_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
-    exp = manifest.get("experiment") or {}
+    exp = (manifest.get("extra") or {}).get("experiment") or {}
     name = exp.get("name") if isinstance(exp, dict) else None
     name = name or folder.name
     source = exp.get("file") if isinstance(exp, dict) else None
@@ -487,3 +516,14 @@ def finish_folder(folder: str | Path, lang: str | None = None, workbook: bool = 
     if report:
         written += write_report(folder, lang)
     return written
+
+
+def finish_comparison(folder: str | Path, lang: str | None = None) -> list[Path]:
+    """Every scenario folder of a comparison (each a run folder), then the comparison's own."""
+    folder = Path(folder)
+    written: list[Path] = []
+    for entry in (_manifest(folder).get("extra") or {}).get("scenarios") or []:
+        sub = folder / entry["folder"]
+        if (sub / "manifest.json").is_file():
+            written += finish_folder(sub, lang)
+    return written + finish_folder(folder, lang)
