@@ -40,8 +40,9 @@ def _legend(ax, colors: Mapping[str, Any], reference: str, band: str | None = No
     names = [f"{k} (reference)" if k == reference else k for k in colors]
     if band:
         handles.append(Patch(color="#888888", alpha=0.3, lw=0))
-        names.append(band)
-    ax.legend(handles, names, loc="best", fontsize=8, framealpha=0.9)
+        names.append(band.replace(": ", ":\n", 1))
+    # Beside the panels, not in one: inside, it covered the "end of transition" label or the data.
+    ax.figure.legend(handles, names, loc="outside right upper", fontsize=9, frameon=False)
 
 
 def plot_metrics(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> Figure:

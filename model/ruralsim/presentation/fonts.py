@@ -16,8 +16,13 @@ FAMILY = "Noto Sans CJK SC"
 @functools.lru_cache(maxsize=1)
 def install() -> str:
     """Register the shipped font with matplotlib and put it after DejaVu Sans (idempotent)."""
+    import logging
+
     import matplotlib as mpl
     from matplotlib import font_manager
+
+    # The subset has one weight; bold CJK text is drawn regular. Say nothing about it on every figure.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
     font_manager.fontManager.addfont(str(FONT_FILE))
     family = font_manager.FontProperties(fname=str(FONT_FILE)).get_name()

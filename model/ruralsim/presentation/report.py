@@ -142,7 +142,7 @@ def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
                    headline=report.headline, headline_note=report.headline_note, readings=report.readings,
                    parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
     text = template.render(font_face="", **context)
-    if name == HTML and any(ord(c) > 0x2FF for c in text):
+    if name == HTML and any(ord(c) >= 0x2E80 for c in text):
         # The reader's machine may have no CJK font (CI, many Linux desktops): embed the glyphs used.
         text = template.render(font_face=font_face_css(text), **context)
     path = folder / name
