@@ -100,6 +100,14 @@ def test_run_headline_equals_summary_csv(run_dir):
         else:
             assert value == pytest.approx(summary.loc[(metric, when), "mean"], rel=1e-12)
         checked += 1
+    # ... and the CSV's rounding keeps 6 significant digits of the full-precision Parquet series
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    month = pd.to_datetime(ts["date"]).dt.strftime("%Y-%m")
+    for key, value in cells.items():
+        metric, when = key.split("|")
+        if metric != "fiscal_cost":
+            exact = ts.loc[month == when, metric].mean()
+            assert value == pytest.approx(exact, rel=1e-5, abs=1e-9), key
     metrics = {k.split("|")[0] for k in cells}
     poverty = "poverty_rate_registry" if "poverty_rate_registry" in summary.index.get_level_values(0) else "poverty_rate"
     assert {poverty, "ever_fallen_share", "mean_income", "monitored_households", "fiscal_cost"} <= metrics
@@ -114,6 +122,14 @@ def test_comparison_headline_equals_comparison_csv(cmp_dir):
     for key, value in cells.items():
         metric, when, scenario, column = key.split("|")
         assert value == pytest.approx(table.loc[(metric, when, scenario), column], rel=1e-12, abs=1e-12)
+    from ruralsim.compare_tables import derive
+
+    for key, value in cells.items():  # equal to the Parquet series too, to the CSV's 6 digits
+        metric, when, scenario, column = key.split("|")
+        if column == "mean":
+            ts = derive(pd.read_parquet(cmp_dir / scenario / "timeseries.parquet"))
+            exact = ts.loc[pd.to_datetime(ts["date"]).dt.strftime("%Y-%m") == when, metric].mean()
+            assert value == pytest.approx(exact, rel=1e-5, abs=1e-9), key
     html = (cmp_dir / "report.html").read_text(encoding="utf-8")
     assert "95% paired interval" in html and "December" in html  # what "2030" means is said
     assert "budget.scale" in html  # the parameter that differs from the reference
@@ -271,6 +287,16 @@ def test_report_renders_in_headless_chromium(cmp_dir, tmp_path):
     dark = (image.mean(axis=2) < 0.5).mean()
     assert 0.01 < dark < 0.6  # text and figures on a light page
     assert len(np.unique(image.reshape(-1, 3).round(2), axis=0)) > 50
+
+
+def test_run_report_of_the_baseline_lists_no_changed_parameter(tmp_path):
+    from ruralsim.presentation.report import _param_diff, _shipped_baseline
+
+    base = _shipped_baseline()
+    assert _param_diff(json.loads(json.dumps(base, default=str)), base, "baseline") == []
+    changed = json.loads(json.dumps(base, default=str))
+    changed["budget"]["scale"] = 0.8
+    assert [p["key"] for p in _param_diff(changed, base, "x")] == ["budget.scale"]
 
 
 def test_manifest_kind_and_report_files_are_listed(run_dir):

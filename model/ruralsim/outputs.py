@@ -388,8 +388,9 @@ SIGNIFICANT_DIGITS = 6
 
 
 def spreadsheet_frame(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
-    """A copy fit for a spreadsheet: floats rounded to ``digits`` significant digits of the column's
-    largest value (so a column shares its decimals), dates as ISO text Excel does not reinterpret."""
+    """A copy fit for a spreadsheet: each float rounded to ``digits`` significant digits (whole
+    numbers keep all their integer digits: money stays to the yuan), dates as ISO text that Excel
+    does not reinterpret. Rounded per value, since tidy tables mix metrics of every size in a column."""
     out = frame.copy()
     for col in out.columns:
         values = out[col]
@@ -398,11 +399,23 @@ def spreadsheet_frame(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> 
         elif isinstance(values.dtype, pd.PeriodDtype):
             out[col] = values.astype(str)
         elif pd.api.types.is_float_dtype(values):
-            finite = values[np.isfinite(values)].abs()
-            top = float(finite.max()) if len(finite) else 0.0
-            decimals = digits - 1 - (math.floor(math.log10(top)) if top > 0 else 0)
-            out[col] = values.round(max(0, min(decimals, 12)))
+            out[col] = round_significant(values.to_numpy(dtype=float), digits)
     return out
+
+
+def round_significant(v: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """``v`` rounded to ``digits`` significant digits but never to fewer than whole units.
+
+    Dividing the rounded integer by a power of ten gives the double nearest the short decimal,
+    so the CSV shows ``0.024613``, not ``0.024613000000000002``.
+    """
+    v = np.asarray(v, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(v)))
+    decimals = np.clip(digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0), 0, 15)
+    scale = 10.0 ** decimals
+    rounded = np.round(v * scale) / scale
+    return np.where(np.isfinite(v), rounded, v)
 
 
 def write_csv(path: Path | str, frame: pd.DataFrame) -> Path:

@@ -239,11 +239,28 @@ def _flat(nested: dict[str, Any]) -> dict[str, Any]:
     return {f"{s}.{k}": v for s, section in nested.items() if isinstance(section, dict) for k, v in section.items()}
 
 
+def _normal(value: Any) -> Any:
+    """JSON form (string keys, lists, None for NaN), so a stored manifest compares with a loaded scenario."""
+    from ..outputs import _jsonable
+
+    return json.loads(json.dumps(_jsonable(value)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
 def _param_diff(params: dict[str, Any], base: dict[str, Any], scenario: str) -> list[dict[str, str]]:
-    a, b = _flat(params), _flat(base)
+    a, b = _flat(_normal(params)), _flat(_normal(base))
     skip = ("run.", "other.")
     return [{"scenario": scenario, "key": k, "baseline": _show(b.get(k)), "value": _show(a[k])}
-            for k in sorted(a) if not k.startswith(skip) and k in b and a[k] != b[k]]
+            for k in sorted(a) if not k.startswith(skip) and k in b and not _same(a[k], b[k])]
 
 
 def _show(v: Any) -> str:
