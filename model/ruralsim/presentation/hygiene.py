@@ -69,9 +69,12 @@ def _legends(fig: Figure) -> list[Legend]:
 
 
 def _legend_over_labels(fig: Figure, renderer) -> list[str]:
-    """Annotations and data labels (texts placed in an axes) that a legend box overlaps."""
+    """Annotations, data labels, titles and notes that a legend box overlaps."""
     out = []
     labels = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    labels += [t for t in fig.texts if t.get_visible() and t.get_text().strip()]  # source notes
+    if fig._suptitle is not None and fig._suptitle.get_text().strip():
+        labels.append(fig._suptitle)
     for lg in _legends(fig):
         lb = lg.get_window_extent(renderer)
         for t in labels:
