@@ -162,12 +162,14 @@ def font_face_css(text: str) -> str:
 
     options = subset.Options()
     options.layout_features = ["*"]
-    font = subset.load_font(str(FONT_FILE), options)
-    sub = subset.Subsetter(options)
-    sub.populate(unicodes={ord(c) for c in text if ord(c) > 0x7F})
-    sub.subset(font)
     buf = io.BytesIO()
-    font.save(buf)
+    with open(FONT_FILE, "rb") as fh:  # closed here: fontTools would leave the file open
+        font = subset.load_font(fh, options)
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes={ord(c) for c in text if ord(c) > 0x7F})
+        sub.subset(font)
+        font.save(buf)
+        font.close()
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return ("@font-face { font-family: 'RuralsimCJK'; "
             f"src: url(data:font/otf;base64,{data}) format('opentype'); font-display: block; }}")
