@@ -3,8 +3,9 @@
 Figures are built on :class:`matplotlib.figure.Figure` with the Agg canvas (no pyplot, no
 global backend switch), so they work headless, in worker processes and in notebooks alike.
 Panels are declared as data (:class:`Panel`: title, unit, columns) so adding a metric is a
-one-line change. Every line is the mean across replicates with a shaded band showing the
-spread of replicate outcomes: 2.5-97.5 percentiles with >= 3 replicates, else min-max.
+one-line change. Every line is the mean across replicates with a shaded band showing the 95%
+interval of that mean (Student t, the ``ci_lo``/``ci_hi`` of summary.csv), named in the legend:
+one uncertainty convention for every level figure.
 """
 
 from __future__ import annotations
