@@ -15,14 +15,19 @@ PYTHON312 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3) $(
 VENV312   ?= .venv312
 STAMP312   = $(VENV312)/.installed
 
-.PHONY: baseline test test-py311 test-py312 install clean
+.PHONY: baseline test test-py311 test-py312 install browser clean
+
+# Headless Chromium renders report.html and drives the app page in the tests (Debian's package; Playwright
+# never downloads a browser here). Root installs it; others are told.
+CHROMIUM_INSTALL = command -v chromium >/dev/null 2>&1 || { \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	else echo "note: install Debian's chromium package for the report rendering test"; fi; }
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,fast,app]'
-	# The page's browser tests drive Debian's chromium (Playwright never downloads a browser here).
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	touch $(STAMP)
 
 $(STAMP312): pyproject.toml setup.py
@@ -32,18 +37,21 @@ $(STAMP312): pyproject.toml setup.py
 	$(VENV312)/bin/python -m pip install --quiet -e '.[test,fast,app]'
 	touch $(STAMP312)
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+browser:
+	@$(CHROMIUM_INSTALL)
 
 baseline: $(STAMP)
 	$(BIN)/ruralsim run scenarios/baseline.toml
 
 test: test-py311 test-py312
 
-test-py311: $(STAMP)
+test-py311: $(STAMP) browser
 	$(BIN)/python -c "import sys, mesa; print('stack: Python', sys.version.split()[0], '+ Mesa', mesa.__version__)"
 	$(BIN)/python -m pytest -n 2 -q
 
-test-py312: $(STAMP312)
+test-py312: $(STAMP312) browser
 	$(VENV312)/bin/python -c "import sys, mesa; print('stack: Python', sys.version.split()[0], '+ Mesa', mesa.__version__)"
 	$(VENV312)/bin/python -m pytest -n 2 -q
 

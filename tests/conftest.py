@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
+
+# Every figure the suite draws (in this process and in the CLI subprocesses, which inherit the
+# environment) is checked for hygiene when saved: no text outside the canvas, no legend over an
+# annotation, no series drawn twice under two names (ruralsim.presentation.hygiene).
+os.environ["RURALSIM_FIGURE_CHECK"] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

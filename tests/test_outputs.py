@@ -218,7 +218,8 @@ def test_plots_tolerate_missing_columns_meta_and_two_replicates(tmp_path, ts, di
     thin = ts[ts["replicate"] < 2].drop(columns=["ever_fallen_share", "budget", "fiscal_cost"])
     paths = plots.write_run_plots(tmp_path, thin, dist, {})
     assert len(paths) == 4 and all(p.read_bytes()[:8] == PNG_MAGIC for p in paths)
-    assert "min–max" in plots._band_name(thin)
+    assert plots._band_name(thin) == "95% interval of the mean across replicates"  # one convention (issue 14)
+    assert plots._band_name(thin[thin["replicate"] == 0]).startswith("none")
 
 
 def test_source_note_and_annual_fiscal(ts):

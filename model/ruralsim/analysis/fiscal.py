@@ -15,25 +15,12 @@ import pandas as pd
 from .compare_stats import summarise_frame, widen
 
 TOTALS = ("fiscal_cost", "fund_spending", "budget")
-LABELS = {
-    "subsidies": "Targeted subsidies", "industry": "Industry support", "training": "Skills training",
-    "posts": "Public-welfare posts", "workshops": "Workshop job subsidies",
-    "dividend_subsidy": "Dividend guarantee", "medical": "Medical assistance",
-    "dibao": "Dibao (minimum living allowance)", "temporary": "Temporary assistance",
-    "monitoring": "Monitoring & case work",
-}
 
 
 def programme_columns(ts: pd.DataFrame) -> list[str]:
     """The per-programme spending columns (``fiscal_<name>``; not the ``fiscal_cost`` total or the
     ``fiscal_cost_year``/``fiscal_cost_cum`` columns a comparison derives from it)."""
     return [c for c in ts.columns if c.startswith("fiscal_") and not c.startswith("fiscal_cost")]
-
-
-def label(programme: str) -> str:
-    """Report label of a programme given as ``fiscal_<name>`` or ``<name>``."""
-    name = programme.removeprefix("fiscal_")
-    return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def yearly_fiscal(ts: pd.DataFrame) -> pd.DataFrame:

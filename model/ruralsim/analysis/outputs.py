@@ -378,11 +378,50 @@ def write_parquet(path: Path | str, frame: pd.DataFrame) -> Path:
     return path
 
 
+#: CSV text encoding: UTF-8 with a byte-order mark, so Excel and WPS on Chinese Windows read it as
+#: UTF-8 (without the mark they assume GBK and show mojibake); pandas and ``csv`` read it back with
+#: ``encoding="utf-8-sig"`` (pandas strips the mark by itself).
+CSV_ENCODING = "utf-8-sig"
+#: Significant digits kept in CSV and xlsx tables (full precision stays in the Parquet files).
+SIGNIFICANT_DIGITS = 6
+
+
+def spreadsheet_frame(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
+    """A copy fit for a spreadsheet: each float rounded to ``digits`` significant digits (whole
+    numbers keep all their integer digits: money stays to the yuan), dates as ISO text that Excel
+    does not reinterpret. Rounded per value, since tidy tables mix metrics of every size in a column."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = values.dt.strftime("%Y-%m-%d")
+        elif isinstance(values.dtype, pd.PeriodDtype):
+            out[col] = values.astype(str)
+        elif pd.api.types.is_float_dtype(values):
+            out[col] = round_significant(values.to_numpy(dtype=float), digits)
+    return out
+
+
+def round_significant(v: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """``v`` rounded to ``digits`` significant digits but never to fewer than whole units.
+
+    Dividing the rounded integer by a power of ten gives the double nearest the short decimal,
+    so the CSV shows ``0.024613``, not ``0.024613000000000002``.
+    """
+    v = np.asarray(v, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(v)))
+    decimals = np.clip(digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0), 0, 15)
+    scale = 10.0 ** decimals
+    rounded = np.round(v * scale) / scale
+    return np.where(np.isfinite(v), rounded, v)
+
+
 def write_csv(path: Path | str, frame: pd.DataFrame) -> Path:
-    """Write a frame as CSV (no index), atomically."""
+    """Write a frame as CSV for spreadsheets (:func:`spreadsheet_frame`, UTF-8 with BOM), atomically."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
+        spreadsheet_frame(frame).to_csv(tmp, index=False, encoding=CSV_ENCODING)
     return path
 
 

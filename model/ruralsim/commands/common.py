@@ -44,3 +44,18 @@ def size_overrides(args: argparse.Namespace) -> dict[str, Any]:
         option = {flat: f"--{opt}" for opt, flat in SIZE_OPTIONS.items()}
         raise ConfigError([Problem(pr.source, option.get(pr.key, pr.key), *pr[2:]) for pr in err.problems]) from None
     return {SIZE_OPTIONS[opt]: value for opt, value in given.items()}
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    """--lang en|zh: language of figures and reports (tables keep English keys; see data_dictionary.csv)."""
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of figures and report.html/report.md (default en; zh: 中文)")
+
+
+def apply_lang(args: argparse.Namespace) -> str:
+    """Set the chosen language for this process and its workers; return it."""
+    from ..presentation.labels import set_lang
+
+    lang = getattr(args, "lang", None) or "en"
+    set_lang(lang)
+    return lang

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_size_options, positive_int, size_overrides
+from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,12 +24,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-plots", action="store_true",
                    help="write data, tables and manifests only (draw the plots later with: ruralsim plot DIR)")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     from ..workflows.compare import default_out_dir, load_scenarios, run_comparison, shared_run, unique_labels, write_comparison
 
+    from ..presentation.report import finish_comparison
+
+    lang = apply_lang(args)
     scenarios = load_scenarios(args.scenarios)          # every file checked before anything runs
     overrides = size_overrides(args)
     _, notes = shared_run(scenarios, overrides)        # checks the size options too
@@ -46,7 +50,9 @@ def main(args: argparse.Namespace) -> int:
     with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_comparison(cmp, out, plots=not args.no_plots)
+        finish_comparison(out, lang)
     _print_summary(cmp, out, paths, plots=not args.no_plots)
+    print(f"  report: {Path(out) / 'report.html'} (also report.md, {Path(out).name}.xlsx; each scenario folder has its own)")
     return 0
 
 

@@ -64,6 +64,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     table = rows(scenario)
     if args.format == "csv":
+        sys.stdout.write("\ufeff")  # UTF-8 BOM: Excel/WPS then read the Chinese text as UTF-8
         w = csv.DictWriter(sys.stdout, fieldnames=list(table[0]))
         w.writeheader()
         w.writerows(table)

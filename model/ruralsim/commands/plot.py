@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from ..simulation.config import _NO_VALUE, ConfigError, Problem
+from .common import add_lang_option, apply_lang
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
@@ -19,16 +20,20 @@ REDRAW = {
     "validation": "ruralsim.workflows.validate:redraw_validation",
     "calibration": "ruralsim.workflows.calibrate:redraw_calibration",
 }
+#: Kinds of folder that carry a report (redrawn with the figures).
+REPORTED = ("run", "comparison", "sweep")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plot", help="redraw plots from a results folder",
                        description="Redraw the plots of a run, comparison or sweep from its stored results.")
     p.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    lang = apply_lang(args)
     from ..analysis.folders import manifest_kind, updating
 
     # A complete folder only (manifest present, no INCOMPLETE.txt), held so no writer runs meanwhile.
@@ -50,6 +55,13 @@ def main(args: argparse.Namespace) -> int:
             raise ConfigError([Problem(str(where), "", _NO_VALUE, "cannot redraw: a stored file is damaged, "
                                        f"truncated or not written by this version ({type(exc).__name__})",
                                        "rerun the command that wrote the folder")]) from None
+        if kind in REPORTED:  # the report embeds the figures: rewrite it with the new ones
+            from ..presentation.report import finish_comparison, finish_folder
+
+            if kind == "comparison":
+                paths += finish_comparison(args.results, lang)
+            else:
+                paths += finish_folder(args.results, lang, workbook=False)
     for path in paths:
         print(path)
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..simulation.config import find_scenario, load_scenario
-from .common import add_size_options, positive_int, size_overrides
+from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/<scenario>/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes for replicates (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
@@ -29,6 +30,9 @@ def main(args: argparse.Namespace) -> int:
     from ..simulation.runner import run_scenario
     from ..workflows.compare import write_scenario
 
+    from ..presentation.report import finish_folder
+
+    lang = apply_lang(args)
     scenario = load_scenario(find_scenario(args.scenario))
     overrides = size_overrides(args)
     for note in year_table_notes(scenario.overrides, {**scenario.params, **overrides}):
@@ -37,6 +41,7 @@ def main(args: argparse.Namespace) -> int:
     with writing(out, "run"):  # checked, locked and marked incomplete before the simulation starts
         result = run_scenario(scenario, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_scenario(result, out, scenario.name, extra={"argv": sys.argv})
+        finish_folder(out, lang)
     ts = result.timeseries
     last = ts[ts["date"] == ts["date"].max()]
     print(f"{scenario.name}: {int(result.params['run_replicates'])} replicate(s) x "
@@ -47,4 +52,5 @@ def main(args: argparse.Namespace) -> int:
           f"monitored households {last['monitored_households'].mean():,.0f}")
     tables = sorted({p.name for k, p in paths.items() if not k.startswith("plot_") and p.parent == Path(out)})
     print(f"  wrote {out}/: {', '.join(tables)}, and {sum(k.startswith('plot_') for k in paths)} plots in plots/")
+    print(f"  report: {Path(out) / 'report.html'} (also report.md, {Path(out).name}.xlsx, data_dictionary.csv)")
     return 0

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import positive_int
+from .common import add_lang_option, apply_lang, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="run a sweep larger than the declared maximum (100,000 runs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang_option(p)
     p.set_defaults(func=main)
 
 
@@ -56,6 +57,7 @@ def main(args: argparse.Namespace) -> int:
     from ..workflows.sweep import run_sweep
     from ..analysis.sweep import outcomes as oc
 
+    lang = apply_lang(args)
     if args.list_outcomes:
         print("Outcomes are <series>_<statistic>; statistics:")
         for s, d in oc.STATS.items():
@@ -102,6 +104,9 @@ def main(args: argparse.Namespace) -> int:
         with writing(out, "sweep", keep=SWEEP_KEEP):
             s = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
                           argv=sys.argv)
+            from ..presentation.report import finish_folder
+
+            finish_folder(Path(out), lang, workbook=False)
     except KeyboardInterrupt as exc:
         from ..simulation.processes import Terminated
 
@@ -119,6 +124,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"  note: {n} finished run(s) were run again: {reason}", file=sys.stderr)
     for warning in _outcome_warnings(s.runs, exp.outcomes):
         print(f"  warning: {warning}", file=sys.stderr)
+    print(f"  report: {out / 'report.html'} (also report.md, data_dictionary.csv)")
     if s.failed:
         print(f"  warning: {s.failed} run(s) failed; parameters, seeds and errors in {out}/failed/ and "
               f"{out}/tables/failed_runs.csv. Rerun the command to retry them.", file=sys.stderr)

@@ -57,8 +57,8 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     _thousands(ax, "both")
     ax.grid(alpha=0.3)
     compact = len(labels) > 5  # many scenarios: one legend (right), text one line per scenario
-    if not compact:
-        ax.legend(fontsize=9, loc="best")
+    if not compact:  # beside the plane: inside, "best" could cover a quadrant's label
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
 
     ax = axes[0, 1]
     dates = sorted(table["date"].unique())

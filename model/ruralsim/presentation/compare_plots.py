@@ -18,20 +18,31 @@ from matplotlib.figure import Figure
 
 from ..analysis.compare_tables import INCOME_SOURCES, KEY_METRICS, METRICS, monthly_differences
 from ..analysis.dynamics import CAUSE_LABELS, CAUSES, spell_table
-from ..analysis.fiscal import label as programme_label
+from .labels import programme_label
 from .compare_ce_plot import plot_cost_effectiveness
 from .run_plots import COLORS, _date_axis, _money_unit, _thousands, _transition_marker, replicate_band, save_figure
 from .style import (CAUSE_COLORS, comparison_note, finish, grid, grouped_bars, scenario_colors, year_marker,
                     year_ticks)
 
 
-def _legend(ax, colors: Mapping[str, Any], reference: str) -> None:
-    """Scenario legend (colour per scenario) in one panel; it holds for every panel of the figure."""
+#: The uncertainty convention of each kind of comparison figure, named in its legend.
+LEVEL_BAND = "shaded: 95% interval of the mean across replicates"
+DIFF_BAND = "shaded: paired difference from the reference, 95% paired interval"
+
+
+def _legend(ax, colors: Mapping[str, Any], reference: str, band: str | None = None) -> None:
+    """Scenario legend (colour per scenario) in one panel; it holds for every panel of the figure.
+    ``band`` names the shaded interval in the legend itself."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     handles = [Line2D([], [], color=c, lw=2.4) for c in colors.values()]
     names = [f"{k} (reference)" if k == reference else k for k in colors]
-    ax.legend(handles, names, loc="best", fontsize=9, framealpha=0.9)
+    if band:
+        handles.append(Patch(color="#888888", alpha=0.3, lw=0))
+        names.append(band.replace(": ", ":\n", 1))
+    # Beside the panels, not in one: inside, it covered the "end of transition" label or the data.
+    ax.figure.legend(handles, names, loc="outside right upper", fontsize=9, frameon=False)
 
 
 def plot_metrics(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> Figure:
@@ -49,10 +60,9 @@ def plot_metrics(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) ->
             ax.plot(band.index, band["mean"], color=colors[label], lw=1.8)
         ax.set(title=m.title, ylabel=m.plot_unit)
         _time_axes(ax, meta)
-    _legend(axes[0, 0], colors, labels[0])
-    reps = meta.get("replicates") or 1
-    band = "2.5–97.5 percentile range across replicates" if reps >= 3 else "min–max across replicates"
-    finish(fig, "Policy scenarios compared: key outcomes", comparison_note(meta, f"lines: mean; shaded: {band}"))
+    _legend(axes[0, 0], colors, labels[0], LEVEL_BAND if (meta.get("replicates") or 1) >= 2 else None)
+    finish(fig, "Policy scenarios compared: key outcomes",
+           comparison_note(meta, "lines: mean; " + LEVEL_BAND.replace("shaded: ", "shaded: the ")))
     return fig
 
 
@@ -74,7 +84,7 @@ def plot_differences(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]
         unit = "percentage points" if m.scale == 100 else m.plot_unit
         ax.set(title=f"{m.title}", ylabel=f"difference, {unit}")
         _time_axes(ax, meta)
-    _legend(axes[0, 0], colors, labels[0])
+    _legend(axes[0, 0], colors, labels[0], DIFF_BAND if (meta.get("replicates") or 1) >= 2 else None)
     finish(fig, f"Difference from {labels[0]} (scenario minus reference, replicate by replicate)",
            comparison_note(meta, "lines: mean paired difference; shaded: its 95% t-interval"))
     return fig

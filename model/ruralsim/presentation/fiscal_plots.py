@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis.fiscal import label
+from .labels import programme_label as label
 
 
 def plot_fiscal(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,

@@ -3,8 +3,9 @@
 Figures are built on :class:`matplotlib.figure.Figure` with the Agg canvas (no pyplot, no
 global backend switch), so they work headless, in worker processes and in notebooks alike.
 Panels are declared as data (:class:`Panel`: title, unit, columns) so adding a metric is a
-one-line change. Every line is the mean across replicates with a shaded band showing the
-spread of replicate outcomes: 2.5-97.5 percentiles with >= 3 replicates, else min-max.
+one-line change. Every line is the mean across replicates with a shaded band showing the 95%
+interval of that mean (Student t, the ``ci_lo``/``ci_hi`` of summary.csv), named in the legend:
+one uncertainty convention for every level figure.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
 from ruralsim.analysis.outputs import atomic_path, ruralsim_version
+from ruralsim.presentation import fonts, hygiene
+from ruralsim.presentation.labels import label as _label
+from ruralsim.presentation.labels import translate
+
+fonts.install()  # the shipped CJK font, so Chinese text never draws as empty boxes
 
 DPI = 130
 NOTE_INCHES = 0.32  # space reserved under the axes for the source note
@@ -33,13 +39,6 @@ COLORS = {
     "median_income": "#7f7f7f",
 }
 DIST_COLORS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52")
-PROGRAMME_LABELS = {
-    "training": "Skills training", "workshops": "Workshop job subsidies",
-    "posts": "Public-welfare posts", "dividend_subsidy": "Dividend guarantee",
-    "industry": "Industry grants", "dibao": "Dibao (minimum living allowance)",
-    "medical": "Medical assistance", "monitoring": "Monitoring & case work",
-    "temporary": "Temporary assistance", "other": "Other / unallocated",
-}
 
 
 @dataclass(frozen=True)
@@ -192,11 +191,31 @@ def write_run_plots(
 
 
 def save_figure(fig: Figure, path: Path | str, dpi: int = DPI) -> Path:
-    """Write a figure as PNG atomically (temporary sibling, then rename)."""
+    """Write a figure as PNG atomically (temporary sibling, then rename).
+
+    Every figure passes here, so this is where its texts are put in the report language
+    (:func:`ruralsim.presentation.labels.translate`) and, when ``RURALSIM_FIGURE_CHECK`` is set,
+    where its hygiene is checked (:mod:`ruralsim.presentation.hygiene`).
+    """
     path = Path(path)
+    localise(fig)
+    if hygiene.enabled():
+        hygiene.check(fig, str(path))
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi)
     return path
+
+
+def localise(fig: Figure) -> None:
+    """Replace every figure text by its form in the current language (English: unchanged)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        original = text.get_text()
+        if original:
+            new = translate(original)
+            if new != original:
+                text.set_text(new)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,9 +260,7 @@ def source_note(data: pd.DataFrame, meta: Mapping[str, Any] | None = None) -> st
 
 
 def _band_name(data: pd.DataFrame) -> str:
-    if _n_replicates(data) >= 3:
-        return "2.5–97.5 percentile range across replicates"
-    return "min–max range across replicates"
+    return LEVEL_BAND if _n_replicates(data) >= 2 else "none (one replicate)"
 
 
 def _n_replicates(data: pd.DataFrame) -> int:
@@ -282,15 +299,23 @@ def _date_axis(ax: Axes) -> None:
 # ---------------------------------------------------------------------------------------------
 # Time-series panels
 # ---------------------------------------------------------------------------------------------
+#: The one uncertainty convention of level figures, named in their legends.
+LEVEL_BAND = "95% interval of the mean across replicates"
+
+
 def replicate_band(ts: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per date: mean across replicates and the band (2.5-97.5 pct, or min-max if < 3 reps)."""
+    """Per date: mean across replicates and the Student-t 95% interval of that mean (the same
+    interval as ``ci_lo``/``ci_hi`` of summary.csv; no band with one replicate)."""
+    from scipy import stats
+
     wide = ts.assign(date=pd.to_datetime(ts["date"])).pivot_table(
         index="date", columns="replicate", values=column, aggfunc="mean")
-    if wide.shape[1] >= 3:
-        lo, hi = wide.quantile(0.025, axis=1), wide.quantile(0.975, axis=1)
-    else:
-        lo, hi = wide.min(axis=1), wide.max(axis=1)
-    return pd.DataFrame({"mean": wide.mean(axis=1), "lo": lo, "hi": hi})
+    n = wide.shape[1]
+    mean = wide.mean(axis=1)
+    if n < 2:
+        return pd.DataFrame({"mean": mean, "lo": mean, "hi": mean})
+    half = float(stats.t.ppf(0.975, n - 1)) * wide.std(axis=1, ddof=1) / math.sqrt(n)
+    return pd.DataFrame({"mean": mean, "lo": mean - half, "hi": mean + half})
 
 
 def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | None) -> None:
@@ -308,9 +333,15 @@ def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | 
     _date_axis(ax)
     _thousands(ax)
     ax.grid(alpha=0.3)
-    if len(present) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=1,
-                  fontsize=8.5, frameon=False)
+    if present:
+        from matplotlib.patches import Patch
+
+        handles, labels = ax.get_legend_handles_labels()
+        if _n_replicates(ts) >= 2:  # the band convention, named in the legend itself
+            handles.append(Patch(color="#888888", alpha=0.3, lw=0))
+            labels.append("shaded: " + LEVEL_BAND)
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08),
+                  ncol=1 if len(labels) <= 3 else 2, fontsize=8, frameon=False)
 
 
 def _transition_marker(ax: Axes, transition_end: str | None) -> None:
@@ -416,7 +447,8 @@ def _money_unit(largest: float) -> tuple[float, str]:
 
 
 def _programme_label(name: str) -> str:
-    return PROGRAMME_LABELS.get(name, name.replace("_", " ").capitalize())
+    """The programme's name in the label registry (one name in every figure and table)."""
+    return _label(f"fiscal_{name}", "en")
 
 
 def _palette(n: int) -> list[Any]:

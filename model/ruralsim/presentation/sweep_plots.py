@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.patches import Rectangle
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -65,6 +66,10 @@ def finish(fig: Figure, title: str, note: str) -> None:
     width, height = fig.get_size_inches()
     lines = textwrap.wrap(note, width=max(60, int(width * 17.5)))
     room = NOTE_INCHES + 0.14 * (len(lines) - 1)
+    for legend in fig.legends:  # a figure legend (the heatmaps' noise key) sits between panels and note
+        legend.set_bbox_to_anchor((0.5, (room + 0.02) / height), transform=fig.transFigure)
+        legend._loc = 8  # lower center of that anchor
+    room += 0.3 * len(fig.legends)
     fig.get_layout_engine().set(rect=(0, room / height, 1, 1 - room / height), w_pad=0.06, h_pad=0.06)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.text(0.006, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555",
@@ -94,7 +99,17 @@ def level_title(f: Mapping[str, Any], level: Any) -> str:
 
 
 def outcome_title(outcome: str) -> tuple[str, str, float]:
-    return oc.label(outcome)
+    """(title, unit, factor) of an outcome; the title comes from the one label registry, so a series has
+    one name in every figure."""
+    from .labels import lookup
+
+    title, unit, factor = oc.label(outcome)
+    if outcome not in oc.DERIVED:
+        col, stat = oc.split_outcome(outcome)
+        entry = lookup(col)
+        if entry is not None:
+            title = f"{entry.en}, {oc.STATS[stat]}"
+    return title, unit, factor
 
 
 def _fmt_number(x: float, largest: float) -> str:
@@ -140,8 +155,32 @@ def _collapse(runs: pd.DataFrame, keep: Sequence[str], outcome: str) -> pd.DataF
     for key, g in per_rep.groupby(list(keep), dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         lo, hi = band(g[outcome].to_numpy())
-        rows.append({**dict(zip(keep, key)), "mean": g[outcome].mean(), "lo": lo, "hi": hi, "n": len(g)})
-    return pd.DataFrame(rows, columns=[*keep, "mean", "lo", "hi", "n"])
+        v = g[outcome].to_numpy(dtype=float)
+        se = float(np.std(v, ddof=1) / np.sqrt(len(v))) if len(v) > 1 else np.nan
+        rows.append({**dict(zip(keep, key)), "mean": g[outcome].mean(), "lo": lo, "hi": hi, "n": len(g), "se": se})
+    return pd.DataFrame(rows, columns=[*keep, "mean", "lo", "hi", "n", "se"])
+
+
+#: The uncertainty convention of sweep heatmaps, named in their legend.
+NOISE_LABEL = "hatched: within noise of every neighbour (difference inside its 95% interval)"
+
+
+def within_noise(mean: np.ndarray, se: np.ndarray) -> np.ndarray:
+    """Cells of a grid whose difference from each existing neighbour (left, right, below, above) is
+    inside ``1.96 * sqrt(se_a**2 + se_b**2)``: their colour step could be replicate noise alone.
+    Cells without a standard error (one replicate) or without neighbours are not flagged."""
+    flagged = np.zeros(mean.shape, dtype=bool)
+    rows, cols = mean.shape
+    for i in range(rows):
+        for j in range(cols):  # grids are small (a few levels per axis): plain loops read best
+            if not (np.isfinite(mean[i, j]) and np.isfinite(se[i, j])):
+                continue
+            near = [(i + di, j + dj) for di, dj in ((0, 1), (0, -1), (1, 0), (-1, 0))
+                    if 0 <= i + di < rows and 0 <= j + dj < cols and np.isfinite(mean[i + di, j + dj])
+                    and np.isfinite(se[i + di, j + dj])]
+            flagged[i, j] = bool(near) and all(
+                abs(mean[i, j] - mean[a, b]) <= 1.96 * np.hypot(se[i, j], se[a, b]) for a, b in near)
+    return flagged
 
 
 def _hue_colors(n: int, sequential: bool) -> list[Any]:
@@ -219,7 +258,7 @@ def plot_heatmap(runs: pd.DataFrame, factors: Sequence[Mapping[str, Any]], outco
                                                                         max(3.4, 0.42 * len(yl) + 1.8)))
     values = table["mean"].to_numpy(dtype=float) * factor
     vmin, vmax = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0, 1)
-    image = None
+    image, noisy = None, False
     for ax, level in zip(axes, plevels):
         sub = table if fp is None else table[table[fp["column"]].astype(str) == str(level)]
         grid = np.full((len(yl), len(xl)), np.nan)
@@ -228,7 +267,12 @@ def plot_heatmap(runs: pd.DataFrame, factors: Sequence[Mapping[str, Any]], outco
         rows = [yi[str(v)] for v in sub[fy["column"]]]
         cols = [xi[str(v)] for v in sub[fx["column"]]]
         grid[rows, cols] = sub["mean"].to_numpy(dtype=float) * factor
+        se = np.full_like(grid, np.nan)
+        se[rows, cols] = sub["se"].to_numpy(dtype=float) * abs(factor)
         image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax)
+        for i, j in zip(*np.nonzero(within_noise(grid, se))):
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#dddddd", lw=0))
+            noisy = True
         largest = max(abs(vmin), abs(vmax))
         for (i, j), v in np.ndenumerate(grid):
             if np.isfinite(v):
@@ -244,6 +288,10 @@ def plot_heatmap(runs: pd.DataFrame, factors: Sequence[Mapping[str, Any]], outco
     cbar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.02)
     cbar.set_label(unit)
     cbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, pos: f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"))
+    if int(table["n"].max() if len(table) else 1) >= 2:  # the convention, named in a legend of its own
+        fig.legend([Rectangle((0, 0), 1, 1, fill=False, hatch="///", edgecolor="#555555")],
+                   [NOISE_LABEL + ("" if noisy else " (none here)")], loc="lower center", fontsize=8,
+                   frameon=False)
     others = [f["key"] for f in factors[2:] if fp is None or f["key"] != fp["key"]]
     extra = "cells: mean across replicates" + (" · averaged over " + ", ".join(others) if others else "")
     finish(fig, _wrap(f"{meta.get('name')}: {title}", 90), source_note(meta, extra))

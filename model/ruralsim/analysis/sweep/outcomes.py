@@ -65,6 +65,8 @@ LABELS: dict[str, tuple[str, str, float]] = {
     "falls": ("Falls below the poverty line", "households", 1.0),
     "ever_monitored_share": ("Households ever monitored", "% of households", 100.0),
 }
+
+
 _PERCENT_DERIVED = {"ever_monitored_share_end"}
 _NOT_SERIES = {"replicate", "date"}
 

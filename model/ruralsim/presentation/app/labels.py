@@ -82,7 +82,7 @@ def t(key: str, lang: str, **kw) -> str:
 
 def programme_label(column: str, lang: str) -> str:
     """Label of a ``fiscal_<programme>`` column."""
-    from ...analysis.fiscal import label
+    from ..labels import programme_label as label
 
     name = column.removeprefix("fiscal_")
     return PROGRAMMES_ZH.get(name, label(column)) if lang == "zh" else label(column)

@@ -1,0 +1,110 @@
+"""Figure hygiene: checks a drawn figure for faults a reader notices at once.
+
+* text outside the canvas (a clipped title or note);
+* a legend lying over an annotation or data label;
+* one series drawn twice under two names (the same data with two legend labels).
+
+:func:`ruralsim.plots.save_figure` runs these checks on every figure it writes when the environment
+variable ``RURALSIM_FIGURE_CHECK`` is set (the test suite sets it), and fails loudly.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+
+ENV = "RURALSIM_FIGURE_CHECK"
+TOLERANCE_PX = 1.5
+
+
+class FigureHygieneError(AssertionError):
+    """A figure breaks one of the hygiene rules (raised only when checking is on)."""
+
+
+def enabled() -> bool:
+    return bool(os.environ.get(ENV))
+
+
+def problems(fig: Figure) -> list[str]:
+    """Every hygiene fault of a figure (draws it first so the layout is final)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [*_outside_canvas(fig, renderer), *_legend_over_labels(fig, renderer), *_duplicated_series(fig)]
+
+
+def check(fig: Figure, name: str = "figure") -> None:
+    found = problems(fig)
+    if found:
+        raise FigureHygieneError(f"{name}: " + "; ".join(found))
+
+
+def _outside_canvas(fig: Figure, renderer) -> list[str]:
+    """Figure texts (title, notes), figure legends and each axes with its drawn labels, ticks,
+    titles and legends must lie inside the canvas."""
+    box = fig.bbox
+    out = []
+    items = [(t.get_text()[:40], t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
+    if fig._suptitle is not None and fig._suptitle.get_text().strip():
+        items.append((fig._suptitle.get_text()[:40], fig._suptitle.get_window_extent(renderer)))
+    items += [("figure legend", lg.get_window_extent(renderer)) for lg in fig.legends]
+    for ax in fig.axes:
+        if ax.get_visible():
+            items.append((f"axes {ax.get_title()[:30] or ax.get_label()!r}", ax.get_tightbbox(renderer)))
+    for name, bb in items:
+        if bb is None:
+            continue
+        if (bb.x0 < box.x0 - TOLERANCE_PX or bb.y0 < box.y0 - TOLERANCE_PX
+                or bb.x1 > box.x1 + TOLERANCE_PX or bb.y1 > box.y1 + TOLERANCE_PX):
+            out.append(f"{name!r} reaches outside the canvas")
+    return out
+
+
+def _legends(fig: Figure) -> list[Legend]:
+    found = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return [lg for lg in found if lg.get_visible()]
+
+
+def _legend_over_labels(fig: Figure, renderer) -> list[str]:
+    """Annotations, data labels, titles and notes that a legend box overlaps."""
+    out = []
+    labels = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    labels += [t for t in fig.texts if t.get_visible() and t.get_text().strip()]  # source notes
+    if fig._suptitle is not None and fig._suptitle.get_text().strip():
+        labels.append(fig._suptitle)
+    for lg in _legends(fig):
+        lb = lg.get_window_extent(renderer)
+        for t in labels:
+            tb = t.get_window_extent(renderer)
+            if lb.overlaps(tb) and _area(lb, tb) > 4:
+                out.append(f"legend covers the label {t.get_text()[:40]!r}")
+    return out
+
+
+def _area(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(w, 0) * max(h, 0)
+
+
+def _duplicated_series(fig: Figure) -> list[str]:
+    """Two labelled lines of one axes with the same data but different names."""
+    out = []
+    for ax in fig.axes:
+        seen: dict[bytes, str] = {}
+        for line in ax.get_lines():
+            name = line.get_label()
+            if not isinstance(line, Line2D) or not name or name.startswith("_"):
+                continue
+            x, y = (np.asarray(v, dtype=float) if not hasattr(v, "dtype") or v.dtype.kind != "M"
+                    else v.astype("datetime64[ns]").astype(float) for v in line.get_data())
+            if y.size < 2:
+                continue
+            key = np.ascontiguousarray(np.stack([np.broadcast_to(x, y.shape), y])).tobytes()
+            if key in seen and seen[key] != name:
+                out.append(f"the same series is drawn as {seen[key]!r} and {name!r}")
+            seen.setdefault(key, name)
+    return out

@@ -1,0 +1,379 @@
+"""One label registry: every series, table column and figure phrase has one English name, one Chinese
+name and one unit, used by figures, table headers, the data dictionary and the reports.
+
+Why one registry: before it, the same fiscal series had different names in two figures (two label
+dictionaries). Figures are drawn with the English names from here; in Chinese (``--lang zh``) the
+figure writer swaps every text it knows for its Chinese form (:func:`translate`), so a plot function
+never needs to know the language.
+
+The language is process-wide (:func:`set_lang`) and is passed to worker processes through the
+``RURALSIM_LANG`` environment variable, which they inherit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+LANGS = ("en", "zh")
+ENV = "RURALSIM_LANG"
+
+#: Which poverty measure a column counts (the data dictionary says it per column).
+INCOME_MEASURE = "model income measure: per-capita net income below the poverty line of the year"
+REGISTRY_MEASURE = "registry measure: households recorded as returned to poverty by the monitoring system"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A series or column: its English and Chinese names, unit (both languages) and definition."""
+
+    key: str
+    en: str
+    zh: str
+    unit: str = ""
+    unit_zh: str = ""
+    definition: str = ""
+    measure: str = ""
+
+    def name(self, lang: str | None = None) -> str:
+        return self.zh if (lang or current_lang()) == "zh" else self.en
+
+    def unit_in(self, lang: str | None = None) -> str:
+        return self.unit_zh if (lang or current_lang()) == "zh" else self.unit
+
+
+# unit shorthands: (English, 中文)
+_PP = ("share of people (0-1)", "人口占比（0–1）")
+_HS = ("share of households (0-1)", "户数占比（0–1）")
+_YP = ("yuan per person per year", "元/人/年")
+_HH = ("households", "户")
+_Y = ("yuan", "元")
+_N = ("count", "个")
+_R = ("rate per household-year (0-1)", "每户年比率（0–1）")
+
+
+def _l(key: str, en: str, zh: str, unit: tuple[str, str] = ("", ""), definition: str = "", measure: str = "") -> Label:
+    return Label(key, en, zh, unit[0], unit[1], definition or en, measure)
+
+
+_ENTRIES: tuple[Label, ...] = (
+    # --- keys of tidy tables ---
+    _l("date", "Month", "月份", ("YYYY-MM (ISO 8601)", "年-月（ISO 8601）"), "Calendar month the value refers to"),
+    _l("year", "Year", "年份", ("calendar year", "公历年"), "Calendar year the value refers to"),
+    _l("months", "Months simulated", "模拟月数", ("months", "月"), "Months of the year that were simulated"),
+    _l("replicate", "Replicate", "重复编号", ("index", "序号"), "Replicate index (same index = same random draws in every scenario)"),
+    _l("metric", "Metric", "指标", ("key", "键"), "Key of the metric (see this dictionary for its meaning)"),
+    _l("measure", "Measure", "测度", ("key", "键"), "Key of the measure (see this dictionary for its meaning)"),
+    _l("title", "Title", "标题", ("text", "文本"), "Readable name of the metric"),
+    _l("unit", "Unit", "单位", ("text", "文本"), "Unit of the stored value"),
+    _l("scenario", "Scenario", "情景", ("name", "名称"), "Scenario label"),
+    _l("reference", "Reference scenario", "参照情景", ("name", "名称"), "Scenario the differences are taken from"),
+    _l("programme", "Programme", "项目", ("key", "键"), "Spending programme (fiscal_<name>) or total"),
+    _l("period", "Period", "时期", ("text", "文本"), "Years covered"),
+    _l("cause", "Cause", "致贫原因", ("key", "键"), "Shock blamed for a fall below the line"),
+    _l("from", "From state", "起始状态", ("key", "键"), "State at the start of the month (secure, monitored, below)"),
+    _l("to", "To state", "结束状态", ("key", "键"), "State at the end of the month"),
+    _l("label", "Label", "标签", ("text", "文本"), "Readable name of the row"),
+    _l("county", "County", "县", ("index", "序号"), "County index"),
+    _l("village", "Village", "村", ("index", "序号"), "Village index"),
+    _l("case", "Case", "情形", ("key", "键"), "Which cost-effectiveness case applies (see reading)"),
+    _l("reading", "Reading", "解读", ("text", "文本"), "Plain-language reading of the row"),
+    # --- summary statistics ---
+    _l("mean", "Mean across replicates", "各重复均值", ("unit of the metric", "同指标单位"), "Mean across replicates"),
+    _l("lo", "2.5th percentile across replicates", "重复间2.5%分位", ("unit of the metric", "同指标单位"),
+       "2.5th percentile of the replicate values (spread of single runs)"),
+    _l("hi", "97.5th percentile across replicates", "重复间97.5%分位", ("unit of the metric", "同指标单位"),
+       "97.5th percentile of the replicate values (spread of single runs)"),
+    _l("ci_lo", "95% interval of the mean, lower", "均值95%区间下限", ("unit of the metric", "同指标单位"),
+       "Lower end of the Student-t 95% interval of the mean across replicates"),
+    _l("ci_hi", "95% interval of the mean, upper", "均值95%区间上限", ("unit of the metric", "同指标单位"),
+       "Upper end of the Student-t 95% interval of the mean across replicates"),
+    _l("n", "Replicates", "重复次数", _N, "Replicates used"),
+    _l("diff_mean", "Paired difference from reference", "与参照情景的配对差", ("unit of the metric", "同指标单位"),
+       "Mean over replicates of (scenario - reference), replicate by replicate"),
+    _l("diff_ci_lo", "Paired difference, 95% interval lower", "配对差95%区间下限", ("unit of the metric", "同指标单位"),
+       "Lower end of the paired Student-t 95% interval of the difference"),
+    _l("diff_ci_hi", "Paired difference, 95% interval upper", "配对差95%区间上限", ("unit of the metric", "同指标单位"),
+       "Upper end of the paired Student-t 95% interval of the difference"),
+    # --- population and poverty ---
+    _l("households", "Households simulated", "模拟户数", _HH, "Households in the simulated cohort"),
+    _l("people", "People simulated", "模拟人口", ("people", "人"), "People in the simulated households"),
+    _l("poverty_rate", "Poverty rate", "贫困发生率", _PP,
+       "Share of people whose per-capita net income is below the poverty line", INCOME_MEASURE),
+    _l("poverty_rate_registry", "Return-to-poverty rate (registry)", "返贫发生率（建档口径）", _PP,
+       "Share of people in households the monitoring system records as returned to poverty", REGISTRY_MEASURE),
+    _l("below_poverty_line", "Households below the poverty line", "低于贫困线户数", _HH,
+       "Households whose per-capita income is below the poverty line", INCOME_MEASURE),
+    _l("households_below", "Households below the poverty line", "低于贫困线户数", _HH,
+       "Households whose per-capita income is below the poverty line", INCOME_MEASURE),
+    _l("people_below_poverty_line", "People below the poverty line", "低于贫困线人口", ("people", "人"),
+       "People in households below the poverty line", INCOME_MEASURE),
+    _l("below_monitoring_line", "Below the monitoring line", "低于监测线", _PP,
+       "Share of people below the monitoring line (above which no household is flagged)", INCOME_MEASURE),
+    _l("ever_fallen_share", "Ever fell below the poverty line since 2021", "2021年以来曾返贫", _HS,
+       "Share of households that fell below the poverty line at least once since the start", INCOME_MEASURE),
+    _l("share_below", "Share below the poverty line", "低于贫困线占比", _PP, "Share below the poverty line", INCOME_MEASURE),
+    _l("falls", "Falls below the poverty line", "返贫（跌破贫困线）户数", _HH,
+       "Households that crossed from above to below the poverty line in the period", INCOME_MEASURE),
+    _l("falls_all", "Falls below the line, all causes", "返贫户数（全部原因）", _HH, "Falls of all causes", INCOME_MEASURE),
+    _l("reentries", "Re-entries below the line", "再次返贫户数", _HH,
+       "Falls of households that had been below the line before", INCOME_MEASURE),
+    _l("recoveries", "Recoveries above the line", "脱贫（回到线上）户数", _HH, "Crossings from below to above the line", INCOME_MEASURE),
+    _l("fall_rate", "Fall rate", "返贫率", _R, "Falls per household-year above the line", INCOME_MEASURE),
+    _l("reentry_rate", "Re-entry rate", "再返贫率", _R, "Re-entries per household-year of those who had recovered", INCOME_MEASURE),
+    _l("recovery_rate", "Recovery rate", "脱贫率", _R, "Recoveries per household-year below the line", INCOME_MEASURE),
+    _l("reentry_share_of_falls", "Re-entries as share of falls", "再返贫占返贫比重", ("share (0-1)", "占比（0–1）"),
+       "Re-entries divided by all falls", INCOME_MEASURE),
+    _l("share_of_falls", "Share of falls", "占返贫比重", ("share (0-1)", "占比（0–1）"), "Share of all falls", INCOME_MEASURE),
+    _l("per_1000_households", "Per 1,000 households", "每千户", ("per 1,000 households", "每千户"), "Count per 1,000 households"),
+    _l("spells", "Spells below the line", "贫困持续段数", _N, "Spells below the poverty line of that length", INCOME_MEASURE),
+    _l("probability", "Probability", "概率", ("share (0-1)", "占比（0–1）"), "Probability"),
+    _l("cum_share", "Cumulative share", "累计占比", ("share (0-1)", "占比（0–1）"), "Cumulative share of spells"),
+    _l("share", "Share", "占比", ("share (0-1)", "占比（0–1）"), "Share of the row's total"),
+    _l("transitions", "Transitions", "状态转移数", _HH, "Household-months moving from one state to another"),
+    _l("spell_months", "Spell length", "持续月数", ("months", "月"), "Length of a spell below the line"),
+    _l("mass_return", "Mass return", "规模性返贫", ("true/false", "是/否"), "Village meets the mass-return rule (A10)"),
+    _l("mass_return_villages", "Villages with mass return (A10)", "规模性返贫村数", ("villages", "村"),
+       "Villages where the share returned to poverty exceeds the A10 threshold", INCOME_MEASURE),
+    # --- monitoring ---
+    _l("monitored_households", "Households under monitoring", "监测户数", _HH,
+       "Households flagged by dynamic monitoring (防返贫动态监测) this month"),
+    _l("monitored", "Monitored", "监测中", _HH, "Households under monitoring"),
+    _l("detected", "Detected", "识别纳入", _HH, "Households newly detected and put under monitoring"),
+    _l("ever_monitored", "Ever monitored", "曾被监测", _HH, "Households ever under monitoring"),
+    _l("ever_monitored_share", "Households ever monitored", "曾被监测户占比", _HS, "Share of households ever monitored"),
+    _l("risk_eliminated_share", "Monitored households with risk eliminated", "监测户风险消除比例",
+       ("share of ever monitored (0-1)", "占曾监测户（0–1）"), "Share of ever-monitored households whose risk is marked eliminated"),
+    _l("monitoring_line", "Monitoring line", "监测线", _YP, "Income line below which households are flagged"),
+    _l("poverty_line", "Poverty line", "贫困线", _YP, "Poverty line of the year (prices of the year)"),
+    _l("dibao_households", "Dibao households", "低保户数", _HH, "Households receiving the minimum living allowance (低保)"),
+    _l("support_level", "Targeted support level", "帮扶力度", ("share of transition level", "相对过渡期水平"),
+       "Level of targeted support relative to the transition period"),
+    # --- income ---
+    _l("income", "Per-capita net income", "人均纯收入", _YP, "Per-capita net income of a household"),
+    _l("size", "Household size", "家庭人口", ("people", "人"), "People in the household"),
+    _l("mean_income", "Mean per-capita income", "人均纯收入均值", _YP, "People-weighted mean per-capita net income (sources net of medical costs)"),
+    _l("median_income", "Median per-capita income", "人均纯收入中位数", _YP, "People-weighted median per-capita net income"),
+    _l("wage_income", "Wages", "工资性收入", _YP, "Wage income per person"),
+    _l("operating_income", "Farm & business operation", "经营性收入", _YP, "Net farm and business income per person"),
+    _l("transfer_income", "Transfers", "转移性收入", _YP, "Public transfers per person"),
+    _l("property_income", "Property & dividends", "财产性收入", _YP, "Property income and cooperative dividends per person"),
+    _l("medical_oop", "Medical out-of-pocket (deducted)", "自付医疗支出（扣除）", _YP, "Medical costs paid by the household, deducted from income"),
+    _l("crop_price", "Crop price index", "农产品价格指数", ("index, 2020 = 1", "指数，2020=1"), "Farm-gate price index"),
+    _l("dividends_paid", "Dividends paid", "分红支付", _Y, "Cooperative dividends paid this month"),
+    # --- labour ---
+    _l("labourers", "Labourers", "劳动力", ("people", "人"), "Working-age labourers"),
+    _l("employed_labourers", "Employed labourers", "就业劳动力", ("people", "人"), "Labourers with a job this month"),
+    _l("employed_national", "Employed (national scale)", "就业人数（全国口径）", ("people", "人"), "Employed labourers scaled to the national cohort"),
+    _l("employment_rate", "Employment rate", "就业率", ("share of labourers (0-1)", "占劳动力（0–1）"), "Share of labourers employed"),
+    _l("migrant_labourers", "Migrant labourers", "外出务工劳动力", ("people", "人"), "Labourers working away from home"),
+    _l("post_labourers", "Public-welfare post holders", "公益岗位人数", ("people", "人"), "Labourers in public-welfare posts"),
+    _l("workshop_labourers", "Workshop workers", "帮扶车间就业人数", ("people", "人"), "Labourers in assisted workshops"),
+    _l("trained_share", "Trained labourers", "培训劳动力占比", ("share of labourers (0-1)", "占劳动力（0–1）"), "Share of labourers trained"),
+    _l("insured_share", "Insured", "参保户占比", _HS, "Share of households insured"),
+    # --- fiscal ---
+    _l("fiscal_cost", "Fiscal cost, all programmes", "财政支出合计", _Y, "Spending of all programmes (simulated sample)"),
+    _l("fiscal_cost_year", "Fiscal cost (trailing 12 months)", "财政支出（近12个月）", ("yuan per year", "元/年"), "Spending over the last 12 months"),
+    _l("fiscal_cost_cum", "Cumulative fiscal cost since the start", "累计财政支出", _Y, "Spending since the start"),
+    _l("fiscal_cost_per_household", "Fiscal cost per household", "户均财政支出", ("yuan per household", "元/户"), "Spending divided by households"),
+    _l("fund_spending", "Fund-financed spending", "衔接资金支出", _Y, "Spending financed by the central cohesion fund"),
+    _l("budget", "Cohesion-fund budget", "衔接资金预算", _Y, "The sample's share of the central cohesion fund (A04)"),
+    _l("budget_ration", "Budget rationing factor", "预算配给系数", ("share (0-1)", "占比（0–1）"), "Share of fund-financed claims paid when the budget binds"),
+    _l("cost_share_of_budget", "Fiscal cost as share of budget", "支出占预算比", ("share (0-1)", "占比（0–1）"), "Fiscal cost divided by the budget"),
+    _l("fund_share_of_budget", "Fund spending as share of budget", "衔接资金支出占预算比", ("share (0-1)", "占比（0–1）"), "Fund spending divided by the budget"),
+    _l("share_of_total", "Share of total spending", "占总支出比重", ("share (0-1)", "占比（0–1）"), "Programme spending divided by total spending"),
+    _l("fiscal_subsidies", "Targeted subsidies", "精准帮扶补贴", _Y, "Spending on targeted subsidies"),
+    _l("fiscal_industry", "Industry support", "产业帮扶", _Y, "Spending on industry support grants"),
+    _l("fiscal_training", "Skills training", "技能培训", _Y, "Spending on skills training"),
+    _l("fiscal_posts", "Public-welfare posts", "公益岗位", _Y, "Spending on public-welfare posts"),
+    _l("fiscal_workshops", "Workshop job subsidies", "帮扶车间就业补贴", _Y, "Spending on workshop job subsidies"),
+    _l("fiscal_dividend_subsidy", "Dividend guarantee", "分红保底补贴", _Y, "Spending guaranteeing cooperative dividends"),
+    _l("fiscal_medical", "Medical assistance", "医疗救助", _Y, "Spending on medical assistance"),
+    _l("fiscal_dibao", "Dibao (minimum living allowance)", "低保", _Y, "Spending on the minimum living allowance"),
+    _l("fiscal_tekun", "Tekun (extreme-poverty support)", "特困供养", _Y, "Spending on support for the extremely poor"),
+    _l("fiscal_temporary", "Temporary assistance", "临时救助", _Y, "Spending on temporary assistance"),
+    _l("fiscal_monitoring", "Monitoring & case work", "监测与帮扶工作", _Y, "Spending on monitoring and case work"),
+    _l("fiscal_other", "Other / unallocated", "其他/未分配", _Y, "Fiscal cost not booked to a programme"),
+    # --- cost-effectiveness ---
+    _l("extra_cost", "Extra fiscal cost", "新增财政支出", _Y, "Cumulative fiscal cost minus the reference's, paired"),
+    _l("households_kept", "Households kept above the line", "保持在线上的户数", _HH,
+       "Households below the line in the reference minus in the scenario, paired", INCOME_MEASURE),
+    _l("household_years_kept", "Household-years kept above the line", "保持在线上的户年数", ("household-years", "户·年"),
+       "Sum over months of households kept above the line, divided by 12", INCOME_MEASURE),
+    _l("yuan_per_household", "Yuan per household kept above the line", "每保持一户的成本", ("yuan per household", "元/户"),
+       "Extra cost divided by households kept above the line", INCOME_MEASURE),
+    _l("yuan_per_household_year", "Yuan per household-year kept above the line", "每户年成本", ("yuan per household-year", "元/户·年"),
+       "Extra cost divided by household-years kept above the line", INCOME_MEASURE),
+    _l("ratio_ci_lo", "Yuan per household, 95% interval lower", "每户成本95%区间下限", ("yuan per household", "元/户"), "Fieller-type 95% interval of the ratio"),
+    _l("ratio_ci_hi", "Yuan per household, 95% interval upper", "每户成本95%区间上限", ("yuan per household", "元/户"), "Fieller-type 95% interval of the ratio"),
+    _l("per_household_year_ci_lo", "Yuan per household-year, 95% interval lower", "每户年成本95%区间下限", ("yuan per household-year", "元/户·年"), "95% interval of the ratio"),
+    _l("per_household_year_ci_hi", "Yuan per household-year, 95% interval upper", "每户年成本95%区间上限", ("yuan per household-year", "元/户·年"), "95% interval of the ratio"),
+    # --- data dictionary's own columns ---
+    _l("file", "File", "文件", ("path", "路径"), "Output file"),
+    _l("column", "Column", "列名", ("name", "名称"), "Column of the file"),
+    _l("name_zh", "Chinese name", "中文名", ("text", "文本"), "Chinese name of the column"),
+    _l("definition", "Definition", "定义", ("text", "文本"), "What the column holds"),
+    _l("poverty_measure", "Poverty measure", "贫困口径", ("text", "文本"), "Which poverty measure the column counts"),
+)
+REGISTRY: dict[str, Label] = {e.key: e for e in _ENTRIES}
+
+_STATES = {"secure": ("secure", "安全"), "monitored": ("monitored", "监测"), "below": ("below the line", "线下")}
+_CAUSES = {"illness": ("Illness (costly episode)", "因病"), "job_loss": ("Job loss", "失业"),
+           "price": ("Crop price fall", "农产品价格下跌"), "disaster": ("Village disaster", "灾害"),
+           "support_end": ("Support withdrawn (but-for)", "帮扶退出"), "other": ("Other (no recent shock)", "其他")}
+_SUFFIXES = (("_ci_lo", "95% interval of the mean, lower", "均值95%区间下限"),
+             ("_ci_hi", "95% interval of the mean, upper", "均值95%区间上限"))
+
+
+def lookup(key: str) -> Label | None:
+    """The label of ``key``, including generated families (``tr_a_b``, ``falls_<cause>``, ``*_ci_lo``)."""
+    if key in REGISTRY:
+        return REGISTRY[key]
+    m = re.fullmatch(r"tr_(secure|monitored|below)_(secure|monitored|below)", key)
+    if m:
+        (a_en, a_zh), (b_en, b_zh) = _STATES[m[1]], _STATES[m[2]]
+        return Label(key, f"Transitions {a_en} -> {b_en}", f"状态转移：{a_zh}→{b_zh}", *_HH,
+                     f"Household-months moving from {a_en} to {b_en}", INCOME_MEASURE)
+    m = re.fullmatch(r"falls_(\w+)", key)
+    if m and m[1] in _CAUSES:
+        en, zh = _CAUSES[m[1]]
+        return Label(key, f"Falls: {en}", f"返贫：{zh}", *_HH, f"Falls below the line blamed on {en.lower()}", INCOME_MEASURE)
+    for suffix, en, zh in _SUFFIXES:
+        if key.endswith(suffix) and (base := lookup(key.removesuffix(suffix))) is not None:
+            return Label(key, f"{base.en}: {en}", f"{base.zh}：{zh}", base.unit, base.unit_zh,
+                         f"{base.definition}: {en}", base.measure)
+    return None
+
+
+def label(key: str, lang: str | None = None) -> str:
+    """Name of ``key`` in the language (a readable fallback when unknown)."""
+    entry = lookup(key) or lookup(f"fiscal_{key}")
+    return entry.name(lang) if entry else key.replace("_", " ").capitalize()
+
+
+def programme_label(programme: str, lang: str | None = "en") -> str:
+    """Label of a fiscal programme given as ``fiscal_<name>`` or ``<name>`` (one name everywhere)."""
+    return label("fiscal_" + programme.removeprefix("fiscal_"), lang)
+
+
+def unit(key: str, lang: str | None = None) -> str:
+    entry = lookup(key)
+    return entry.unit_in(lang) if entry else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Language
+# ---------------------------------------------------------------------------------------------
+def set_lang(lang: str) -> None:
+    """Set the language of figures and reports for this process and the workers it starts."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} not in {LANGS}")
+    os.environ[ENV] = lang
+
+
+def current_lang() -> str:
+    lang = os.environ.get(ENV, "en")
+    return lang if lang in LANGS else "en"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure phrases: English text drawn by the figure code -> Chinese
+# ---------------------------------------------------------------------------------------------
+#: Whole texts of figures (titles, axis labels, legend entries) beyond the series names above.
+PHRASES: dict[str, str] = {
+    "Household income of the formerly-poor cohort": "脱贫人口家庭收入",
+    "Per-capita net income by source": "人均纯收入构成",
+    "Per-capita net income, total": "人均纯收入合计",
+    "Mean (sources net of medical costs)": "均值（扣除医疗支出）",
+    "Median": "中位数",
+    "Return to poverty and dynamic monitoring": "返贫与动态监测",
+    "People below the poverty line": "贫困线以下人口",
+    "Currently below": "当前低于贫困线",
+    "Ever fell below since start": "起始以来曾低于贫困线",
+    "Monitored households": "监测户",
+    "Risk eliminated": "风险已消除",
+    "Employment and fiscal cost": "就业与财政支出",
+    "Employment of labourers": "劳动力就业",
+    "Fiscal cost by programme per year (mean across replicates)": "各项目年度财政支出（各重复均值）",
+    "Cohesion-fund budget (caps the fund-financed programmes)": "衔接资金预算（约束衔接资金项目）",
+    "Fund-financed sub-total (hatched)": "衔接资金项目小计（斜线）",
+    "Total: range across replicates": "合计：重复间范围",
+    "Poverty line": "贫困线",
+    "Monitoring line": "监测线",
+    "end of transition": "过渡期结束",
+    "Distribution of per-capita income (people-weighted, all replicates pooled)": "人均纯收入分布（按人口加权，合并各重复）",
+    "Per-capita net income (yuan per person per year)": "人均纯收入（元/人/年）",
+    "% of people": "% 人口",
+    "% of households": "% 户数",
+    "% of labourers employed": "% 劳动力就业",
+    "% of labourers": "% 劳动力",
+    "% (risk-eliminated share)": "%（风险消除比例）",
+    "% of ever-monitored households": "% 曾监测户",
+    "yuan per person per year": "元/人/年",
+    "yuan per year": "元/年",
+    "million yuan per year": "百万元/年",
+    "thousand yuan per year": "千元/年",
+    "billion yuan per year": "十亿元/年",
+    "million yuan": "百万元",
+    "households": "户",
+    "villages": "村",
+    "* partial year": "* 不完整年份",
+    "* partial year (months simulated only)": "* 不完整年份（仅模拟月份）",
+    "not in this run": "本次运行无此项",
+    "Secure": "安全",
+    "Monitored\n(above line)": "监测中\n（线上）",
+    "Below the\npoverty line": "贫困线\n以下",
+    "Fiscal cost and budget": "财政支出与预算",
+}
+
+#: Parts of longer texts (notes, legends with numbers), replaced longest first.
+FRAGMENTS: dict[str, str] = {
+    "95% interval of the mean across replicates": "各重复均值的95%置信区间",
+    "paired difference from the reference, 95% paired interval": "与参照情景的配对差及95%配对区间",
+    "lines: mean across replicates": "线：各重复均值",
+    "shaded": "阴影",
+    "replicates": "次重复",
+    "replicate": "次重复",
+    "households": "户",
+    "scenario": "情景",
+    "scenarios": "情景",
+    "reference": "参照",
+    "paired": "配对",
+    "seed": "种子",
+    "median": "中位数",
+    "below poverty line": "低于贫困线",
+    "yuan": "元",
+    "x axis clipped at": "横轴截断于",
+    "(99th percentile)": "（第99百分位）",
+    "of people above": "人口高于此值",
+    "Poverty line": "贫困线",
+    "Monitoring line": "监测线",
+}
+
+
+def _phrase_table() -> dict[str, str]:
+    table = {e.en: e.zh for e in _ENTRIES if e.en != e.zh}
+    for key in ("tr_secure_below", *(f"falls_{c}" for c in _CAUSES)):
+        if (e := lookup(key)) is not None:
+            table[e.en] = e.zh
+    for en, zh in _CAUSES.values():
+        table.setdefault(en, zh)
+    table.update(PHRASES)
+    return table
+
+
+_TABLE = _phrase_table()
+_FRAG_RE = re.compile("|".join(re.escape(k) for k in sorted(FRAGMENTS, key=len, reverse=True)))
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """A figure text in the language: a known whole text, else its known parts replaced."""
+    if (lang or current_lang()) != "zh" or not text or not any(c.isalpha() for c in text):
+        return text
+    if text in _TABLE:
+        return _TABLE[text]
+    stripped = text.strip()
+    if stripped in _TABLE:
+        return text.replace(stripped, _TABLE[stripped])
+    return _FRAG_RE.sub(lambda m: FRAGMENTS[m[0]], text)

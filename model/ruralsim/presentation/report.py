@@ -1,0 +1,548 @@
+"""``report.html`` and ``report.md`` of a run, comparison or sweep folder, from its stored results.
+
+Why: a comparison leaves dozens of PNGs and CSVs; a reader who is forwarded one file needs the
+question, the headline numbers with their intervals, what they mean, what was changed, the figures,
+how to read the bands, and how to reproduce it. The HTML is one self-contained file (figures as
+``data:`` URIs, inline styles, no external URL), so it opens offline and can be mailed. Numbers are
+read from the folder's own CSV tables, so the report always equals them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .labels import current_lang, label, translate
+
+HTML, MARKDOWN = "report.html", "report.md"
+HEADLINE_YEARS = (2025, 2030)
+
+TEXT = {
+    "en": dict(question="The question", headline="Headline numbers", readings="What the numbers say",
+               parameters="Parameters that differ from the baseline", bands="How to read the bands",
+               figures="Figures", reproducibility="Reproducibility", scenario="Scenario", parameter="Parameter",
+               baseline="Baseline", value="Value", no_parameters="None: this is the baseline as shipped.",
+               no_figures="No figures in this folder (drawn with --no-plots? run: ruralsim plot DIR).",
+               commit="commit", dirty="uncommitted changes", seeds="seeds", started="started", command="command",
+               metric="Metric", month="Month", unit="Unit", run="Run report", comparison="Comparison report",
+               sweep="Sweep report",
+               files="Tables: the CSV files (UTF-8 with BOM) and the .xlsx workbook beside this report; column "
+                     "meanings in data_dictionary.csv."),
+    "zh": dict(question="研究问题", headline="主要结果", readings="结果解读", parameters="与基准情景不同的参数",
+               bands="如何理解阴影区间", figures="图表", reproducibility="可重复性", scenario="情景",
+               parameter="参数", baseline="基准值", value="取值", no_parameters="无：本次运行即为基准情景。",
+               no_figures="本文件夹没有图表（使用了 --no-plots？可运行：ruralsim plot DIR）。", commit="代码版本",
+               dirty="有未提交的修改", seeds="随机种子", started="开始时间", command="运行命令", metric="指标",
+               month="月份", unit="单位", run="运行报告", comparison="情景比较报告", sweep="参数扫描报告",
+               files="数据表：本报告旁的 CSV 文件（带 BOM 的 UTF-8）和 .xlsx 工作簿；各列含义见 data_dictionary.csv。"),
+}
+BANDS = {
+    "en": ["Level figures (one scenario's series over time): the line is the mean across replicates; the "
+           "shaded band is the 95% interval of that mean (Student t across replicates). It says how precisely "
+           "the replicates pin down the expected outcome, not how far a single year could swing.",
+           "Comparison figures of differences: the line is the paired difference from the reference scenario "
+           "(scenario minus reference, replicate by replicate, with the same random draws); the band is its 95% "
+           "paired interval. A band that contains zero means the difference is within simulation noise.",
+           "Sweep heatmaps: a hatched cell differs from its neighbours by less than the noise of the replicates, "
+           "so its colour should not be read as a real step.",
+           "Headline tables give the same intervals in brackets."],
+    "zh": ["水平图（单一情景随时间的变化）：实线为各次重复的均值；阴影为该均值的95%置信区间（基于重复间的t分布），"
+           "表示重复对期望结果的估计精度，而非单一年份可能的波动幅度。",
+           "差值图：实线为与参照情景的配对差（同一随机抽样下，逐次重复计算“情景减参照”）；阴影为其95%配对区间。"
+           "区间包含0表示差异在模拟噪声之内。",
+           "参数扫描热力图：带斜线的格子与相邻格子的差异小于重复间噪声，其颜色变化不应被解读为真实变化。",
+           "主要结果表中的方括号给出同样的区间。"],
+}
+CAPTIONS = {
+    "income_components": ("Income by source and total", "收入构成与合计"),
+    "poverty_monitoring": ("Return to poverty and dynamic monitoring", "返贫与动态监测"),
+    "income_distribution": ("Distribution of per-capita income", "人均纯收入分布"),
+    "employment_fiscal": ("Employment and fiscal cost", "就业与财政支出"),
+    "fiscal_budget": ("Fiscal cost and the cohesion-fund budget", "财政支出与衔接资金预算"),
+    "dynamics_transitions": ("Monthly transitions between states", "状态间月度转移"),
+    "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),
+    "dynamics_falls": ("Falls below the line by cause", "按原因分的返贫"),
+    "counties": ("Spread across counties", "各县差异"), "villages": ("Spread across villages", "各村差异"),
+    "compare_metrics": ("Key outcomes by scenario", "各情景主要结果"),
+    "compare_differences": ("Paired differences from the reference", "与参照情景的配对差"),
+    "compare_income": ("Income by scenario", "各情景收入"),
+    "compare_poverty_by_year": ("Annual mean poverty rate by scenario", "各情景年均贫困发生率"),
+    "compare_cost_effectiveness": ("Cost-effectiveness", "成本效益"),
+    "compare_fiscal": ("Fiscal cost by scenario", "各情景财政支出"),
+    "compare_dynamics": ("Return-to-poverty dynamics by scenario", "各情景返贫动态"),
+}
+
+
+@dataclass
+class Cell:
+    text: str
+    key: str = ""
+    value: str = ""
+
+
+@dataclass
+class Headline:
+    header: list[str]
+    rows: list[list[Cell]]
+    left: int = 2
+
+
+@dataclass
+class Report:
+    kind: str
+    title: str
+    questions: list[dict[str, str]]
+    headline: Headline
+    headline_note: str
+    readings: list[str]
+    parameters: list[dict[str, str]]
+    figures: list[dict[str, str]]
+    repro: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------
+def write_report(folder: str | Path, lang: str | None = None) -> list[Path]:
+    """Write ``report.html`` and ``report.md`` into a run, comparison or sweep folder."""
+    folder = Path(folder)
+    lang = lang or current_lang()
+    report = build_report(folder, lang)
+    return [_render(report, lang, folder, HTML), _render(report, lang, folder, MARKDOWN)]
+
+
+def build_report(folder: Path, lang: str) -> Report:
+    manifest = _manifest(folder)
+    kind = manifest.get("kind") or (manifest.get("extra") or {}).get("kind") or "run"
+    builder = {"run": _run_report, "comparison": _comparison_report, "sweep": _sweep_report}.get(kind)
+    if builder is None:
+        raise ValueError(f"{folder}: no report for a folder of kind {kind!r}")
+    return builder(folder, manifest, lang)
+
+
+def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
+    import jinja2
+
+    from ..analysis.outputs import atomic_path
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+                             autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+                             trim_blocks=False, keep_trailing_newline=True)
+    template = env.get_template(name + ".j2")
+    figures = [dict(f, src=_data_uri(folder / f["path"])) for f in report.figures] if name == HTML else report.figures
+    context = dict(title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
+                   headline=report.headline, headline_note=report.headline_note, readings=report.readings,
+                   parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
+    text = template.render(font_face="", **context)
+    if name == HTML and any(ord(c) >= 0x2E80 for c in text):
+        # The reader's machine may have no CJK font (CI, many Linux desktops): embed the glyphs used.
+        text = template.render(font_face=font_face_css(text), **context)
+    path = folder / name
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def font_face_css(text: str) -> str:
+    """An ``@font-face`` rule embedding the shipped CJK font, subset to the characters of ``text``
+    (a few tens of kB instead of 3 MB), so Chinese reads the same on any machine, offline."""
+    import io
+
+    from fontTools import subset
+
+    from .fonts import FONT_FILE
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    buf = io.BytesIO()
+    with open(FONT_FILE, "rb") as fh:  # closed here: fontTools would leave the file open
+        font = subset.load_font(fh, options)
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes={ord(c) for c in text if ord(c) > 0x7F})
+        sub.subset(font)
+        font.save(buf)
+        font.close()
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return ("@font-face { font-family: 'RuralsimCJK'; "
+            f"src: url(data:font/otf;base64,{data}) format('opentype'); font-display: block; }}")
+
+
+def _data_uri(png: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+# ---------------------------------------------------------------------------------------------
+def _manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def header_comment(path: str | Path | None) -> str:
+    """The leading ``#`` comment lines of a scenario or experiment file: the question it asks."""
+    if not path or not Path(path).is_file():
+        return ""
+    lines = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            if lines:
+                break
+            continue
+        text = line.lstrip("#").strip()
+        if not text and lines:  # the first paragraph is the question; the rest are notes on the file
+            break
+        lines.append(text)
+    return "\n".join(lines).strip()
+
+
+def poverty_metric(columns) -> str:
+    """The registry poverty measure where the results have it, else the income measure."""
+    return "poverty_rate_registry" if "poverty_rate_registry" in set(columns) else "poverty_rate"
+
+
+def _is_share(metric: str) -> bool:
+    from .labels import lookup
+
+    entry = lookup(metric)
+    return bool(entry and "(0-1)" in entry.unit)
+
+
+def fmt(value: float, metric: str, diff: bool = False) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if _is_share(metric):
+        return f"{100 * value:+.2f} pp" if diff else f"{100 * value:.2f}%"
+    sign = "+" if diff else ""
+    return f"{value:{sign},.0f}" if abs(value) >= 100 else f"{value:{sign},.2f}"
+
+
+def fmt_interval(lo: float, hi: float, metric: str, diff: bool = False) -> str:
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return ""
+    return f" [{fmt(lo, metric, diff)}, {fmt(hi, metric, diff)}]"
+
+
+def headline_dates(dates) -> list[str]:
+    """December 2025 and 2030 where the run covers them, else its last month."""
+    dates = sorted(set(dates))
+    chosen = [f"{y}-12" for y in HEADLINE_YEARS if f"{y}-12" in dates]
+    return chosen or dates[-1:]
+
+
+def _flat(nested: dict[str, Any]) -> dict[str, Any]:
+    return {f"{s}.{k}": v for s, section in nested.items() if isinstance(section, dict) for k, v in section.items()}
+
+
+def _normal(value: Any) -> Any:
+    """JSON form (string keys, lists, None for NaN), so a stored manifest compares with a loaded scenario."""
+    from ..analysis.outputs import _jsonable
+
+    return json.loads(json.dumps(_jsonable(value)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _param_diff(params: dict[str, Any], base: dict[str, Any], scenario: str) -> list[dict[str, str]]:
+    a, b = _flat(_normal(params)), _flat(_normal(base))
+    skip = ("run.", "other.")
+    return [{"scenario": scenario, "key": k, "baseline": _show(b.get(k)), "value": _show(a[k])}
+            for k in sorted(a) if not k.startswith(skip) and k in b and not _same(a[k], b[k])]
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {x}" for k, x in v.items())
+    return str(v)
+
+
+def _shipped_baseline() -> dict[str, Any]:
+    from ..simulation.config import SCENARIO_DIR, load_scenario
+    from ..analysis.outputs import nest_params
+
+    return nest_params(load_scenario(SCENARIO_DIR / "baseline.toml").params)
+
+
+def _repro(manifest: dict[str, Any]) -> dict[str, Any]:
+    seeds = manifest.get("seeds") or {}
+    n = len(seeds.get("replicates") or [])
+    argv = list(manifest.get("command") or [])
+    command = shlex.join(["ruralsim", *argv[1:]]) if argv else "?"
+    git = manifest.get("git") or {}
+    return {"version": (manifest.get("versions") or {}).get("ruralsim") or "?",
+            "commit": git.get("commit") or "not in git", "dirty": git.get("dirty"),
+            "seeds": f"master {seeds.get('master')}" + (f", {n} replicates (0..{n - 1})" if n else ""),
+            "started": manifest.get("started_at") or "?", "command": command}
+
+
+def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
+    out = []
+    for png in sorted((folder / "plots").glob("*.png")) if (folder / "plots").is_dir() else []:
+        en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(),) * 2)
+        caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
+        out.append({"name": png.stem, "path": f"{prefix}plots/{png.name}", "caption": caption})
+    return out
+
+
+def _title(kind: str, name: str, lang: str) -> str:
+    return f"{TEXT[lang][kind]}: {name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Run
+# ---------------------------------------------------------------------------------------------
+def _run_metrics(summary: pd.DataFrame) -> list[str]:
+    return [poverty_metric(summary["metric"]), "ever_fallen_share", "mean_income", "monitored_households"]
+
+
+def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
+    summary = pd.read_csv(folder / "summary.csv", encoding="utf-8-sig", dtype={"date": str})
+    scenario = manifest.get("scenario") or {}
+    name = scenario.get("name") or folder.name
+    dates = headline_dates(summary["date"])
+    t = TEXT[lang]
+    rows: list[list[Cell]] = []
+    by = summary.set_index(["metric", "date"])
+    for metric in _run_metrics(summary):
+        for date in dates:
+            if (metric, date) not in by.index:
+                continue
+            r = by.loc[(metric, date)]
+            rows.append([Cell(label(metric, lang)), Cell(date),
+                         Cell(fmt(r["mean"], metric) + fmt_interval(r["ci_lo"], r["ci_hi"], metric),
+                              f"{metric}|{date}", repr(float(r["mean"])))])
+    fiscal = _fiscal_rows(folder, dates, lang)
+    rows += fiscal
+    headline = Headline([t["metric"], t["month"], f"{name}: " + ("均值 [95%区间]" if lang == "zh" else "mean [95% interval]")],
+                        rows)
+    base = _shipped_baseline()
+    params = manifest.get("params") or {}
+    return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"))
+                                                      or name}],
+                  headline, _dates_note(dates, lang, comparison=False), _run_readings(by, dates, lang),
+                  _param_diff(params, base, name), _figures(folder, lang), _repro(manifest))
+
+
+def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
+    path = folder / "fiscal_budget.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, encoding="utf-8-sig").set_index("year")
+    rows = []
+    for date in dates:
+        year = int(date[:4])
+        if year in table.index:
+            r = table.loc[year]
+            rows.append([Cell(label("fiscal_cost", lang) + (" (全年)" if lang == "zh" else " (calendar year)")),
+                         Cell(str(year)), Cell(fmt(r["fiscal_cost"], "fiscal_cost")
+                                              + fmt_interval(r["fiscal_cost_ci_lo"], r["fiscal_cost_ci_hi"],
+                                                             "fiscal_cost"),
+                                              f"fiscal_cost|{year}", repr(float(r["fiscal_cost"])))])
+    return rows
+
+
+def _dates_note(dates: list[str], lang: str, comparison: bool) -> str:
+    if lang == "zh":
+        note = (f"“{'、'.join(d[:4] for d in dates)}”均指该年12月的月度值（各重复均值，方括号为95%区间）；"
+                "财政支出为全年合计。")
+        if comparison:
+            note += "本比较中所有年份均按此口径；poverty_by_year.csv 中为全年平均，二者不同。"
+        return note
+    note = (f"{' and '.join(d[:4] for d in dates)} mean the monthly value in December of that year (mean across "
+            "replicates, 95% interval in brackets); fiscal cost is the whole calendar year.")
+    if comparison:
+        note += (" Every year in this comparison's headline means December; poverty_by_year.csv gives annual "
+                 "means instead, which differ.")
+    return note
+
+
+def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
+    out = []
+    metric = poverty_metric(by.index.get_level_values(0))
+    for date in dates:
+        def get(m: str) -> pd.Series | None:
+            return by.loc[(m, date)] if (m, date) in by.index else None
+
+        pov, ever, inc, mon = get(metric), get("ever_fallen_share"), get("mean_income"), get("monitored_households")
+        if pov is None:
+            continue
+        if lang == "zh":
+            s = f"{date}：{fmt(pov['mean'], metric)}的人口低于贫困线{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
+            if ever is not None:
+                s += f"；2021年以来{fmt(ever['mean'], 'ever_fallen_share')}的脱贫户曾至少一次跌破贫困线"
+            if inc is not None:
+                s += f"；人均纯收入均值 {fmt(inc['mean'], 'mean_income')} 元"
+            if mon is not None:
+                s += f"；监测户 {fmt(mon['mean'], 'monitored_households')} 户"
+            out.append(s + "。")
+        else:
+            s = f"In {date}, {fmt(pov['mean'], metric)} of people are below the poverty line" \
+                f"{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
+            if ever is not None:
+                s += f"; {fmt(ever['mean'], 'ever_fallen_share')} of households have fallen below it at least once since 2021"
+            if inc is not None:
+                s += f"; mean income is {fmt(inc['mean'], 'mean_income')} yuan per person"
+            if mon is not None:
+                s += f"; {fmt(mon['mean'], 'monitored_households')} households are under monitoring"
+            out.append(s + ".")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------------------------
+def comparison_metrics(table: pd.DataFrame) -> list[str]:
+    wanted = [poverty_metric(table["metric"]), "ever_fallen_share", "mean_income", "monitored_households",
+              "fiscal_cost_year"]
+    return [m for m in wanted if m in set(table["metric"])]
+
+
+def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
+    table = pd.read_csv(folder / "comparison.csv", encoding="utf-8-sig", dtype={"date": str})
+    extra = manifest.get("extra") or {}
+    entries = extra.get("scenarios") or []
+    labels = [e["label"] for e in entries] or list(dict.fromkeys(table["scenario"]))
+    reference = extra.get("reference") or labels[0]
+    dates = headline_dates(table["date"])
+    zh = lang == "zh"
+    header = [TEXT[lang]["metric"], TEXT[lang]["month"], f"{reference} ({'参照' if zh else 'reference'})"]
+    for lb in labels[1:]:
+        header += [lb, f"{lb} − {reference}" + (" [95%配对区间]" if zh else " [95% paired interval]")]
+    by = table.set_index(["metric", "date", "scenario"])
+    rows = []
+    for metric in comparison_metrics(table):
+        for date in dates:
+            row = [Cell(label(metric, lang)), Cell(date)]
+            for lb in labels:
+                if (metric, date, lb) not in by.index:
+                    row += [Cell("–")] if lb == reference else [Cell("–"), Cell("–")]
+                    continue
+                r = by.loc[(metric, date, lb)]
+                row.append(Cell(fmt(r["mean"], metric), f"{metric}|{date}|{lb}|mean", repr(float(r["mean"]))))
+                if lb != reference:
+                    row.append(Cell(fmt(r["diff_mean"], metric, diff=True)
+                                    + fmt_interval(r["diff_ci_lo"], r["diff_ci_hi"], metric, diff=True),
+                                    f"{metric}|{date}|{lb}|diff_mean", repr(float(r["diff_mean"]))))
+            rows.append(row)
+    questions = [{"name": e["label"], "text": header_comment(e.get("file")) or e.get("description") or e["label"]}
+                 for e in entries]
+    params = []
+    ref_params = _scenario_params(folder, entries, reference)
+    for e in entries:
+        if e["label"] != reference:
+            params += _param_diff(_scenario_params(folder, entries, e["label"]), ref_params, e["label"])
+    figures = _figures(folder, lang)
+    for e in entries:
+        figures += _figures(folder / e["folder"], lang, prefix=f"{e['folder']}/", group=e["label"])
+    name = folder.name
+    return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows),
+                  _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
+                                                                                   dates, table, lang),
+                  params, figures, _repro(manifest))
+
+
+def _scenario_params(folder: Path, entries: list[dict], label_: str) -> dict[str, Any]:
+    for e in entries:
+        if e["label"] == label_ and (folder / e["folder"] / "manifest.json").is_file():
+            return _manifest(folder / e["folder"]).get("params") or {}
+    return {}
+
+
+def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], reference: str, dates: list[str],
+                         table: pd.DataFrame, lang: str) -> list[str]:
+    out = []
+    metric = poverty_metric(table["metric"])
+    last = dates[-1]
+    for lb in labels[1:]:
+        if (metric, last, lb) not in by.index:
+            continue
+        r = by.loc[(metric, last, lb)]
+        lo, hi, d = r["diff_ci_lo"], r["diff_ci_hi"], r["diff_mean"]
+        noise = math.isfinite(lo) and math.isfinite(hi) and lo <= 0 <= hi
+        if lang == "zh":
+            direction = "高" if d > 0 else "低"
+            s = (f"{last}，{lb} 的贫困发生率比 {reference} {direction} {abs(100 * d):.2f} 个百分点"
+                 f"{fmt_interval(lo, hi, metric, diff=True)}")
+            s += "，差异在模拟噪声之内。" if noise else ("。" if math.isfinite(lo) else "（仅一次重复，无区间）。")
+        else:
+            direction = "higher" if d > 0 else "lower"
+            s = (f"In {last}, the poverty rate under {lb} is {abs(100 * d):.2f} percentage points {direction} than "
+                 f"under {reference}{fmt_interval(lo, hi, metric, diff=True)}")
+            s += ", within simulation noise." if noise else ("." if math.isfinite(lo) else
+                                                             " (one replicate: no interval).")
+        out.append(s)
+    ce_path = folder / "cost_effectiveness.csv"
+    if ce_path.is_file():
+        ce = pd.read_csv(ce_path, encoding="utf-8-sig", dtype={"date": str})
+        at = ce[ce["date"] == ce["date"].max()]
+        for _, row in at[at["scenario"] != at["reference"]].iterrows():
+            reading = str(row.get("reading", "")).strip()
+            if reading and reading != "nan":
+                prefix = "成本效益" if lang == "zh" else "Cost-effectiveness"
+                out.append(f"{prefix} ({row['scenario']} vs {row['reference']}, {row['date']}): {reading}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweep
+# ---------------------------------------------------------------------------------------------
+def _sweep_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
+    exp = (manifest.get("extra") or {}).get("experiment") or {}
+    name = exp.get("name") if isinstance(exp, dict) else None
+    name = name or folder.name
+    source = exp.get("file") if isinstance(exp, dict) else None
+    points = folder / "tables" / "point_summary.csv"
+    rows, header = [], [TEXT[lang]["metric"], "", ""]
+    if points.is_file():
+        table = pd.read_csv(points, encoding="utf-8-sig")
+        header = [translate(label(c, lang), lang) for c in table.columns[:8]]
+        for _, r in table.head(20).iterrows():
+            rows.append([Cell(fmt(v, c) if isinstance(v, float) else str(v)) for c, v in r.iloc[:8].items()])
+    readings = [("每个设计点的结果为各重复均值；完整结果见 tables/ 与 runs.parquet。" if lang == "zh" else
+                 "Each design point's outcomes are means across its replicates; full results in tables/ and "
+                 "runs.parquet.")]
+    return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source) or name}],
+                  Headline(header, rows, left=1), "", readings, [], _figures(folder, lang), _repro(manifest))
+
+
+# ---------------------------------------------------------------------------------------------
+# Folder finishing (called by the commands after their results are written)
+# ---------------------------------------------------------------------------------------------
+def finish_folder(folder: str | Path, lang: str | None = None, workbook: bool = True,
+                  report: bool = True) -> list[Path]:
+    """Data dictionary, xlsx workbook and report of a results folder (each from its stored tables)."""
+    from .tables import write_dictionary, write_workbook
+
+    folder = Path(folder)
+    written = [write_dictionary(folder)]
+    if workbook:
+        written.append(write_workbook(folder))
+    if report:
+        written += write_report(folder, lang)
+    return written
+
+
+def finish_comparison(folder: str | Path, lang: str | None = None) -> list[Path]:
+    """Every scenario folder of a comparison (each a run folder), then the comparison's own."""
+    folder = Path(folder)
+    written: list[Path] = []
+    for entry in (_manifest(folder).get("extra") or {}).get("scenarios") or []:
+        sub = folder / entry["folder"]
+        if (sub / "manifest.json").is_file():
+            written += finish_folder(sub, lang)
+    return written + finish_folder(folder, lang)
