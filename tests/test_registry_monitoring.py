@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from ruralsim import demography
+from ruralsim.simulation import demography
 from ruralsim.parameters import GROWTH_RULES, defaults, frozen_tables, table_value
 from ruralsim.population import ELIMINATED, INACTIVE, MIGRANT, MONITORED, NEVER, OUT, Households, Labourers
 from ruralsim.programmes import DIBAO, NONE, SINGLE, TEKUN, Dibao, IndustrySupport, Monitoring

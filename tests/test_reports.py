@@ -221,11 +221,12 @@ def test_params_csv_starts_with_bom():
 
 # --------------------------------------------------------------------------------------------- labels
 def test_one_label_registry_for_programmes():
-    from ruralsim import fiscal, plots
-    from ruralsim.presentation.labels import label
+    from ruralsim.analysis import fiscal
+    from ruralsim.presentation import run_plots as plots
+    from ruralsim.presentation.labels import label, programme_label
 
     for name in ("training", "industry", "dibao", "monitoring", "posts"):
-        assert fiscal.label(name) == plots._programme_label(name) == label(f"fiscal_{name}", "en")
+        assert programme_label(name) == plots._programme_label(name) == label(f"fiscal_{name}", "en")
     assert not hasattr(plots, "PROGRAMME_LABELS") and not hasattr(fiscal, "LABELS")
 
 

@@ -62,7 +62,7 @@ def all_gone(procs, timeout=20.0) -> bool:
     ("..", "results"), ("", "results"), ("巩固 拓展", "巩固_拓展"), ("a\nb\tc", "a_b_c"), ("x" * 300, "x" * 80),
 ])
 def test_folder_names_are_one_safe_component(name, folder):
-    from ruralsim.folders import safe_name
+    from ruralsim.analysis.folders import safe_name
 
     assert safe_name(name) == folder
     assert Path(safe_name(name)).name == safe_name(name) and ".." not in Path(safe_name(name)).parts
@@ -70,7 +70,7 @@ def test_folder_names_are_one_safe_component(name, folder):
 
 def test_a_manifest_cannot_point_outside_its_folder(tmp_path):
     from ruralsim.config import ConfigError
-    from ruralsim.folders import inside
+    from ruralsim.analysis.folders import inside
 
     (tmp_path / "a").mkdir()
     (tmp_path / "link").symlink_to(tmp_path.parent)
