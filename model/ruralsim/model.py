@@ -154,7 +154,7 @@ class RuralModel(mesa.Model):
         self._burn_in()
         self._calibrate_start()
         self._warm_up()
-        self._switch_levers(self.scenario_params)
+        self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
         self.steps = 0  # Mesa's step counter counts recorded months only (mesa.batch_run's max_steps, Step)
         self.running = self.months > 0
@@ -388,7 +388,7 @@ class RuralModel(mesa.Model):
         self._record_distribution(self._date(-1))
 
     def _switch_levers(self, p: dict) -> None:
-        """Switch the scenario's levers on, at the end of 2020-12 (:mod:`ruralsim.levers`): from here on
+        """Switch the scenario's levers on as 2021-01 opens (:mod:`ruralsim.levers`): from here on
         every phase reads ``p``. What was built from a lever at set-up is rebuilt from it: cooperative
         membership and shares, the workshops' set and upgrading, the work teams' detection."""
         changed = set(changed_levers(p, self.p))
@@ -430,6 +430,9 @@ class RuralModel(mesa.Model):
         if self.t >= self.months:
             self.running = False
             return
+        if self.t == 0 and self._levers_pending:
+            self._switch_levers(self.scenario_params)
+            self._levers_pending = False
         self._calendar()
         self._collective()
         self._combine(self._chunks(self._households))
