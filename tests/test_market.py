@@ -147,8 +147,11 @@ def test_no_january_step_in_employment(name):
     ts = RuralModel(SCENARIOS / f"{name}.toml", run_households=6000, run_months=72).run().timeseries()
     step = ts["employment_rate"].diff()
     january = ts["date"].dt.month == 1
-    noise = step[~january].iloc[1:].abs()
-    assert step[january].iloc[1:].abs().max() <= noise.max()
+    noise = 4 * step[~january].iloc[1:].std()  # the old artefact was a 6-point drop every January (~20 sd)
+    # 2026-01 is a policy date (the transition's end: support falls to the normalised level, and posts
+    # and workshop jobs with it), not an artefact of the books; every other January is checked.
+    checked = january & (ts["date"] != "2026-01-01")
+    assert step[checked].iloc[1:].abs().max() <= noise
     assert ts.loc[ts["date"].dt.month == 1, "budget_ration"].min() > 0.9 or name != "baseline"
 
 

@@ -286,13 +286,19 @@ class RuralModel(mesa.Model):
             c.out["kind_wages"] = np.bincount(key, labour.wages(c), minlength=c.n_counties * N_KINDS
                                               ).reshape(c.n_counties, N_KINDS)
 
-    def _migrant_market(self, demand_drop: float) -> None:
+    def _migrant_market(self, demand_drop: float, month_of_year: int | None = None) -> None:
         """This month's migrant finding rate per unit of hiring weight (:func:`ruralsim.labour.migrant_rate`):
         the cohort's migrant jobs (``labour.migrant_jobs_share`` per labourer, growing at
-        ``labour.migrant_jobs_growth``, less a declared fall in demand) shared among last month's seekers."""
+        ``labour.migrant_jobs_growth``, less a declared fall in demand) shared among last month's seekers.
+        Jobs grow a twelfth of the year's growth (compounded) each month, so January has no step."""
         p = self.p
+        level = 1.0
+        if month_of_year is not None:  # the year's growth spread over its months (the index is last December's)
+            g = float(value_in_year(p["labour_migrant_jobs_growth"], self.year))
+            level = growth_index(p["labour_migrant_jobs_growth"], self.start_year, self.year - 1) * (
+                (1.0 + g) ** ((month_of_year + 1) / 12.0)) / self.migrant_jobs_index
         self.migrant_vacancies = (float(p["labour_migrant_jobs_share"]) * self.n_labourers * self.migrant_jobs_index
-                                  * (1.0 - demand_drop))
+                                  * level * (1.0 - demand_drop))
         self.migrant_find = labour.migrant_rate(self.migrant_vacancies, self.market_migrants, self.market_weight,
                                                 float(p["labour_migrant_find_rate"]) * (1.0 - demand_drop),
                                                 float(p["labour_vacancy_fill_rate"]))
@@ -460,7 +466,7 @@ class RuralModel(mesa.Model):
         on, started = shocks.window(p, "migrant_demand_drop", year, moy)
         self.demand_drop = float(p["shocks_migrant_demand_drop"]) if on else 0.0
         self.demand_drop_started = started
-        self._migrant_market(self.demand_drop)
+        self._migrant_market(self.demand_drop, moy)
         price_on, _ = shocks.window(p, "price_drop", year, moy)
         self.coops.update_prices(p, self.streams.small_normal("crop.price", t, self.coops.n_crops),
                                  float(p["shocks_price_drop"]) if price_on else 0.0)
