@@ -197,7 +197,7 @@ PARAMS: tuple[Param, ...] = (
     Param("labour", "hire_factor_60plus", 0.2, "x",
           "Migrant hiring weight of a labourer aged 60 or more relative to one under 50.",
           P + "P32 (few migrants are 60+; construction sites bar many over 60); level an assumption", 0.0, 1.0),
-    Param("labour", "migrant_jobs_share", 0.64, "jobs per cohort labourer",
+    Param("labour", "migrant_jobs_share", 0.6166, "jobs per cohort labourer",
           "Migrant jobs open to the cohort in 2021 (held plus vacant), per cohort labourer: the market's "
           "capacity, shared among seekers (issue 11).",
           "calibrated: A20", 0.0, 1.0),
