@@ -138,7 +138,8 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[1], counts[1])
             if p["monitoring_enabled"]:
                 placed = kn.place(L.status, L.absent, L.weak, L.hh, c.mon_state, c.ul("lab.assist"),
-                                  f32(p["monitoring_placement_prob"] * c.ration))
+                                  f32(p["monitoring_placement_prob"] * c.ration),
+                                  f32(p["monitoring_placement_prob"] * c.ration * c.migrant_open))
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
 

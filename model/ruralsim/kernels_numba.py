@@ -337,12 +337,12 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 
 @_jit
-def place(status, absent, weak, lab_hh, mon_state, draw, prob):
+def place(status, absent, weak, lab_hh, mon_state, draw, prob, prob_mig):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of monitored households are placed."""
     placed = 0
     for i in range(status.shape[0]):
         if (status[i] == OUT or status[i] == FARM) and absent[i] == 0 and mon_state[lab_hh[i]] == MONITORED:
-            if draw[i] < prob:
+            if draw[i] < (prob if weak[i] == 1 else prob_mig):
                 status[i] = POST if weak[i] == 1 else MIGRANT
                 placed += 1
     return placed

@@ -299,9 +299,11 @@ class RuralModel(mesa.Model):
                 (1.0 + g) ** ((month_of_year + 1) / 12.0)) / self.migrant_jobs_index
         self.migrant_vacancies = (float(p["labour_migrant_jobs_share"]) * self.n_labourers * self.migrant_jobs_index
                                   * level * (1.0 - demand_drop))
+        ceiling = float(p["labour_migrant_find_rate"]) * (1.0 - demand_drop)
         self.migrant_find = labour.migrant_rate(self.migrant_vacancies, self.market_migrants, self.market_weight,
-                                                float(p["labour_migrant_find_rate"]) * (1.0 - demand_drop),
-                                                float(p["labour_vacancy_fill_rate"]))
+                                                ceiling, float(p["labour_vacancy_fill_rate"]))
+        # How open the market is (1: vacancies plentiful): guided migration places into the same vacancies.
+        self.migrant_open = min(1.0, self.migrant_find / ceiling) if ceiling > 0 else 0.0
 
     def _market_from(self, parts: list[Partial]) -> None:
         """The migrant market's national aggregates from the chunks' parts (county sums in county order)."""

@@ -239,12 +239,15 @@ class Monitoring(Programme):
 
     def place(self, c, draw: np.ndarray) -> None:
         """Employment assistance (A09, A22): out-of-work labourers of monitored households are placed,
-        full labourers by guided migration, weak ones in a public-welfare post."""
+        full labourers by guided migration, weak ones in a public-welfare post. Guided migration places
+        into the same migrant vacancies as everyone else: its probability is scaled by how open the
+        market is (``migrant_open``: the market's rate over its ceiling, 1 when vacancies are plentiful)."""
         L = c.labs
         if not c.p["monitoring_enabled"]:
             return
         idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & (c.mon_state[L.hh] == MONITORED)
-        placed = idle & (draw < c.p["monitoring_placement_prob"] * c.ration)
+        prob = c.p["monitoring_placement_prob"] * c.ration
+        placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open)))
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
         c.reached["placements"] = c.reached.get("placements", 0) + int(np.count_nonzero(placed))
 
