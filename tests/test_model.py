@@ -120,6 +120,8 @@ def test_transition_end_takes_effect():
     to_zero = {**taper, "transition_taper_to": 0.0}
     levels = [support_level(to_zero, t) for t in (59, 60, 77, 95, 96)]
     assert levels[0] == 1.0 and 0.9 < levels[1] < 1.0 and levels[2] == pytest.approx(0.5) and levels[4] == 0.0
+    lower = {**taper, "transition_normalised_level": 0.7}  # taper never ends above the normalised level
+    assert support_level(lower, 119) == pytest.approx(0.7)
     # cliff stays the extreme: never above taper, never above keep
     assert all(support_level(cliff, t) <= min(support_level(taper, t), support_level(p, t)) for t in range(120))
     ts = RuralModel(None, run_households=500, run_months=30, transition_years=2,

@@ -440,7 +440,7 @@ PARAMS: tuple[Param, ...] = (
     Param("transition", "taper_years", 3, "years", "Length of the phase-out under 'taper'.",
           ASSUME + "a scenario choice; A03 speaks of a gradual shift", 1, 20),
     Param("transition", "taper_to", 0.9, "share of transition support",
-          "Level 'taper' ends at: by default the normalised level (as transition.normalised_level); "
+          "Level 'taper' ends at (never above transition.normalised_level): by default the normalised level; "
           "0 phases targeted support out entirely.",
           A + "A03: support is optimised by category, not withdrawn", 0.0, 1.5),
     # --- monitoring and assistance ---------------------------------------------------------------

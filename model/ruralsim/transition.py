@@ -25,7 +25,7 @@ def support_level(p: dict, month: int) -> float:
     if mode == "cliff":
         return 0.0
     after = months_since_2021 - end + 1
-    floor = float(p["transition_taper_to"])
+    floor = min(float(p["transition_taper_to"]), float(p["transition_normalised_level"]))
     return max(floor, 1.0 - (1.0 - floor) * after / (12.0 * int(p["transition_taper_years"])))
 
 
