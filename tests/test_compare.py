@@ -310,7 +310,31 @@ def test_cost_effectiveness_needs_a_real_interval_and_says_when_the_cost_is_uncl
     # A clear rise in households below, and a cost that could be either sign.
     unclear = cost_effectiveness(_ce_frames([2e6, -1e6, 1.5e6], [20, 25, 30]), dates=["2021-12"])
     row = unclear.set_index("scenario").loc["s"]
-    assert row["case"] == "dominated" and row["reading"].endswith("not distinguishable from zero")
+    assert row["case"] == "worse_cost_unclear" and "costs more" not in row["reading"]
+    assert row["reading"].endswith("not distinguishable from zero")
     # The same with a cost clearly above zero: no qualifier.
     clear = cost_effectiveness(_ce_frames([2e6, 2.1e6, 1.9e6], [20, 25, 30]), dates=["2021-12"])
     assert clear.set_index("scenario").loc["s", "reading"] == "costs more, and more households below the line"
+
+
+@pytest.mark.parametrize("cost, below, case, words", [
+    # (extra cost per replicate, extra households below per replicate) -> case, words the reading must hold
+    ([900, 1000, 1100], [-9, -10, -11], "tradeoff_more", "costs more"),
+    ([-400, -500, -600], [-4, -5, -6], "dominant", "saves money"),
+    ([-300, 500, 100], [-4, -5, -6], "better_cost_unclear", "not distinguishable"),   # cost interval spans 0
+    ([300, -500, 100], [4, 5, 6], "worse_cost_unclear", "not distinguishable"),
+    ([-1800, -2000, -2200], [18, 20, 22], "tradeoff_less", "saves money"),
+    ([40, 50, 60], [4, 5, 6], "dominated", "costs more"),
+    ([900, 1000, 1100], [1, -1, 0], "no_effect", "costs more"),                     # poverty interval spans 0
+    ([-900, -1000, -1100], [2, -2, 1], "no_effect", "saves money"),
+])
+def test_reading_agrees_with_the_signs_and_intervals_of_both_differences(cost, below, case, words):
+    """Issue 11: a reading claims a direction only where the paired difference's 95% interval excludes 0."""
+    ce = cost_effectiveness(ce_frames(s=(cost, below)), ["2030-12"]).set_index("scenario").loc["s"]
+    assert ce["case"] == case and words in ce["reading"]
+    lo, hi = ce["extra_cost_ci_lo"], ce["extra_cost_ci_hi"]
+    assert ("costs more" in ce["reading"]) == (lo > 0)
+    assert ("saves money" in ce["reading"]) == (hi < 0)
+    klo, khi = ce["households_kept_ci_lo"], ce["households_kept_ci_hi"]
+    assert ("keeps more households above" in ce["reading"]) == (klo > 0)
+    assert ("more households below" in ce["reading"]) == (khi < 0)

@@ -114,9 +114,18 @@ def test_transition_end_takes_effect():
     assert support_level(cliff, 60) == 0.0
     early = {**p, "transition_years": 3, "transition_exit_mode": "cliff"}
     assert support_level(early, 35) == 1.0 and support_level(early, 36) == 0.0
+    # taper: down to the normalised level (A03) by default; to nothing only with taper_to = 0.
     taper = {**p, "transition_exit_mode": "taper", "transition_taper_years": 3}
-    levels = [support_level(taper, t) for t in (59, 60, 77, 95, 96)]
+    levels = [support_level(taper, t) for t in (59, 60, 77, 95, 96, 119)]
+    assert levels[0] == 1.0 and 0.9 < levels[1] < 1.0 and levels[2] == pytest.approx(0.95)
+    assert levels[4] == levels[5] == pytest.approx(p["transition_normalised_level"])
+    to_zero = {**taper, "transition_taper_to": 0.0}
+    levels = [support_level(to_zero, t) for t in (59, 60, 77, 95, 96)]
     assert levels[0] == 1.0 and 0.9 < levels[1] < 1.0 and levels[2] == pytest.approx(0.5) and levels[4] == 0.0
+    lower = {**taper, "transition_normalised_level": 0.7}  # taper never ends above the normalised level
+    assert support_level(lower, 119) == pytest.approx(0.7)
+    # cliff stays the extreme: never above taper, never above keep
+    assert all(support_level(cliff, t) <= min(support_level(taper, t), support_level(p, t)) for t in range(120))
     ts = RuralModel(None, run_households=500, run_months=30, transition_years=2,
                     transition_exit_mode="cliff").run().timeseries()
     dates = ts["date"].dt.strftime("%Y-%m")

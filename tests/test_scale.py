@@ -80,6 +80,18 @@ def test_numba_kernels_equal_the_numpy_reference():
 
 
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_numba_equals_numpy_when_levers_switch_and_the_market_tightens():
+    """Issue 11: levers switched on at 2021-01 (wider cooperative membership, more training) and a cliff
+    exit in 2022 that sends post holders into the migrant market: Numba still equals NumPy."""
+    kw = dict(run_households=2500, run_months=30, transition_years=1, transition_exit_mode="cliff",
+              training_coverage=0.2, **SMALL_COUNTIES)
+    ref = _run(SCENARIOS / "dividend_push.toml", kernels="numpy", threads=1, **kw)
+    fast = _run(SCENARIOS / "dividend_push.toml", kernels="numba", threads=2, chunk_households=600, **kw)
+    assert fast.kern.name == "numba"
+    _assert_same_run(ref, fast)
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
 def test_numba_segment_sums_equal_bincount():
     rng = np.random.default_rng(3)
     x = (rng.lognormal(6, 2, 50_000)).astype(np.float32)

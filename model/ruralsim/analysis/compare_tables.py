@@ -190,14 +190,44 @@ def dynamics_comparison(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return table
 
 
+#: The poverty measure a comparison's reading follows (a column of the derived series, per month):
+#: one name, so the reading can move to another headline measure by changing it here.
+READING_POVERTY = "households_below"
+
 CE_CASES = {
     "reference": "reference scenario",
     "tradeoff_more": "costs more, keeps more households above the line",
     "dominant": "saves money and keeps more households above the line",
     "tradeoff_less": "saves money, more households below the line",
     "dominated": "costs more, and more households below the line",
+    "better_cost_unclear": "keeps more households above the line; its extra cost is not distinguishable from zero",
+    "worse_cost_unclear": "more households below the line; its extra cost is not distinguishable from zero",
     "no_effect": "no detectable effect on households below the line: ratio not defined",
 }
+
+#: What the cost difference alone says, appended to the no-effect reading.
+_COST_WORDS = {1: "costs more", -1: "saves money", 0: "its extra cost is not distinguishable from zero"}
+
+
+def interval_sign(mean: float, lo: float, hi: float, n: int) -> int:
+    """+1 / -1 when a paired difference's 95% interval lies above / below zero, else 0. An interval of
+    zero width (replicates all agree) says nothing about the spread: 0 unless the single replicate's
+    sign is all there is (n == 1)."""
+    if n <= 1:
+        return int(np.sign(mean))
+    if not hi > lo:
+        return 0
+    return 1 if lo > 0 else (-1 if hi < 0 else 0)
+
+
+def reading_case(kept: int, cost: int) -> str:
+    """The case of a comparison from the interval signs of households kept above the line and of extra
+    cost (:func:`interval_sign`): a reading never claims a sign its interval does not support."""
+    if kept == 0:
+        return "no_effect"
+    if kept > 0:
+        return {1: "tradeoff_more", -1: "dominant", 0: "better_cost_unclear"}[cost]
+    return {1: "dominated", -1: "tradeoff_less", 0: "worse_cost_unclear"}[cost]
 
 
 def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] | None = None) -> pd.DataFrame:
@@ -212,12 +242,15 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
     * ``tradeoff_less``: saves money but more fall below: yuan saved per extra household below;
     * ``dominant`` / ``dominated``: better and cheaper / worse and dearer -- the ratio is
       negative and is not a price;
+    * ``better_cost_unclear`` / ``worse_cost_unclear``: fewer / more households below, with an extra
+      cost whose interval includes 0 (so neither "costs more" nor "saves money" is claimed);
     * ``no_effect``: the households-kept interval includes 0 (or has zero width: replicates that all
       agree say nothing about the spread), so the ratio is not reported (it would have no finite
-      interval). With one replicate the case follows the signs only.
+      interval); the reading adds what the cost difference says. With one replicate the case follows
+      the signs only.
 
-    The case follows the sign of the mean extra cost; when the cost's interval includes 0 the
-    ``reading`` says so.
+    Both signs come from the paired differences' 95% intervals (:func:`reading_case`); the poverty
+    measure is :data:`READING_POVERTY`.
 
     ``per_household_year`` columns divide instead by the household-years kept above the line
     (cumulated monthly since the start), which uses the whole path rather than one month.
@@ -230,7 +263,7 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
         s = frames[label].set_index(["replicate", "date"])
         d = pd.DataFrame({
             "cost": s["fiscal_cost_cum"] - ref["fiscal_cost_cum"],
-            "kept": ref["households_below"] - s["households_below"],
+            "kept": ref[READING_POVERTY] - s[READING_POVERTY],
         }).reset_index()
         d["kept_years"] = d.groupby("replicate")["kept"].cumsum() / 12.0
         d["month"] = pd.to_datetime(d["date"]).dt.to_period("M").astype(str)
@@ -251,26 +284,18 @@ def _ce_row(label: str, reference: str, date: str, at: pd.DataFrame) -> dict:
            "households_kept_ci_hi": dk["ci_hi"][0], "household_years_kept": float(years.mean())}
     ratio, lo, hi, _ = ratio_interval(cost, kept)
     ratio_y, lo_y, hi_y, _ = ratio_interval(cost, years)
-    mk, mc = row["households_kept"], row["extra_cost"]
-    # An interval of zero width (replicates all equal) says nothing about the spread: not evidence.
-    informative = len(at) > 1 and dk["ci_hi"][0] > dk["ci_lo"][0]
-    detectable = (dk["ci_lo"][0] > 0 or dk["ci_hi"][0] < 0) and informative if len(at) > 1 else mk != 0
-    cost_unclear = len(at) > 1 and not (dc["ci_lo"][0] > 0 or dc["ci_hi"][0] < 0)
-    if label == reference:
-        case = "reference"
-    elif not detectable:
-        case = "no_effect"
-    elif mk > 0:
-        case = "tradeoff_more" if mc > 0 else "dominant"
-    else:
-        case = "tradeoff_less" if mc < 0 else "dominated"
+    n = len(at)
+    sign_kept = interval_sign(row["households_kept"], dk["ci_lo"][0], dk["ci_hi"][0], n)
+    sign_cost = interval_sign(row["extra_cost"], dc["ci_lo"][0], dc["ci_hi"][0], n)
+    case = "reference" if label == reference else reading_case(sign_kept, sign_cost)
+    reading = CE_CASES[case]
+    if case == "no_effect":
+        reading += "; " + _COST_WORDS[sign_cost]
     if case in ("reference", "no_effect"):
         ratio = lo = hi = np.nan
     row.update({"yuan_per_household": ratio, "ratio_ci_lo": lo, "ratio_ci_hi": hi,
                 "yuan_per_household_year": ratio_y if case not in ("reference", "no_effect") else np.nan,
                 "per_household_year_ci_lo": lo_y if case not in ("reference", "no_effect") else np.nan,
                 "per_household_year_ci_hi": hi_y if case not in ("reference", "no_effect") else np.nan,
-                "case": case, "reading": CE_CASES[case] + (
-                    "; its extra cost is not distinguishable from zero"
-                    if cost_unclear and case not in ("reference", "no_effect") else "")})
+                "case": case, "reading": reading})
     return row

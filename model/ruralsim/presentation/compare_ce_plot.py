@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis.compare_tables import CE_CASES
+from ..analysis.compare_tables import CE_CASES, READING_POVERTY
 from .run_plots import _money_unit, _thousands
 from .style import comparison_note, finish, grid, scenario_colors
 
@@ -36,7 +36,7 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     for label in labels[1:]:
         ts = frames[label]
         s = ts[pd.to_datetime(ts["date"]).dt.to_period("M").astype(str) == last].set_index("replicate")
-        ax.scatter(r0["households_below"] - s["households_below"], (s["fiscal_cost_cum"] - r0["fiscal_cost_cum"])
+        ax.scatter(r0[READING_POVERTY] - s[READING_POVERTY], (s["fiscal_cost_cum"] - r0["fiscal_cost_cum"])
                    / divisor, color=colors[label], alpha=0.35, s=18)
         row = table[(table["scenario"] == label) & (table["date"] == last)].iloc[0]
         xe = _err(row, "households_kept")
@@ -115,11 +115,14 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
 
 #: Marker (and whether filled) per cost-effectiveness case; the ratio means different things.
 CASE_MARKERS = {"tradeoff_more": ("o", True), "tradeoff_less": ("s", False), "dominant": ("^", True),
-                "dominated": ("v", True), "no_effect": ("x", True)}
+                "dominated": ("v", True), "better_cost_unclear": ("D", False), "worse_cost_unclear": ("d", False),
+                "no_effect": ("x", True)}
 CASE_SHORT = {"tradeoff_more": "costs more: yuan per extra household kept above",
               "tradeoff_less": "saves money: yuan saved per extra household below",
               "dominant": "dominant (cheaper and better; negative)",
               "dominated": "dominated (dearer and worse; negative)",
+              "better_cost_unclear": "fewer below, cost unclear: yuan per household kept above",
+              "worse_cost_unclear": "more below, cost unclear: yuan per extra household below",
               "no_effect": "no detectable effect on poverty (drawn at 0)"}
 
 
@@ -183,7 +186,9 @@ def _ce_text(label: str, row: pd.Series, divisor: float, unit: str) -> list[str]
         what = {"tradeoff_more": "yuan per extra household kept above",
                 "tradeoff_less": "yuan saved per extra household below",
                 "dominant": "yuan (a saving) per household kept above",
-                "dominated": "yuan per extra household below"}[row["case"]]
+                "dominated": "yuan per extra household below",
+                "better_cost_unclear": "yuan per household kept above (cost unclear)",
+                "worse_cost_unclear": "yuan per extra household below (cost unclear)"}[row["case"]]
         # tradeoff_less: both differences negative, so the ratio is the (positive) saving per household.
         ci = (f"[{row['ratio_ci_lo']:,.0f}, {row['ratio_ci_hi']:,.0f}]" if np.isfinite(row["ratio_ci_lo"])
               else "(no finite interval)")

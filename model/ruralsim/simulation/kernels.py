@@ -64,12 +64,13 @@ def _numba_kernels():
             return lost
 
         @staticmethod
-        def search(c, u_find, demand_drop, monitored_hh):
+        def search(c, u_find, rate, monitored_hh):
             p, L = c.p, c.labs
             kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.hh, c.lab_county, L.village, c.hh.chronic,
-                      monitored_hh, u_find, f32(p["labour_migrant_find_rate"] * (1.0 - demand_drop)),
+                      monitored_hh, u_find, f32(rate),
                       f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
-                      f32(p["labour_age_find_cut"]), f32(p["monitoring_job_priority"]),
+                      f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
+                      f32(p["monitoring_job_priority"]),
                       np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
                       np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
@@ -80,7 +81,7 @@ def _numba_kernels():
         def wages(c):
             p, L, idx = c.p, c.labs, c.wage_index
             return kn.wages(L.status, L.skill, L.absent, c.hh.phi, L.hh, c.lab_county, L.village,
-                            f32(p["labour_migrant_wage"] * idx), float(p["labour_local_wage"] * idx),
+                            f32(p["labour_migrant_wage"] * c.migrant_wage_index), float(p["labour_local_wage"] * idx),
                             c.county_wage_factor, c.village_wage, float(idx), float(p["labour_skill_wage_premium"]),
                             f32(p["posts_wage"] * idx))
 

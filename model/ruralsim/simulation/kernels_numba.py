@@ -92,7 +92,7 @@ def _excess(employed, capacity):
 
 @_jit
 def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, monitored_hh, u_find,
-           rate_mig, bonus, weak_cut, age_cut_rate, priority, county_capacity, village_capacity, post_quota,
+           rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, county_capacity, village_capacity, post_quota,
            chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search):
     """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
     m = status.shape[0]
@@ -119,8 +119,7 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
         holder = status[i] == POST and weak[i] == 0 and post_search > 0
         if (status[i] > FARM and not holder) or absent[i] != 0:
             continue
-        a = max(f32(age[i]) - f32(45), f32(0))
-        age_cut = min(max(f32(1.0) - age_cut_rate * a, f32(0)), f32(1))
+        age_cut = factor_60plus if age[i] >= 60 else (factor_50s if age[i] >= 50 else f32(1.0))
         p_mig = (rate_mig * (f32(1.0) + bonus * f32(skill[i])) * (f32(1.0) - weak_cut * f32(weak[i]))
                  * age_cut * (chronic_factor if chronic[lab_hh[i]] == 1 else f32(1.0)))
         if holder:  # on-the-job search for migrant work (see labour.search)

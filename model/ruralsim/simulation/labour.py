@@ -5,9 +5,14 @@ post, in training. Each month, in order:
 
 1. separations: employed labourers lose or leave jobs at status-specific rates (lower with skill,
    higher when migrant demand falls), and jobs above a firm's, workshop's or village's capacity end;
-2. search: labourers without wage work find one. Migrant jobs are limited only by demand; local,
-   workshop and post jobs by vacancies, shared among the group's seekers in proportion to a priority
-   weight (monitored households first: A09, A22).
+2. search: labourers without wage work find one. Every kind of job is limited by its vacancies,
+   shared among its seekers in proportion to a weight: migrant jobs in one national market for the
+   cohort (:func:`migrant_rate`; hiring weight by age, skill and capacity, :func:`migrant_weight`),
+   local, workshop and post jobs by county or village (monitored households first: A09, A22).
+
+The migrant market is resolved once a month from per-chunk aggregates of the month before (jobs held,
+seekers' total weight: :func:`market_parts`), so chunks stay independent within a month and results do
+not depend on the chunking, the threads or the kernels.
 
 All draws are per labourer and per month from named streams, so they are common across scenarios.
 """
@@ -63,14 +68,59 @@ def _over_capacity(st, code, group, capacity, u) -> np.ndarray:
     return is_code & (u < np.clip(excess, 0, 1)[group])
 
 
-def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) -> None:
-    """Labourers without wage work find migrant, local, workshop or post jobs.
+def migrant_rate(vacancies: float, held: float, weight_sum: float, ceiling: float, fill: float) -> float:
+    """Monthly probability of finding a migrant job per unit of hiring weight.
+
+    The open vacancies (jobs less those held, never negative) are shared among seekers by weight, a
+    share ``fill`` of them filled in a month: so expected hires (rate x total weight) never exceed
+    ``fill`` x open vacancies, and more seekers mean a lower rate for each. ``ceiling`` (search
+    frictions) binds only when vacancies are plentiful."""
+    open_jobs = max(float(vacancies) - float(held), 0.0)
+    if weight_sum <= 0.0:
+        return float(ceiling)
+    return min(float(ceiling), fill * open_jobs / float(weight_sum))
+
+
+def migrant_weight(p, L, H, rows: np.ndarray) -> np.ndarray:
+    """Hiring weight of each labourer in ``rows`` in the migrant market (float32): 1 for a healthy,
+    untrained labourer under 50; higher with skill (training changes who is hired: P20, A18); lower for
+    weak labour, age 50-59 and 60+ (P32) and chronically ill households."""
+    skill, weak, hh = L.skill[rows], L.weak[rows], L.hh[rows]
+    return ((1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
+            * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
+            * age_factor(p, L.age[rows])
+            * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
+
+
+def age_factor(p, age: np.ndarray) -> np.ndarray:
+    """Migrant hiring weight by age band: 1 under 50, then ``labour.hire_factor_50s`` and ``labour.hire_factor_60plus``."""
+    return np.where(age >= 60, np.float32(p["labour_hire_factor_60plus"]),
+                    np.where(age >= 50, np.float32(p["labour_hire_factor_50s"]), np.float32(1.0)))
+
+
+def market_parts(c) -> dict:
+    """A chunk's part of the migrant market (per county, summed in row order): the seekers' total hiring
+    weight (post holders searching on the job at ``posts.migrant_search``) and the migrant jobs held."""
+    p, L, H = c.p, c.labs, c.hh
+    st = L.status
+    w = np.zeros(L.m, np.float32)
+    rows = np.flatnonzero((st <= FARM) & (L.absent == 0))
+    w[rows] = migrant_weight(p, L, H, rows)
+    if p["posts_migrant_search"] > 0:
+        holders = np.flatnonzero((st == POST) & (L.weak == 0) & (L.absent == 0))
+        w[holders] = np.float32(p["posts_migrant_search"]) * migrant_weight(p, L, H, holders)
+    return {"market_weight": c.lab_sum(w), "market_migrants": int(np.count_nonzero(st == MIGRANT))}
+
+
+def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None:
+    """Labourers without wage work find migrant, local, workshop or post jobs; ``rate`` is this month's
+    migrant finding rate per unit of hiring weight (:func:`migrant_rate`).
 
     Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
     hottest phase (with Numba, :func:`ruralsim.kernels_numba.search` does the same in two loops).
     """
     if c.kern.fast:
-        return c.kern.search(c, u_find, demand_drop, monitored_hh)
+        return c.kern.search(c, u_find, rate, monitored_hh)
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1
@@ -79,7 +129,7 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     hh = L.hh[rows]
     skill, weak = L.skill[rows], L.weak[rows]
     monitored = monitored_hh[hh]
-    p_mig = _migrant_find(p, L, H, rows, demand_drop)
+    p_mig = _migrant_find(p, L, H, rows, rate)
 
     prio = np.where(monitored, np.float32(p["monitoring_job_priority"]), np.float32(1.0))
     county = c.lab_county
@@ -106,18 +156,19 @@ def search(c, u_find: np.ndarray, demand_drop: float, monitored_hh: np.ndarray) 
     hired = new >= 0
     st[rows[hired]] = new[hired]
     if holders is not None:
-        leave = u_find[holders] < np.float32(p["posts_migrant_search"]) * _migrant_find(p, L, H, holders, demand_drop)
+        leave = u_find[holders] < np.float32(p["posts_migrant_search"]) * _migrant_find(p, L, H, holders, rate)
         st[holders[leave]] = MIGRANT
 
 
-def _migrant_find(p, L, H, rows: np.ndarray, demand_drop: float) -> np.ndarray:
-    """Monthly probability that each labourer in ``rows`` finds a migrant job (float32)."""
+def _migrant_find(p, L, H, rows: np.ndarray, rate: float) -> np.ndarray:
+    """Monthly probability that each labourer in ``rows`` finds a migrant job (float32): the rate per
+    unit of weight times the hiring weight (the same factors as :func:`migrant_weight`, in one product)."""
     skill, weak, hh = L.skill[rows], L.weak[rows], L.hh[rows]
-    age_cut = np.clip(1.0 - p["labour_age_find_cut"] * np.maximum(L.age[rows].astype(np.float32) - 45, 0), 0, 1)
-    return (np.float32(p["labour_migrant_find_rate"] * (1.0 - demand_drop))
+    return (np.float32(rate)
             * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
             * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
-            * age_cut * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
+            * age_factor(p, L.age[rows])
+            * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
 
 
 def _count(st, code, group, n) -> np.ndarray:
@@ -140,7 +191,7 @@ def wages(c) -> np.ndarray:
     st = L.status
     idx = c.wage_index
     base = np.zeros(L.m, np.float32)
-    base[st == MIGRANT] = p["labour_migrant_wage"] * idx
+    base[st == MIGRANT] = p["labour_migrant_wage"] * c.migrant_wage_index
     is_local = st == LOCAL
     base[is_local] = (p["labour_local_wage"] * idx * c.county_wage_factor[c.lab_county[is_local]])
     is_ws = st == WORKSHOP
@@ -156,4 +207,5 @@ def employed_mask(L) -> np.ndarray:
     return (L.status >= MIGRANT) & (L.status <= POST)
 
 
-__all__ = ["separations", "search", "wages", "employed_mask", "TRAINING", "MONITORED"]
+__all__ = ["separations", "search", "wages", "employed_mask", "migrant_rate", "migrant_weight", "age_factor",
+           "market_parts", "TRAINING", "MONITORED"]

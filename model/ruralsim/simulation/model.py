@@ -41,6 +41,7 @@ from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSecto
 from .budget import Budget
 from .kernels import select as kernel_set
 from .mesa_glue import batch_run_iteration, check_options, master_seed
+from .levers import changed_levers, start_params
 from .metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
 from .parameters import table_value, value_in_year
 from .population import ELIMINATED, FARM, INACTIVE, MONITORED, POST, WORKSHOP
@@ -62,16 +63,25 @@ SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
 def resolve_params(scenario: str | Path | Any | None, overrides: dict[str, Any]) -> tuple[str, dict]:
     """Scenario (a shipped name such as ``"baseline"``, a file, a :class:`~ruralsim.config.Scenario`,
     or None for the schema's defaults) plus checked keyword overrides -> (scenario name, flat parameters)."""
-    from .config import Scenario, check_overrides, find_scenario, load_scenario
+    name, params, _ = resolve_with_root(scenario, overrides)
+    return name, params
+
+
+def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, Any]) -> tuple[str, dict, dict]:
+    """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
+    ``extends`` chain; the defaults without a file), whose levers the common start is built under
+    (:mod:`ruralsim.simulation.levers`)."""
+    from .config import MEMORY, Scenario, check_overrides, find_scenario, load_scenario
     from .parameters import defaults
 
     if scenario is None:
-        name, params = "defaults", defaults()
+        name, params, root = "defaults", defaults(), defaults()
     else:
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(find_scenario(scenario))
         name, params = sc.name, sc.params
+        root = load_scenario(sc.chain[0]).params if sc.chain and sc.path != MEMORY else defaults()
     params.update(check_overrides(overrides))
-    return name, params
+    return name, params, root
 
 
 def growth_index(growth: Any, base_year: int, year: int) -> float:
@@ -120,7 +130,11 @@ class RuralModel(mesa.Model):
         mesa_seed = master_seed(rng, seed)
         if mesa_seed is not None:
             kwargs = {**kwargs, "run_seed": mesa_seed}
-        self.scenario_name, p = resolve_params(scenario, kwargs)
+        self.scenario_name, p, root = resolve_with_root(scenario, kwargs)
+        # The common start (issue 11): cohort, start-up fit, burn-in and warm-up under the root's levers;
+        # the scenario's own levers are switched on at the first simulated month (:meth:`_switch_levers`).
+        self.scenario_params, self.root_params = p, root
+        p = start_params(p, root)
         self.p = p
         self.replicate = opts["replicate"] + batch_run_iteration()
         threads, chunk_households, kernels = opts["threads"], opts["chunk_households"], opts["kernels"]
@@ -149,6 +163,7 @@ class RuralModel(mesa.Model):
         self._burn_in()
         self._calibrate_start()
         self._warm_up()
+        self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
         # the warm-up, as Mesa models collect their initial state.
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
@@ -234,6 +249,8 @@ class RuralModel(mesa.Model):
         p = self.p
         self.year = year
         self.wage_index = growth_index(p["labour_wage_growth"], self.start_year, year)
+        self.migrant_wage_index = growth_index(p["labour_migrant_wage_growth"], self.start_year, year)
+        self.migrant_jobs_index = growth_index(p["labour_migrant_jobs_growth"], self.start_year, year)
         self.farm_index = growth_index(p["farm_productivity_growth"], self.start_year, year)
         # Every level table continues after its last listed year by its declared growth rule.
         self.poverty_line = table_value(p, "monitoring_poverty_line", year)
@@ -259,13 +276,17 @@ class RuralModel(mesa.Model):
         and learn each labourer type's expected wage (at unit earning potential) over the last year."""
         self.post_quota = self.prog_posts.quota()
         wage_sums = np.zeros((self.n_counties, N_KINDS))
+        self._market_from(self._chunks(lambda c: c.out.update(labour.market_parts(c))))
         for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
             self.firms.step(self.p, self.streams.small_normal("firm.orders", k, self.firms.n))
             self.workshops.step(self.p, self.start_year - 1,
                                 self.streams.small_normal("workshop.orders", k, self.n_villages)[
                                     self.workshops.village], 1.0)
+            self._migrant_market(0.0)
             learn = k >= _BURN_IN_STREAM_OFFSET - 12
-            for part in self._chunks(partial(self._burn_in_month, month=k, learn=learn)):
+            parts = self._chunks(partial(self._burn_in_month, month=k, learn=learn))
+            self._market_from(parts)
+            for part in parts:
                 if learn:
                     wage_sums[part.span.c0:part.span.c1] += part.out["kind_wages"]
         # Expected annual wage by type (weak x skill x age band): a household's earning capacity should
@@ -282,11 +303,36 @@ class RuralModel(mesa.Model):
         event, _ = shocks.illness(c, c.uh("hh.illness", month), c.nh("hh.illness_cost", month), 0.0)
         shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
         labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
-        labour.search(c, c.ul("lab.find", month), 0.0, np.zeros(c.n_households, bool))
+        labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
+        c.out.update(labour.market_parts(c))
         if learn:  # wages by county and labourer type, summed in row order (independent of chunking)
             key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L)
             c.out["kind_wages"] = np.bincount(key, labour.wages(c), minlength=c.n_counties * N_KINDS
                                               ).reshape(c.n_counties, N_KINDS)
+
+    def _migrant_market(self, demand_drop: float, month_of_year: int | None = None) -> None:
+        """This month's migrant finding rate per unit of hiring weight (:func:`ruralsim.labour.migrant_rate`):
+        the cohort's migrant jobs (``labour.migrant_jobs_share`` per labourer, growing at
+        ``labour.migrant_jobs_growth``, less a declared fall in demand) shared among last month's seekers.
+        Jobs grow a twelfth of the year's growth (compounded) each month, so January has no step."""
+        p = self.p
+        level = 1.0
+        if month_of_year is not None:  # the year's growth spread over its months (the index is last December's)
+            g = float(value_in_year(p["labour_migrant_jobs_growth"], self.year))
+            level = growth_index(p["labour_migrant_jobs_growth"], self.start_year, self.year - 1) * (
+                (1.0 + g) ** ((month_of_year + 1) / 12.0)) / self.migrant_jobs_index
+        self.migrant_vacancies = (float(p["labour_migrant_jobs_share"]) * self.n_labourers * self.migrant_jobs_index
+                                  * level * (1.0 - demand_drop))
+        ceiling = float(p["labour_migrant_find_rate"]) * (1.0 - demand_drop)
+        self.migrant_find = labour.migrant_rate(self.migrant_vacancies, self.market_migrants, self.market_weight,
+                                                ceiling, float(p["labour_vacancy_fill_rate"]))
+        # How open the market is (1: vacancies plentiful): guided migration places into the same vacancies.
+        self.migrant_open = min(1.0, self.migrant_find / ceiling) if ceiling > 0 else 0.0
+
+    def _market_from(self, parts: list[Partial]) -> None:
+        """The migrant market's national aggregates from the chunks' parts (county sums in county order)."""
+        self.market_weight = combine_counties(parts, self.n_counties, "market_weight")
+        self.market_migrants = int(_add(parts, "market_migrants"))
 
     def _calibrate_start(self) -> None:
         """Set earning potential and farm productivity so 2020 incomes match the drawn targets (P03).
@@ -378,6 +424,37 @@ class RuralModel(mesa.Model):
         self.initial = dict(self.current)
         self._record_distribution(self._date(-1))
 
+    def _switch_levers(self, p: dict) -> None:
+        """Switch the scenario's levers on as 2021-01 opens (:mod:`ruralsim.simulation.levers`): from here on
+        every phase reads ``p``. What was built from a lever at set-up is rebuilt from it: cooperative
+        membership and shares, the workshops' set and upgrading, the work teams' detection."""
+        changed = set(changed_levers(p, self.p))
+        self.p = p
+        self.budget.p = p
+        if changed & {"monitoring_team_size", "monitoring_detection_prob", "monitoring_reference_team_size"}:
+            self.structure.team_size[:] = np.float32(p["monitoring_team_size"])
+            self.villages.update_detection(p, self.structure.team_size)
+        if changed & {"coop_membership_share", "coop_shares_per_member"}:
+            population.apply_membership(p, self.hh, self.streams, self.structure)
+            old = self.coops
+            self.coops = CooperativeSector(p, self.hh, self.structure)
+            self.coops.log_price, self.coops.price = old.log_price, old.price
+            self.coops.profit_ytd = old.profit_ytd
+        if changed & {"workshop_expansion", "workshop_supported_share"}:
+            old = self.workshops
+            self.workshops = WorkshopSector(p, self.structure)
+            kept = np.searchsorted(self.workshops.village, old.village)  # old workshops are among the new
+            self.workshops.log_orders[kept] = old.log_orders
+            self.workshops.active[kept] = old.active
+            self.workshops.capacity[kept] = old.capacity
+            self.workshops.village_capacity[:] = old.village_capacity
+            self.workshops.village_wage[:] = old.village_wage
+        if not p["monitoring_enabled"] and "monitoring_enabled" in changed:
+            # Monitoring abolished: nobody is a monitoring object any more (no measures, no priority).
+            self.mon_state[self.mon_state == MONITORED] = population.NEVER
+        self.grower_price = self.coops.grower_price(p)
+        self._set_year_values(self.year)
+
     # ------------------------------------------------------------------------------------------
     # The step
     # ------------------------------------------------------------------------------------------
@@ -394,6 +471,9 @@ class RuralModel(mesa.Model):
         if self.t >= self.months:
             self.running = False
             return
+        if self.t == 0 and self._levers_pending:
+            self._switch_levers(self.scenario_params)
+            self._levers_pending = False
         self._month()
         self.datacollector.collect(self)
 
@@ -423,6 +503,7 @@ class RuralModel(mesa.Model):
         on, started = shocks.window(p, "migrant_demand_drop", year, moy)
         self.demand_drop = float(p["shocks_migrant_demand_drop"]) if on else 0.0
         self.demand_drop_started = started
+        self._migrant_market(self.demand_drop, moy)
         price_on, _ = shocks.window(p, "price_drop", year, moy)
         self.coops.update_prices(p, self.streams.small_normal("crop.price", t, self.coops.n_crops),
                                  float(p["shocks_price_drop"]) if price_on else 0.0)
@@ -452,6 +533,7 @@ class RuralModel(mesa.Model):
         self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
         self._support_but_for(c)
+        c.out.update(labour.market_parts(c))
 
     def _insurance_year(self, c: Part) -> None:
         """January: the year's medical-insurance enrolment (enrolment is by calendar year). Without the
@@ -494,7 +576,7 @@ class RuralModel(mesa.Model):
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
         self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"))
         lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
-        labour.search(c, c.ul("lab.find"), self.demand_drop, c.mon_state == MONITORED)
+        labour.search(c, c.ul("lab.find"), self.migrant_find, c.mon_state == MONITORED)
         lost_hh = np.zeros(c.n_households, bool)
         lost_hh[L.hh[(lost & (L.status != POST)) | lost_ill]] = True
         return lost_hh
@@ -688,6 +770,9 @@ class RuralModel(mesa.Model):
             for j, b in enumerate(("secure", "monitored", "below")):
                 extra[f"tr_{a}_{b}"] = int(trans[3 * i + j])
         extra["detected"] = int(_add(parts, "detected"))
+        self._market_from(parts)
+        extra["migrant_vacancies"] = self.migrant_vacancies
+        extra["migrant_find_rate"] = self.migrant_find
         self.current = self._metrics(parts, extra)
         fund_spent = self.current["fund_spending"]
         self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),

@@ -258,3 +258,20 @@ def _year_value(v, year: int) -> float:
     from .parameters import value_in_year
 
     return float(value_in_year(v, year))
+
+
+def apply_membership(p: dict, hh: Households, streams: Streams, structure: Structure) -> None:
+    """Cooperative membership and shares under ``p``'s cooperative levers, from the household's own
+    build draws (the same ones :func:`build` used): a scenario that widens membership from 2021 adds
+    exactly the households a cohort built with the wider share would hold, and keeps the others' draws
+    (common random numbers). Used when a scenario's levers are switched on (:mod:`ruralsim.simulation.levers`)."""
+    n = hh.n
+    u_coop = streams.uniform("pop.coop", POP_MONTH, n, 0, n)
+    u_shares = streams.uniform("pop.shares", POP_MONTH, n, 0, n)
+    coop_of_village = (np.searchsorted(structure.coop_village0, np.arange(structure.n_villages), side="right")
+                       - 1).astype(np.int32)
+    member = u_coop < p["coop_membership_share"]
+    share_draw = np.exp(0.6 * special.ndtri(u_shares.clip(1e-6, 1 - 1e-6)) - 0.18)
+    hh.coop[:] = np.where(member, coop_of_village[hh.village], -1)
+    hh.shares[:] = np.where(member, p["coop_shares_per_member"] * share_draw, 0)
+    hh.crop_mu[:] = np.where(member, np.minimum(hh.land, p["coop_member_crop_mu"] * share_draw), 0)

@@ -326,13 +326,16 @@ class Monitoring(Programme):
     def place(self, c, draw: np.ndarray) -> None:
         """Employment assistance (A09, A22) during a placement episode: out-of-work labourers of monitored
         households are placed, full labourers by guided migration, weak ones in a public-welfare post.
-        A placement is a measure received."""
+        A placement is a measure received. Guided migration places into the same migrant vacancies as
+        everyone else: its probability is scaled by how open the market is (``migrant_open``: the market's
+        rate over its ceiling, 1 when vacancies are plentiful)."""
         L = c.labs
         if not c.p["monitoring_enabled"]:
             return
         episode = (c.mon_state == MONITORED) & (c.episode > 0)
         idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & episode[L.hh]
-        placed = idle & (draw < c.p["monitoring_placement_prob"] * c.ration)
+        prob = c.p["monitoring_placement_prob"] * c.ration
+        placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open)))
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
         got = np.unique(L.hh[placed])
         c.measures[got] = np.minimum(c.measures[got] + 1, 100)

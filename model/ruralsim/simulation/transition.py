@@ -12,7 +12,8 @@ def support_level(p: dict, month: int) -> float:
     """Targeted support in run month ``month`` (0 = January of the start year).
 
     Inside the transition it is 1. After it: ``keep`` holds ``transition.normalised_level``;
-    ``taper`` falls linearly to 0 over ``transition.taper_years``; ``cliff`` drops to 0 at once.
+    ``taper`` falls linearly over ``transition.taper_years`` to ``transition.taper_to`` (by default the
+    normalised level, A03; 0 phases support out); ``cliff`` drops to 0 at once, the extreme.
     """
     months_since_2021 = month + 12 * (int(p["run_start_year"]) - 2021)
     end = 12 * int(p["transition_years"])
@@ -24,7 +25,8 @@ def support_level(p: dict, month: int) -> float:
     if mode == "cliff":
         return 0.0
     after = months_since_2021 - end + 1
-    return max(0.0, 1.0 - after / (12.0 * int(p["transition_taper_years"])))
+    floor = min(float(p["transition_taper_to"]), float(p["transition_normalised_level"]))
+    return max(floor, 1.0 - (1.0 - floor) * after / (12.0 * int(p["transition_taper_years"])))
 
 
 def transition_end_date(p: dict) -> str:
