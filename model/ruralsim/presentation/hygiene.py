@@ -91,8 +91,12 @@ def _area(a, b) -> float:
 
 
 def _duplicated_series(fig: Figure) -> list[str]:
-    """Two labelled lines of one axes with the same data but different names."""
+    """Two labelled lines of one axes with the same data but different names.
+
+    Scenarios of a comparison may legitimately coincide (common random numbers: before a policy
+    differs, the paths are the same), so names listed in ``fig.ruralsim_scenarios`` are exempt."""
     out = []
+    scenarios = set(getattr(fig, "ruralsim_scenarios", ()))
     for ax in fig.axes:
         seen: dict[bytes, str] = {}
         for line in ax.get_lines():
@@ -104,7 +108,7 @@ def _duplicated_series(fig: Figure) -> list[str]:
             if y.size < 2:
                 continue
             key = np.ascontiguousarray(np.stack([np.broadcast_to(x, y.shape), y])).tobytes()
-            if key in seen and seen[key] != name:
+            if key in seen and seen[key] != name and not {seen[key], name} <= scenarios:
                 out.append(f"the same series is drawn as {seen[key]!r} and {name!r}")
             seen.setdefault(key, name)
     return out
