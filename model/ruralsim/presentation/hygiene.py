@@ -103,8 +103,8 @@ def _duplicated_series(fig: Figure) -> list[str]:
             name = line.get_label()
             if not isinstance(line, Line2D) or not name or name.startswith("_"):
                 continue
-            x, y = (np.asarray(v, dtype=float) if not hasattr(v, "dtype") or v.dtype.kind != "M"
-                    else v.astype("datetime64[ns]").astype(float) for v in line.get_data())
+            xy = np.asarray(line.get_xydata(), dtype=float)  # dates already converted to numbers
+            x, y = xy[:, 0], xy[:, 1]
             if y.size < 2:
                 continue
             key = np.ascontiguousarray(np.stack([np.broadcast_to(x, y.shape), y])).tobytes()
