@@ -58,7 +58,7 @@ def save(fig: Figure, path: Any) -> Any:
 
     # Levels of a factor may legitimately give the same outcome (one that does not move it): exempt
     # them from the duplicate-series rule of presentation.hygiene.
-    fig.ruralsim_scenarios = tuple(l.get_label() for ax in fig.axes for l in ax.get_lines())
+    fig.ruralsim_scenarios = tuple(line.get_label() for ax in fig.axes for line in ax.get_lines())
     return save_figure(fig, path)
 
 
