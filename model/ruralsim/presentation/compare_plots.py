@@ -58,7 +58,7 @@ def plot_metrics(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) ->
             band = replicate_band(ts, m.column) * m.scale
             ax.fill_between(band.index, band["lo"], band["hi"], color=colors[label], alpha=0.15, lw=0)
             ax.plot(band.index, band["mean"], color=colors[label], lw=1.8)
-        ax.set(title=m.title, ylabel=m.plot_unit)
+        ax.set(title=_wrapped(m.title), ylabel=m.plot_unit)
         _time_axes(ax, meta)
     _legend(axes[0, 0], colors, labels[0], LEVEL_BAND if (meta.get("replicates") or 1) >= 2 else None)
     finish(fig, "Policy scenarios compared: key outcomes",
@@ -82,7 +82,7 @@ def plot_differences(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]
             ax.plot(d["date"], d["diff_mean"] * m.scale, color=colors[label], lw=1.8)
         ax.axhline(0, color=colors[labels[0]], lw=1.2)
         unit = "percentage points" if m.scale == 100 else m.plot_unit
-        ax.set(title=f"{m.title}", ylabel=f"difference, {unit}")
+        ax.set(title=_wrapped(m.title), ylabel=f"difference, {unit}")
         _time_axes(ax, meta)
     _legend(axes[0, 0], colors, labels[0], DIFF_BAND if (meta.get("replicates") or 1) >= 2 else None)
     finish(fig, f"Difference from {labels[0]} (scenario minus reference, replicate by replicate)",
@@ -303,3 +303,10 @@ def write_comparison_plots(out: str | Path, frames: Mapping[str, pd.DataFrame], 
                            spells: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> list[Path]:
     """Write every ``plots/compare_*.png`` in this process and return their paths."""
     return [draw_figure(name, out, frames, tables, spells, meta) for name in FIGURES]
+
+
+def _wrapped(title: str, width: int = 44) -> str:
+    """A panel title on as many lines as it needs, so a long one (the measure named in it) stays in its panel."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(title, width)) or title

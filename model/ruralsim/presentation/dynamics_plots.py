@@ -144,7 +144,7 @@ def plot_falls(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
                 ax.fill_between(x, lo, hi, color=color, alpha=0.18, lw=0)
     ever = tables["ever_fallen"]
     last = ever.iloc[-1]
-    ax.set(title=f"Rates per year (alert measure) · ever fell below by {last['date']}: {100 * last['mean']:.1f}% of households",
+    ax.set(title=f"Rates per year (alert measure)\never fell below by {last['date']}: {100 * last['mean']:.1f}% of households",
            ylabel="per 1,000 households per year")
     ax.set_ylim(bottom=0)
     year_ticks(ax, years, months)

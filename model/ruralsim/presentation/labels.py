@@ -20,8 +20,10 @@ LANGS = ("en", "zh")
 ENV = "RURALSIM_LANG"
 
 #: Which poverty measure a column counts (the data dictionary says it per column).
-INCOME_MEASURE = "model income measure: per-capita net income below the poverty line of the year"
-REGISTRY_MEASURE = "registry measure: households recorded as returned to poverty by the monitoring system"
+INCOME_MEASURE = ("alert measure: rolling 12-month per-capita income net of medical out-of-pocket costs, tested "
+                  "monthly against the year's line (the signal monitoring acts on)")
+REGISTRY_MEASURE = ("registry measure: calendar-year per-capita net income (all sources, transfers included, medical "
+                    "costs not deducted), tested once a year against the year's poverty line")
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,34 @@ _ENTRIES: tuple[Label, ...] = (
     _l("diff_ci_hi", "Paired difference, 95% interval upper", "配对差95%区间上限", ("unit of the metric", "同指标单位"),
        "Upper end of the paired Student-t 95% interval of the difference"),
     # --- population and poverty ---
+    _l("migrant_vacancies", "Migrant vacancies for the cohort", "外出务工岗位数", ("jobs", "个"),
+       "Migrant jobs open to the cohort this month (the market's capacity)"),
+    _l("migrant_find_rate", "Migrant job-finding rate", "外出务工求职成功率", ("per month (0-1)", "每月（0–1）"),
+       "Monthly probability that a seeker of reference weight finds a migrant job (vacancies shared among seekers)"),
     _l("households", "Households simulated", "模拟户数", _HH, "Households in the simulated cohort"),
     _l("people", "People simulated", "模拟人口", ("people", "人"), "People in the simulated households"),
-    _l("poverty_rate", "Poverty rate", "贫困发生率", _PP,
-       "Share of people whose per-capita net income is below the poverty line", INCOME_MEASURE),
-    _l("poverty_rate_registry", "Return-to-poverty rate (registry)", "返贫发生率（建档口径）", _PP,
-       "Share of people in households the monitoring system records as returned to poverty", REGISTRY_MEASURE),
+    _l("poverty_rate", "Poverty rate (alert)", "贫困发生率（预警口径）", _PP,
+       "Share of people whose rolling 12-month per-capita income net of medical costs is below the poverty line",
+       INCOME_MEASURE),
+    _l("poverty_rate_registry", "Poverty rate (registry)", "贫困发生率（建档口径）", _PP,
+       "Share of people whose per-capita net income of the last completed calendar year was below that year's "
+       "poverty line", REGISTRY_MEASURE),
+    _l("registry_income", "Registry income", "建档口径收入", _YP,
+       "Mean per-capita net income of the last completed calendar year (all sources, medical costs not deducted)",
+       REGISTRY_MEASURE),
+    _l("ever_below_registry_share", "Ever below the line since 2021 (registry)", "2021年以来曾低于贫困线（建档口径）", _HS,
+       "Share of households whose calendar-year income was below the line in at least one year since 2021",
+       REGISTRY_MEASURE),
+    _l("people_now", "People alive", "现有人口", ("people", "人"),
+       "People in the cohort alive this month (rates use it as denominator)"),
+    _l("dibao_people", "People in 低保", "低保人数", ("people", "人"),
+       "People covered by the minimum living guarantee (低保), household-wide or individual (单人保)"),
+    _l("tekun_people", "People in 特困 support", "特困供养人数", ("people", "人"),
+       "People in extreme-poverty support (特困供养)"),
+    _l("safety_net_share", "People in 低保 or 特困", "低保或特困覆盖人口占比", _PP,
+       "Share of people covered by 低保 or 特困 (兜底)"),
+    _l("chronic_share", "Households with chronic illness", "有慢性病户占比", _HS,
+       "Share of households with a chronically ill member"),
     _l("below_poverty_line", "Households below the poverty line", "低于贫困线户数", _HH,
        "Households whose per-capita income is below the poverty line", INCOME_MEASURE),
     _l("households_below", "Households below the poverty line", "低于贫困线户数", _HH,
@@ -139,6 +163,12 @@ _ENTRIES: tuple[Label, ...] = (
     # --- monitoring ---
     _l("monitored_households", "Households under monitoring", "监测户数", _HH,
        "Households flagged by dynamic monitoring (防返贫动态监测) this month"),
+    _l("ever_monitored_households", "Households ever identified since 2021", "2021年以来曾识别为监测对象户数", _HH,
+       "Households identified by monitoring at least once since 2021-01"),
+    _l("monitored_people_share", "People under monitoring", "监测对象人口占比", _PP,
+       "Share of people in households under monitoring (the caseload; P29 ≈ 3%)"),
+    _l("monitored_illness_share", "Monitored with an illness risk", "监测户中因病风险占比", _HS,
+       "Share of households identified since 2021 whose risk involved costly illness (P30)"),
     _l("monitored", "Monitored", "监测中", _HH, "Households under monitoring"),
     _l("detected", "Detected", "识别纳入", _HH, "Households newly detected and put under monitoring"),
     _l("ever_monitored", "Ever monitored", "曾被监测", _HH, "Households ever under monitoring"),

@@ -358,7 +358,7 @@ def _parent_file(path: Path, value: str) -> Path | None:
     """``extends`` resolves relative to the file first, then to the shipped scenarios, so a scenario
     written in the user's own folder can say ``extends = "baseline.toml"``."""
     here = path.parent / value
-    if here.is_file():
+    if here.exists():  # a folder or device is named, then refused when read ("not a regular file")
         return here
     shipped = SCENARIO_DIR / value
     if Path(value).parent == Path(".") and shipped.is_file():
