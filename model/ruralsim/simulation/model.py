@@ -715,7 +715,9 @@ class RuralModel(mesa.Model):
         o["monitored"] = int(np.count_nonzero(c.mon_state == MONITORED))
         o["eliminated"] = int(np.count_nonzero(c.mon_state == ELIMINATED))
         o["ever_monitored"] = int(np.count_nonzero(c.ever_monitored))
-        o["mass_return"] = mass_return_villages(c.below, H.village, c.n_villages,
+        # Mass return (规模性返贫, A10) is judged on the registry measure: registered households whose
+        # calendar-year income fell below the line, not a month's alert signal.
+        o["mass_return"] = mass_return_villages(c.reg_below, H.village, c.n_villages,
                                                 self.p["monitoring_mass_return_threshold"])
         o["employed"] = int(np.count_nonzero(labour.employed_mask(L)))
         o["migrant"] = int(np.count_nonzero(st == population.MIGRANT))
@@ -887,14 +889,17 @@ class RuralModel(mesa.Model):
 
     def group_table(self, level: str = "county") -> pd.DataFrame:
         """The current month by village or county: households, people, households and people below the
-        poverty line, households under monitoring, the share of households below, and whether it counts
-        as mass return (A10; a village's share at or above ``monitoring.mass_return_threshold``)."""
+        poverty line (alert measure), households under monitoring, the share of households below, and
+        whether it counts as mass return (A10: a village's share of households below the line on the
+        registry measure at or above ``monitoring.mass_return_threshold``)."""
         if level not in ("village", "county"):
             raise ValueError(f"level={level!r}: use 'village' or 'county'")
         group, n = (self.hh.village, self.n_villages) if level == "village" else (self.hh.county, self.n_counties)
         households = np.bincount(group, minlength=n)
         below = np.bincount(group[self.below], minlength=n)
         share = np.divide(below, households, out=np.zeros(n), where=households > 0)
+        below_reg = np.bincount(group[self.reg_below], minlength=n)
+        share_reg = np.divide(below_reg, households, out=np.zeros(n), where=households > 0)
         ids = {level: np.arange(n, dtype=np.int32)}
         if level == "village":  # so village rows can be summed up to their county
             ids["county"] = self.structure.village_county.astype(np.int32)
@@ -906,7 +911,8 @@ class RuralModel(mesa.Model):
                                                      minlength=n).astype(np.int32),
             "monitored": np.bincount(group[self.mon_state == MONITORED], minlength=n).astype(np.int32),
             "share_below": share.astype(np.float32),
-            "mass_return": share >= self.p["monitoring_mass_return_threshold"],
+            "share_below_registry": share_reg.astype(np.float32),
+            "mass_return": share_reg >= self.p["monitoring_mass_return_threshold"],
         })
 
     def month_simulated(self) -> pd.Timestamp:
