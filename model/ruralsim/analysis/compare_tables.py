@@ -59,7 +59,8 @@ EXTRA_METRICS: tuple[Metric, ...] = (
     Metric("transfer_income", "Transfers", "yuan per person per year", "yuan per person per year"),
     Metric("property_income", "Property & dividends", "yuan per person per year", "yuan per person per year"),
     Metric("medical_oop", "Medical out-of-pocket (deducted)", "yuan per person per year", "yuan per person per year"),
-    Metric("households_below", "Households below the poverty line", "households", "households"),
+    Metric("households_below", "Households below the poverty line (alert)", "households", "households"),
+    Metric("households_below_registry", "Households below the poverty line (registry)", "households", "households"),
     Metric("fiscal_cost_cum", "Cumulative fiscal cost since the start", "yuan, simulated households",
            "million yuan", 1e-6),
 )
@@ -192,7 +193,12 @@ def dynamics_comparison(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 #: The poverty measure a comparison's reading follows (a column of the derived series, per month):
 #: one name, so the reading can move to another headline measure by changing it here.
-READING_POVERTY = "households_below"
+READING_POVERTY = "households_below_registry"
+
+
+def reading_column(frame: pd.DataFrame) -> str:
+    """:data:`READING_POVERTY`, or the alert measure's count for results stored before it existed."""
+    return READING_POVERTY if READING_POVERTY in frame.columns else "households_below"
 
 CE_CASES = {
     "reference": "reference scenario",
@@ -259,11 +265,12 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
     ref = frames[labels[0]].set_index(["replicate", "date"])
     dates = list(dates) if dates is not None else comparison_dates(frames[labels[0]])
     rows = []
+    col = reading_column(ref)
     for label in labels:
         s = frames[label].set_index(["replicate", "date"])
         d = pd.DataFrame({
             "cost": s["fiscal_cost_cum"] - ref["fiscal_cost_cum"],
-            "kept": ref[READING_POVERTY] - s[READING_POVERTY],
+            "kept": ref[col] - s[col],
         }).reset_index()
         d["kept_years"] = d.groupby("replicate")["kept"].cumsum() / 12.0
         d["month"] = pd.to_datetime(d["date"]).dt.to_period("M").astype(str)

@@ -66,12 +66,12 @@ def _print_summary(cmp, out: Path, paths: dict, plots: bool) -> None:
     print(f"compared {len(cmp.labels)} scenarios x {int(run['run_replicates'])} paired replicate(s) x "
           f"{int(run['run_households']):,} households x {int(run['run_months'])} months "
           f"(seed {run['run_seed']}) in {cmp.wall_seconds:.1f} s on {cmp.workers} process(es)")
-    print(f"  at {last}: poverty rate, its difference from {cmp.reference} (95% paired interval), "
+    print(f"  at {last}: poverty (registry measure), its difference from {cmp.reference} (95% paired interval), "
           "and the cost-effectiveness case:")
     for label in cmp.labels:
         rows = table[(table["date"] == last) & (table["scenario"] == label)].set_index("metric")
-        pov = rows.loc["poverty_rate"]
-        text = f"    {label:<24} poverty rate {100 * pov['mean']:5.2f}%"
+        pov = rows.loc["poverty_rate_registry" if "poverty_rate_registry" in rows.index else "poverty_rate"]
+        text = f"    {label:<24} poverty {100 * pov['mean']:5.2f}%"
         if label != cmp.reference:
             ci = (f"[{100 * pov['diff_ci_lo']:+.2f}, {100 * pov['diff_ci_hi']:+.2f}]" if pov["n"] > 1
                   else "one replicate: no interval")

@@ -48,7 +48,8 @@ def main(args: argparse.Namespace) -> int:
           f"{int(ts['households'].iloc[0]):,} households x {ts['date'].nunique()} months "
           f"in {result.wall_seconds:.1f} s")
     print(f"  at {ts['date'].max():%Y-%m}: mean income {last['mean_income'].mean():,.0f} yuan/person, "
-          f"poverty rate {100 * last['poverty_rate'].mean():.2f}%, "
+          f"poverty (registry) {100 * last['poverty_rate_registry'].mean():.2f}% "
+          f"(alert {100 * last['poverty_rate'].mean():.2f}%), "
           f"monitored households {last['monitored_households'].mean():,.0f}")
     tables = sorted({p.name for k, p in paths.items() if not k.startswith("plot_") and p.parent == Path(out)})
     print(f"  wrote {out}/: {', '.join(tables)}, and {sum(k.startswith('plot_') for k in paths)} plots in plots/")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis.compare_tables import CE_CASES, READING_POVERTY
+from ..analysis.compare_tables import CE_CASES, reading_column
 from .run_plots import _money_unit, _thousands
 from .style import comparison_note, finish, grid, scenario_colors
 
@@ -36,7 +36,8 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     for label in labels[1:]:
         ts = frames[label]
         s = ts[pd.to_datetime(ts["date"]).dt.to_period("M").astype(str) == last].set_index("replicate")
-        ax.scatter(r0[READING_POVERTY] - s[READING_POVERTY], (s["fiscal_cost_cum"] - r0["fiscal_cost_cum"])
+        col = reading_column(r0)
+        ax.scatter(r0[col] - s[col], (s["fiscal_cost_cum"] - r0["fiscal_cost_cum"])
                    / divisor, color=colors[label], alpha=0.35, s=18)
         row = table[(table["scenario"] == label) & (table["date"] == last)].iloc[0]
         xe = _err(row, "households_kept")

@@ -737,6 +737,7 @@ class RuralModel(mesa.Model):
         mon = c.mon_state == MONITORED
         o["people_now"] = int(size.sum())
         o["people_below_registry"] = int(size[c.reg_below].sum())
+        o["households_below_registry"] = int(np.count_nonzero(c.reg_below))
         o["registry_inc"] = c.hh_sum(c.reg_inc)
         o["ever_below_registry"] = int(np.count_nonzero(c.ever_below_reg))
         o["identified"] = int(np.count_nonzero(c.identified))
@@ -788,7 +789,7 @@ class RuralModel(mesa.Model):
         count = {k: int(_add(parts, k)) for k in (
             "people_below_poverty", "people_below_monitoring", "ever_below", "monitored", "eliminated",
             "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
-            "dibao_households", "insured", "people_now", "people_below_registry", "ever_below_registry",
+            "dibao_households", "insured", "people_now", "people_below_registry", "households_below_registry", "ever_below_registry",
             "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people", "chronic",
             "active_labourers")}
         # Rates use the people alive now; national scaling (employed_national) the cohort at the start (A01).
@@ -811,6 +812,7 @@ class RuralModel(mesa.Model):
             "medical_oop": comp["medical"],
             "people_now": self.people_now,
             "poverty_rate_registry": count["people_below_registry"] / people,
+            "households_below_registry": count["households_below_registry"],
             "registry_income": combine_counties(parts, self.n_counties, "registry_inc") / people,
             "ever_below_registry_share": count["ever_below_registry"] / self.n_households,
             "poverty_rate": count["people_below_poverty"] / people,
