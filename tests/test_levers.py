@@ -102,8 +102,9 @@ def test_post_holders_searching_on_the_job_compete_for_the_same_migrant_vacancie
     """Able-bodied holders who look for migrant work join the migrant market's seekers: more weight on the
     same vacancies lowers everyone's finding rate, and migrant numbers stay near the market's capacity
     (issue 11: migrant demand is not unlimited)."""
-    stay = ts(posts_migrant_search=0.0)
-    look = ts(posts_migrant_search=1.5)
+    tight = dict(labour_migrant_jobs_share=0.5)  # a capacity at which the market binds (the defaults leave slack)
+    stay = ts(posts_migrant_search=0.0, **tight)
+    look = ts(posts_migrant_search=1.5, **tight)
     assert mean(look, "migrant_find_rate", "2022-01") < mean(stay, "migrant_find_rate", "2022-01")
     assert abs(mean(look, "migrant_labourers", "2022-01") / mean(stay, "migrant_labourers", "2022-01") - 1) < 0.03
     assert (look["migrant_labourers"] <= 1.02 * look["migrant_vacancies"]).all()

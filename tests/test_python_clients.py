@@ -83,10 +83,12 @@ def test_baseline_by_name_works_from_another_folder_and_extends_finds_shipped_sc
             "m = RuralModel(run_households=100, run_months=1)\n"
             "n = RuralModel('baseline', run_households=100, run_months=1)\n"
             "v = RuralModel('mine.toml', run_households=100, run_months=1)\n"
-            "assert m.p == n.p and v.p['training_coverage'] == 0.4\n"
-            "assert {k: x for k, x in v.p.items() if k != 'training_coverage'} == "
-            "{k: x for k, x in m.p.items() if k != 'training_coverage'}\n"
-            "print('ok', m.scenario_name, v.scenario_name)\n")
+            "m, n, v = (x.scenario_params for x in (m, n, v))\n"
+            "assert m == n and v['training_coverage'] == 0.4\n"
+            "assert {k: x for k, x in v.items() if k != 'training_coverage'} == "
+            "{k: x for k, x in m.items() if k != 'training_coverage'}\n"
+            "print('ok', RuralModel(run_households=100, run_months=1).scenario_name, "
+            "RuralModel('mine.toml', run_households=100, run_months=1).scenario_name)\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["ok", "baseline", "mine"]
@@ -204,7 +206,7 @@ def test_salib_problem_and_sample_rows_drive_the_model():
     X = latin.sample(problem, 3, seed=2)
     rows = salib_kwargs(problem, X)
     assert all(type(r["transition_taper_years"]) is int and 0.1 <= r["training_coverage"] <= 0.5 for r in rows)
-    assert RuralModel(**SMALL, **rows[0]).p["transition_taper_years"] == rows[0]["transition_taper_years"]
+    assert RuralModel(**SMALL, **rows[0]).scenario_params["transition_taper_years"] == rows[0]["transition_taper_years"]
     # SALib users also pass the raw matrix cast with numpy: accepted as they are.
     RuralModel(**SMALL, training_coverage=X[0, 0], transition_taper_years=X.astype(int)[0, 1])
     with pytest.raises(ValueError, match="SALib samples numbers only"):

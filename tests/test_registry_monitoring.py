@@ -26,6 +26,7 @@ class FakePart:
         self.p = {**defaults(), **p}
         self.n_households, self.n_labourers, self.n_counties = n, m, 1
         self.t, self.support, self.ration, self.pension, self.dibao_standard = 5, 1.0, 1.0, 2400.0, 6000.0
+        self.migrant_open = 1.0  # the migrant market has room (guided migration is not scaled down)
         i8, f32 = np.int8, np.float32
         self.hh = Households(county=np.zeros(n, np.int32), village=np.zeros(n, np.int32), size=np.full(n, 2, i8),
                              n_lab=np.ones(n, i8), n_elderly=np.zeros(n, i8), head_age=np.full(n, 50, i8),

@@ -94,6 +94,8 @@ def plot_summary(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any] 
 
 def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[str, Any] | None = None):
     """Each target's metric over time (mean and replicate band) with the observed figure and tolerance."""
+    import textwrap
+
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
 
@@ -131,7 +133,8 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
                     label=("at least " if t.kind == "at_least" else "at most ") + fmt_value(bound * div)
                     + (" (observed + tolerance)" if t.tolerance > 0 else ""))
         verdict = "holds" if ok else "MISSES"
-        ax.set_title(f"{t.id}: {t.label or t.metric}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
+        name = "\n".join(textwrap.wrap(f"{t.id}: {t.label or t.metric}", 48))  # long labels stay in the panel
+        ax.set_title(f"{name}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
                      color=color if not ok else "black")
         ax.set_ylabel(" ".join(x for x in (unit, label or t.unit) if x), fontsize=8.5)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)

@@ -130,7 +130,7 @@ def _numba_kernels():
             comp, inc_county = np.zeros((len(components), c.n_counties)), np.zeros(c.n_counties)
             falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
             transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
-            hh_v, down_v = kn.status(
+            kn.status(  # A10 (mass return) is counted on the registry measure in model._more_parts
                 *(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
                 H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
                 c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
@@ -139,14 +139,12 @@ def _numba_kernels():
                 f32(p["shocks_cause_illness_share"]))
             for j, k in enumerate(components):
                 o[k] = comp[j]
-            share = np.divide(down_v, hh_v, out=np.zeros(c.n_villages), where=hh_v > 0)
             employed, migrant, workshop, post, trained = (int(x) for x in kn.labour_counts(L.status, L.skill))
             o.update(falls_by_cause=falls, reentries=int(counts[8]), recoveries=int(counts[9]), spell_hist=spell_hist,
                      transitions=transitions, detected=int(np.count_nonzero(detected)), inc_sum=inc_county,
                      median_hist=hist, people_below_poverty=int(counts[0]), people_below_monitoring=int(counts[1]),
                      ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
                      ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
-                     mass_return=int(np.count_nonzero(share >= p["monitoring_mass_return_threshold"])),
                      employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
 
     return NumbaKernels

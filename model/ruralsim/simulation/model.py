@@ -420,7 +420,8 @@ class RuralModel(mesa.Model):
         self.records.clear()
         self.ledger.clear()
         self.reached.clear()
-        self.current = self._metrics(self._chunks(self._metric_parts), extra=no_dynamics(), t=-1)
+        market = {"migrant_vacancies": self.migrant_vacancies, "migrant_find_rate": self.migrant_find}
+        self.current = self._metrics(self._chunks(self._metric_parts), extra={**no_dynamics(), **market}, t=-1)
         self.initial = dict(self.current)
         self._record_distribution(self._date(-1))
 
@@ -715,10 +716,6 @@ class RuralModel(mesa.Model):
         o["monitored"] = int(np.count_nonzero(c.mon_state == MONITORED))
         o["eliminated"] = int(np.count_nonzero(c.mon_state == ELIMINATED))
         o["ever_monitored"] = int(np.count_nonzero(c.ever_monitored))
-        # Mass return (规模性返贫, A10) is judged on the registry measure: registered households whose
-        # calendar-year income fell below the line, not a month's alert signal.
-        o["mass_return"] = mass_return_villages(c.reg_below, H.village, c.n_villages,
-                                                self.p["monitoring_mass_return_threshold"])
         o["employed"] = int(np.count_nonzero(labour.employed_mask(L)))
         o["migrant"] = int(np.count_nonzero(st == population.MIGRANT))
         o["workshop"] = int(np.count_nonzero(st == WORKSHOP))
@@ -738,6 +735,10 @@ class RuralModel(mesa.Model):
         o["people_now"] = int(size.sum())
         o["people_below_registry"] = int(size[c.reg_below].sum())
         o["households_below_registry"] = int(np.count_nonzero(c.reg_below))
+        # Mass return (规模性返贫, A10) is judged on the registry measure: registered households whose
+        # calendar-year income fell below the line, not a month's alert signal.
+        o["mass_return"] = mass_return_villages(c.reg_below, H.village, c.n_villages,
+                                                self.p["monitoring_mass_return_threshold"])
         o["registry_inc"] = c.hh_sum(c.reg_inc)
         o["ever_below_registry"] = int(np.count_nonzero(c.ever_below_reg))
         o["identified"] = int(np.count_nonzero(c.identified))
