@@ -208,6 +208,11 @@ def poverty_metric(columns) -> str:
     return "poverty_rate_registry" if "poverty_rate_registry" in set(columns) else "poverty_rate"
 
 
+def ever_metric(columns) -> str:
+    """The "ever fell below" series on the same measure as :func:`poverty_metric`."""
+    return "ever_below_registry_share" if "ever_below_registry_share" in set(columns) else "ever_fallen_share"
+
+
 def _is_share(metric: str) -> bool:
     from .labels import lookup
 
@@ -307,7 +312,7 @@ def _title(kind: str, name: str, lang: str) -> str:
 # Run
 # ---------------------------------------------------------------------------------------------
 def _run_metrics(summary: pd.DataFrame) -> list[str]:
-    return [poverty_metric(summary["metric"]), "ever_fallen_share", "mean_income", "monitored_households"]
+    return [poverty_metric(summary["metric"]), ever_metric(summary["metric"]), "mean_income", "monitored_households"]
 
 
 def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
@@ -374,17 +379,18 @@ def _dates_note(dates: list[str], lang: str, comparison: bool) -> str:
 def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
     out = []
     metric = poverty_metric(by.index.get_level_values(0))
+    ever_key = ever_metric(by.index.get_level_values(0))
     for date in dates:
         def get(m: str) -> pd.Series | None:
             return by.loc[(m, date)] if (m, date) in by.index else None
 
-        pov, ever, inc, mon = get(metric), get("ever_fallen_share"), get("mean_income"), get("monitored_households")
+        pov, ever, inc, mon = get(metric), get(ever_key), get("mean_income"), get("monitored_households")
         if pov is None:
             continue
         if lang == "zh":
             s = f"{date}：{fmt(pov['mean'], metric)}的人口低于贫困线{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
             if ever is not None:
-                s += f"；2021年以来{fmt(ever['mean'], 'ever_fallen_share')}的脱贫户曾至少一次跌破贫困线"
+                s += f"；2021年以来{fmt(ever['mean'], ever_key)}的脱贫户曾至少一次跌破贫困线"
             if inc is not None:
                 s += f"；人均纯收入均值 {fmt(inc['mean'], 'mean_income')} 元"
             if mon is not None:
@@ -394,7 +400,7 @@ def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
             s = f"In {date}, {fmt(pov['mean'], metric)} of people are below the poverty line" \
                 f"{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
             if ever is not None:
-                s += f"; {fmt(ever['mean'], 'ever_fallen_share')} of households have fallen below it at least once since 2021"
+                s += f"; {fmt(ever['mean'], ever_key)} of households have fallen below it at least once since 2021"
             if inc is not None:
                 s += f"; mean income is {fmt(inc['mean'], 'mean_income')} yuan per person"
             if mon is not None:
@@ -407,7 +413,7 @@ def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
 # Comparison
 # ---------------------------------------------------------------------------------------------
 def comparison_metrics(table: pd.DataFrame) -> list[str]:
-    wanted = [poverty_metric(table["metric"]), "ever_fallen_share", "mean_income", "monitored_households",
+    wanted = [poverty_metric(table["metric"]), ever_metric(table["metric"]), "mean_income", "monitored_households",
               "fiscal_cost_year"]
     return [m for m in wanted if m in set(table["metric"])]
 
