@@ -139,9 +139,26 @@ def test_dividend_push_raises_income_every_year_at_a_higher_cost():
     push = RuralModel(SCENARIOS / "dividend_push.toml", **kw).run().timeseries()
     year = base["date"].dt.year
     assert (push.groupby(year)["mean_income"].mean() >= base.groupby(year)["mean_income"].mean()).all()
-    # The fund pays the dividend guarantee, so fund-financed spending is higher; the total fiscal cost is
-    # not distinguishable from the baseline's, since 低保 and monitoring cost less (docs/ODD.md §9).
+    # The fund pays the dividend guarantee, so fund-financed spending is higher; the new shares are fiscal
+    # funds converted into members' shares (coop.fiscal_share_of_new_shares), booked in 2021-01, so the
+    # total fiscal cost is higher although 低保 and monitoring cost less (docs/ODD.md §9).
     assert push["fund_spending"].sum() > base["fund_spending"].sum()
+    assert push["fiscal_cost"].sum() > base["fiscal_cost"].sum()
+    assert (base["fiscal_coop_shares"] == 0).all()
+    booked = push["fiscal_coop_shares"]
+    assert booked.iloc[0] > 0 and (booked.iloc[1:] == 0).all()
+
+
+def test_new_share_capital_is_the_rise_in_holdings_by_county():
+    """Hand-computed: a fall is not a refund; the fiscal share scales the total."""
+    from ruralsim.simulation.model import new_share_capital
+
+    before = np.array([0, 8000, 8000, 5000], np.float32)
+    after = np.array([15000, 15000, 6000, 5000], np.float32)
+    county = np.array([0, 0, 1, 1])
+    assert new_share_capital(before, after, county, 2, 1.0) == 22000.0
+    assert new_share_capital(before, after, county, 2, 0.5) == 11000.0
+    assert new_share_capital(after, after, county, 2, 1.0) == 0.0
 
 
 # --- budget rationing ------------------------------------------------------------------------------

@@ -231,6 +231,8 @@ _ENTRIES: tuple[Label, ...] = (
     _l("fiscal_tekun", "Tekun (extreme-poverty support)", "特困供养", _Y, "Spending on support for the extremely poor"),
     _l("fiscal_temporary", "Temporary assistance", "临时救助", _Y, "Spending on temporary assistance"),
     _l("fiscal_monitoring", "Monitoring & case work", "监测与帮扶工作", _Y, "Spending on monitoring and case work"),
+    _l("fiscal_coop_shares", "Cooperative shares (capital)", "折股量化入股资金", _Y,
+       "Fiscal funds converted into members' cooperative shares when a scenario issues new shares (one-off)"),
     _l("fiscal_other", "Other / unallocated", "其他/未分配", _Y, "Fiscal cost not booked to a programme"),
     # --- cost-effectiveness ---
     _l("extra_cost", "Extra fiscal cost", "新增财政支出", _Y, "Cumulative fiscal cost minus the reference's, paired"),

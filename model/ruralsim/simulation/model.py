@@ -52,7 +52,7 @@ from .transition import support_level, support_shortfall
 
 COMPONENTS = ("wage", "operating", "transfer", "property", "medical")
 FISCAL = ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy", "medical", "dibao",
-          "temporary", "monitoring")
+          "temporary", "monitoring", "coop_shares")
 BURN_IN_MONTHS = 24   # labour market only, before the warm-up: settles statuses, learns expected wages
 WARMUP_MONTHS = 18    # the whole model through 2019-07..2020-12, unrecorded: long enough for start-up transients to pass
 _BURN_IN_STREAM_OFFSET = -200  # burn-in draws are addressed apart from the warm-up's (-12..-1)
@@ -177,6 +177,7 @@ class RuralModel(mesa.Model):
         n, H, L = self.n_households, self.hh, self.labs
         self.t = 0
         self.support, self.ration = 1.0, 1.0
+        self.new_share_capital = 0.0  # fiscal share capital issued at the lever switch, booked in that month
         # Per person, what full targeted support would have added over the last 12 months (but-for).
         self.shortfall_months: deque[float] = deque([0.0] * 12, maxlen=12)
         self.support_lost_12m = 0.0
@@ -436,7 +437,10 @@ class RuralModel(mesa.Model):
             self.structure.team_size[:] = np.float32(p["monitoring_team_size"])
             self.villages.update_detection(p, self.structure.team_size)
         if changed & {"coop_membership_share", "coop_shares_per_member"}:
+            before = self.hh.shares.copy()
             population.apply_membership(p, self.hh, self.streams, self.structure)
+            self.new_share_capital = new_share_capital(before, self.hh.shares, self.hh.county, self.n_counties,
+                                                       p["coop_fiscal_share_of_new_shares"])
             old = self.coops
             self.coops = CooperativeSector(p, self.hh, self.structure)
             self.coops.log_price, self.coops.price = old.log_price, old.price
@@ -757,6 +761,8 @@ class RuralModel(mesa.Model):
         self.reached.clear()
         for name in {k for part in parts for k in part.ledger}:
             self.ledger[name] = combine_counties(parts, self.n_counties, name, where="ledger")
+        if self.new_share_capital:  # shares issued as the scenario's levers switched on: a one-off outlay
+            self.ledger["coop_shares"], self.new_share_capital = self.new_share_capital, 0.0
         for part in parts:
             for name, value in part.reached.items():
                 self.reached[name] += value
@@ -957,6 +963,15 @@ def due_rows(first_row: int, n: int, month_of_year: int) -> slice:
     """The rows of a chunk (starting at model row ``first_row``) whose yearly event falls in this month:
     model rows ``r`` with ``r % 12 == month_of_year``. A strided slice: no mask, no copy."""
     return slice((month_of_year - first_row) % 12, n, 12)
+
+
+def new_share_capital(before: np.ndarray, after: np.ndarray, county: np.ndarray, n_counties: int,
+                      fiscal_share: float) -> float:
+    """Yuan of fiscal funds converted into members' shares when a scenario widens membership or holdings:
+    the rise of each household's shares (a fall is not a refund), summed by county in county order so the
+    total does not depend on chunking."""
+    rise = np.maximum(after.astype(np.float64) - before.astype(np.float64), 0.0)
+    return float(np.bincount(county, rise, minlength=n_counties).sum() * fiscal_share)
 
 
 def _labourer_kind(L) -> np.ndarray:

@@ -343,6 +343,12 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "the rest is reinvested or goes to the village collective (A13)", 0.0, 1.0),
     Param("coop", "shares_per_member", 8_000.0, "yuan", "Mean shares held by a member household (incl. converted fiscal funds).",
           ASSUME + "asset-income shares of 5,000-10,000 yuan per household", 0.0, 200_000.0),
+    Param("coop", "fiscal_share_of_new_shares", 1.0, "share of new share capital",
+          "Share of the shares issued from a scenario's start (wider membership, larger holdings) that are fiscal "
+          "funds converted into members' shares (折股量化); booked once, as the fiscal line coop_shares, in the month "
+          "they are issued.",
+          ASSUME + "asset-income projects (资产收益扶贫) quantify fiscal funds invested in cooperatives as shares of "
+          "formerly-poor households; the fund goes mostly to industry (A05)", 0.0, 1.0),
     Param("coop", "guaranteed_dividend_rate", 0.06, "per year",
           "Minimum dividend rate on shares guaranteed with fiscal funds (fund-financed when profit falls short).",
           P + "P23: 6-10% a year on shares", 0.0, 0.5),

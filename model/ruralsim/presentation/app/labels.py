@@ -68,7 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 PROGRAMMES_ZH = {
     "subsidies": "定向补贴", "industry": "产业帮扶", "training": "技能培训", "posts": "公益岗位",
-    "workshops": "帮扶车间补贴", "dividend_subsidy": "保底分红", "medical": "医疗救助", "dibao": "低保",
+    "workshops": "帮扶车间补贴", "dividend_subsidy": "保底分红", "coop_shares": "折股量化入股资金", "medical": "医疗救助", "dibao": "低保",
     "temporary": "临时救助", "monitoring": "监测帮扶",
 }
 
