@@ -66,13 +66,6 @@ TEXT: dict[str, dict[str, str]] = {
     "cliff": {"en": "cliff (withdrawn at once)", "zh": "一次性退出"},
 }
 
-PROGRAMMES_ZH = {
-    "subsidies": "定向补贴", "industry": "产业帮扶", "training": "技能培训", "posts": "公益岗位",
-    "workshops": "帮扶车间补贴", "dividend_subsidy": "保底分红", "coop_shares": "折股量化入股资金", "medical": "医疗救助", "dibao": "低保",
-    "temporary": "临时救助", "monitoring": "监测帮扶",
-}
-
-
 def t(key: str, lang: str, **kw) -> str:
     """The text of ``key`` in ``lang`` (English when missing), formatted with ``kw``."""
     entry = TEXT.get(key)
@@ -81,8 +74,8 @@ def t(key: str, lang: str, **kw) -> str:
 
 
 def programme_label(column: str, lang: str) -> str:
-    """Label of a ``fiscal_<programme>`` column."""
+    """Label of a ``fiscal_<programme>`` column: the label registry's, so the page, the figures and the
+    reports name a programme the same way in both languages."""
     from ..labels import programme_label as label
 
-    name = column.removeprefix("fiscal_")
-    return PROGRAMMES_ZH.get(name, label(column)) if lang == "zh" else label(column)
+    return label(column, lang)
