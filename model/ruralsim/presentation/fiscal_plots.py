@@ -25,7 +25,7 @@ def plot_fiscal(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
     months = budget["months"].tolist()
     end = (meta or {}).get("transition_end")
     wide = prog.pivot(index="year", columns="programme", values="mean").reindex(years)
-    names = [c for c in wide.columns if c != "total"]
+    names = [c for c in wide.columns if c != "total" and wide[c].fillna(0).abs().sum() > 0]  # spent something
     # Fund-financed programmes at the bottom, so the budget (which caps only them) reads against them.
     names.sort(key=lambda c: (c not in FUND_PROGRAMMES, -wide[c].sum()))
     divisor, unit = _money_unit(max(wide["total"].max(), budget.get("budget", wide["total"]).max()))

@@ -387,7 +387,8 @@ def _draw_fiscal(ax: Axes, ts: pd.DataFrame) -> None:
         return
     mean, totals = annual_fiscal(ts)
     divisor, unit = _money_unit(max(mean["cost"].max(), mean.get("budget", mean["cost"]).max()))
-    programmes = [c for c in mean.columns if c not in ("cost", "budget", "months")]
+    # A programme that spent nothing in this run (e.g. new cooperative shares in the baseline) is left out.
+    programmes = [c for c in mean.columns if c not in ("cost", "budget", "months") and mean[c].fillna(0).abs().sum() > 0]
     # Fund-financed programmes at the bottom of the stack, so the budget line (which caps only
     # them) can be read against their sub-total.
     from ruralsim.simulation.programmes import FUND_PROGRAMMES
