@@ -524,6 +524,10 @@ def _check_scalar(p: Param, v: Any, src: str, key: str, problems: list[Problem])
         return _NO_VALUE
 
     kind = p.kind
+    if kind == "level":  # a programme level: "transition" (follow the transition's scalar) or a number
+        if isinstance(v, str):
+            return v if v == "transition" else bad("invalid level" + _suggest(v, ["transition"]))
+        kind = "float"
     if kind == "bool":
         return v if isinstance(v, bool) else bad(f"wrong type ({_type(v)})")
     if kind in ("choice", "str"):
