@@ -348,10 +348,18 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
             except ConfigError as exc:  # report the parent's problems alongside this file's
                 parents = exc.problems if trusted(there, path) else redact(exc.problems)
                 problems = parents + problems
+    problems += _path_problems(merged, own, src)
     if problems:
         raise ConfigError(problems)
     merged.update(own)  # child wins; a year table replaces the parent's whole table
     return merged, (*chain, path), meta
+
+
+def _path_problems(merged: dict[str, Any], own: Mapping[str, Any], src: str) -> list[Problem]:
+    """Programme paths this file sets must lie between 2026 and the run's last year (its own horizon)."""
+    from .programme_paths import path_problems
+
+    return path_problems({**defaults(), **merged, **own}, set(own), src)
 
 
 def _parent_file(path: Path, value: str) -> Path | None:

@@ -71,7 +71,7 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.levers`)."""
-    from .config import MEMORY, Scenario, check_overrides, find_scenario, load_scenario
+    from .config import MEMORY, ConfigError, Scenario, check_overrides, find_scenario, load_scenario
     from .parameters import defaults
 
     if scenario is None:
@@ -80,7 +80,13 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(find_scenario(scenario))
         name, params = sc.name, sc.params
         root = load_scenario(sc.chain[0]).params if sc.chain and sc.path != MEMORY else defaults()
-    params.update(check_overrides(overrides))
+    checked = check_overrides(overrides)
+    params.update(checked)
+    from .programme_paths import path_problems
+
+    problems = path_problems(params, set(checked), "keyword arguments")
+    if problems:
+        raise ConfigError(problems)
     return name, params, root
 
 
@@ -785,6 +791,9 @@ class RuralModel(mesa.Model):
         o["tekun_people"] = int(size[c.cover == TEKUN].sum())
         o["chronic"] = int(np.count_nonzero(H.chronic))
         o["active_labourers"] = int(np.count_nonzero(c.labs.status != INACTIVE))
+        cap = np.bincount(categories.capacity(c.category), minlength=3)
+        o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])
+        o["cat_rigid"] = int(np.count_nonzero(c.category % 2 == categories.RIGID))
 
     def _combine(self, parts: list[Partial]) -> None:
         """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
@@ -828,7 +837,7 @@ class RuralModel(mesa.Model):
             "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
             "dibao_households", "insured", "people_now", "people_below_registry", "households_below_registry", "ever_below_registry",
             "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people", "chronic",
-            "active_labourers")}
+            "active_labourers", "cat_able", "cat_partly", "cat_not_able", "cat_rigid")}
         # Rates use the people alive now; national scaling (employed_national) the cohort at the start (A01).
         self.people_now = count["people_now"]
         people = float(self.people_now)
@@ -877,6 +886,11 @@ class RuralModel(mesa.Model):
             "chronic_share": count["chronic"] / self.n_households,
             "insured_share": count["insured"] / self.n_households,
             "support_level": self.support,
+            **{f"level_{k}": v for k, v in self.levels.items()},
+            "households_able": count["cat_able"],
+            "households_partly_able": count["cat_partly"],
+            "households_not_able": count["cat_not_able"],
+            "households_rigid_risk": count["cat_rigid"],
             "budget_ration": self.ration,
             "dividends_paid": float(getattr(self, "dividends_paid", 0.0)),
             "poverty_line": self.poverty_line,

@@ -20,12 +20,13 @@ LEVEL_HIGH = 3.0  # a level is a multiple of the programme as declared; 3x is al
 
 _FOLLOW = ("follows the transition's support level (transition.*) until its first listed year "
            "(the default 'transition' always does)")
+_STAY = "stays as declared (level 1) until its first listed year (the default 'transition' always does)"
 _LEVEL_SOURCE = ASSUME + "a scenario lever; 1 is the programme as declared, Q04: funding stays broadly stable"
 
 
-def _level(name: str, scales: str) -> Param:
+def _level(name: str, scales: str, follows: bool = True) -> Param:
     return Param("programmes", name, "transition", "x declared level",
-                 f"Level of {scales} by year from 2026; {_FOLLOW}.", _LEVEL_SOURCE,
+                 f"Level of {scales} by year from 2026; {_FOLLOW if follows else _STAY}.", _LEVEL_SOURCE,
                  0.0, LEVEL_HIGH, by_year=True, kind="level")
 
 
@@ -33,14 +34,14 @@ POST2025_PARAMS: tuple[Param, ...] = (
     # --- programmes: one path each (programme_paths.PROGRAMMES lists what each level scales) -------
     _level("subsidies", "the targeted subsidies per person"),
     _level("industry", "industry support per person"),
-    _level("training", "training coverage (new enrolments)"),
+    _level("training", "training coverage (new enrolments)", follows=False),
     _level("posts", "the public-welfare post quota per village"),
     _level("workshops", "the workshop subsidy per job (and the jobs it keeps viable)"),
     _level("dividend_subsidy", "the guaranteed dividend rate topped up by the fund"),
     _level("medical", "the poverty-specific medical tiers (premium subsidy, insured out-of-pocket tier)"),
-    _level("dibao", "the 低保 and 特困 standards"),
-    _level("temporary", "the temporary-assistance amount"),
-    _level("monitoring", "monitoring's detection (work teams' identification probability)"),
+    _level("dibao", "the 低保 and 特困 standards", follows=False),
+    _level("temporary", "the temporary-assistance amount", follows=False),
+    _level("monitoring", "monitoring's detection (work teams' identification probability)", follows=False),
     # --- categorised assistance (分层分类帮扶) ------------------------------------------------------
     Param("categories", "packages", False, "-",
           "From 2026 each household category gets its own package (分层分类帮扶): development support "
