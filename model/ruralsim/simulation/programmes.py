@@ -339,6 +339,8 @@ class Monitoring(Programme):
             return
         episode = (c.mon_state == MONITORED) & (c.episode > 0)
         idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & episode[L.hh]
+        # A weak labourer is placed in a post only where the village has a post programme (programmes.posts > 0).
+        idle &= (L.weak == 0) | (c.post_quota[L.village] > 0)
         prob = c.p["monitoring_placement_prob"] * c.ration
         placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open))
                          * categories.placement_factor(c, L.hh))
