@@ -357,9 +357,15 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
 
 def _path_problems(merged: dict[str, Any], own: Mapping[str, Any], src: str) -> list[Problem]:
     """Programme paths this file sets must lie between 2026 and the run's last year (its own horizon)."""
-    from .programme_paths import path_problems
-
     return path_problems({**defaults(), **merged, **own}, set(own), src)
+
+
+def path_problems(params: Mapping[str, Any], keys: Any, source: str) -> list[Problem]:
+    """Problems with the programme paths among ``keys`` of the full ``params`` (years before 2026 or after
+    the run's last year, :func:`ruralsim.simulation.programme_paths.path_problems`)."""
+    from .programme_paths import path_problems as problems
+
+    return [Problem(source, *p) for p in problems(params, keys)]
 
 
 def _parent_file(path: Path, value: str) -> Path | None:

@@ -71,7 +71,7 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.levers`)."""
-    from .config import MEMORY, ConfigError, Scenario, check_overrides, find_scenario, load_scenario
+    from .config import MEMORY, ConfigError, Scenario, check_overrides, find_scenario, load_scenario, path_problems
     from .parameters import defaults
 
     if scenario is None:
@@ -82,8 +82,6 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
         root = load_scenario(sc.chain[0]).params if sc.chain and sc.path != MEMORY else defaults()
     checked = check_overrides(overrides)
     params.update(checked)
-    from .programme_paths import path_problems
-
     problems = path_problems(params, set(checked), "keyword arguments")
     if problems:
         raise ConfigError(problems)

@@ -577,10 +577,10 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "1 is the fund as announced (A04)", 0.0, 5.0),
 )
 
-# The regime after the transition (programme paths, categories, merged monitoring): its own module.
-from .parameters_post2025 import POST2025_PARAMS  # noqa: E402 (needs Param, defined above)
+# The regime after the transition (programme paths, categories, merged monitoring): declared in its own module.
+from .parameters_post2025 import POST2025_PARAMS  # noqa: E402
 
-PARAMS = PARAMS + POST2025_PARAMS
+PARAMS = PARAMS + tuple(Param(**spec) for spec in POST2025_PARAMS)
 PARAMS_BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
 PARAMS_BY_FLAT: dict[str, Param] = {p.flat: p for p in PARAMS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))

@@ -1,7 +1,8 @@
 """The schema's part for the regime after the transition (issue 13): programme paths, categories, merged monitoring.
 
 Kept apart from :mod:`ruralsim.simulation.parameters` so the rules after 2025 read as one block;
-``parameters.PARAMS`` appends :data:`POST2025_PARAMS`. Sources ``public:Qnn`` are the rows of
+``parameters.PARAMS`` appends a ``Param`` for each entry of :data:`POST2025_PARAMS` (plain keyword dicts,
+so this module imports nothing from the schema and makes no import circle). Sources ``public:Qnn`` are the rows of
 ``docs/sources/POST2025_FIGURES.md``.
 
 ``[programmes]``: one level per programme (its ledger name), a number (from 2026 on) or a table by year
@@ -13,8 +14,9 @@ programme did before; a path overrides it from its first year. What each level s
 
 from __future__ import annotations
 
-from .parameters import ASSUME, Param
+from typing import Any
 
+ASSUME = "assumption: "
 Q = "public:"
 LEVEL_HIGH = 3.0  # a level is a multiple of the programme as declared; 3x is already far outside the record
 
@@ -24,13 +26,20 @@ _STAY = "stays as declared (level 1) until its first listed year (the default 't
 _LEVEL_SOURCE = ASSUME + "a scenario lever; 1 is the programme as declared, Q04: funding stays broadly stable"
 
 
-def _level(name: str, scales: str, follows: bool = True) -> Param:
+def Param(section: str, name: str, default: Any, unit: str, description: str, source: str,
+          low: float | None = None, high: float | None = None, **more: Any) -> dict[str, Any]:
+    """One parameter's declaration, as the keyword arguments of :class:`ruralsim.simulation.parameters.Param`."""
+    return dict(section=section, name=name, default=default, unit=unit, description=description, source=source,
+                low=low, high=high, **more)
+
+
+def _level(name: str, scales: str, follows: bool = True) -> dict[str, Any]:
     return Param("programmes", name, "transition", "x declared level",
                  f"Level of {scales} by year from 2026; {_FOLLOW if follows else _STAY}.", _LEVEL_SOURCE,
                  0.0, LEVEL_HIGH, by_year=True, kind="level")
 
 
-POST2025_PARAMS: tuple[Param, ...] = (
+POST2025_PARAMS: tuple[dict[str, Any], ...] = (
     # --- programmes: one path each (programme_paths.PROGRAMMES lists what each level scales) -------
     _level("subsidies", "the targeted subsidies per person"),
     _level("industry", "industry support per person"),

@@ -68,11 +68,10 @@ def first_path_year(path: Any) -> int | None:
     return None if path == FOLLOW else FIRST_PATH_YEAR
 
 
-def path_problems(params: Mapping[str, Any], keys: Any, source: str) -> list:
-    """Problems with the programme paths among ``keys`` (flat names): a year before 2026 or after the
-    run's last year (``run.start_year`` and ``run.months`` of ``params``)."""
-    from .config import Problem
-
+def path_problems(params: Mapping[str, Any], keys: Any) -> list[tuple[str, Any, str, str]]:
+    """Problems with the programme paths among ``keys`` (flat names), as (key, value, reason, allowed): a
+    year before 2026 or after the run's last year (``run.start_year`` and ``run.months`` of ``params``).
+    :func:`ruralsim.simulation.config.path_problems` makes them the config's problems."""
     last = int(params["run_start_year"]) + (int(params["run_months"]) - 1) // 12
     out = []
     for name in PROGRAMMES:
@@ -81,7 +80,7 @@ def path_problems(params: Mapping[str, Any], keys: Any, source: str) -> list:
             continue
         for y, v in path.items():
             if not FIRST_PATH_YEAR <= int(y) <= last:
-                out.append(Problem(source, f"programmes.{name}[{y}]", v,
+                out.append((f"programmes.{name}[{y}]", v,
                                    f"year {y} is outside the programme paths' years ({FIRST_PATH_YEAR} to the run's "
                                    f"last year, {last})",
                                    f"years from {FIRST_PATH_YEAR} to {last} (run.start_year, run.months); before "
