@@ -180,3 +180,41 @@ def test_numba_equals_numpy_with_paths_packages_and_merged_monitoring():
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     for name in ("category", "inc_sum", "dibao", "mon_state"):
         assert np.array_equal(getattr(ref, name), getattr(fast, name)), name
+
+
+# --- the comparison answers each scenario's question ---------------------------------------------------
+def test_answer_items_follow_the_changed_levers():
+    from ruralsim.analysis.question_answers import answer_items, answers, changed_levers
+
+    changed = changed_levers({"categories_able_posts": 0.0, "run_households": 5}, {"run_households": 5})
+    assert changed == ["categories_able_posts"]
+    metrics, programmes = answer_items(changed)
+    assert metrics[0] == "post_labourers" and "employment_rate" in metrics and programmes == ["posts"]
+    comparison = pd.DataFrame({"metric": ["post_labourers", "employment_rate"], "date": "2030-12", "scenario": "s",
+                               "mean": [90.0, 0.8], "diff_mean": [-10.0, -0.01], "diff_ci_lo": [-12.0, -0.02],
+                               "diff_ci_hi": [-8.0, 0.0]})
+    fiscal = pd.DataFrame({"year": ["2025", "2026", "2027", "all"], "scenario": "s", "programme": "posts",
+                           "mean": [5.0, 3.0, 2.0, 10.0], "diff_mean": [0.0, -1.0, -2.0, -3.0],
+                           "diff_ci_lo": [0.0, -1.5, -2.5, -4.0], "diff_ci_hi": [0.0, -0.5, -1.5, -2.0]})
+    rows = answers(comparison, fiscal, "s", "2030-12", changed)
+    assert [r["name"] for r in rows] == ["post_labourers", "employment_rate", "posts"]
+    # spending: the years from 2026 summed (2025 and the whole-run row left out)
+    assert rows[2] == {"kind": "spending", "name": "posts", "date": "2026..2027", "mean": 5.0, "diff": -3.0,
+                       "lo": -4.0, "hi": -2.0}
+
+
+def test_the_comparison_report_answers_each_question(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "c"
+    res = subprocess.run([sys.executable, "-m", "ruralsim.cli", "compare", "policy_2026", "merge_monitoring",
+                          "end_posts_able", "--households", "400", "--months", "62", "--replicates", "2", "--quiet",
+                          "--no-plots", "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "Merge monitoring: if anti-return monitoring is merged" in text  # the question, from the header
+    merge = next(line for line in text.splitlines() if line.startswith("- What answers merge_monitoring's question"))
+    assert "Households under monitoring" in merge and "spending on monitoring & case work 2026..2026" in merge
+    posts = next(line for line in text.splitlines() if line.startswith("- What answers end_posts_able's question"))
+    assert "Public-welfare post holders" in posts and "spending on public-welfare posts" in posts
