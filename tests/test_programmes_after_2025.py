@@ -218,3 +218,13 @@ def test_the_comparison_report_answers_each_question(tmp_path):
     assert "Households under monitoring" in merge and "spending on monitoring & case work 2026..2026" in merge
     posts = next(line for line in text.splitlines() if line.startswith("- What answers end_posts_able's question"))
     assert "Public-welfare post holders" in posts and "spending on public-welfare posts" in posts
+
+
+def test_a_short_run_says_nothing_false_about_programme_paths():
+    """A year table after the run applies from its first month, and the run says so; a programme path does
+    not (it follows the transition until its first year), so no such note is given for it."""
+    from ruralsim.simulation.horizon import year_table_notes
+
+    p = {**defaults(), "run_months": 12}
+    notes = year_table_notes({"programmes_posts": {2027: 0.0}, "monitoring_line": {2090: 9000.0}}, p)
+    assert len(notes) == 1 and notes[0].startswith("monitoring.line")
