@@ -19,10 +19,13 @@ SIZE = {"run_households": 3000, "run_months": 84, "run_seed": 99}  # to 2027-12:
 def test_support_shortfall_is_what_full_support_would_have_paid_per_person():
     p = defaults()
     per_year = p["transfers_targeted_subsidies"] + p["farm_industry_subsidy"] * 0.5
-    assert support_shortfall(p, 1.0, 0.5) == 0.0
-    assert support_shortfall(p, 0.0, 0.5) == pytest.approx(per_year / 12)
-    assert support_shortfall(p, 0.9, 0.5) == pytest.approx(0.1 * per_year / 12)
-    assert support_shortfall(p, 1.2, 1.0) == 0.0  # more than transition support saves nobody
+    assert support_shortfall(p, 1.0, 1.0, 0.5) == 0.0
+    assert support_shortfall(p, 0.0, 0.0, 0.5) == pytest.approx(per_year / 12)
+    assert support_shortfall(p, 0.9, 0.9, 0.5) == pytest.approx(0.1 * per_year / 12)
+    assert support_shortfall(p, 1.2, 1.2, 1.0) == 0.0  # more than transition support saves nobody
+    # After 2025 the two programmes may have their own levels (programmes.subsidies, programmes.industry).
+    assert support_shortfall(p, 1.0, 0.0, 0.5) == pytest.approx(p["farm_industry_subsidy"] * 0.5 / 12)
+    assert support_shortfall(p, 0.5, 1.5, 0.5) == pytest.approx(0.5 * p["transfers_targeted_subsidies"] / 12)
 
 
 def _run(name: str, **extra) -> tuple[RuralModel, pd.DataFrame]:

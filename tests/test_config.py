@@ -48,6 +48,19 @@ EXPECTED_CHANGES = {
                                  "shocks_price_drop_months": 24, "coop_guarantee_purchase": False},
     "budget_cut": {"budget_scale": 0.8},
 }
+# After 2025 (issue 13): the policy in force and the three options extending it.
+_POLICY_2026 = {**{f"programmes_{k}": 1.0 for k in ("subsidies", "industry", "posts", "workshops", "dividend_subsidy",
+                                                   "medical", "dibao", "temporary", "monitoring")},
+                "categories_packages": True, "categories_review": "yearly", "monitoring_after_2025": "separate"}
+EXPECTED_CHANGES.update({
+    "policy_2026": _POLICY_2026,
+    "merge_monitoring": {**_POLICY_2026, "monitoring_after_2025": "merged", "monitoring_merged_line_multiple": 1.5,
+                         "monitoring_merged_detection_factor": 1.0},
+    "fund_to_employment": {**_POLICY_2026, "programmes_industry": 0.6, "programmes_training": 1.5,
+                           "programmes_workshops": 1.3, "categories_grant_factor": 0.5,
+                           "categories_placement_factor": 2.0},
+    "end_posts_able": {**_POLICY_2026, "categories_able_posts": 0.0},
+})
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -13,7 +13,7 @@ from ruralsim.simulation.parameters import PARAMS, value_in_year
 
 SOURCES = ROOT / "docs" / "sources"
 
-SOURCE = re.compile(r"^(article:A\d\d|public:P\d\d|assumption: .+|assumption$|calibrated: .+)")
+SOURCE = re.compile(r"^(article:A\d\d|public:[PQ]\d\d|assumption: .+|assumption$|calibrated: .+)")
 
 
 @pytest.mark.parametrize("p", PARAMS, ids=lambda p: p.key)
@@ -26,13 +26,18 @@ def test_parameter_is_fully_declared(p):
         assert all(p.low <= v <= p.high for v in values)
     if p.kind == "choice":
         assert p.default in p.choices
+    if p.kind == "level":  # a programme path: "transition" or a level in its range
+        assert p.by_year and p.low is not None and p.high is not None
+        assert p.default == "transition" or p.low <= p.default <= p.high
     if isinstance(p.default, dict):
         assert p.by_year
 
 
 def figure_ids(folder) -> set[str]:
-    """The ids (A01…, P01…) listed in a folder's ARTICLE_FIGURES.md and PUBLIC_FIGURES.md."""
+    """The ids (A01…, P01…, Q01…) listed in a folder's ARTICLE_FIGURES.md, PUBLIC_FIGURES.md and
+    POST2025_FIGURES.md (the regime after the transition)."""
     known = set(re.findall(r"\| (A\d\d) \|", (folder / "ARTICLE_FIGURES.md").read_text(encoding="utf-8")))
+    known |= set(re.findall(r"\| (Q\d\d) \|", (folder / "POST2025_FIGURES.md").read_text(encoding="utf-8")))
     return known | set(re.findall(r"\| (P\d\d) \|", (folder / "PUBLIC_FIGURES.md").read_text(encoding="utf-8")))
 
 
@@ -41,8 +46,8 @@ def test_cited_ids_exist_in_the_figure_tables():
     figure tables the repository carries (docs/sources/)."""
     known = figure_ids(SOURCES)
     targets = (ROOT / "experiments" / "targets_article.toml").read_text(encoding="utf-8")
-    cited = {i for p in PARAMS for i in re.findall(r"\b([AP]\d\d)\b", p.source)}
-    cited |= set(re.findall(r'source = "(?:article|public):([AP]\d\d)"', targets))
+    cited = {i for p in PARAMS for i in re.findall(r"\b([APQ]\d\d)\b", p.source)}
+    cited |= set(re.findall(r'source = "(?:article|public):([APQ]\d\d)"', targets))
     assert len(known) > 40 and cited and cited <= known, cited - known
 
 

@@ -17,6 +17,7 @@ from ruralsim.simulation import demography
 from ruralsim.parameters import GROWTH_RULES, defaults, frozen_tables, table_value
 from ruralsim.population import ELIMINATED, INACTIVE, MIGRANT, MONITORED, NEVER, OUT, Households, Labourers
 from ruralsim.programmes import DIBAO, NONE, SINGLE, TEKUN, Dibao, IndustrySupport, Monitoring
+from ruralsim.simulation.programme_paths import PROGRAMMES
 
 
 class FakePart:
@@ -45,6 +46,10 @@ class FakePart:
         self.last_shock, self.last_shock_month = np.zeros(n, i8), np.full(n, -999, np.int16)
         self.full_labourers = np.ones(n, i8)
         self.detection_prob = np.ones(1)
+        # The regime after 2025 (issue 13) as it stands before 2026: every programme at its level, no packages.
+        self.levels = dict.fromkeys(PROGRAMMES, 1.0)
+        self.detect_factor, self.packages, self.training_priority_factor = 1.0, False, 1.0
+        self.category, self.post_quota = np.zeros(n, i8), np.full(1, 21.0)
         self.draws = draws or {}
         self.booked: dict[str, float] = {}
         self.reached: dict[str, int] = {}

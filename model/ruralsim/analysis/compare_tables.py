@@ -63,6 +63,11 @@ EXTRA_METRICS: tuple[Metric, ...] = (
     Metric("households_below_registry", "Households below the poverty line (registry)", "households", "households"),
     Metric("fiscal_cost_cum", "Cumulative fiscal cost since the start", "yuan, simulated households",
            "million yuan", 1e-6),
+    # What answers the questions of the scenarios after 2025 (analysis.question_answers).
+    Metric("post_labourers", "Labourers in public-welfare posts", "labourers", "labourers"),
+    Metric("workshop_labourers", "Labourers in assistance workshops", "labourers", "labourers"),
+    Metric("migrant_labourers", "Migrant labourers", "labourers", "labourers"),
+    Metric("trained_share", "Labourers with a certificate", "share of labourers", "% of labourers", 100),
 )
 METRICS = {m.column: m for m in (*KEY_METRICS, *EXTRA_METRICS)}
 INCOME_SOURCES = ("wage_income", "operating_income", "transfer_income", "property_income")

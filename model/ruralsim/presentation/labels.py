@@ -187,6 +187,23 @@ _ENTRIES: tuple[Label, ...] = (
     _l("dibao_households", "Dibao households", "低保户数", _HH, "Households receiving the minimum living allowance (低保)"),
     _l("support_level", "Targeted support level", "帮扶力度", ("share of transition level", "相对过渡期水平"),
        "Level of targeted support relative to the transition period"),
+    # --- the regime after 2025 (issue 13): each programme's level, households by category ---
+    *(_l(f"level_{k}", f"Level: {en}", f"力度：{zh}", ("x declared level", "相对设定水平"),
+         f"Level of {en.lower()} this month (programmes.{k}; before its path, the transition's level or 1)")
+      for k, en, zh in (("subsidies", "Targeted subsidies", "精准帮扶补贴"), ("industry", "Industry support", "产业帮扶"),
+                        ("training", "Skills training", "技能培训"), ("posts", "Public-welfare posts", "公益岗位"),
+                        ("workshops", "Workshop job subsidies", "帮扶车间就业补贴"),
+                        ("dividend_subsidy", "Dividend guarantee", "分红保底补贴"),
+                        ("medical", "Medical tiers", "医疗保障倾斜"), ("dibao", "Dibao and tekun standards", "低保特困标准"),
+                        ("temporary", "Temporary assistance", "临时救助"), ("monitoring", "Monitoring detection", "监测识别"))),
+    _l("households_able", "Households able to work", "有劳动能力户", _HH,
+       "Households with a full labourer (category able to work, 分层分类)"),
+    _l("households_partly_able", "Households partly able to work", "弱劳动能力户", _HH,
+       "Households whose labourers are all weak (category partly able)"),
+    _l("households_not_able", "Households not able to work", "无劳动能力户", _HH,
+       "Households without a labourer (category not able; 兜底 package from 2026)"),
+    _l("households_rigid_risk", "Households with rigid-spending risk", "刚性支出风险户", _HH,
+       "Households with a chronically ill or disabled member or a costly illness in the last 12 months"),
     # --- income ---
     _l("income", "Per-capita net income", "人均纯收入", _YP, "Per-capita net income of a household"),
     _l("size", "Household size", "家庭人口", ("people", "人"), "People in the household"),

@@ -458,7 +458,8 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
     name = folder.name
     return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows),
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
-                                                                                   dates, table, lang),
+                                                                                   dates, table, lang)
+                  + _question_readings(folder, entries, reference, table, lang),
                   params, figures, _repro(manifest))
 
 
@@ -501,6 +502,47 @@ def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], refe
             if reading and reading != "nan":
                 prefix = "成本效益" if lang == "zh" else "Cost-effectiveness"
                 out.append(f"{prefix} ({row['scenario']} vs {row['reference']}, {row['date']}): {reading}")
+    return out
+
+
+def _question_readings(folder: Path, entries: list[dict], reference: str, table: pd.DataFrame,
+                       lang: str) -> list[str]:
+    """For each scenario, the outcomes and spending its changed levers drive (what answers its header
+    question, :mod:`ruralsim.analysis.question_answers`), at the last date and over the years from 2026."""
+    from ..analysis.question_answers import answers, changed_levers
+    from .labels import programme_label
+
+    fiscal_path = folder / "fiscal_comparison.csv"
+    fiscal = pd.read_csv(fiscal_path, encoding="utf-8-sig", dtype={"year": str}) if fiscal_path.is_file() else None
+    ref = next((e for e in entries if e["label"] == reference), None)
+    if ref is None:
+        return []
+    last = max(table["date"].astype(str))
+    zh = lang == "zh"
+    out = []
+    for e in entries:
+        if e["label"] == reference:
+            continue
+        items = answers(table, fiscal, e["label"], last, changed_levers(e.get("overrides") or {},
+                                                                         ref.get("overrides") or {}))
+        if not items:
+            continue
+        parts = []
+        for it in items:
+            if it["kind"] == "metric":
+                name, metric = label(it["name"], lang), it["name"]
+                parts.append(f"{name} {fmt(it['mean'], metric)} ({fmt(it['diff'], metric, diff=True)}"
+                             f"{fmt_interval(it['lo'], it['hi'], metric, diff=True)})")
+            else:
+                name = programme_label(it["name"], lang)
+                what = f"{it['date']} 年{name}支出" if zh else f"spending on {name.lower()} {it['date']}"
+                parts.append(f"{what} {fmt(it['diff'], 'fiscal_cost', diff=True)}"
+                             f"{fmt_interval(it['lo'], it['hi'], 'fiscal_cost', diff=True)}")
+        if zh:
+            out.append(f"{e['label']} 的问题（相对 {reference}，{last}；括号内为配对差及95%区间）：" + "；".join(parts) + "。")
+        else:
+            out.append(f"What answers {e['label']}'s question (against {reference}, {last}; paired difference and "
+                       f"95% interval in brackets): " + "; ".join(parts) + ".")
     return out
 
 

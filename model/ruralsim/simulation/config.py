@@ -348,10 +348,24 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
             except ConfigError as exc:  # report the parent's problems alongside this file's
                 parents = exc.problems if trusted(there, path) else redact(exc.problems)
                 problems = parents + problems
+    problems += _path_problems(merged, own, src)
     if problems:
         raise ConfigError(problems)
     merged.update(own)  # child wins; a year table replaces the parent's whole table
     return merged, (*chain, path), meta
+
+
+def _path_problems(merged: dict[str, Any], own: Mapping[str, Any], src: str) -> list[Problem]:
+    """Programme paths this file sets must lie between 2026 and the run's last year (its own horizon)."""
+    return path_problems({**defaults(), **merged, **own}, set(own), src)
+
+
+def path_problems(params: Mapping[str, Any], keys: Any, source: str) -> list[Problem]:
+    """Problems with the programme paths among ``keys`` of the full ``params`` (years before 2026 or after
+    the run's last year, :func:`ruralsim.simulation.programme_paths.path_problems`)."""
+    from .programme_paths import path_problems as problems
+
+    return [Problem(source, *p) for p in problems(params, keys)]
 
 
 def _parent_file(path: Path, value: str) -> Path | None:
@@ -524,6 +538,10 @@ def _check_scalar(p: Param, v: Any, src: str, key: str, problems: list[Problem])
         return _NO_VALUE
 
     kind = p.kind
+    if kind == "level":  # a programme level: "transition" (follow the transition's scalar) or a number
+        if isinstance(v, str):
+            return v if v == "transition" else bad("invalid level" + _suggest(v, ["transition"]))
+        kind = "float"
     if kind == "bool":
         return v if isinstance(v, bool) else bad(f"wrong type ({_type(v)})")
     if kind in ("choice", "str"):

@@ -30,6 +30,8 @@ def year_table_notes(overrides: Mapping[str, Any], params: Mapping[str, Any]) ->
         p = PARAMS_BY_FLAT.get(flat)
         if p is None or not p.by_year or not isinstance(value, Mapping) or not value:
             continue
+        if p.kind == "level":  # a programme path follows the transition until its first year (not before it)
+            continue
         early = min(int(y) for y in value)
         if early > int(last[:4]):
             notes.append(f"{p.key}: its first year {early} is after the run ends ({last}), so its value "

@@ -74,7 +74,7 @@ def _numba_kernels():
                       np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
                       np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
-                      f32(p["posts_other_priority"]), float(p["labour_weak_local_cut"]),
+                      f32(c.post_other_priority), float(p["labour_weak_local_cut"]),
                       f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]))
 
         @staticmethod
@@ -94,7 +94,8 @@ def _numba_kernels():
             p, L = c.p, c.labs
             return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
                                u_enrol, u_place, f32(p["training_placement_prob"]),
-                               float(p["training_monitored_priority"]), p["training_coverage"] / 12.0 * c.ration,
+                               float(p["training_monitored_priority"] * c.training_priority_factor),
+                               p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
                                int(p["training_course_months"]), c.span.lab_starts)
 
         # Household phases --------------------------------------------------------------------------
@@ -107,18 +108,18 @@ def _numba_kernels():
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
-                       p["farm_industry_subsidy"] * c.support * c.ration / 12.0,
+                       p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0,
                        0.0, f32(p["coop_land_rent"] / 12.0),  # the monitoring grant is one-off (policy phase)
-                       p["transfers_targeted_subsidies"] * c.support / 12.0, m.pension / 12.0,
+                       p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
                        sums, counts, f32(p["farm_idle_land_intensity"]))
-            per_person = p["transfers_targeted_subsidies"] * c.support / 12.0
+            per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
-            m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.support * c.ration / 12.0), counts[4])
+            m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
             m.prog_industry.book(c, sums[0], counts[0])
             m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
             m.prog_dibao.book(c, sums[2], counts[1])
-            m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.support / 12.0 * sums[4], counts[2])
+            m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
 
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):

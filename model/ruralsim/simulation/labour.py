@@ -140,7 +140,7 @@ def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None
     p_ws = _vacancy_share(village, prio,
                           c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages), fill)
     # Public posts go to monitored households' labourers and weak labourers first.
-    post_w = np.where(weak == 1, np.float32(p["posts_weak_priority"]), np.float32(p["posts_other_priority"]))
+    post_w = np.where(weak == 1, np.float32(p["posts_weak_priority"]), np.float32(c.post_other_priority))
     p_post = _vacancy_share(village, prio * post_w, c.post_quota - _count(st, POST, L.village, c.n_villages), fill)
 
     total = p_mig + p_loc + p_ws + p_post

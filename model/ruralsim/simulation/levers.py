@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .programme_paths import FIRST_PATH_YEAR, first_path_year
+
 # Policy levers: what a scenario may change "from date D". Everything else describes the world.
 LEVERS: frozenset[str] = frozenset({
     # transition and exit (act from the transition's end)
@@ -39,6 +41,13 @@ LEVERS: frozenset[str] = frozenset({
     "transfers_targeted_subsidies", "transfers_temporary_assistance", "farm_industry_subsidy",
     # the fund
     "budget_scale", "budget_cohesion_fund", "budget_household_share",
+    # the regime after 2025 (issue 13; act from 2026 or a programme path's first year)
+    *(f"programmes_{name}" for name in ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy",
+                                        "medical", "dibao", "temporary", "monitoring")),
+    "categories_packages", "categories_review", "categories_placement_factor", "categories_training_factor",
+    "categories_grant_factor", "categories_protection_medical_share", "categories_protection_no_draw",
+    "categories_able_posts", "monitoring_after_2025", "monitoring_merged_line_multiple",
+    "monitoring_merged_detection_factor",
     # declared shocks (act from their start year)
     "shocks_illness_multiplier", "shocks_migrant_demand_drop", "shocks_migrant_demand_drop_start",
     "shocks_migrant_demand_drop_months", "shocks_price_drop", "shocks_price_drop_start", "shocks_price_drop_months",
@@ -73,6 +82,11 @@ def first_effective_date(params: dict[str, Any], root: dict[str, Any]) -> str | 
                 dates.append(min(on))
         elif key == "workshop_expansion":
             dates.append(WORKSHOP_EXPANSION_YEAR)
+        elif key.startswith("programmes_"):
+            years = [y for y in (first_path_year(params[key]), first_path_year(root[key])) if y is not None]
+            dates.append(min(years) if years else FIRST_PATH_YEAR)
+        elif key.startswith("categories_") or key.startswith("monitoring_merged") or key == "monitoring_after_2025":
+            dates.append(FIRST_PATH_YEAR)
         else:
             dates.append(start)
     if not dates:

@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import labour, population, shocks
+from . import categories, labour, population, programme_paths, shocks
 from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
                        partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
@@ -71,7 +71,7 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.levers`)."""
-    from .config import MEMORY, Scenario, check_overrides, find_scenario, load_scenario
+    from .config import MEMORY, ConfigError, Scenario, check_overrides, find_scenario, load_scenario, path_problems
     from .parameters import defaults
 
     if scenario is None:
@@ -80,7 +80,11 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(find_scenario(scenario))
         name, params = sc.name, sc.params
         root = load_scenario(sc.chain[0]).params if sc.chain and sc.path != MEMORY else defaults()
-    params.update(check_overrides(overrides))
+    checked = check_overrides(overrides)
+    params.update(checked)
+    problems = path_problems(params, set(checked), "keyword arguments")
+    if problems:
+        raise ConfigError(problems)
     return name, params, root
 
 
@@ -209,6 +213,8 @@ class RuralModel(mesa.Model):
         self.last_shock = np.zeros(n, np.int8)
         self.last_shock_month = np.full(n, -999, np.int16)
         self.full_labourers = np.bincount(L.hh[L.weak == 0], minlength=n).astype(np.int8)
+        # Categorised assistance (分层分类, :mod:`ruralsim.simulation.categories`): recomputed at each review.
+        self.category = categories.categorise(self.full_labourers, H.n_lab, H.chronic, np.zeros(n, bool))
         self.people_now = self.people
         # This month's income components per household (written chunk by chunk; kept for inspection).
         self.flows = {c: np.zeros(n, np.float32) for c in COMPONENTS}
@@ -237,6 +243,7 @@ class RuralModel(mesa.Model):
         self.programmes = [v for k, v in vars(self).items() if k.startswith("prog_")]
         self.villages.update_detection(self.p, self.structure.team_size)
         self._set_year_values(self.start_year - 1)
+        self._programme_levels(self.start_year - 1)
         self.grower_price = self.coops.grower_price(self.p)
 
     def _init_agents(self) -> None:
@@ -256,8 +263,9 @@ class RuralModel(mesa.Model):
         # Every level table continues after its last listed year by its declared growth rule.
         self.poverty_line = table_value(p, "monitoring_poverty_line", year)
         self.monitoring_line = table_value(p, "monitoring_line", year)
-        self.dibao_standard = table_value(p, "transfers_dibao_standard", year)
-        self.tekun_standard = table_value(p, "transfers_tekun_standard", year)
+        self.dibao_standard = self.dibao_table = table_value(p, "transfers_dibao_standard", year)
+        self.tekun_standard = self.tekun_table = table_value(p, "transfers_tekun_standard", year)
+        self.monitoring_table = self.monitoring_line
         self.pension = table_value(p, "transfers_pension", year)
 
     def _chunks(self, fn) -> list[Partial]:
@@ -495,11 +503,30 @@ class RuralModel(mesa.Model):
         self.month_of_year = moy
         self.support = support_level(p, self.t)
         self.ration = self.budget.start_month(year, moy)
-        self.shortfall_months.append(support_shortfall(p, self.support, self.ration))
-        self.support_lost_12m = float(sum(self.shortfall_months))
         self.new_year = moy == 0
         if self.new_year:
             self._set_year_values(year)
+        self._programme_levels(year)
+        self.shortfall_months.append(support_shortfall(p, self.levels["subsidies"], self.levels["industry"],
+                                                       self.ration))
+        self.support_lost_12m = float(sum(self.shortfall_months))
+
+    def _programme_levels(self, year: int) -> None:
+        """This month's level of each programme (:mod:`ruralsim.simulation.programme_paths`) and what the
+        regime after 2025 sets from them: the 低保/特困 standards, monitoring's line and detection (merged
+        into the low-income system or not), the categories' packages, the able-bodied's post priority."""
+        p = self.p
+        self.levels = programme_paths.levels(p, year, self.support)
+        self.dibao_standard = self.dibao_table * self.levels["dibao"]
+        self.tekun_standard = self.tekun_table * self.levels["dibao"]
+        after = year >= programme_paths.FIRST_PATH_YEAR
+        merged = after and p["monitoring_after_2025"] == "merged"
+        self.monitoring_line = (p["monitoring_merged_line_multiple"] * self.dibao_standard if merged
+                                else self.monitoring_table)
+        self.detect_factor = self.levels["monitoring"] * (p["monitoring_merged_detection_factor"] if merged else 1.0)
+        self.packages = categories.packages_on(p, year)
+        self.training_priority_factor = p["categories_training_factor"] if self.packages else 1.0
+        self.post_other_priority = p["posts_other_priority"] * (p["categories_able_posts"] if after else 1.0)
 
     def _collective(self) -> None:
         """Shocks and decisions of the national economy and the collective agents (small arrays)."""
@@ -516,7 +543,7 @@ class RuralModel(mesa.Model):
         # Firms' and workshops' orders set their jobs; the post quota is set.
         self.firms.step(p, self.streams.small_normal("firm.orders", t, self.firms.n))
         eps = self.streams.small_normal("workshop.orders", t, self.n_villages)[self.workshops.village]
-        self.workshops.step(p, self.year, eps, self.support * self.ration)
+        self.workshops.step(p, self.year, eps, self.levels["workshops"] * self.ration)
         self.post_quota = self.prog_posts.quota()
         # Cooperative accounts: the grower price, a month of profit, dividends per share at year end.
         self.grower_price = self.coops.grower_price(p)
@@ -530,6 +557,7 @@ class RuralModel(mesa.Model):
         c.hardship[:] = False
         if self.t > -WARMUP_MONTHS:
             self._birthdays(c)
+        self._categorise(c)
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
@@ -544,7 +572,8 @@ class RuralModel(mesa.Model):
         """January: the year's medical-insurance enrolment (enrolment is by calendar year). Without the
         premium subsidy some drop out (``medical.dropout_without_subsidy``)."""
         p = self.p
-        participation = p["medical_participation"] * (1.0 - p["medical_dropout_without_subsidy"] * (1.0 - min(self.support, 1.0)))
+        participation = p["medical_participation"] * (
+            1.0 - p["medical_dropout_without_subsidy"] * (1.0 - min(self.levels["medical"], 1.0)))
         c.insured[:] = c.uh("hh.insured") < participation
 
     def _birthdays(self, c: Part) -> None:
@@ -559,6 +588,15 @@ class RuralModel(mesa.Model):
         L.age[lab] = np.minimum(L.age[lab] + 1, 120)
         demography.year_of_life(c, hh, lab)
 
+    def _categorise(self, c: Part) -> None:
+        """Each household's category (:mod:`ruralsim.simulation.categories`), at its annual review month
+        (the 低保 review's rows) or every month (``categories.review``); from January 2026, with posts ended for
+        the able-bodied (``categories.able_posts = 0``), the full labourers holding a post leave it."""
+        monthly = self.p["categories_review"] == "monthly"
+        categories.update(c, slice(None) if monthly else due_rows(c.span.h0, c.n_households, self.month_of_year))
+        if self.t >= 0 and self.year == programme_paths.FIRST_PATH_YEAR and self.month_of_year == 0:
+            categories.release_able_posts(c)
+
     def _dibao_reviews(self, c: Part) -> None:
         """The 低保 and 特困 means test, each household once a year in its own month (a twelfth each
         month), so enrolment moves smoothly; the standards of the current year apply."""
@@ -567,7 +605,8 @@ class RuralModel(mesa.Model):
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
         takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)[rows]
         single = c.uh("hh.single_takeup", population.POP_MONTH)[rows]
-        self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows)
+        self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows,
+                               categories.no_draw(c, rows))
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
@@ -606,6 +645,7 @@ class RuralModel(mesa.Model):
             flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
                                     + self.prog_dibao.transfer(c))
             flows["medical"][:] = self.prog_medical.assist(c, oop)
+        categories.extra_medical(c, oop, flows["medical"])  # the 兜底 package (from 2026), either kernel set
         if self.per_share is not None:  # year end: cooperative dividends
             div, subsidy = self.coops.dividends(H, self.per_share, self.prog_dividends.rate())
             self.prog_dividends.pay(c, subsidy, int(np.count_nonzero(H.coop >= 0)))
@@ -625,7 +665,7 @@ class RuralModel(mesa.Model):
         sudden = c.hardship | (c.new_disaster[H.village] & (c.uh("hh.hardship") < self.p["monitoring_hardship_share"]))
         detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line,
                                                              c.uh("hh.detect"), sudden)
-        grant = self.prog_industry.grant(c, detected & able)
+        grant = self.prog_industry.grant(c, detected & able, categories.grant_factor(c))
         flows["operating"] += grant
         self.prog_monitoring.place(c, c.ul("lab.assist"))
         test = self.prog_dibao.test_income(c, annual + grant - 12.0 * c.dibao)
@@ -753,6 +793,9 @@ class RuralModel(mesa.Model):
         o["tekun_people"] = int(size[c.cover == TEKUN].sum())
         o["chronic"] = int(np.count_nonzero(H.chronic))
         o["active_labourers"] = int(np.count_nonzero(c.labs.status != INACTIVE))
+        cap = np.bincount(categories.capacity(c.category), minlength=3)
+        o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])
+        o["cat_rigid"] = int(np.count_nonzero(c.category % 2 == categories.RIGID))
 
     def _combine(self, parts: list[Partial]) -> None:
         """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
@@ -798,7 +841,7 @@ class RuralModel(mesa.Model):
             "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
             "dibao_households", "insured", "people_now", "people_below_registry", "households_below_registry", "ever_below_registry",
             "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people", "chronic",
-            "active_labourers")}
+            "active_labourers", "cat_able", "cat_partly", "cat_not_able", "cat_rigid")}
         # Rates use the people alive now; national scaling (employed_national) the cohort at the start (A01).
         self.people_now = count["people_now"]
         people = float(self.people_now)
@@ -847,6 +890,11 @@ class RuralModel(mesa.Model):
             "chronic_share": count["chronic"] / self.n_households,
             "insured_share": count["insured"] / self.n_households,
             "support_level": self.support,
+            **{f"level_{k}": v for k, v in self.levels.items()},
+            "households_able": count["cat_able"],
+            "households_partly_able": count["cat_partly"],
+            "households_not_able": count["cat_not_able"],
+            "households_rigid_risk": count["cat_rigid"],
             "budget_ration": self.ration,
             "dividends_paid": float(getattr(self, "dividends_paid", 0.0)),
             "poverty_line": self.poverty_line,

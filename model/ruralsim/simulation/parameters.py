@@ -31,7 +31,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     by_year: bool = False
-    kind: str = field(default="")  # float | int | bool | choice | str, derived from default
+    kind: str = field(default="")  # float | int | bool | choice | str, derived from default; or level (given)
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -55,6 +55,9 @@ class Param:
             return "true or false"
         if self.kind == "str":
             return "a string"
+        if self.kind == "level":
+            return (f"'transition', a level from {_fmt(self.low)} to {_fmt(self.high)}, or a table of levels by year "
+                    "from 2026, e.g. { 2026 = 1.0, 2028 = 0.5 }")
         rng = f"a {'whole number' if self.kind == 'int' else 'number'}"
         if self.low is not None and self.high is not None:
             rng += f" from {_fmt(self.low)} to {_fmt(self.high)}"
@@ -580,6 +583,10 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "1 is the fund as announced (A04)", 0.0, 5.0),
 )
 
+# The regime after the transition (programme paths, categories, merged monitoring): declared in its own module.
+from .parameters_post2025 import POST2025_PARAMS  # noqa: E402
+
+PARAMS = PARAMS + tuple(Param(**spec) for spec in POST2025_PARAMS)
 PARAMS_BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
 PARAMS_BY_FLAT: dict[str, Param] = {p.flat: p for p in PARAMS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import categories
 from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
 
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
@@ -44,7 +45,7 @@ class TargetedSubsidies(Programme):
     name = "subsidies"
 
     def transfer(self, c) -> np.ndarray:
-        per_person = c.p["transfers_targeted_subsidies"] * c.support / 12.0
+        per_person = c.p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
         amount = (c.hh.size * per_person).astype(np.float32)
         self.book(c, c.hh_sum(amount), c.n_households if per_person > 0 else 0)
         return amount
@@ -61,15 +62,16 @@ class IndustrySupport(Programme):
 
     def operating(self, c) -> np.ndarray:
         p = c.p
-        base = p["farm_industry_subsidy"] * c.support * c.ration / 12.0 * c.hh.size
+        base = p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0 * c.hh.size
         able = (c.mon_state == MONITORED) & (c.hh.n_lab > 0)
         amount = np.asarray(base, np.float32)
         self.book(c, c.hh_sum(amount), int(np.count_nonzero(able)))
         return amount
 
-    def grant(self, c, newly_identified: np.ndarray) -> np.ndarray:
-        """One-off industry grant to newly identified households that can work; counts as a measure."""
-        amount = np.where(newly_identified, c.p["monitoring_industry_grant"] * c.ration, 0.0).astype(np.float32)
+    def grant(self, c, newly_identified: np.ndarray, factor: np.ndarray | float = 1.0) -> np.ndarray:
+        """One-off industry grant to newly identified households that can work; counts as a measure.
+        ``factor``: the development package's multiplier per household (:mod:`ruralsim.simulation.categories`)."""
+        amount = np.where(newly_identified, c.p["monitoring_industry_grant"] * c.ration * factor, 0.0).astype(np.float32)
         c.measures[newly_identified] = np.minimum(c.measures[newly_identified] + 1, 100)
         self.book(c, c.hh_sum(amount), 0)
         return amount
@@ -100,13 +102,13 @@ class Training(Programme):
         # the priority weight is normalised by the county's mean weight over the eligible.
         eligible = ((L.status == OUT) | (L.status == FARM)) & (L.skill < 2) & (L.age < 60) & (L.absent == 0)
         monitored = c.mon_state[L.hh] == MONITORED
-        prio = p["training_monitored_priority"]
+        prio = p["training_monitored_priority"] * c.training_priority_factor
         n_eligible = c.lab_sum(eligible)
         n_monitored = c.lab_sum(eligible & monitored)
         mean_w = np.divide(prio * n_monitored + (n_eligible - n_monitored), n_eligible,
                            out=np.ones(c.n_counties), where=n_eligible > 0)
         weight = np.where(monitored, prio, 1.0)
-        rate = p["training_coverage"] / 12.0 * c.ration * weight / mean_w[c.lab_county]
+        rate = p["training_coverage"] * c.levels["training"] / 12.0 * c.ration * weight / mean_w[c.lab_county]
         enrol = eligible & (u_enrol < rate)
         L.status[enrol] = TRAINING
         L.timer[enrol] = int(p["training_course_months"])
@@ -121,7 +123,7 @@ class PublicPosts(Programme):
 
     def quota(self) -> np.ndarray:
         m = self.m
-        return np.full(m.n_villages, m.p["posts_per_village"] * m.support * m.ration)
+        return np.full(m.n_villages, m.p["posts_per_village"] * m.levels["posts"] * m.ration)
 
     def pay(self, c, wages: np.ndarray, is_post: np.ndarray) -> None:
         self.book(c, c.lab_sum(np.where(is_post, wages, np.float32(0.0))), int(np.count_nonzero(is_post)))
@@ -134,7 +136,7 @@ class Workshops(Programme):
     fund = True
 
     def pay(self, c, is_workshop: np.ndarray) -> None:
-        per_job = c.p["workshop_subsidy_per_job"] * c.support * c.ration / 12.0
+        per_job = c.p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0
         self.book(c, c.lab_sum(is_workshop) * per_job, int(np.count_nonzero(is_workshop)))
 
 
@@ -146,7 +148,7 @@ class DividendGuarantee(Programme):
 
     def rate(self) -> float:
         m = self.m
-        return m.p["coop_guaranteed_dividend_rate"] * m.support * m.ration
+        return m.p["coop_guaranteed_dividend_rate"] * m.levels["dividend_subsidy"] * m.ration
 
     def pay(self, c, subsidy: np.ndarray, members: int) -> None:
         self.book(c, c.hh_sum(subsidy), members)
@@ -161,7 +163,7 @@ class MedicalAssistance(Programme):
         """Out-of-pocket share per household given insurance and the poverty-specific tiers in force."""
         p = c.p
         insured_share = p["medical_oop_share_basic"] - (
-            p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * c.support
+            p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * c.levels["medical"]
         return np.where(c.insured == 1, insured_share, p["medical_oop_share_uninsured"]).astype(np.float32)
 
     def assist(self, c, oop: np.ndarray) -> np.ndarray:
@@ -170,7 +172,7 @@ class MedicalAssistance(Programme):
         assisted = (c.mon_state == MONITORED) | (c.dibao > 0)
         paid = np.where(assisted, oop * p["medical_assistance_share"], 0.0)
         insured_people = c.hh_sum(np.where(c.insured == 1, c.hh.size, np.int8(0)))
-        premium = p["medical_premium_subsidy"] * c.support / 12.0 * insured_people
+        premium = p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * insured_people
         self.book(c, c.hh_sum(paid) + premium, int(np.count_nonzero(assisted & (oop > 0))))
         return (oop - paid).astype(np.float32)
 
@@ -197,17 +199,18 @@ class Dibao(Programme):
         """Per-capita income counted by the means test, from household income less 兜底 payments."""
         p, H = c.p, c.hh
         left_out = p["transfers_income_test_excludes"] * (
-            p["transfers_targeted_subsidies"] * c.support * H.size + H.n_elderly * c.pension)
+            p["transfers_targeted_subsidies"] * c.levels["subsidies"] * H.size + H.n_elderly * c.pension)
         return (income_less_dibao - left_out) / H.size
 
     def review(self, c, test_pc: np.ndarray, u_takeup: np.ndarray, u_single: np.ndarray, standard: float,
-               tekun_standard: float, rows=slice(None)) -> None:
-        """Annual review of the households ``rows`` (the arrays given are theirs)."""
+               tekun_standard: float, rows=slice(None), no_draw: np.ndarray | bool = False) -> None:
+        """Annual review of the households ``rows`` (the arrays given are theirs); ``no_draw`` marks those
+        enrolled without the take-up draw by the 兜底 package (:func:`ruralsim.simulation.categories.no_draw`)."""
         p, H = c.p, c.hh
         size, n_lab, chronic = H.size[rows], H.n_lab[rows], H.chronic[rows]
         elderly_only = (n_lab == 0) & (H.n_elderly[rows] >= size)
         # A monitored household is reviewed with the work team's help (应保尽保): no take-up draw for it.
-        helped = c.mon_state[rows] == MONITORED
+        helped = (c.mon_state[rows] == MONITORED) | no_draw
         tekun = elderly_only & (test_pc < tekun_standard) & ((u_takeup < p["transfers_tekun_takeup"]) | helped)
         dibao = ~tekun & (test_pc < standard) & ((u_takeup < p["transfers_dibao_takeup"]) | helped)
         single = (~tekun & ~dibao & (n_lab > 0) & (chronic == 1)
@@ -252,7 +255,7 @@ class TemporaryAssistance(Programme):
     name = "temporary"
 
     def pay(self, c, hardship: np.ndarray) -> np.ndarray:
-        amount = np.where(hardship, c.p["transfers_temporary_assistance"], 0.0).astype(np.float32)
+        amount = np.where(hardship, c.p["transfers_temporary_assistance"] * c.levels["temporary"], 0.0).astype(np.float32)
         self.book(c, c.hh_sum(amount), int(np.count_nonzero(hardship)))
         return amount
 
@@ -295,6 +298,8 @@ class Monitoring(Programme):
             # A placement episode runs placement_months months from the month of identification.
             c.episode[:] = np.where(c.mon_state == MONITORED, np.maximum(c.episode - 1, 0), 0)
             prob = c.detection_prob[H.village]
+            if c.detect_factor != 1.0:  # programmes.monitoring's level; the merged system's detection (from 2026)
+                prob = prob * np.float32(c.detect_factor)
             candidate = (c.mon_state != MONITORED) & (
                 (c.risk_months > p["monitoring_detection_delay"]) | rigid | sudden)
             detected = candidate & (u_detect < prob)
@@ -334,8 +339,11 @@ class Monitoring(Programme):
             return
         episode = (c.mon_state == MONITORED) & (c.episode > 0)
         idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & episode[L.hh]
+        # A weak labourer is placed in a post only where the village has a post programme (programmes.posts > 0).
+        idle &= (L.weak == 0) | (c.post_quota[L.village] > 0)
         prob = c.p["monitoring_placement_prob"] * c.ration
-        placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open)))
+        placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open))
+                         * categories.placement_factor(c, L.hh))
         L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
         got = np.unique(L.hh[placed])
         c.measures[got] = np.minimum(c.measures[got] + 1, 100)

@@ -3,6 +3,8 @@
 Targeted support is a number in [0, ~1] that scales every poverty-specific programme (targeted
 subsidies, industry support, public posts, workshop subsidies, the poverty-specific medical tiers,
 guaranteed dividends). General social protection (低保, basic insurance, pensions) does not depend on it.
+It is a convenience: from 2026 a programme's own path in ``[programmes]`` overrides it
+(:mod:`ruralsim.simulation.programme_paths`).
 """
 
 from __future__ import annotations
@@ -34,9 +36,12 @@ def transition_end_date(p: dict) -> str:
     return f"{2021 + int(p['transition_years'])}-01"
 
 
-def support_shortfall(p: dict, support: float, ration: float) -> float:
+def support_shortfall(p: dict, subsidies: float, industry: float, ration: float) -> float:
     """Yuan per person that the per-person targeted programmes (targeted subsidies, industry support)
-    did not pay this month because support is below its transition level of 1: the "but-for" amount
-    used to attribute falls below the line to the end of support."""
-    full = p["transfers_targeted_subsidies"] + p["farm_industry_subsidy"] * ration
-    return max(0.0, 1.0 - support) * full / 12.0
+    did not pay this month because their levels (:mod:`ruralsim.simulation.programme_paths`) are below the
+    transition's 1: the "but-for" amount used to attribute falls below the line to the end of support."""
+    if subsidies == industry:  # both follow the transition's scalar (or the same path)
+        full = p["transfers_targeted_subsidies"] + p["farm_industry_subsidy"] * ration
+        return max(0.0, 1.0 - subsidies) * full / 12.0
+    return (max(0.0, 1.0 - subsidies) * p["transfers_targeted_subsidies"]
+            + max(0.0, 1.0 - industry) * p["farm_industry_subsidy"] * ration) / 12.0
