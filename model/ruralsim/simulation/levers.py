@@ -37,6 +37,8 @@ LEVERS: frozenset[str] = frozenset({
     # medical insurance and assistance, transfers
     "medical_participation", "medical_premium_subsidy", "medical_assistance_share",
     "transfers_targeted_subsidies", "transfers_temporary_assistance", "farm_industry_subsidy",
+    # places: east-west labour collaboration, the fund's spread between key and other counties
+    "places_east_west_rate", "places_key_fund_factor", "places_other_fund_factor",
     # the fund
     "budget_scale", "budget_cohesion_fund", "budget_household_share",
     # declared shocks (act from their start year)

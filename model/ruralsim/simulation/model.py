@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import labour, population, shocks
+from . import group_metrics, labour, places as places_mod, population, shocks
 from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
                        partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
@@ -71,7 +71,7 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.levers`)."""
-    from .config import MEMORY, Scenario, check_overrides, find_scenario, load_scenario
+    from .config import MEMORY, Scenario, check_overrides, check_place_shares, find_scenario, load_scenario
     from .parameters import defaults
 
     if scenario is None:
@@ -80,7 +80,10 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(find_scenario(scenario))
         name, params = sc.name, sc.params
         root = load_scenario(sc.chain[0]).params if sc.chain and sc.path != MEMORY else defaults()
-    params.update(check_overrides(overrides))
+    checked = check_overrides(overrides)
+    params.update(checked)
+    if checked:
+        check_place_shares(params, "keyword arguments", set(checked))
     return name, params, root
 
 
@@ -149,6 +152,7 @@ class RuralModel(mesa.Model):
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.hh, self.labs, self.structure = population.build(p, n, self.streams, self.threads)
+        self.places = self.structure.places
         self.n_households, self.n_labourers = self.hh.n, self.labs.m
         self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
         self.months = int(p["run_months"])
@@ -162,6 +166,7 @@ class RuralModel(mesa.Model):
         self._init_agents()
         self._burn_in()
         self._calibrate_start()
+        places_mod.apply_wage_levels(p, self.hh, self.places)  # regions' wages around the calibrated level
         self._warm_up()
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
@@ -216,6 +221,7 @@ class RuralModel(mesa.Model):
         self.ledger: dict[str, float] = defaultdict(float)
         self.reached: dict[str, float] = defaultdict(float)
         self.records: list[dict] = []
+        self.group_book = group_metrics.GroupBook()  # per place group: 12-month rings and December rows
         self.distribution: list[pd.DataFrame] = []
         self.current: dict[str, Any] = {}
         self.villages = VillageSector(self.structure)
@@ -274,7 +280,7 @@ class RuralModel(mesa.Model):
     def _burn_in(self) -> None:
         """Run the labour market alone for two years before 2021 so statuses start in equilibrium,
         and learn each labourer type's expected wage (at unit earning potential) over the last year."""
-        self.post_quota = self.prog_posts.quota()
+        self.post_quota = places_mod.scale_post_quota(self.p, self.places, self.prog_posts.quota())
         wage_sums = np.zeros((self.n_counties, N_KINDS))
         self._market_from(self._chunks(lambda c: c.out.update(labour.market_parts(c))))
         for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
@@ -513,7 +519,7 @@ class RuralModel(mesa.Model):
         self.firms.step(p, self.streams.small_normal("firm.orders", t, self.firms.n))
         eps = self.streams.small_normal("workshop.orders", t, self.n_villages)[self.workshops.village]
         self.workshops.step(p, self.year, eps, self.support * self.ration)
-        self.post_quota = self.prog_posts.quota()
+        self.post_quota = places_mod.scale_post_quota(p, self.places, self.prog_posts.quota())
         # Cooperative accounts: the grower price, a month of profit, dividends per share at year end.
         self.grower_price = self.coops.grower_price(p)
         self.coops.month(p, self.farm_index)
@@ -529,7 +535,9 @@ class RuralModel(mesa.Model):
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
+        places_mod.east_west_placement(c)
         flows = self._incomes(c, oop)
+        places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
         detected = self._policy(c, flows, oop)
         self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
@@ -619,7 +627,9 @@ class RuralModel(mesa.Model):
         annual = c.inc_sum - c.ring[slot] + net
         pc = annual / H.size
         sudden = c.hardship | (c.new_disaster[H.village] & (c.uh("hh.hardship") < self.p["monitoring_hardship_share"]))
-        detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line,
+        # Each region's monitoring line (provinces set their own, P09): a per-household array.
+        detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual,
+                                                             places_mod.monitoring_lines(c, self.monitoring_line),
                                                              c.uh("hh.detect"), sudden)
         grant = self.prog_industry.grant(c, detected & able)
         flows["operating"] += grant
@@ -749,6 +759,7 @@ class RuralModel(mesa.Model):
         o["tekun_people"] = int(size[c.cover == TEKUN].sum())
         o["chronic"] = int(np.count_nonzero(H.chronic))
         o["active_labourers"] = int(np.count_nonzero(c.labs.status != INACTIVE))
+        group_metrics.chunk_parts(c, c.flows, self.t % 12, self.month_of_year == 11)
 
     def _combine(self, parts: list[Partial]) -> None:
         """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
@@ -799,6 +810,7 @@ class RuralModel(mesa.Model):
         comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
         employed, ever, m = count["employed"], count["ever_monitored"], count["active_labourers"]
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
+        groups = self._group_columns(parts, t)
         return {
             "replicate": self.replicate,
             "date": self._date(self.t if t is None else t),
@@ -850,8 +862,20 @@ class RuralModel(mesa.Model):
             "fund_spending": float(sum(self.ledger.get(pr.name, 0.0) for pr in self.programmes if pr.fund)),
             "budget": self.budget.monthly,
             "crop_price": float(self.coops.price.mean()),
+            **groups,
             **extra,
         }
+
+    def _group_columns(self, parts: list[Partial], t: int | None) -> dict[str, float]:
+        """The month's place-group totals into the group book (:mod:`ruralsim.simulation.group_metrics`); each
+        December from 2020 on, its rows. The start's snapshot (``t`` given) reuses the last month's totals."""
+        if t is not None and self.group_book.last:
+            return self.group_book.columns()
+        totals = group_metrics.combine(parts, self.n_counties)
+        columns = self.group_book.month(totals, self.t)
+        if self.month_of_year == 11 and self.t >= -1:
+            self.group_book.december(totals, self.replicate, self.year)
+        return columns
 
     def _record_distribution(self, date: pd.Timestamp) -> None:
         n = self.n_households
@@ -884,6 +908,11 @@ class RuralModel(mesa.Model):
     def distribution_frame(self) -> pd.DataFrame:
         """Per-capita income of a sample of households at the start and the end."""
         return pd.concat(self.distribution, ignore_index=True) if self.distribution else pd.DataFrame()
+
+    def place_groups(self) -> pd.DataFrame:
+        """Each December from 2020 (the start): households, people, income, poverty (both measures), the
+        monitored and the wage share by place group (``groups.csv``; :mod:`ruralsim.simulation.group_metrics`)."""
+        return self.group_book.frame()
 
     def spell_lengths(self) -> pd.DataFrame:
         """Ended spells below the poverty line by length in months (the last bin is 60+)."""
