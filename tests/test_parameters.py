@@ -13,7 +13,7 @@ from ruralsim.simulation.parameters import PARAMS, value_in_year
 
 SOURCES = ROOT / "docs" / "sources"
 
-SOURCE = re.compile(r"^(article:A\d\d|public:P\d\d|assumption: .+|assumption$|calibrated: .+)")
+SOURCE = re.compile(r"^(article:A\d\d|public:P\d\d|places:R\d\d|assumption: .+|assumption$|calibrated: .+)")
 
 
 @pytest.mark.parametrize("p", PARAMS, ids=lambda p: p.key)
@@ -31,9 +31,12 @@ def test_parameter_is_fully_declared(p):
 
 
 def figure_ids(folder) -> set[str]:
-    """The ids (A01…, P01…) listed in a folder's ARTICLE_FIGURES.md and PUBLIC_FIGURES.md."""
+    """The ids (A01…, P01…, R01…) listed in a folder's ARTICLE_FIGURES.md, PUBLIC_FIGURES.md and, where
+    present, PLACES_FIGURES.md (the places' figures, issue 13)."""
     known = set(re.findall(r"\| (A\d\d) \|", (folder / "ARTICLE_FIGURES.md").read_text(encoding="utf-8")))
-    return known | set(re.findall(r"\| (P\d\d) \|", (folder / "PUBLIC_FIGURES.md").read_text(encoding="utf-8")))
+    known |= set(re.findall(r"\| (P\d\d) \|", (folder / "PUBLIC_FIGURES.md").read_text(encoding="utf-8")))
+    places = folder / "PLACES_FIGURES.md"
+    return known | (set(re.findall(r"\| (R\d\d) \|", places.read_text(encoding="utf-8"))) if places.exists() else set())
 
 
 def test_cited_ids_exist_in_the_figure_tables():
@@ -41,8 +44,8 @@ def test_cited_ids_exist_in_the_figure_tables():
     figure tables the repository carries (docs/sources/)."""
     known = figure_ids(SOURCES)
     targets = (ROOT / "experiments" / "targets_article.toml").read_text(encoding="utf-8")
-    cited = {i for p in PARAMS for i in re.findall(r"\b([AP]\d\d)\b", p.source)}
-    cited |= set(re.findall(r'source = "(?:article|public):([AP]\d\d)"', targets))
+    cited = {i for p in PARAMS for i in re.findall(r"\b([APR]\d\d)\b", p.source)}
+    cited |= set(re.findall(r'source = "(?:article|public|places):([APR]\d\d)"', targets))
     assert len(known) > 40 and cited and cited <= known, cited - known
 
 

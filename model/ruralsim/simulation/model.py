@@ -280,7 +280,7 @@ class RuralModel(mesa.Model):
     def _burn_in(self) -> None:
         """Run the labour market alone for two years before 2021 so statuses start in equilibrium,
         and learn each labourer type's expected wage (at unit earning potential) over the last year."""
-        self.post_quota = places_mod.scale_post_quota(self.p, self.places, self.prog_posts.quota())
+        self.post_quota = self.prog_posts.quota()
         wage_sums = np.zeros((self.n_counties, N_KINDS))
         self._market_from(self._chunks(lambda c: c.out.update(labour.market_parts(c))))
         for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
@@ -519,7 +519,7 @@ class RuralModel(mesa.Model):
         self.firms.step(p, self.streams.small_normal("firm.orders", t, self.firms.n))
         eps = self.streams.small_normal("workshop.orders", t, self.n_villages)[self.workshops.village]
         self.workshops.step(p, self.year, eps, self.support * self.ration)
-        self.post_quota = places_mod.scale_post_quota(p, self.places, self.prog_posts.quota())
+        self.post_quota = self.prog_posts.quota()
         # Cooperative accounts: the grower price, a month of profit, dividends per share at year end.
         self.grower_price = self.coops.grower_price(p)
         self.coops.month(p, self.farm_index)

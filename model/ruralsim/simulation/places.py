@@ -151,21 +151,10 @@ def household_codes(c) -> np.ndarray:
 
 
 def fund_factors(p: dict) -> tuple[float, float]:
-    """(key, other) multipliers on the fund programmes' per-county spending (the key-county lever)."""
+    """(key, other) multipliers on the fund's industry support per person (the key-county lever). Public-welfare
+    posts are left out: in the model more posts in a place keep labourers in low-paid posts instead of
+    better-paid work (docs/ODD.md, places), which would confound the lever's question."""
     return float(p["places_key_fund_factor"]), float(p["places_other_fund_factor"])
-
-
-def village_fund_factor(p: dict, places: Places) -> np.ndarray:
-    """Fund multiplier of each village (float64)."""
-    key, other = fund_factors(p)
-    return np.where(places.village_key == 1, key, other)
-
-
-def scale_post_quota(p: dict, places: Places, quota: np.ndarray) -> np.ndarray:
-    """Public-welfare post quota per village under the key-county lever."""
-    if fund_factors(p) == (1.0, 1.0):
-        return quota
-    return quota * village_fund_factor(p, places)
 
 
 def industry_top_up(c, flows: dict) -> None:
