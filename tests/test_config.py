@@ -47,6 +47,7 @@ EXPECTED_CHANGES = {
     "price_shock_no_guarantee": {"shocks_price_drop": 0.3, "shocks_price_drop_start": 2023,
                                  "shocks_price_drop_months": 24, "coop_guarantee_purchase": False},
     "budget_cut": {"budget_scale": 0.8},
+    "key_counties_focus": {"places_key_fund_factor": 1.5, "places_other_fund_factor": 0.875},
 }
 
 

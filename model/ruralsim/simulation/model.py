@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import group_metrics, labour, places as places_mod, population, shocks
+from . import east_west, group_metrics, labour, places as places_mod, population, shocks
 from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
                        partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
@@ -535,7 +535,7 @@ class RuralModel(mesa.Model):
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
-        places_mod.east_west_placement(c)
+        east_west.placement(c)
         flows = self._incomes(c, oop)
         places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
         detected = self._policy(c, flows, oop)

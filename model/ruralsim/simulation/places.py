@@ -15,7 +15,8 @@ west in the order of a second draw (``pop.key``). So shares hold exactly at any 
 and a change of a share moves the fewest units (common random numbers).
 
 Everything per place is a small array per village (region int8, key int8, a group code int8); a
-household carries one int8 flag, ``relocated`` (:class:`ruralsim.population.Households`).
+household carries one int8 flag, ``relocated`` (:class:`ruralsim.population.Households`). The monthly
+labour rule of east–west collaboration is in :mod:`ruralsim.simulation.east_west`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from .population import FARM, MIGRANT, OUT
 
 REGIONS = ("east", "central", "west")
 EAST, CENTRAL, WEST = range(3)
@@ -34,8 +33,6 @@ GROUPS = ("key_county", "other_county", "east", "central", "west", "relocated", 
 N_CODES = 12
 #: Fewer counties than this and places are assigned to villages.
 MIN_COUNTY_UNITS = 50
-#: Minimum age and health for east–west labour placement (the programme recruits able labourers).
-EAST_WEST_MAX_AGE = 60
 
 
 @dataclass
@@ -168,22 +165,6 @@ def industry_top_up(c, flows: dict) -> None:
     extra = (base * factor * c.hh.size).astype(np.float32)
     flows["operating"] += extra
     c.book("industry", c.hh_sum(extra), 0)
-
-
-def east_west_placement(c) -> None:
-    """East–west labour collaboration (东西部协作, R03): each month an idle, able western labourer under
-    60 is placed in an eastern (migrant) job with probability ``places.east_west_rate``, scaled by how
-    open the migrant market is (placements fill the same vacancies as everyone's)."""
-    rate = float(c.p["places_east_west_rate"])
-    if rate <= 0.0:
-        return
-    L, draw = c.labs, c.ul("lab.eastwest")
-    west = (chunk_villages(c, c.m.places.village_region) == WEST)[L.village]
-    idle = (((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & (L.weak == 0)
-            & (L.age < EAST_WEST_MAX_AGE) & west)
-    placed = idle & (draw < np.float32(rate * c.migrant_open))
-    L.status[placed] = MIGRANT
-    c.reached["east_west"] = c.reached.get("east_west", 0) + int(np.count_nonzero(placed))
 
 
 def group_members(group: str) -> np.ndarray:
