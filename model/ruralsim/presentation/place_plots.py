@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ruralsim.presentation.labels import translate
 from ruralsim.presentation.run_plots import NOTE_INCHES, save_figure, source_note
 
 #: Panels (columns): a title and its groups with their legend names and colours.
@@ -97,7 +98,8 @@ def plot_group_differences(diffs: pd.DataFrame, meta: Mapping[str, Any] | None =
             ax.bar(x, y, width=width, color=colours[k % len(colours)], label=sc,
                    yerr=np.where(np.isnan(err), 0, err), capsize=3)
         ax.axhline(0, color="black", lw=0.8)
-        ax.set_xticks(np.arange(len(order)), [names[g] for g in order])
+        # Tick labels are made at draw time, after save_figure localises the texts: translate them here.
+        ax.set_xticks(np.arange(len(order)), [translate(names[g]) for g in order])
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3, axis="y")
         ax.legend(loc="best", fontsize=9, framealpha=0.9)

@@ -53,7 +53,11 @@ class Households:
     farm_q: np.ndarray      # float32, own-farm net operating income per mu farmed (yuan/mu/year)
     phi: np.ndarray         # float32, earning potential (multiplies wages)
     target_pc: np.ndarray   # float32, 2020 per-capita income drawn for the household (calibration)
-    relocated: np.ndarray   # int8 flag, relocated (易地扶贫搬迁, P27): no farm land (ruralsim.simulation.places)
+    relocated: np.ndarray | None = None  # int8 flag, relocated (易地扶贫搬迁, P27): no farm land (places.py)
+
+    def __post_init__(self) -> None:
+        if self.relocated is None:  # built without places (e.g. a hand-made test cohort): nobody relocated
+            self.relocated = np.zeros(self.size.shape[0], np.int8)
 
     @property
     def n(self) -> int:
