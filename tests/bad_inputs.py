@@ -45,6 +45,16 @@ def chain(n: int) -> dict:
 
 
 CASES: list[Case] = [
+    # --- place shares (issue 13): regions must sum to 1, key counties within the west ------------
+    Case("region-shares-do-not-sum-to-1", ("check", "regions.toml"),
+         ("regions.toml", "places.east_share", "0.3", "region shares sum to 1.187, not 1",
+          "places.east_share + places.central_share + places.west_share = 1"),
+         {"proj/regions.toml": 'extends = "baseline.toml"\n[places]\neast_share = 0.3\n'}),
+    Case("key-share-above-west-share", ("run", "keys.toml", *SMALL),
+         ("keys.toml", "places.key_share", "0.6", "key counties are all in the west"),
+         {"proj/keys.toml": 'extends = "baseline.toml"\n[places]\nkey_share = 0.6\n'}),
+    Case("region-share-outside-0-1", ("check", "neg.toml"), ("neg.toml", "places.west_share", "-0.1", "from 0 to 1"),
+         {"proj/neg.toml": 'extends = "baseline.toml"\n[places]\nwest_share = -0.1\n'}),
     # --- output folders: checked before any simulation -------------------------------------
     Case("out-is-a-file", ("run", "baseline", "--out", "afile", *SMALL), ("is a file, not a folder",),
          {"proj/afile": "x"}),

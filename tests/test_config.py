@@ -60,6 +60,7 @@ EXPECTED_CHANGES.update({
                            "programmes_workshops": 1.3, "categories_grant_factor": 0.5,
                            "categories_placement_factor": 2.0},
     "end_posts_able": {**_POLICY_2026, "categories_able_posts": 0.0},
+    "key_counties_focus": {**_POLICY_2026, "places_key_fund_factor": 1.5, "places_other_fund_factor": 0.875},
 })
 
 

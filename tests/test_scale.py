@@ -23,6 +23,7 @@ def _assert_same_run(a: RuralModel, b: RuralModel) -> None:
     pd.testing.assert_frame_equal(a.timeseries(), b.timeseries(), check_exact=True)
     pd.testing.assert_frame_equal(a.distribution_frame(), b.distribution_frame(), check_exact=True)
     pd.testing.assert_frame_equal(a.spell_lengths(), b.spell_lengths(), check_exact=True)
+    pd.testing.assert_frame_equal(a.place_groups(), b.place_groups(), check_exact=True)  # groups.csv's rows
     for name in ("ring", "inc_sum", "mon_state", "dibao", "last_shock"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
     np.testing.assert_array_equal(a.labs.status, b.labs.status)
@@ -84,7 +85,8 @@ def test_numba_equals_numpy_when_levers_switch_and_the_market_tightens():
     """Issue 11: levers switched on at 2021-01 (wider cooperative membership, more training) and a cliff
     exit in 2022 that sends post holders into the migrant market: Numba still equals NumPy."""
     kw = dict(run_households=2500, run_months=30, transition_years=1, transition_exit_mode="cliff",
-              training_coverage=0.2, **SMALL_COUNTIES)
+              training_coverage=0.2, places_key_fund_factor=1.5, places_other_fund_factor=0.875,
+              places_east_west_rate=0.05, **SMALL_COUNTIES)
     ref = _run(SCENARIOS / "dividend_push.toml", kernels="numpy", threads=1, **kw)
     fast = _run(SCENARIOS / "dividend_push.toml", kernels="numba", threads=2, chunk_households=600, **kw)
     assert fast.kern.name == "numba"

@@ -187,6 +187,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     overrides, chain, meta = _load_chain(path, ())
+    check_place_shares({**defaults(), **overrides}, _disp(path), set(overrides))
     name = meta.get("name") or path.stem
     return Scenario(name=name, path=path, description=meta.get("description", ""),
                     overrides=overrides, chain=chain)
@@ -366,6 +367,27 @@ def path_problems(params: Mapping[str, Any], keys: Any, source: str) -> list[Pro
     from .programme_paths import path_problems as problems
 
     return [Problem(source, *p) for p in problems(params, keys)]
+
+
+def check_place_shares(params: Mapping[str, Any], source: str, given: set[str] | None = None) -> None:
+    """The shares that split households between places must add up (:mod:`ruralsim.simulation.places`):
+    east + central + west = 1, and key counties (all in the west) at most the west. Raises
+    :class:`ConfigError` naming the keys (those the scenario set, where it set any)."""
+    regions = ("places_east_share", "places_central_share", "places_west_share")
+    total = sum(float(params[k]) for k in regions)
+    problems = []
+    if abs(total - 1.0) > 1e-6:
+        keys = [k for k in regions if given is None or k in given] or list(regions)
+        problems.append(Problem(source, ", ".join(PARAMS_BY_FLAT[k].key for k in keys),
+                                {PARAMS_BY_FLAT[k].key: params[k] for k in regions},
+                                f"region shares sum to {total:.6g}, not 1",
+                                "places.east_share + places.central_share + places.west_share = 1, each from 0 to 1"))
+    if float(params["places_key_share"]) > float(params["places_west_share"]) + 1e-9:
+        problems.append(Problem(source, "places.key_share", params["places_key_share"],
+                                f"more than places.west_share ({params['places_west_share']}): key counties are all in the west",
+                                f"a share from 0 to places.west_share ({params['places_west_share']})"))
+    if problems:
+        raise ConfigError(problems)
 
 
 def _parent_file(path: Path, value: str) -> Path | None:

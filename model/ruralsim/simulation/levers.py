@@ -39,6 +39,8 @@ LEVERS: frozenset[str] = frozenset({
     # medical insurance and assistance, transfers
     "medical_participation", "medical_premium_subsidy", "medical_assistance_share",
     "transfers_targeted_subsidies", "transfers_temporary_assistance", "farm_industry_subsidy",
+    # places: east-west labour collaboration, the fund's spread between key and other counties
+    "places_east_west_rate", "places_key_fund_factor", "places_other_fund_factor",
     # the fund
     "budget_scale", "budget_cohesion_fund", "budget_household_share",
     # the regime after 2025 (issue 13; act from 2026 or a programme path's first year)
@@ -85,6 +87,8 @@ def first_effective_date(params: dict[str, Any], root: dict[str, Any]) -> str | 
         elif key.startswith("programmes_"):
             years = [y for y in (first_path_year(params[key]), first_path_year(root[key])) if y is not None]
             dates.append(min(years) if years else FIRST_PATH_YEAR)
+        elif key in ("places_key_fund_factor", "places_other_fund_factor"):
+            dates.append(int(params["places_fund_factor_from"]))
         elif key.startswith("categories_") or key.startswith("monitoring_merged") or key == "monitoring_after_2025":
             dates.append(FIRST_PATH_YEAR)
         else:

@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import categories, labour, population, programme_paths, shocks
+from . import categories, east_west, group_metrics, labour, places as places_mod, population, programme_paths, shocks
 from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
                        partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
@@ -71,7 +71,8 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     """As :func:`resolve_params`, plus the parameters of the scenario's root file (the top of its
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.levers`)."""
-    from .config import MEMORY, ConfigError, Scenario, check_overrides, find_scenario, load_scenario, path_problems
+    from .config import (MEMORY, ConfigError, Scenario, check_overrides, check_place_shares, find_scenario,
+                         load_scenario, path_problems)
     from .parameters import defaults
 
     if scenario is None:
@@ -85,6 +86,8 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     problems = path_problems(params, set(checked), "keyword arguments")
     if problems:
         raise ConfigError(problems)
+    if checked:
+        check_place_shares(params, "keyword arguments", set(checked))
     return name, params, root
 
 
@@ -153,6 +156,7 @@ class RuralModel(mesa.Model):
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.hh, self.labs, self.structure = population.build(p, n, self.streams, self.threads)
+        self.places = self.structure.places
         self.n_households, self.n_labourers = self.hh.n, self.labs.m
         self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
         self.months = int(p["run_months"])
@@ -166,6 +170,7 @@ class RuralModel(mesa.Model):
         self._init_agents()
         self._burn_in()
         self._calibrate_start()
+        places_mod.apply_wage_levels(p, self.hh, self.places)  # regions' wages around the calibrated level
         self._warm_up()
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
@@ -223,6 +228,7 @@ class RuralModel(mesa.Model):
         self.ledger: dict[str, float] = defaultdict(float)
         self.reached: dict[str, float] = defaultdict(float)
         self.records: list[dict] = []
+        self.group_book = group_metrics.GroupBook()  # per place group: 12-month rings and December rows
         self.distribution: list[pd.DataFrame] = []
         self.current: dict[str, Any] = {}
         self.villages = VillageSector(self.structure)
@@ -561,7 +567,9 @@ class RuralModel(mesa.Model):
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
+        east_west.placement(c)
         flows = self._incomes(c, oop)
+        places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
         detected = self._policy(c, flows, oop)
         self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
@@ -663,7 +671,9 @@ class RuralModel(mesa.Model):
         annual = c.inc_sum - c.ring[slot] + net
         pc = annual / H.size
         sudden = c.hardship | (c.new_disaster[H.village] & (c.uh("hh.hardship") < self.p["monitoring_hardship_share"]))
-        detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual, self.monitoring_line,
+        # Each region's monitoring line (provinces set their own, P09): a per-household array.
+        detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual,
+                                                             places_mod.monitoring_lines(c, self.monitoring_line),
                                                              c.uh("hh.detect"), sudden)
         grant = self.prog_industry.grant(c, detected & able, categories.grant_factor(c))
         flows["operating"] += grant
@@ -796,6 +806,7 @@ class RuralModel(mesa.Model):
         cap = np.bincount(categories.capacity(c.category), minlength=3)
         o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])
         o["cat_rigid"] = int(np.count_nonzero(c.category % 2 == categories.RIGID))
+        group_metrics.chunk_parts(c, c.flows, self.t % 12, self.month_of_year == 11)
 
     def _combine(self, parts: list[Partial]) -> None:
         """The month's national totals from the chunks' parts; the metrics row; the budget's books."""
@@ -848,6 +859,7 @@ class RuralModel(mesa.Model):
         comp = {c: float(self.comp_ring[c].sum()) / people for c in COMPONENTS}
         employed, ever, m = count["employed"], count["ever_monitored"], count["active_labourers"]
         fiscal = {f"fiscal_{k}": float(self.ledger.get(k, 0.0)) for k in FISCAL}
+        groups = self._group_columns(parts, t)
         return {
             "replicate": self.replicate,
             "date": self._date(self.t if t is None else t),
@@ -904,8 +916,20 @@ class RuralModel(mesa.Model):
             "fund_spending": float(sum(self.ledger.get(pr.name, 0.0) for pr in self.programmes if pr.fund)),
             "budget": self.budget.monthly,
             "crop_price": float(self.coops.price.mean()),
+            **groups,
             **extra,
         }
+
+    def _group_columns(self, parts: list[Partial], t: int | None) -> dict[str, float]:
+        """The month's place-group totals into the group book (:mod:`ruralsim.simulation.group_metrics`); each
+        December from 2020 on, its rows. The start's snapshot (``t`` given) reuses the last month's totals."""
+        if t is not None and self.group_book.last:
+            return self.group_book.columns()
+        totals = group_metrics.combine(parts, self.n_counties)
+        columns = self.group_book.month(totals, self.t)
+        if self.month_of_year == 11 and self.t >= -1:
+            self.group_book.december(totals, self.replicate, self.year)
+        return columns
 
     def _record_distribution(self, date: pd.Timestamp) -> None:
         n = self.n_households
@@ -938,6 +962,11 @@ class RuralModel(mesa.Model):
     def distribution_frame(self) -> pd.DataFrame:
         """Per-capita income of a sample of households at the start and the end."""
         return pd.concat(self.distribution, ignore_index=True) if self.distribution else pd.DataFrame()
+
+    def place_groups(self) -> pd.DataFrame:
+        """Each December from 2020 (the start): households, people, income, poverty (both measures), the
+        monitored and the wage share by place group (``groups.csv``; :mod:`ruralsim.simulation.group_metrics`)."""
+        return self.group_book.frame()
 
     def spell_lengths(self) -> pd.DataFrame:
         """Ended spells below the poverty line by length in months (the last bin is 60+)."""

@@ -89,6 +89,7 @@ def _fmt(x: float) -> str:
 
 A = "article:"
 P = "public:"
+R = "places:"
 ASSUME = "assumption: "
 
 # ---------------------------------------------------------------------------------------------
@@ -568,6 +569,65 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "mass_return_threshold", 0.1, "share of households",
           "A village counts as a mass-return village when this share of its households is below the poverty line.",
           A + "A10 (no share is given; 10% an assumption)", 0.01, 1.0),
+    # --- places (ruralsim.simulation.places; figures R01.. in docs/sources/PLACES_FIGURES.md) -------
+    Param("places", "east_share", 0.113, "share of households",
+          "Households in the east (东部); east, central and west shares must sum to 1.",
+          R + "R01: the east's share of the rural poor, 2016 (490 of 4,335 ten-thousand)", 0.0, 1.0),
+    Param("places", "central_share", 0.368, "share of households", "Households in the centre (中部).",
+          R + "R01: the centre's share of the rural poor, 2016 (1,594 of 4,335)", 0.0, 1.0),
+    Param("places", "west_share", 0.519, "share of households", "Households in the west (西部).",
+          R + "R01: the west's share of the rural poor, 2016 (2,251 of 4,335)", 0.0, 1.0),
+    Param("places", "key_share", 0.20, "share of households",
+          "Households in national key assistance counties (国家乡村振兴重点帮扶县), all in the west (R04); at "
+          "most places.west_share.",
+          ASSUME + "160 of the 832 formerly-poor counties (R04, 19%), with the deepest poverty, so about a "
+          "fifth of the cohort; no published population share was found", 0.0, 1.0),
+    Param("places", "key_income_factor", 1.0, "x",
+          "2020 income target of key-county households relative to the others' (the national mean target "
+          "is kept).",
+          "calibrated: P04 (target P04_key): P04 puts key counties at ~0.991 of the other poverty-alleviated "
+          "areas; the west's lower wage level (places.wage_level_west) already puts them ~2% below the others, "
+          "so their 2020 target is not lowered further (0.99 gave a ratio of 0.971, 1.0 gives ~0.98)", 0.5, 1.5),
+    Param("places", "relocated_share_east", 0.0, "share of formerly-poor households",
+          "Relocated (易地扶贫搬迁) formerly-poor households in the east: no farm land.",
+          ASSUME + "relocation was a programme of the centre and west; P27's 9.6M of 98.99M (9.7%) is split "
+          "0 / 6% / 14.5% so the national share matches", 0.0, 1.0),
+    Param("places", "relocated_share_central", 0.06, "share of formerly-poor households",
+          "Relocated formerly-poor households in the centre.",
+          ASSUME + "with relocated_share_west, 9.7% of formerly-poor households nationally (P27)", 0.0, 1.0),
+    Param("places", "relocated_share_west", 0.145, "share of formerly-poor households",
+          "Relocated formerly-poor households in the west.",
+          ASSUME + "most sites are in the west (Guizhou, Sichuan, Yunnan...); 9.7% nationally (P27)", 0.0, 1.0),
+    Param("places", "wage_level_east", 1.12, "x",
+          "Relative wage level of eastern households' labour (scaled with the others to a national mean of 1).",
+          R + "R02: migrant workers' monthly income by region of work, 2020 (assumption: not verified)", 0.5, 2.0),
+    Param("places", "wage_level_central", 1.0, "x", "Relative wage level in the centre.",
+          R + "R02 (assumption: not verified)", 0.5, 2.0),
+    Param("places", "wage_level_west", 0.98, "x", "Relative wage level in the west.",
+          R + "R02 (assumption: not verified)", 0.5, 2.0),
+    Param("places", "line_level_east", 1.2, "x",
+          "Relative monitoring line in the east (provinces set their own; scaled to a national mean of 1).",
+          ASSUME + "P09: provinces set their lines, eastern ones higher (a Yunnan county's 8,050 against "
+          "'<6,600' national practice shows the spread); 1.2 in the east an assumption", 0.5, 3.0),
+    Param("places", "line_level_central", 1.0, "x", "Relative monitoring line in the centre.",
+          ASSUME + "P09; the centre and west near national practice", 0.5, 3.0),
+    Param("places", "line_level_west", 1.0, "x", "Relative monitoring line in the west.",
+          ASSUME + "P09; the centre and west near national practice", 0.5, 3.0),
+    Param("places", "east_west_rate", 0.007, "per month",
+          "East-west collaboration (东西部协作): monthly probability that an idle, able western labourer under "
+          "60 is placed in an eastern (migrant) job, scaled by how open the migrant market is.",
+          R + "R03: 478,000 formerly-poor labourers placed in 2023 of ~15.7M western ones (P12 x R01), "
+          "~5.5M of them idle (assumption): 478k / 12 / 5.5M", 0.0, 0.2),
+    Param("places", "key_fund_factor", 1.0, "x",
+          "Lever: multiplier on the fund's industry support per person in key counties (industry is over 60% "
+          "of the fund, A05).",
+          ASSUME + "1 is the fund spread as today; key_counties_focus raises it", 0.0, 5.0),
+    Param("places", "other_fund_factor", 1.0, "x",
+          "Lever: the same multiplier outside key counties (lower it to keep the budget roughly neutral).",
+          ASSUME + "1 is the fund spread as today", 0.0, 5.0),
+    Param("places", "fund_factor_from", 2026, "year",
+          "First year in which the key-county factors act (a question about the regime after 2025 starts in 2026).",
+          ASSUME + "the post-2025 options start when the transition ends (A02)", 2021, 2035),
     # --- budget ----------------------------------------------------------------------------------
     Param("budget", "cohesion_fund", {2021: 156.1e9, 2022: 165.0e9, 2023: 175.0e9}, "yuan/year",
           "Central cohesion fund (衔接推进乡村振兴补助资金); later years grow by budget.cohesion_fund_growth.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import partial
+from typing import Any
 
 import numpy as np
 from scipy import special, stats
@@ -52,6 +53,11 @@ class Households:
     farm_q: np.ndarray      # float32, own-farm net operating income per mu farmed (yuan/mu/year)
     phi: np.ndarray         # float32, earning potential (multiplies wages)
     target_pc: np.ndarray   # float32, 2020 per-capita income drawn for the household (calibration)
+    relocated: np.ndarray | None = None  # int8 flag, relocated (易地扶贫搬迁, P27): no farm land (places.py)
+
+    def __post_init__(self) -> None:
+        if self.relocated is None:  # built without places (e.g. a hand-made test cohort): nobody relocated
+            self.relocated = np.zeros(self.size.shape[0], np.int8)
 
     @property
     def n(self) -> int:
@@ -94,6 +100,7 @@ class Structure:
     coop_village0: np.ndarray    # int32, first village each cooperative serves
     workshop_draw: np.ndarray    # float64, uniform per village (workshop if below the share in force)
     team_size: np.ndarray        # float32, work-team members per village
+    places: Any = None           # places.Places: region and key-county flag per village
 
 
 def national_households(p: dict) -> int:
@@ -118,6 +125,9 @@ def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Househol
     village_county = (np.arange(n_villages) // vpc).astype(np.int32)
     n_counties = int(village_county[-1]) + 1
     county = village_county[village]
+    from . import places as places_mod  # here: places imports this module's status codes
+
+    places = places_mod.assign(p, streams, n_villages, village_county, POP_MONTH)
 
     # Cooperatives serve groups of villages of one county; members hold shares and grow its crop.
     vpc_coop = int(p["coop_villages_per_coop"])
@@ -135,12 +145,12 @@ def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Househol
                     n_elderly=np.empty(n, i8), head_age=np.empty(n, i8), chronic=np.empty(n, i8),
                     edge=np.empty(n, i8), land=np.empty(n, f32), coop=np.empty(n, np.int32),
                     shares=np.empty(n, f32), crop_mu=np.empty(n, f32), farm_q=np.empty(n, f32),
-                    phi=np.ones(n, f32), target_pc=np.empty(n, f32))
+                    phi=np.ones(n, f32), target_pc=np.empty(n, f32), relocated=np.zeros(n, i8))
     pieces = [(a, min(a + BUILD_ROWS, n)) for a in range(0, n, BUILD_ROWS)]
     working_age = sum(_map(partial(_households_a, p, hh, streams, n), pieces, threads))
     q = min(1.0, p["population_labour_participation"] * p["population_mean_household_size"]
             / max(working_age / n, 1e-9))
-    _map(partial(_households_b, p, hh, streams, n, q, coop_of_village), pieces, threads)
+    _map(partial(_households_b, p, hh, streams, n, q, coop_of_village, places), pieces, threads)
 
     labs = _labourers(p, hh, streams, threads)
     structure = Structure(
@@ -148,6 +158,7 @@ def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Househol
         coop_crop=coop_crop, coop_village0=coop_village0,
         workshop_draw=streams.small("pop.workshop", POP_MONTH, n_villages),
         team_size=np.full(n_villages, p["monitoring_team_size"], np.float32),
+        places=places,
     )
     return hh, labs, structure
 
@@ -176,7 +187,7 @@ def _households_a(p: dict, hh: Households, streams: Streams, n: int, rows: tuple
 
 
 def _households_b(p: dict, hh: Households, streams: Streams, n: int, q: float, coop_of_village: np.ndarray,
-                  rows: tuple[int, int]) -> None:
+                  places, rows: tuple[int, int]) -> None:
     """Labourers, health, land, cooperative membership and 2020 income target of households ``rows``."""
     a, b = rows
     u = lambda name: streams.uniform("pop." + name, POP_MONTH, n, a, b)  # noqa: E731
@@ -196,7 +207,11 @@ def _households_b(p: dict, hh: Households, streams: Streams, n: int, q: float, c
     edge = (u("edge") < p["population_edge_share"]).astype(np.int8)
     hh.edge[a:b] = edge
     land = (p["population_land_mu_mean"] * np.exp(0.7 * special.ndtri(u("land").clip(1e-6, 1 - 1e-6)) - 0.245))
-    land = hh.land[a:b] = land.astype(np.float32)
+    # Relocated households (P27) left their land behind: they farm none.
+    from .places import income_factors, relocated
+
+    moved = hh.relocated[a:b] = relocated(p, places.village_region[hh.village[a:b]], edge, u("relocated"))
+    land = hh.land[a:b] = np.where(moved == 1, 0.0, land).astype(np.float32)
 
     member = u("coop") < p["coop_membership_share"]
     hh.coop[a:b] = np.where(member, coop_of_village[hh.village[a:b]], -1)
@@ -215,7 +230,10 @@ def _households_b(p: dict, hh: Households, streams: Streams, n: int, q: float, c
     edge_inc = line * (p["population_edge_income_low"]
                        + (p["population_edge_income_high"] - p["population_edge_income_low"]) * u("edge_income"))
     # The whole formerly-poor registry was above the line at exit (A01).
-    hh.target_pc[a:b] = np.where(edge == 1, edge_inc, np.maximum(lognorm, line * 1.02))
+    target = np.where(edge == 1, edge_inc, np.maximum(lognorm, line * 1.02))
+    # Key counties' incomes are lower (P04); the national mean target is kept.
+    key_f, other_f = income_factors(p)
+    hh.target_pc[a:b] = target * np.where(places.village_key[hh.village[a:b]] == 1, key_f, other_f)
 
 
 def _labourers(p: dict, hh: Households, streams: Streams, threads: int = 1) -> Labourers:

@@ -22,6 +22,9 @@ from .config import Scenario, check_overrides, load_scenario, scenario_from_over
 from .metrics import GROUP_LEVELS
 from .rng import replicate_seeds
 
+#: The key of the place-group table (``groups.csv``) among a result's group tables.
+PLACES = "places"
+
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -80,9 +83,10 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
         if model.month_of_year == 11 or model.t == model.months:
             for level, frames in groups.items():
                 frames.append(_group_snapshot(model, level))
+    tables = {level: pd.concat(frames, ignore_index=True) for level, frames in groups.items()}
+    tables[PLACES] = model.place_groups()
     return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
-                           time.perf_counter() - t0,
-                           {level: pd.concat(frames, ignore_index=True) for level, frames in groups.items()})
+                           time.perf_counter() - t0, tables)
 
 
 def _group_snapshot(model: Any, level: str) -> pd.DataFrame:
@@ -94,8 +98,8 @@ def _group_snapshot(model: Any, level: str) -> pd.DataFrame:
 
 
 def stack_groups(results: list[ReplicateResult]) -> dict[str, pd.DataFrame]:
-    """Replicates' county and village tables stacked (levels present in every replicate)."""
-    levels = [lv for lv in GROUP_LEVELS if results and all(lv in r.groups for r in results)]
+    """Replicates' county, village and place-group tables stacked (levels present in every replicate)."""
+    levels = [lv for lv in (*GROUP_LEVELS, PLACES) if results and all(lv in r.groups for r in results)]
     return {lv: pd.concat([r.groups[lv] for r in results], ignore_index=True) for lv in levels}
 
 

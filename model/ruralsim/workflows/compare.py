@@ -295,6 +295,7 @@ def _write_comparison(cmp: Comparison, out: Path, argv: Sequence[str] | None, wo
     frames = derived_frames({lb: cmp.results[lb].timeseries for lb in cmp.labels})
     tables = comparison_tables(frames)
     paths: dict[str, Path] = {name: write_csv(out / f"{name}.csv", table) for name, table in tables.items()}
+    group_diffs = _write_group_differences(cmp, out, paths)
     spells = {lb: cmp.results[lb].spells for lb in cmp.labels}
     extra = {"comparison": str(out), "argv": argv}
     jobs = [(write_scenario, (cmp.results[lb], folders[lb], lb, extra, plots)) for lb in cmp.labels]
@@ -305,6 +306,10 @@ def _write_comparison(cmp: Comparison, out: Path, argv: Sequence[str] | None, wo
         paths[f"{label}/manifest"] = written["manifest"]
     for png in done[len(cmp.labels):]:
         paths[f"plot_{png.stem}"] = png
+    if plots:
+        from ..presentation.place_plots import write_group_difference_plot
+
+        paths.update({f"plot_{p.stem}": p for p in write_group_difference_plot(out, group_diffs, comparison_meta(cmp))})
     first = cmp.results[cmp.reference]
     manifest = run_manifest(
         cmp.run, scenario={"name": out.name, "reference": cmp.reference},
@@ -320,6 +325,21 @@ def _write_comparison(cmp: Comparison, out: Path, argv: Sequence[str] | None, wo
     manifest = {"kind": "comparison", **manifest}
     paths["manifest"] = write_manifest(out / "manifest.json", manifest)
     return paths
+
+
+def _write_group_differences(cmp: Comparison, out: Path, paths: dict[str, Path]) -> pd.DataFrame | None:
+    """``compare_groups.csv``: each scenario's paired (CRN) difference from the reference by place group
+    (:func:`ruralsim.analysis.place_groups.paired_group_differences`)."""
+    from ..analysis.outputs import write_csv
+    from ..analysis.place_groups import paired_group_differences
+    from ..simulation.runner import PLACES
+
+    tables = {lb: cmp.results[lb].groups.get(PLACES) for lb in cmp.labels}
+    if any(t is None for t in tables.values()):
+        return None
+    diffs = paired_group_differences(tables, cmp.reference)
+    paths["compare_groups"] = write_csv(out / "compare_groups.csv", diffs)
+    return diffs
 
 
 def _scenario_entry(label: str, result: ScenarioResult, folder: Path, out: Path) -> dict[str, Any]:
@@ -430,4 +450,8 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
     meta = {"labels": list(series), "version": (manifest.get("versions") or {}).get("ruralsim"),
             "households": sizes.get("households"), "replicates": sizes.get("replicates"),
             "seed": sizes.get("seed"), "transition_end": extra.get("transition_end")}
-    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta)
+    from ..presentation.place_plots import write_group_difference_plot
+
+    diffs = out / "compare_groups.csv"
+    group_plot = write_group_difference_plot(out, pd.read_csv(diffs, encoding="utf-8-sig"), meta) if diffs.exists() else []
+    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot

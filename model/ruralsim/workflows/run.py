@@ -16,7 +16,7 @@ from ..analysis.dynamics import dynamics_tables
 from ..analysis.fiscal import fiscal_tables
 from ..analysis.outputs import (FILES, load_groups, load_run, plot_meta, summarise, write_csv, write_manifest,
                                 write_parquet)
-from ..simulation.runner import ScenarioResult, simulated
+from ..simulation.runner import PLACES, ScenarioResult, simulated
 
 
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
@@ -42,13 +42,31 @@ def _write_result(result: ScenarioResult, out: Path, extra: dict[str, Any] | Non
     )
     outputs.write_parquet(out / "spells.parquet", result.spells)
     paths = outputs.write_group_tables(out, result.groups)
+    summary = _write_place_groups(out, result.groups.get(PLACES), paths)
     paths.update(write_run(out, result.timeseries, result.distribution, manifest, plots=plots))
     if plots:  # after the tables: a failing plot loses no data
         from ..presentation.group_plots import write_group_plots
 
         meta = outputs.plot_meta(manifest, result.timeseries)
         paths.update({f"plot_{p.stem}": p for p in write_group_plots(out, result.groups, meta)})
+        from ..presentation.place_plots import write_place_plot
+
+        paths.update({f"plot_{p.stem}": p for p in write_place_plot(out, summary, meta)})
     return paths
+
+
+def _write_place_groups(out: Path, table: pd.DataFrame | None, paths: dict[str, Path]) -> pd.DataFrame | None:
+    """``groups.parquet`` (every replicate's December rows by place group) and ``groups.csv`` (their means
+    with intervals, :func:`ruralsim.analysis.place_groups.group_summary`); returns the summary."""
+    from ..analysis import outputs
+    from ..analysis.place_groups import GROUPS_CSV, GROUPS_PARQUET, group_summary, replicate_table
+
+    if table is None:
+        return None
+    summary = group_summary(table)
+    paths["groups_places"] = outputs.write_parquet(out / GROUPS_PARQUET, replicate_table(table))
+    paths["groups"] = outputs.write_csv(out / GROUPS_CSV, summary)
+    return summary
 
 
 def write_run(
@@ -87,9 +105,15 @@ def redraw_run(out_dir: Path | str) -> list[Path]:
     from ..presentation.group_plots import write_group_plots
     from ..presentation.run_plots import write_run_plots
 
+    from ..analysis.place_groups import GROUPS_CSV
+    from ..presentation.place_plots import write_place_plot
+
     ts, dist, manifest = load_run(out_dir)
     meta = plot_meta(manifest, ts)
-    return write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)
+    places = Path(out_dir) / GROUPS_CSV
+    summary = pd.read_csv(places, encoding="utf-8-sig") if places.exists() else None
+    return (write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)
+            + write_place_plot(out_dir, summary, meta))
 
 
 def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame | None,
