@@ -2,7 +2,8 @@
 
 * text outside the canvas (a clipped title or note);
 * a legend lying over an annotation or data label;
-* one series drawn twice under two names (the same data with two legend labels).
+* one series drawn twice under two names (the same data with two legend labels);
+* in a Chinese figure, text left in English (a reader of the zh figure meets an English title).
 
 :func:`ruralsim.plots.save_figure` runs these checks on every figure it writes when the environment
 variable ``RURALSIM_FIGURE_CHECK`` is set (the test suite sets it), and fails loudly.
@@ -11,6 +12,7 @@ variable ``RURALSIM_FIGURE_CHECK`` is set (the test suite sets it), and fails lo
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -33,7 +35,8 @@ def problems(fig: Figure) -> list[str]:
     """Every hygiene fault of a figure (draws it first so the layout is final)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    return [*_outside_canvas(fig, renderer), *_legend_over_labels(fig, renderer), *_duplicated_series(fig)]
+    return [*_outside_canvas(fig, renderer), *_legend_over_labels(fig, renderer), *_duplicated_series(fig),
+            *_untranslated(fig)]
 
 
 def check(fig: Figure, name: str = "figure") -> None:
@@ -111,4 +114,32 @@ def _duplicated_series(fig: Figure) -> list[str]:
             if key in seen and seen[key] != name and not {seen[key], name} <= scenarios:
                 out.append(f"the same series is drawn as {seen[key]!r} and {name!r}")
             seen.setdefault(key, name)
+    return out
+
+
+# Latin words a Chinese figure may keep: the program's name, the baseline scenario's id, statistical and
+# unit abbreviations. Scenario ids with an underscore or a digit (cliff_exit, policy_2026) are ids, not
+# English, and are allowed too.
+KEPT_WORDS = frozenset({"ruralsim", "baseline", "CI", "pp", "PNG", "CSV", "NumPy", "Numba", "Mesa"})
+_WORD = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z'-]{2,}(?![\w.])")
+
+
+def untranslated_words(text: str) -> list[str]:
+    """English words in a text meant to be Chinese (ids with ``_`` or digits and KEPT_WORDS excepted)."""
+    return [w for w in _WORD.findall(text) if w not in KEPT_WORDS]
+
+
+def _untranslated(fig: Figure) -> list[str]:
+    """Every visible text of a figure drawn in Chinese must be Chinese, apart from ids and KEPT_WORDS."""
+    from matplotlib.text import Text
+
+    from .labels import current_lang
+
+    if current_lang() != "zh":
+        return []
+    out = []
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if t.get_visible() and text.strip() and untranslated_words(text):
+            out.append(f"text left in English in a zh figure: {text[:60]!r}")
     return out
