@@ -16,6 +16,66 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+#: Units of the parameter schema (sweep axes name a parameter with its unit).
+UNITS_ZH: dict[str, str] = {
+    "AR(1) coefficient": "AR(1) 系数", "admissions/person/year": "住院次数/人/年", "crops": "种作物",
+    "deaths/person/year": "死亡/人/年", "elasticity": "弹性", "firms": "家企业", "households": "户", "jobs": "个岗位",
+    "jobs per cohort labourer": "岗位/队列劳动力", "jobs per village served": "岗位/服务村", "log-sd": "对数标准差",
+    "log-sd per month": "对数标准差/月", "months": "月", "mu": "亩", "mu per member household": "亩/成员户",
+    "people": "人", "people per village": "人/村", "per member per year": "每成员每年", "per month": "每月",
+    "per village per year": "每村每年", "per year": "每年", "per year of age": "每岁", "posts": "个岗位",
+    "probability": "概率", "runs": "次运行", "share": "占比", "share of annual income": "占年收入比例",
+    "share of cost": "占费用比例", "share of hit households": "占受灾户比例", "share of households": "户数占比",
+    "share of jobs": "占岗位比例", "share of labourers": "占劳动力比例", "share of labourers per year": "占劳动力比例/年",
+    "share of member land": "占成员土地比例", "share of members": "占成员比例", "share of new share capital": "占新增股本比例",
+    "share of out-of-pocket": "占自付费用比例", "share of people": "人口占比", "share of profit": "占利润比例",
+    "share of revenue": "占收入比例", "share of the fund": "占资金比例", "share of transition support": "占过渡期帮扶比例",
+    "share of villages": "占村比例", "share of workshops": "占车间比例", "share per month": "每月占比",
+    "share per skill level": "每技能等级占比", "share per year of head's age over 60": "户主60岁以上每岁占比",
+    "villages": "村", "x": "倍", "x base price": "× 基期价格", "x find rate per skill level": "× 每技能等级求职成功率",
+    "x long-run price": "× 长期价格", "x migrant find rate": "× 外出务工求职成功率", "x per unit drop": "× 每单位下降",
+    "x poverty line": "× 贫困线", "x 低保 standard": "× 低保标准", "year": "年", "years": "年", "yuan": "元",
+    "yuan/household": "元/户", "yuan/job/year": "元/岗位/年", "yuan/month": "元/月", "yuan/mu/year": "元/亩/年",
+    "yuan/person/month": "元/人/月", "yuan/person/year": "元/人/年", "yuan/year": "元/年",
+    "× base scenario value": "× 基准情景取值",
+}
+
+#: Statistics of a sweep outcome over the run (analysis.sweep.outcomes.STATS), by their English text.
+STATS_ZH: dict[str, str] = {
+    "in the last month": "末月值", "mean of the last 12 months": "最近12个月均值", "mean over the run": "全期均值",
+    "maximum over the run": "全期最大值", "minimum over the run": "全期最小值", "total over the run": "全期合计",
+    "in the last month of the transition": "过渡期最后一个月", "after_transition": "过渡期后各月均值",
+    "mean over the months after the transition": "过渡期后各月均值",
+}
+
+#: Labels and units of the shipped validation targets (experiments/targets_article.toml).
+TARGETS_ZH: dict[str, str] = {
+    "Monitored households with risk eliminated": "监测户风险消除比例",
+    "Per-capita operating net income, 2022": "人均经营净收入，2022年",
+    "Growth of operating net income, 2022 on 2021": "经营净收入增长，2022年比2021年",
+    "Formerly-poor labourers in work, 2022": "脱贫劳动力务工就业规模，2022年",
+    "Formerly-poor labourers in work, 2023 (target: above 30M)": "脱贫劳动力务工就业规模，2023年（目标：3,000万以上）",
+    "Medical-insurance participation stays above 99%": "医保参保率稳定在99%以上",
+    "No village with mass return to poverty, 2021-2025": "2021–2025年无规模性返贫村",
+    "Formerly-poor workers in assistance workshops, Oct 2023": "帮扶车间吸纳脱贫人口就业，2023年10月",
+    "Formerly-poor people in public-welfare posts, Oct 2023": "公益岗位安置脱贫人口，2023年10月",
+    "Registry per-capita net income, 2021": "建档口径人均纯收入，2021年",
+    "Growth of registry income, 2021 on 2020": "建档口径收入增长，2021年比2020年",
+    "Monitored caseload, Oct 2023 (about 3% of the cohort; 1.5-5% accepted)":
+        "监测对象规模，2023年10月（约占队列3%；1.5–5%可接受）",
+    "Illness-related risk among households monitored since 2021": "2021年以来监测户中因病风险占比",
+    "Formerly-poor people in dibao or tekun support, end of 2020": "纳入低保或特困供养的脱贫人口，2020年底",
+    "share of ever-monitored households": "占曾监测户比例",
+    "share of households": "户数占比",
+    "villages nationally, in an average month": "村（全国，月均）",
+    "share of the cohort's people": "占队列人口比例",
+    "share of households identified since 2021-01": "占2021-01以来识别户比例",
+    "people": "人",
+    "million people": "百万人",
+    "share": "占比",
+    "growth": "增长率",
+}
+
 PHRASES_ZH: dict[str, str] = {
     # --- run: poverty and monitoring ---
     "Below the poverty line: registry vs alert": "贫困线以下人口：建档口径与预警口径",
@@ -168,6 +228,20 @@ PHRASES_ZH: dict[str, str] = {
     "faint points: replicates": "浅色点：各次重复",
     "details and intervals: cost_effectiveness.csv": "详情与区间：cost_effectiveness.csv",
     "(no finite interval)": "（无有限区间）",
+    # --- readings of the cost-effectiveness cases (analysis.compare_tables.CE_CASES) ---
+    "reference scenario": "参照情景",
+    "costs more, keeps more households above the line": "支出增加，保持在线上的户数增加",
+    "saves money and keeps more households above the line": "支出节省，且保持在线上的户数增加",
+    "saves money, more households below the line": "支出节省，但线下户数增加",
+    "costs more, and more households below the line": "支出增加，且线下户数增加",
+    "keeps more households above the line; its extra cost is not distinguishable from zero":
+        "保持在线上的户数增加；新增支出与零无显著差异",
+    "more households below the line; its extra cost is not distinguishable from zero":
+        "线下户数增加；新增支出与零无显著差异",
+    "no detectable effect on households below the line: ratio not defined": "对线下户数无可检测的影响：比值无定义",
+    "costs more": "支出增加",
+    "saves money": "支出节省",
+    "its extra cost is not distinguishable from zero": "新增支出与零无显著差异",
     # --- shared notes and markers ---
     "lines: mean across replicates": "线：各重复均值",
     "error bars: 95% t-interval": "误差线：95% t区间",
@@ -220,6 +294,23 @@ PHRASES_ZH: dict[str, str] = {
     "lines: mean across replicates; shaded: replicate range": "线：各重复均值；阴影：重复间范围",
     "rows are labelled by what differs from row 1": "各行以与第1行不同之处标注",
     "same as row 1": "同第1行",
+    "People below the poverty line (registry: calendar-year income)": "贫困线以下人口（建档口径：公历年收入）",
+    "People below the poverty line (alert: rolling income net of medical)": "贫困线以下人口（预警口径：滚动收入扣除医疗支出）",
+    "Mean per-capita net income": "人均纯收入均值",
+    "Households ever below the line since 2021 (registry)": "2021年以来曾低于贫困线的户（建档口径）",
+    "Households ever below the line since 2021 (alert)": "2021年以来曾低于贫困线的户（预警口径）",
+    "Households below the poverty line (alert)": "低于贫困线户数（预警口径）",
+    "Households below the poverty line (registry)": "低于贫困线户数（建档口径）",
+    "Poverty rate": "贫困发生率",
+    "Mass-return villages": "规模性返贫村数",
+    "Fiscal cost": "财政支出",
+    "Fiscal cost per person per year": "人均年财政支出",
+    "Households ever monitored": "曾被监测户占比",
+    "% of ever monitored": "% 曾监测户",
+    "per 1,000 households": "每千户",
+    "yuan per person per year": "元/人/年",
+    **UNITS_ZH,
+    **TARGETS_ZH,
 }
 
 #: The whole-line or whole-part texts with numbers or ids: (pattern, builder of the Chinese text).
@@ -276,13 +367,28 @@ PATTERNS_ZH: tuple[tuple[str, Builder], ...] = (
      lambda m: f"相对 {m[1]} 保持在贫困线上的户数（模拟户）"),
     (r"extra cumulative fiscal cost since start, (.+)", lambda m: f"起始以来新增累计财政支出，{_tr(m[1])}"),
     (r"At (\S+), compared with (\S+):", lambda m: f"{m[1]}，与 {m[2]} 相比："),
-    # validation
+    # validation and calibration
+    (r"observed (.+), tolerance (.+)", lambda m: f"观测值 {m[1]}，容差 {m[2]}"),
+    (r"observed (.+)", lambda m: f"观测值 {m[1]}"),
+    (r"model (\S+ \[.+\])", lambda m: f"模型 {m[1]}"),
+    (r"(holds|MISSES)(, every replicate)?",
+     lambda m: ("符合" if m[1] == "holds" else "不符合") + ("（每次重复）" if m[2] else "")),
+    (r"(\S+) \((article|public):(\S+)\)", lambda m: f"{m[1]}（{_SOURCES[m[2]]}:{m[3]}）"),
+    (r"\((article|public):(\S+)\)", lambda m: f"（{_SOURCES[m[1]]}:{m[2]}）"),
+    (r"(\S+): (.+)", lambda m: f"{m[1]}：{_tr(m[2])}" if re.fullmatch(r"[A-Z]+\d+\w*", m[1]) else _NO_MATCH),
+    (r"(mean|value|min|max|growth) over (\S+(?: -> \S+)?)",
+     lambda m: f"{m[2].replace(' -> ', ' → ')} {_STAT_OVER[m[1]]}"),
+    (r"(.+) → (.+) \(observed (.+)\)", lambda m: f"{m[1]} → {m[2]}（观测值 {m[3]}）"),
+    (r"each evaluation: mean of (\S+) replicates? × ([\d,]+) households with the same seeds \(common random numbers\)",
+     lambda m: f"每次评估：{m[1]} 次重复 × {m[2]} 户的均值，种子相同（共同随机数）"),
+    (r"ruralsim", lambda m: "ruralsim"),
+    (r"million (.+)", lambda m: f"百万{_tr(m[1])}"),
     (r"at (least|most) (.+?)( \(observed \+ tolerance\))?",
      lambda m: f"{'不低于' if m[1] == 'least' else '不高于'} {m[2]}{'（观测值 + 容差）' if m[3] else ''}"),
     (r"growth over (\d+) months", lambda m: f"{m[1]} 个月增长率"),
     # sweep
     (r"experiment (\S+) \((\S+) design, base scenario (\S+)\)",
-     lambda m: f"实验 {m[1]}（{m[2]} 设计，基准情景 {m[3]}）"),
+     lambda m: f"实验 {m[1]}（{_DESIGNS.get(m[2], m[2])}设计，基准情景 {m[3]}）"),
     (r"(\S+) points × (\S+) replicates? × ([\d,]+) households × (\S+) months",
      lambda m: f"{m[1]} 个设计点 × {m[2]} 次重复 × {m[3]} 户 × {m[4]} 个月"),
     (r"(\d+) failed run\(s\) left out", lambda m: f"{m[1]} 次失败运行未计入"),
@@ -296,9 +402,19 @@ PATTERNS_ZH: tuple[tuple[str, Builder], ...] = (
     (r"(\S+): elementary effects \(Morris screening\)", lambda m: f"{m[1]}：基本效应（Morris 筛选）"),
     (r"(\S+): rank correlations of inputs and outcomes", lambda m: f"{m[1]}：输入与结果的秩相关"),
     (r"(\S+): outcomes of each design row", lambda m: f"{m[1]}：各设计行的结果"),
-    (r"(\S+) \(× base scenario value\)", lambda m: f"{m[1]}（× 基准情景取值）"),
     (r"(\S+ = \S+) × base", lambda m: f"{m[1]} × 基准"),
+    (r"([a-z_]+\.[\w.\[\]]+) \((.+)\)", lambda m: f"{m[1]}（{UNITS_ZH.get(m[2], m[2])}）"),
+    (r"(.+), (" + "|".join(re.escape(k) for k in STATS_ZH) + ")", lambda m: f"{_tr(m[1])}，{STATS_ZH[m[2]]}"),
+    (r"(\S+): (.+) by month", lambda m: f"{m[1]}：{_tr(m[2][:1].upper() + m[2][1:])}（逐月）"),
+    # "<experiment or id>: <a title>", only when the title translates whole
+    (r"([\w.\-]+): (.+)", lambda m: f"{m[1]}：{_tr(m[2])}" if not _LATIN.search(_tr(m[2])) else _NO_MATCH),
 )
+_LATIN = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z'-]{2,}(?![A-Za-z0-9_.])")
+_DESIGNS = {"grid": "网格", "full-grid": "全因子网格", "lhs": "拉丁超立方", "Latin-hypercube": "拉丁超立方",
+            "sobol": "Sobol' ", "Sobol'": "Sobol' ", "morris": "Morris ", "Morris": "Morris ", "table": "列表"}
+_SOURCES = {"article": "文章", "public": "公开资料"}
+_STAT_OVER = {"mean": "均值", "value": "取值", "min": "最小值", "max": "最大值", "growth": "增长"}
+_NO_MATCH = "\0no match"  # a builder's answer when its pattern matched but the text is not its kind
 _PATTERNS = tuple((re.compile(p), b) for p, b in PATTERNS_ZH)
 
 
@@ -312,6 +428,6 @@ def match_pattern(text: str) -> str | None:
     """The Chinese form of a whole text that one of :data:`PATTERNS_ZH` matches, else None."""
     for pattern, build in _PATTERNS:
         m = pattern.fullmatch(text)
-        if m:
-            return build(m)
+        if m and (found := build(m)) != _NO_MATCH:
+            return found
     return None

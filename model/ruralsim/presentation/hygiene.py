@@ -120,8 +120,12 @@ def _duplicated_series(fig: Figure) -> list[str]:
 # Latin words a Chinese figure may keep: the program's name, the baseline scenario's id, statistical and
 # unit abbreviations. Scenario ids with an underscore or a digit (cliff_exit, policy_2026) are ids, not
 # English, and are allowed too.
-KEPT_WORDS = frozenset({"ruralsim", "baseline", "CI", "pp", "PNG", "CSV", "NumPy", "Numba", "Mesa"})
-_WORD = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z'-]{2,}(?![\w.])")
+KEPT_WORDS = frozenset({"ruralsim", "baseline", "CI", "pp", "PNG", "CSV", "NumPy", "Numba", "Mesa",
+                        # names of statistics and methods, kept in Chinese statistical writing
+                        "Fieller", "Spearman", "Sobol'", "Sobol", "Morris", "mu", "sigma", "Nelder-Mead"})
+# A Latin word of 3+ letters not part of an id (letters, digits, ``_`` or ``.`` around it); Chinese
+# characters beside it do not hide it (``\w`` would).
+_WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z'-]{2,}(?![A-Za-z0-9_.])")
 
 
 def untranslated_words(text: str) -> list[str]:
@@ -137,9 +141,24 @@ def _untranslated(fig: Figure) -> list[str]:
 
     if current_lang() != "zh":
         return []
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    ids = _declared_ids(fig, texts)
     out = []
-    for t in fig.findobj(Text):
-        text = t.get_text()
-        if t.get_visible() and text.strip() and untranslated_words(text):
+    for text in texts:
+        if [w for w in untranslated_words(text) if w not in ids]:
             out.append(f"text left in English in a zh figure: {text[:60]!r}")
     return out
+
+
+# The source note names the figure's scenarios and experiment: "情景 a（参照）、b" / "实验 monitoring（…".
+_DECLARED = re.compile(r"(?:情景|实验) ([^\s·（]+(?:（参照）)?(?:、[^\s·（、]+)*)")
+
+
+def _declared_ids(fig: Figure, texts: list[str]) -> set[str]:
+    """Names of scenarios and experiments are ids, not English: those the figure declares (its source
+    note, or ``fig.ruralsim_scenarios``) are allowed in its texts."""
+    ids = {str(n) for n in getattr(fig, "ruralsim_scenarios", ())}
+    for text in texts:
+        for m in _DECLARED.finditer(text):
+            ids.update(n.removesuffix("（参照）") for n in m[1].split("、"))
+    return ids

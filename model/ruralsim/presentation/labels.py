@@ -423,9 +423,11 @@ def translate(text: str, lang: str | None = None) -> str:
     stripped = text.strip()
     if stripped in _TABLE:
         return text.replace(stripped, _TABLE[stripped])
-    if (found := match_pattern(stripped)) is not None:
-        return text.replace(stripped, found)
-    for sep, sep_zh in _SEPARATORS:
+    for sep, sep_zh in _SEPARATORS:  # lines and note parts first: a pattern reads one sentence
+        if sep == "; " and (found := match_pattern(stripped)) is not None:
+            return text.replace(stripped, found)
         if sep in stripped:
             return text.replace(stripped, sep_zh.join(translate(part, "zh") for part in stripped.split(sep)))
+    if (found := match_pattern(stripped)) is not None:
+        return text.replace(stripped, found)
     return _FRAG_RE.sub(lambda m: FRAGMENTS[m[0]], text)

@@ -29,6 +29,7 @@ from matplotlib.ticker import FuncFormatter
 from ..analysis.sweep import outcomes as oc
 from ..analysis.sweep.analysis import band, coded
 from ..simulation.parameters import PARAMS_BY_KEY
+from .labels import current_lang, translate
 
 NOTE_INCHES = 0.34
 MAX_PANELS = 9
@@ -67,7 +68,8 @@ def finish(fig: Figure, title: str, note: str) -> None:
     import textwrap
 
     width, height = fig.get_size_inches()
-    lines = textwrap.wrap(note, width=max(60, int(width * 17.5)))
+    title, note = translate(title), translate(note)  # whole, before wrapping breaks the sentences apart
+    lines = textwrap.wrap(note, width=_chars(max(60, int(width * 17.5))))
     room = NOTE_INCHES + 0.14 * (len(lines) - 1)
     for legend in fig.legends:  # a figure legend (the heatmaps' noise key) sits between panels and note
         legend.set_bbox_to_anchor((0.5, (room + 0.02) / height), transform=fig.transFigure)
@@ -485,6 +487,14 @@ def plot_points(runs: pd.DataFrame, points: pd.DataFrame, factors: Sequence[Mapp
 
 
 def _wrap(text: str, width: int) -> str:
+    """A text on lines of ``width`` Latin characters, translated first (a wrapped text is no longer one
+    sentence to look up)."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    text = translate(text)
+    return "\n".join(textwrap.wrap(text, _chars(width))) or text
+
+
+def _chars(width: int) -> int:
+    """Characters per line for a width given in Latin letters: a Chinese character is about 1.7 as wide."""
+    return max(12, int(width / 1.7)) if current_lang() == "zh" else width

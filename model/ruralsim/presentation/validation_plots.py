@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..analysis.targets import Target
 from ..analysis.validation import fmt_value
+from .labels import current_lang, translate
 
 OK_COLOR, MISS_COLOR, OBS_COLOR = "#2a9d4b", "#d62728", "#222222"
 ZONE = 4.0  # the summary axis shows errors within ±ZONE tolerances; beyond, an arrow at the edge
@@ -133,7 +134,9 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
                     label=("at least " if t.kind == "at_least" else "at most ") + fmt_value(bound * div)
                     + (" (observed + tolerance)" if t.tolerance > 0 else ""))
         verdict = "holds" if ok else "MISSES"
-        name = "\n".join(textwrap.wrap(f"{t.id}: {t.label or t.metric}", 48))  # long labels stay in the panel
+        # long labels stay in the panel; translated whole before wrapping (a Chinese character is ~1.7 letters wide)
+        zh = current_lang() == "zh"
+        name = "\n".join(textwrap.wrap(f"{t.id}{'：' if zh else ': '}{translate(t.label or t.metric)}", 28 if zh else 48))
         ax.set_title(f"{name}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
                      color=color if not ok else "black")
         ax.set_ylabel(" ".join(x for x in (unit, label or t.unit) if x), fontsize=8.5)
