@@ -141,7 +141,8 @@ def _untranslated(fig: Figure) -> list[str]:
 
     if current_lang() != "zh":
         return []
-    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and not _MATH.fullmatch(t.get_text())]
     ids = _declared_ids(fig, texts)
     out = []
     for text in texts:
@@ -150,6 +151,7 @@ def _untranslated(fig: Figure) -> list[str]:
     return out
 
 
+_MATH = re.compile(r"\$.*\$")  # mathtext (log-axis ticks such as $\mathdefault{10^{2}}$)
 # The source note names the figure's scenarios and experiment: "情景 a（参照）、b" / "实验 monitoring（…".
 _DECLARED = re.compile(r"(?:情景|实验) ([^\s·（]+(?:（参照）)?(?:、[^\s·（、]+)*)")
 
