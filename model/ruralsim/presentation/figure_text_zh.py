@@ -301,6 +301,8 @@ PHRASES_ZH: dict[str, str] = {
     "Households ever below the line since 2021 (alert)": "2021年以来曾低于贫困线的户（预警口径）",
     "Households below the poverty line (alert)": "低于贫困线户数（预警口径）",
     "Households below the poverty line (registry)": "低于贫困线户数（建档口径）",
+    "Point": "设计点",
+    "Outcome": "结果指标",
     "Poverty rate": "贫困发生率",
     "Mass-return villages": "规模性返贫村数",
     "Fiscal cost": "财政支出",

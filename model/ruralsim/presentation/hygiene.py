@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -122,7 +123,9 @@ def _duplicated_series(fig: Figure) -> list[str]:
 # English, and are allowed too.
 KEPT_WORDS = frozenset({"ruralsim", "baseline", "CI", "pp", "PNG", "CSV", "NumPy", "Numba", "Mesa",
                         # names of statistics and methods, kept in Chinese statistical writing
-                        "Fieller", "Spearman", "Sobol'", "Sobol", "Morris", "mu", "sigma", "Nelder-Mead"})
+                        "Fieller", "Spearman", "Sobol'", "Sobol", "Morris", "mu", "sigma", "Nelder-Mead",
+                        # encodings named in the reports' notes on the tables
+                        "UTF", "BOM"})
 # A Latin word of 3+ letters not part of an id (letters, digits, ``_`` or ``.`` around it); Chinese
 # characters beside it do not hide it (``\w`` would).
 _WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z'-]{2,}(?![A-Za-z0-9_.])")
@@ -164,3 +167,30 @@ def _declared_ids(fig: Figure, texts: list[str]) -> set[str]:
         for m in _DECLARED.finditer(text):
             ids.update(n.removesuffix("（参照）") for n in m[1].split("、"))
     return ids
+
+
+_CODE = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def report_untranslated(markdown: str, ids: Iterable[str] = ()) -> list[str]:
+    """Lines of a Chinese report (``report.md``) with English words left in them.
+
+    Excepted: code spans (commands, column names, file names), link and image targets, ids (``ids``:
+    scenario and experiment names; words with ``_`` or digits) and the scenario files' own descriptions,
+    which the report quotes as written under its research-question heading (研究问题).
+    """
+    allowed = set(ids)
+    out, quoted = [], False
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            quoted = line.strip("# ").strip() == "研究问题"
+            continue
+        if quoted and line.startswith(">"):
+            continue
+        if line.startswith("|") and _CODE.search(line):  # a parameter's row: its values are data (keep, cliff)
+            continue
+        text = _LINK_TARGET.sub("]", _CODE.sub("", line))
+        if [w for w in untranslated_words(text) if w not in allowed]:
+            out.append(line[:100])
+    return out
