@@ -14,6 +14,7 @@ Parameters beyond those a figure shows are averaged over, and the figure says so
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -491,8 +492,11 @@ def _wrap(text: str, width: int) -> str:
     sentence to look up)."""
     import textwrap
 
-    text = translate(text)
-    return "\n".join(textwrap.wrap(text, _chars(width))) or text
+    text, width = translate(text), _chars(width)
+    if current_lang() == "zh":  # never break an id (a parameter key) between lines
+        text = re.sub(r"(?<=[A-Za-z0-9_\]])（", " （", text)
+        width = max([width, *(len(k) for k in re.findall(r"[A-Za-z0-9_.\[\]]+", text))])
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def _chars(width: int) -> int:

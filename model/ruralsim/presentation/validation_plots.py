@@ -106,7 +106,7 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
     targets = list(targets)
     ncols = min(3, len(targets))
     nrows = math.ceil(len(targets) / ncols)
-    fig = _new_figure(5.0 * ncols, 3.3 * nrows + 0.8)
+    fig = _new_figure(max(5.0 * ncols, 11.0), 3.3 * nrows + 0.8)  # room for the title with one or two targets
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     rows = {r.target: r for r in table.itertuples()}
     for ax, t in zip(axes, targets):
