@@ -427,14 +427,19 @@ _NO_MATCH = "\0no match"  # a builder's answer when its pattern matched but the 
 _PATTERNS = tuple((re.compile(p), b) for p, b in PATTERNS_ZH)
 
 
+_translate: Callable[[str], str] = str  # the registry's translation of a part, given by match_pattern's caller
+
+
 def _tr(text: str) -> str:
-    from .labels import translate
-
-    return translate(text, "zh")
+    return _translate(text)
 
 
-def match_pattern(text: str) -> str | None:
-    """The Chinese form of a whole text that one of :data:`PATTERNS_ZH` matches, else None."""
+def match_pattern(text: str, translate: Callable[[str], str]) -> str | None:
+    """The Chinese form of a whole text that one of :data:`PATTERNS_ZH` matches, else None. ``translate``
+    puts a part of it (a unit, a title) in Chinese (:func:`ruralsim.presentation.labels.translate`, passed in
+    so this module needs no import of it)."""
+    global _translate
+    _translate = translate
     for pattern, build in _PATTERNS:
         m = pattern.fullmatch(text)
         if m and (found := build(m)) != _NO_MATCH:

@@ -413,6 +413,10 @@ _FRAG_RE = re.compile("|".join(re.escape(k) for k in sorted(FRAGMENTS, key=len, 
 _SEPARATORS = (("\n", "\n"), (" · ", " · "), ("; ", "；"))
 
 
+def _to_zh(text: str) -> str:
+    return translate(text, "zh")
+
+
 def translate(text: str, lang: str | None = None) -> str:
     """A figure text in the language: a known whole text or pattern (:mod:`.figure_text_zh`), else its
     lines and `` · ``/``;``-separated parts translated whole, else (last resort) its known fragments."""
@@ -424,10 +428,10 @@ def translate(text: str, lang: str | None = None) -> str:
     if stripped in _TABLE:
         return text.replace(stripped, _TABLE[stripped])
     for sep, sep_zh in _SEPARATORS:  # lines and note parts first: a pattern reads one sentence
-        if sep == "; " and (found := match_pattern(stripped)) is not None:
+        if sep == "; " and (found := match_pattern(stripped, _to_zh)) is not None:
             return text.replace(stripped, found)
         if sep in stripped:
             return text.replace(stripped, sep_zh.join(translate(part, "zh") for part in stripped.split(sep)))
-    if (found := match_pattern(stripped)) is not None:
+    if (found := match_pattern(stripped, _to_zh)) is not None:
         return text.replace(stripped, found)
     return _FRAG_RE.sub(lambda m: FRAGMENTS[m[0]], text)
