@@ -445,3 +445,22 @@ def match_pattern(text: str, translate: Callable[[str], str]) -> str | None:
         if m and (found := build(m)) != _NO_MATCH:
             return found
     return None
+
+
+def wrap_zh(text: str, width: int) -> str:
+    """A Chinese text on lines of at most ``width`` characters, broken after ，；、 or before （ where it can be
+    (textwrap breaks only at spaces, so it would cut a Chinese word or a number in two)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for token in re.split(r"(?<=[，；、 ])|(?=（)", para):
+            while len(token) > width:  # a run with no break point: cut it
+                room = width - len(line)
+                lines.append(line + token[:room])
+                line, token = "", token[room:]
+            if len(line) + len(token) > width and line:
+                lines.append(line.rstrip())
+                line = ""
+            line += token
+        lines.append(line.rstrip())
+    return "\n".join(lines)

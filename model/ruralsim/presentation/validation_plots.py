@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..analysis.targets import Target
 from ..analysis.validation import fmt_value
+from .figure_text_zh import wrap_zh
 from .labels import current_lang, translate
 
 OK_COLOR, MISS_COLOR, OBS_COLOR = "#2a9d4b", "#d62728", "#222222"
@@ -136,7 +137,8 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
         verdict = "holds" if ok else "MISSES"
         # long labels stay in the panel; translated whole before wrapping (a Chinese character is ~1.7 letters wide)
         zh = current_lang() == "zh"
-        name = "\n".join(textwrap.wrap(f"{t.id}{'：' if zh else ': '}{translate(t.label or t.metric)}", 28 if zh else 48))
+        name = (wrap_zh(f"{t.id}：{translate(t.label or t.metric)}", 28) if zh else
+                "\n".join(textwrap.wrap(f"{t.id}: {t.label or t.metric}", 48)))
         ax.set_title(f"{name}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
                      color=color if not ok else "black")
         ax.set_ylabel(" ".join(x for x in (unit, label or t.unit) if x), fontsize=8.5)
