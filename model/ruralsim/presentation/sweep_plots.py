@@ -31,6 +31,9 @@ from ..analysis.sweep import outcomes as oc
 from ..analysis.sweep.analysis import band, coded
 from ..simulation.parameters import PARAMS_BY_KEY
 from .labels import current_lang, translate
+from .fonts import install as _install_fonts
+
+_install_fonts()  # before any figure is made: its texts take the font family when created
 
 NOTE_INCHES = 0.34
 MAX_PANELS = 9
@@ -72,10 +75,13 @@ def finish(fig: Figure, title: str, note: str) -> None:
     title, note = translate(title), translate(note)  # whole, before wrapping breaks the sentences apart
     lines = textwrap.wrap(note, width=_chars(max(60, int(width * 17.5))))
     room = NOTE_INCHES + 0.14 * (len(lines) - 1)
-    for legend in fig.legends:  # a figure legend (the heatmaps' noise key) sits between panels and note
+    # A figure legend below the panels (the heatmaps' noise key) sits between panels and note; one placed
+    # "outside right" (the lines' and paths' level key) stays where constrained layout put it.
+    bottom = [legend for legend in fig.legends if getattr(legend, "_outside_loc", None) is None]
+    for legend in bottom:
         legend.set_bbox_to_anchor((0.5, (room + 0.02) / height), transform=fig.transFigure)
         legend._loc = 8  # lower center of that anchor
-    room += 0.3 * len(fig.legends)
+    room += 0.3 * len(bottom)
     fig.get_layout_engine().set(rect=(0, room / height, 1, 1 - room / height), w_pad=0.06, h_pad=0.06)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.text(0.006, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555",

@@ -15,6 +15,9 @@ from ..analysis.targets import Target
 from ..analysis.validation import fmt_value
 from .figure_text_zh import wrap_zh
 from .labels import current_lang, translate
+from .fonts import install as _install_fonts
+
+_install_fonts()  # before any figure is made: its texts take the font family when created
 
 OK_COLOR, MISS_COLOR, OBS_COLOR = "#2a9d4b", "#d62728", "#222222"
 ZONE = 4.0  # the summary axis shows errors within ±ZONE tolerances; beyond, an arrow at the edge
