@@ -152,3 +152,20 @@ def test_validation_figures_have_no_english_in_chinese(tmp_path, capsys):
         set_lang("en")
     capsys.readouterr()
     assert (out / "plots" / "validation_summary.png").is_file()
+
+
+def test_calibration_figure_has_no_english_in_chinese(tmp_path, zh):
+    from ruralsim.analysis.targets import FreeParam, load_targets
+    from ruralsim.presentation.calibration_plots import plot_fit
+
+    path = tmp_path / "targets.toml"
+    path.write_text(TARGETS, encoding="utf-8")
+    targets = load_targets(path).targets
+    free = [FreeParam("labour.migrant_find_rate", 0.05, 0.3)]
+    hist = pd.DataFrame({"evaluation": [1, 2, 3, 4], "phase": ["search", "search", "search", "final"],
+                         "loss": [4.0, 2.0, 1.0, 1.1], "best_loss": [4.0, 2.0, 1.0, 1.0],
+                         "labour.migrant_find_rate": [0.1, 0.2, 0.15, 0.15],
+                         "model_A17_level": [1700.0, 1900.0, 1980.0, 1985.0]})
+    fig = plot_fit(targets, hist, free, {"name": "baseline", "replicates": 2, "households": 200})
+    localise(fig)
+    assert not _english(fig), _english(fig)
