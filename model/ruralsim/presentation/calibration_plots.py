@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.targets import FreeParam, Target
+from .fonts import install as _install_fonts
+
+_install_fonts()  # before any figure is made: its texts take the font family when created
 
 
 def plot_fit(targets: Sequence[Target], hist: pd.DataFrame, free: Sequence[FreeParam], meta: Mapping[str, Any]):

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..analysis.compare_tables import CE_CASES, reading_column
+from .labels import current_lang, translate
 from .run_plots import _money_unit, _thousands
 from .style import comparison_note, finish, grid, scenario_colors
 
@@ -173,32 +174,51 @@ def _symmetric(ax) -> None:
         set_(-span, span)
 
 
+#: What the ratio of each case counts, in each language (the reading panel's last line).
+RATIO_WHAT = {
+    "tradeoff_more": ("yuan per extra household kept above", "元/每多保持一户在线上"),
+    "tradeoff_less": ("yuan saved per extra household below", "元/每多一户线下所节省"),
+    "dominant": ("yuan (a saving) per household kept above", "元（节省）/每保持一户在线上"),
+    "dominated": ("yuan per extra household below", "元/每多一户线下"),
+    "better_cost_unclear": ("yuan per household kept above (cost unclear)", "元/每保持一户在线上（成本不明）"),
+    "worse_cost_unclear": ("yuan per extra household below (cost unclear)", "元/每多一户线下（成本不明）"),
+}
+
+
 def _ce_text(label: str, row: pd.Series, divisor: float, unit: str) -> list[str]:
-    kept, cost = row["households_kept"], row["extra_cost"]
+    """The reading of one scenario, composed in the figure's language (a Chinese line is wrapped at
+    fewer characters: each is about twice as wide)."""
     import textwrap
 
-    out = textwrap.wrap(f"{label}: {CE_CASES[row['case']]}", 64, subsequent_indent="   ") + [
-           f"   extra cost {cost / divisor:+,.2f} {unit} [{row['extra_cost_ci_lo'] / divisor:,.2f}, "
-           f"{row['extra_cost_ci_hi'] / divisor:,.2f}]",
-           f"   households kept above {kept:+,.0f} [{row['households_kept_ci_lo']:,.0f}, "
-           f"{row['households_kept_ci_hi']:,.0f}]"]
+    zh = current_lang() == "zh"
+    kept, cost = row["households_kept"], row["extra_cost"]
+    case = row["case"]
+    head = f"{label}：{translate(CE_CASES[case])}" if zh else f"{label}: {CE_CASES[case]}"
+    cost_ci = f"[{row['extra_cost_ci_lo'] / divisor:,.2f}, {row['extra_cost_ci_hi'] / divisor:,.2f}]"
+    kept_ci = f"[{row['households_kept_ci_lo']:,.0f}, {row['households_kept_ci_hi']:,.0f}]"
+    if zh:
+        out = textwrap.wrap(head, 32, subsequent_indent="   ") + [
+            f"   新增支出 {cost / divisor:+,.2f} {translate(unit)} {cost_ci}",
+            f"   保持在线上的户数 {kept:+,.0f} {kept_ci}"]
+    else:
+        out = textwrap.wrap(head, 64, subsequent_indent="   ") + [
+            f"   extra cost {cost / divisor:+,.2f} {unit} {cost_ci}",
+            f"   households kept above {kept:+,.0f} {kept_ci}"]
     ratio = row["yuan_per_household"]
     if np.isfinite(ratio):
-        what = {"tradeoff_more": "yuan per extra household kept above",
-                "tradeoff_less": "yuan saved per extra household below",
-                "dominant": "yuan (a saving) per household kept above",
-                "dominated": "yuan per extra household below",
-                "better_cost_unclear": "yuan per household kept above (cost unclear)",
-                "worse_cost_unclear": "yuan per extra household below (cost unclear)"}[row["case"]]
+        what = RATIO_WHAT[case][1 if zh else 0]
         # tradeoff_less: both differences negative, so the ratio is the (positive) saving per household.
         ci = (f"[{row['ratio_ci_lo']:,.0f}, {row['ratio_ci_hi']:,.0f}]" if np.isfinite(row["ratio_ci_lo"])
-              else "(no finite interval)")
-        shown = ratio
-        out.append(f"   = {shown:,.0f} {what} {ci}")
+              else "（无有限区间）" if zh else "(no finite interval)")
+        out.append(f"   = {ratio:,.0f} {what} {ci}")
     return out + [""]
 
 
 def _ce_line(label: str, row: pd.Series) -> list[str]:
+    """One line per scenario (many scenarios): the case's short name and the ratio."""
     ratio = row["yuan_per_household"]
+    if current_lang() == "zh":
+        value = f"：{ratio:,.0f} 元/户" if np.isfinite(ratio) else ""
+        return [f"{label}：{translate(CASE_SHORT[row['case']]).split('：')[0].split('（')[0]}{value}"]
     value = f": {ratio:,.0f} yuan/household" if np.isfinite(ratio) else ""
     return [f"{label}: {CASE_SHORT[row['case']].split(':')[0].split(' (')[0]}{value}"]

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from ..analysis.compare_tables import INCOME_SOURCES, KEY_METRICS, METRICS, monthly_differences
 from ..analysis.dynamics import CAUSE_LABELS, CAUSES, spell_table
-from .labels import programme_label
+from .labels import programme_label, translate
 from .compare_ce_plot import plot_cost_effectiveness
 from .run_plots import COLORS, _date_axis, _money_unit, _thousands, _transition_marker, replicate_band, save_figure
 from .style import (CAUSE_COLORS, comparison_note, finish, grid, grouped_bars, scenario_colors, year_marker,
@@ -309,4 +309,5 @@ def _wrapped(title: str, width: int = 44) -> str:
     """A panel title on as many lines as it needs, so a long one (the measure named in it) stays in its panel."""
     import textwrap
 
+    title = translate(title)  # whole, before wrapping: a Chinese title is shorter and looked up as one text
     return "\n".join(textwrap.wrap(title, width)) or title

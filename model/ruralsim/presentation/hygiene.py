@@ -2,7 +2,8 @@
 
 * text outside the canvas (a clipped title or note);
 * a legend lying over an annotation or data label;
-* one series drawn twice under two names (the same data with two legend labels).
+* one series drawn twice under two names (the same data with two legend labels);
+* in a Chinese figure, text left in English (a reader of the zh figure meets an English title).
 
 :func:`ruralsim.plots.save_figure` runs these checks on every figure it writes when the environment
 variable ``RURALSIM_FIGURE_CHECK`` is set (the test suite sets it), and fails loudly.
@@ -11,6 +12,8 @@ variable ``RURALSIM_FIGURE_CHECK`` is set (the test suite sets it), and fails lo
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -33,7 +36,8 @@ def problems(fig: Figure) -> list[str]:
     """Every hygiene fault of a figure (draws it first so the layout is final)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    return [*_outside_canvas(fig, renderer), *_legend_over_labels(fig, renderer), *_duplicated_series(fig)]
+    return [*_outside_canvas(fig, renderer), *_legend_over_labels(fig, renderer), *_duplicated_series(fig),
+            *_untranslated(fig)]
 
 
 def check(fig: Figure, name: str = "figure") -> None:
@@ -111,4 +115,82 @@ def _duplicated_series(fig: Figure) -> list[str]:
             if key in seen and seen[key] != name and not {seen[key], name} <= scenarios:
                 out.append(f"the same series is drawn as {seen[key]!r} and {name!r}")
             seen.setdefault(key, name)
+    return out
+
+
+# Latin words a Chinese figure may keep: the program's name, the baseline scenario's id, statistical and
+# unit abbreviations. Scenario ids with an underscore or a digit (cliff_exit, policy_2026) are ids, not
+# English, and are allowed too.
+KEPT_WORDS = frozenset({"ruralsim", "baseline", "CI", "pp", "PNG", "CSV", "NumPy", "Numba", "Mesa",
+                        # names of statistics and methods, kept in Chinese statistical writing
+                        "Fieller", "Spearman", "Sobol'", "Sobol", "Morris", "mu", "sigma", "Nelder-Mead",
+                        # encodings named in the reports' notes on the tables
+                        "UTF", "BOM"})
+# A Latin word of 3+ letters not part of an id (letters, digits, ``_`` or ``.`` around it); Chinese
+# characters beside it do not hide it (``\w`` would).
+_WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z'-]{2,}(?![A-Za-z0-9_.])")
+
+
+def untranslated_words(text: str) -> list[str]:
+    """English words in a text meant to be Chinese (ids with ``_`` or digits and KEPT_WORDS excepted)."""
+    return [w for w in _WORD.findall(text) if w not in KEPT_WORDS]
+
+
+def _untranslated(fig: Figure) -> list[str]:
+    """Every visible text of a figure drawn in Chinese must be Chinese, apart from ids and KEPT_WORDS."""
+    from matplotlib.text import Text
+
+    from .labels import current_lang
+
+    if current_lang() != "zh":
+        return []
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and not _MATH.fullmatch(t.get_text())]
+    ids = _declared_ids(fig, texts)
+    out = []
+    for text in texts:
+        if [w for w in untranslated_words(text) if w not in ids]:
+            out.append(f"text left in English in a zh figure: {text[:60]!r}")
+    return out
+
+
+_MATH = re.compile(r"\$.*\$")  # mathtext (log-axis ticks such as $\mathdefault{10^{2}}$)
+# The source note names the figure's scenarios and experiment: "情景 a（参照）、b" / "实验 monitoring（…".
+_DECLARED = re.compile(r"(?:情景|实验) ([^\s·（]+(?:（参照）)?(?:、[^\s·（、]+)*)")
+
+
+def _declared_ids(fig: Figure, texts: list[str]) -> set[str]:
+    """Names of scenarios and experiments are ids, not English: those the figure declares (its source
+    note, or ``fig.ruralsim_scenarios``) are allowed in its texts."""
+    ids = {str(n) for n in getattr(fig, "ruralsim_scenarios", ())}
+    for text in texts:
+        for m in _DECLARED.finditer(text):
+            ids.update(n.removesuffix("（参照）") for n in m[1].split("、"))
+    return ids
+
+
+_CODE = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def report_untranslated(markdown: str, ids: Iterable[str] = ()) -> list[str]:
+    """Lines of a Chinese report (``report.md``) with English words left in them.
+
+    Excepted: code spans (commands, column names, file names), link and image targets, ids (``ids``:
+    scenario and experiment names; words with ``_`` or digits) and the scenario files' own descriptions,
+    which the report quotes as written under its research-question heading (研究问题).
+    """
+    allowed = set(ids)
+    out, quoted = [], False
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            quoted = line.strip("# ").strip() == "研究问题"
+            continue
+        if quoted and line.startswith(">"):
+            continue
+        if line.startswith("|") and _CODE.search(line):  # a parameter's row: its values are data (keep, cliff)
+            continue
+        text = _LINK_TARGET.sub("]", _CODE.sub("", line))
+        if [w for w in untranslated_words(text) if w not in allowed]:
+            out.append(line[:100])
     return out

@@ -16,6 +16,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from .figure_text_zh import PHRASES_ZH, match_pattern
+
 LANGS = ("en", "zh")
 ENV = "RURALSIM_LANG"
 
@@ -452,6 +454,7 @@ def _phrase_table() -> dict[str, str]:
     for en, zh in _CAUSES.values():
         table.setdefault(en, zh)
     table.update(PHRASES)
+    table.update(PHRASES_ZH)
     return table
 
 
@@ -459,13 +462,29 @@ _TABLE = _phrase_table()
 _FRAG_RE = re.compile("|".join(re.escape(k) for k in sorted(FRAGMENTS, key=len, reverse=True)))
 
 
+#: Separators of the parts of a composed text, each translated whole, and their Chinese form.
+_SEPARATORS = (("\n", "\n"), (" · ", " · "), ("; ", "；"))
+
+
+def _to_zh(text: str) -> str:
+    return translate(text, "zh")
+
+
 def translate(text: str, lang: str | None = None) -> str:
-    """A figure text in the language: a known whole text, else its known parts replaced."""
-    if (lang or current_lang()) != "zh" or not text or not any(c.isalpha() for c in text):
+    """A figure text in the language: a known whole text or pattern (:mod:`.figure_text_zh`), else its
+    lines and `` · ``/``;``-separated parts translated whole, else (last resort) its known fragments."""
+    if (lang or current_lang()) != "zh" or not text or not any("a" <= c.lower() <= "z" for c in text):
         return text
     if text in _TABLE:
         return _TABLE[text]
     stripped = text.strip()
     if stripped in _TABLE:
         return text.replace(stripped, _TABLE[stripped])
+    for sep, sep_zh in _SEPARATORS:  # lines and note parts first: a pattern reads one sentence
+        if sep == "; " and (found := match_pattern(stripped, _to_zh)) is not None:
+            return text.replace(stripped, found)
+        if sep in stripped:
+            return text.replace(stripped, sep_zh.join(translate(part, "zh") for part in stripped.split(sep)))
+    if (found := match_pattern(stripped, _to_zh)) is not None:
+        return text.replace(stripped, found)
     return _FRAG_RE.sub(lambda m: FRAGMENTS[m[0]], text)

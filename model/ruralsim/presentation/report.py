@@ -38,9 +38,10 @@ TEXT = {
     "zh": dict(question="研究问题", headline="主要结果", readings="结果解读", parameters="与基准情景不同的参数",
                bands="如何理解阴影区间", figures="图表", reproducibility="可重复性", scenario="情景",
                parameter="参数", baseline="基准值", value="取值", no_parameters="无：本次运行即为基准情景。",
-               no_figures="本文件夹没有图表（使用了 --no-plots？可运行：ruralsim plot DIR）。", commit="代码版本",
+               no_figures="本文件夹没有图表（使用了 `--no-plots`？可运行：`ruralsim plot DIR`）。", commit="代码版本",
                dirty="有未提交的修改", seeds="随机种子", started="开始时间", command="运行命令", metric="指标",
                month="月份", unit="单位", run="运行报告", comparison="情景比较报告", sweep="参数扫描报告",
+               question_note="以下为情景（实验）文件开头的说明，照录原文。",
                files="数据表：本报告旁的 CSV 文件（带 BOM 的 UTF-8）和 .xlsx 工作簿；各列含义见 data_dictionary.csv。"),
 }
 BANDS = {
@@ -224,7 +225,7 @@ def fmt(value: float, metric: str, diff: bool = False) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if _is_share(metric):
-        return f"{100 * value:+.2f} pp" if diff else f"{100 * value:.2f}%"
+        return f"{100 * value:+.2f}{' 个百分点' if current_lang() == 'zh' else ' pp'}" if diff else f"{100 * value:.2f}%"
     sign = "+" if diff else ""
     return f"{value:{sign},.0f}" if abs(value) >= 100 else f"{value:{sign},.2f}"
 
@@ -283,7 +284,7 @@ def _shipped_baseline() -> dict[str, Any]:
     return nest_params(load_scenario(SCENARIO_DIR / "baseline.toml").params)
 
 
-def _repro(manifest: dict[str, Any]) -> dict[str, Any]:
+def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     seeds = manifest.get("seeds") or {}
     n = len(seeds.get("replicates") or [])
     argv = list(manifest.get("command") or [])
@@ -291,17 +292,34 @@ def _repro(manifest: dict[str, Any]) -> dict[str, Any]:
     git = manifest.get("git") or {}
     return {"version": (manifest.get("versions") or {}).get("ruralsim") or "?",
             "commit": git.get("commit") or "not in git", "dirty": git.get("dirty"),
-            "seeds": f"master {seeds.get('master')}" + (f", {n} replicates (0..{n - 1})" if n else ""),
+            "seeds": (f"主种子 {seeds.get('master')}" + (f"，{n} 次重复（0..{n - 1}）" if n else "")) if lang == "zh"
+            else f"master {seeds.get('master')}" + (f", {n} replicates (0..{n - 1})" if n else ""),
             "started": manifest.get("started_at") or "?", "command": command}
 
 
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
     for png in sorted((folder / "plots").glob("*.png")) if (folder / "plots").is_dir() else []:
-        en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(),) * 2)
+        en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
         out.append({"name": png.stem, "path": f"{prefix}plots/{png.name}", "caption": caption})
     return out
+
+
+#: Chinese captions of the sweep figures, by file-name prefix (the rest of the name is the outcome's key).
+SWEEP_CAPTIONS_ZH = {"lines": "结果随参数的变化", "heatmap_": "热力图", "paths_": "逐月路径", "sobol_indices": "Sobol' 指数",
+                     "morris_indices": "Morris 基本效应", "points": "各设计行的结果", "rank_correlations": "输入与结果的秩相关",
+                     "scatter_": "散点图"}
+
+
+def _sweep_caption_zh(stem: str) -> str:
+    """``heatmap_poverty_rate_last12`` -> ``热力图：poverty_rate_last12``; an unknown figure keeps its file name."""
+    for prefix, zh in SWEEP_CAPTIONS_ZH.items():
+        if stem == prefix:
+            return zh
+        if prefix.endswith("_") and stem.startswith(prefix):
+            return f"{zh}：{stem.removeprefix(prefix)}"
+    return stem
 
 
 def _title(kind: str, name: str, lang: str) -> str:
@@ -340,7 +358,7 @@ def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"))
                                                       or name}],
                   headline, _dates_note(dates, lang, comparison=False), _run_readings(by, dates, lang),
-                  _param_diff(params, base, name), _figures(folder, lang), _repro(manifest))
+                  _param_diff(params, base, name), _figures(folder, lang), _repro(manifest, lang))
 
 
 def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
@@ -460,7 +478,7 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
                                                                                    dates, table, lang)
                   + _question_readings(folder, entries, reference, table, lang),
-                  params, figures, _repro(manifest))
+                  params, figures, _repro(manifest, lang))
 
 
 def _scenario_params(folder: Path, entries: list[dict], label_: str) -> dict[str, Any]:
@@ -500,8 +518,11 @@ def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], refe
         for _, row in at[at["scenario"] != at["reference"]].iterrows():
             reading = str(row.get("reading", "")).strip()
             if reading and reading != "nan":
-                prefix = "成本效益" if lang == "zh" else "Cost-effectiveness"
-                out.append(f"{prefix} ({row['scenario']} vs {row['reference']}, {row['date']}): {reading}")
+                if lang == "zh":
+                    out.append(f"成本效益（{row['scenario']} 相对 {row['reference']}，{row['date']}）："
+                               f"{translate(reading, lang)}")
+                else:
+                    out.append(f"Cost-effectiveness ({row['scenario']} vs {row['reference']}, {row['date']}): {reading}")
     return out
 
 
@@ -558,14 +579,23 @@ def _sweep_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     rows, header = [], [TEXT[lang]["metric"], "", ""]
     if points.is_file():
         table = pd.read_csv(points, encoding="utf-8-sig")
-        header = [translate(label(c, lang), lang) for c in table.columns[:8]]
+        header = [_sweep_column(c, lang) for c in table.columns[:8]]
         for _, r in table.head(20).iterrows():
             rows.append([Cell(fmt(v, c) if isinstance(v, float) else str(v)) for c, v in r.iloc[:8].items()])
-    readings = [("每个设计点的结果为各重复均值；完整结果见 tables/ 与 runs.parquet。" if lang == "zh" else
+    readings = [("每个设计点的结果为各重复均值；完整结果见 `tables/` 与 `runs.parquet`。" if lang == "zh" else
                  "Each design point's outcomes are means across its replicates; full results in tables/ and "
                  "runs.parquet.")]
     return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source) or name}],
-                  Headline(header, rows, left=1), "", readings, [], _figures(folder, lang), _repro(manifest))
+                  Headline(header, rows, left=1), "", readings, [], _figures(folder, lang), _repro(manifest, lang))
+
+
+def _sweep_column(column: str, lang: str) -> str:
+    """Header of a point_summary.csv column: a registry name, else (a parameter key) the key itself in code font."""
+    from .labels import lookup
+
+    if lookup(column) is not None or column in ("point", "outcome") or lang != "zh":
+        return translate(label(column, lang), lang)
+    return f"`{column.removesuffix('_scale')}`" + ("（倍数）" if column.endswith("_scale") else "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter
+from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
 
 from ruralsim.analysis.outputs import atomic_path, ruralsim_version
 from ruralsim.presentation import fonts, hygiene
@@ -210,12 +210,48 @@ def localise(fig: Figure) -> None:
     """Replace every figure text by its form in the current language (English: unchanged)."""
     from matplotlib.text import Text
 
+    from ruralsim.presentation.labels import current_lang
+
     for text in fig.findobj(Text):
         original = text.get_text()
         if original:
             new = translate(original)
             if new != original:
                 text.set_text(new)
+    if current_lang() == "zh":
+        # Tick labels are redrawn from their formatter at every draw: text labels (set_xticks(..., labels))
+        # are translated there, and dates are written as numbers, not English month names.
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                formatter = axis.get_major_formatter()
+                if isinstance(formatter, mdates.ConciseDateFormatter):
+                    formatter.formats = ["%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M", "%S.%f"]
+                    formatter.zero_formats = ["", "%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M"]
+                elif isinstance(formatter, (FuncFormatter, FixedFormatter)) and not isinstance(formatter, _Translating):
+                    axis.set_major_formatter(_Translating(formatter))
+
+
+class _Translating(Formatter):
+    """A tick formatter whose labels are put in the figure's language (wraps the one the plot set)."""
+
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
+
+    def set_axis(self, axis: Any) -> None:  # noqa: D102 - matplotlib hook
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Sequence[float]) -> None:  # noqa: D102 - matplotlib hook
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return translate(self.inner(x, pos))
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:  # noqa: D102 - matplotlib hook
+        return [translate(v) for v in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:  # noqa: D102 - matplotlib hook
+        return self.inner.get_offset()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ Parameters beyond those a figure shows are averaged over, and the figure says so
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +30,10 @@ from matplotlib.ticker import FuncFormatter
 from ..analysis.sweep import outcomes as oc
 from ..analysis.sweep.analysis import band, coded
 from ..simulation.parameters import PARAMS_BY_KEY
+from .labels import current_lang, translate
+from .fonts import install as _install_fonts
+
+_install_fonts()  # before any figure is made: its texts take the font family when created
 
 NOTE_INCHES = 0.34
 MAX_PANELS = 9
@@ -67,12 +72,16 @@ def finish(fig: Figure, title: str, note: str) -> None:
     import textwrap
 
     width, height = fig.get_size_inches()
-    lines = textwrap.wrap(note, width=max(60, int(width * 17.5)))
+    title, note = translate(title), translate(note)  # whole, before wrapping breaks the sentences apart
+    lines = textwrap.wrap(note, width=_chars(max(60, int(width * 17.5))))
     room = NOTE_INCHES + 0.14 * (len(lines) - 1)
-    for legend in fig.legends:  # a figure legend (the heatmaps' noise key) sits between panels and note
+    # A figure legend below the panels (the heatmaps' noise key) sits between panels and note; one placed
+    # "outside right" (the lines' and paths' level key) stays where constrained layout put it.
+    bottom = [legend for legend in fig.legends if getattr(legend, "_outside_loc", None) is None]
+    for legend in bottom:
         legend.set_bbox_to_anchor((0.5, (room + 0.02) / height), transform=fig.transFigure)
         legend._loc = 8  # lower center of that anchor
-    room += 0.3 * len(fig.legends)
+    room += 0.3 * len(bottom)
     fig.get_layout_engine().set(rect=(0, room / height, 1, 1 - room / height), w_pad=0.06, h_pad=0.06)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.text(0.006, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555",
@@ -485,6 +494,17 @@ def plot_points(runs: pd.DataFrame, points: pd.DataFrame, factors: Sequence[Mapp
 
 
 def _wrap(text: str, width: int) -> str:
+    """A text on lines of ``width`` Latin characters, translated first (a wrapped text is no longer one
+    sentence to look up)."""
     import textwrap
 
+    text, width = translate(text), _chars(width)
+    if current_lang() == "zh":  # never break an id (a parameter key) between lines
+        text = re.sub(r"(?<=[A-Za-z0-9_\]])（", " （", text)
+        width = max([width, *(len(k) for k in re.findall(r"[A-Za-z0-9_.\[\]]+", text))])
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _chars(width: int) -> int:
+    """Characters per line for a width given in Latin letters: a Chinese character is about 1.7 as wide."""
+    return max(12, int(width / 1.7)) if current_lang() == "zh" else width

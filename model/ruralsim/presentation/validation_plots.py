@@ -13,6 +13,11 @@ import pandas as pd
 
 from ..analysis.targets import Target
 from ..analysis.validation import fmt_value
+from .figure_text_zh import wrap_zh
+from .labels import current_lang, translate
+from .fonts import install as _install_fonts
+
+_install_fonts()  # before any figure is made: its texts take the font family when created
 
 OK_COLOR, MISS_COLOR, OBS_COLOR = "#2a9d4b", "#d62728", "#222222"
 ZONE = 4.0  # the summary axis shows errors within ±ZONE tolerances; beyond, an arrow at the edge
@@ -105,7 +110,7 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
     targets = list(targets)
     ncols = min(3, len(targets))
     nrows = math.ceil(len(targets) / ncols)
-    fig = _new_figure(5.0 * ncols, 3.3 * nrows + 0.8)
+    fig = _new_figure(max(5.0 * ncols, 11.0), 3.3 * nrows + 0.8)  # room for the title with one or two targets
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     rows = {r.target: r for r in table.itertuples()}
     for ax, t in zip(axes, targets):
@@ -133,7 +138,10 @@ def plot_series(table: pd.DataFrame, ts: pd.DataFrame, targets, meta: Mapping[st
                     label=("at least " if t.kind == "at_least" else "at most ") + fmt_value(bound * div)
                     + (" (observed + tolerance)" if t.tolerance > 0 else ""))
         verdict = "holds" if ok else "MISSES"
-        name = "\n".join(textwrap.wrap(f"{t.id}: {t.label or t.metric}", 48))  # long labels stay in the panel
+        # long labels stay in the panel; translated whole before wrapping (a Chinese character is ~1.7 letters wide)
+        zh = current_lang() == "zh"
+        name = (wrap_zh(f"{t.id}：{translate(t.label or t.metric)}", 28) if zh else
+                "\n".join(textwrap.wrap(f"{t.id}: {t.label or t.metric}", 48)))
         ax.set_title(f"{name}\n{t.stat} over {t.when} · {verdict}", fontsize=9.5,
                      color=color if not ok else "black")
         ax.set_ylabel(" ".join(x for x in (unit, label or t.unit) if x), fontsize=8.5)
