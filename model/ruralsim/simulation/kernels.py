@@ -121,6 +121,49 @@ def _numba_kernels():
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.support / 12.0 * sums[4], counts[2])
 
         @staticmethod
+        def policy(c, m, flows, oop, u_hardship, u_detect):
+            """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
+            returns the households identified this month. Lines and standards are passed as scalars here;
+            per-county or per-household ones would be arrays indexed in the kernel."""
+            p, H, L = c.p, c.hh, c.labs
+            sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
+            detected = np.zeros(c.n_households, bool)
+            enabled = bool(p["monitoring_enabled"])
+            kn.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
+                      c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
+                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
+                      c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
+                      c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
+                      float(m.monitoring_line), float(p["monitoring_hardship_share"]),
+                      float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
+                      int(p["monitoring_placement_months"]),
+                      float(p["transfers_single_cover_limit"] * m.dibao_standard), int(p["monitoring_eliminate_after"]),
+                      f32(p["monitoring_industry_grant"] * c.ration), *_test_terms(c, m),
+                      float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
+                      float(p["transfers_dibao_minimum"]), f32(p["transfers_temporary_assistance"]),
+                      detected, sums, counts)
+            m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], int(counts[0]))
+            m.prog_industry.book(c, sums[1], 0)
+            m.prog_temporary.book(c, sums[2], int(counts[1]))
+            if enabled:
+                prob = p["monitoring_placement_prob"] * c.ration
+                placed = kn.placements(L.status, L.absent, L.weak, L.hh, c.mon_state, c.episode, c.measures,
+                                       c.ul("lab.assist"), f32(prob), f32(prob * c.migrant_open))
+                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
+            return detected
+
+        @staticmethod
+        def dibao_review(c, m, first, u_takeup, u_single):
+            """The month's 低保/特困 reviews, rows ``first::12`` of the chunk (:meth:`RuralModel._dibao_reviews`);
+            the take-up draws are the chunk's whole rows."""
+            p, H = c.p, c.hh
+            kn.dibao_review(first, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic, c.mon_state,
+                            u_takeup, u_single, *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
+                            float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
+                            float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
+                            float(p["transfers_dibao_minimum"]))
+
+        @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
             """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
@@ -146,6 +189,12 @@ def _numba_kernels():
                      ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
                      ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
                      employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+
+    def _test_terms(c, m):
+        """The 低保 means test's left-out transfers (Dibao.test_income): share, subsidy per person, pension."""
+        p = c.p
+        return (float(p["transfers_income_test_excludes"]), float(p["transfers_targeted_subsidies"] * c.support),
+                float(m.pension))
 
     return NumbaKernels
 

@@ -391,3 +391,164 @@ def labour_counts(status, skill):
     out[0] = by_status[MIGRANT] + by_status[LOCAL] + by_status[WORKSHOP] + by_status[POST]
     out[1], out[2], out[3], out[4] = by_status[MIGRANT], by_status[WORKSHOP], by_status[POST], trained
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy phase (references: RuralModel._policy, _dibao_reviews; Monitoring, IndustrySupport, Dibao,
+# TemporaryAssistance in programmes.py). Python floats of the NumPy code meet float32 arrays as float32
+# (NEP 50) and integer arrays as float64; the kernels pass them in that precision.
+# ---------------------------------------------------------------------------------------------
+_NONE, _DIBAO, _SINGLE, _TEKUN = 0, 1, 2, 3
+_ELIMINATED = 2
+
+
+@_jit
+def _payment(cover, test, size, standard, tekun_standard, floor):
+    """:meth:`ruralsim.programmes.Dibao._payment` for one household (float64 arithmetic, float32 result)."""
+    if cover == _NONE:
+        return f32(0.0)
+    people = 1.0 if cover == _SINGLE else np.float64(size)
+    level = tekun_standard if cover == _TEKUN else standard
+    per_person = max(max(level - test, 0.0) / 12.0, floor)
+    return f32(per_person * people)
+
+
+@_jit
+def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, n_lab, n_elderly, chronic, village,
+           county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
+           ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
+           last_shock_month, t, enabled, line, hardship_share, rigid_share, detection_delay, placement_months,
+           above_limit_line, eliminate_after, grant_amount, excl, sub_support, pension, standard, tekun_standard,
+           single_limit, dibao_floor, temp_amount, detected, sums, counts):
+    """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
+    and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
+    assistance, and this month's slot of the income ring. Per-county sums (rows: monitored households,
+    grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
+    Labourers' placements follow in :func:`placements` (they read the episodes set here)."""
+    n = size.shape[0]
+    line32, hshare32, rshare32, limit32 = f32(line), f32(hardship_share), f32(rigid_share), f32(above_limit_line)
+    twelve = f32(12.0)
+    for i in range(n):
+        k = county[i]
+        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
+        annual = inc_sum[i] - ring[slot, i] + net
+        pc = annual / f32(size[i])
+        sudden = hardship_in[i] or (new_disaster[village[i]] and u_hardship[i] < hshare32)
+        # Monitoring.step
+        able = n_lab[i] > 0
+        cv = cover[i]
+        covered = cv != _NONE
+        guaranteed = cv == _DIBAO or cv == _TEKUN
+        rigid = oop[i] > rshare32 * max(annual, f32(1.0))
+        low = pc < line32 and not guaranteed
+        at_risk = low or rigid or sudden
+        risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
+        det = False
+        if enabled:
+            episode[i] = max(episode[i] - 1, 0) if mon_state[i] == MONITORED else 0
+            candidate = mon_state[i] != MONITORED and (risk_months[i] > detection_delay or rigid or sudden)
+            det = candidate and u_detect[i] < detection_prob[village[i]]
+            if det:
+                mon_state[i] = MONITORED
+                ever_monitored[i] = 1
+                safe_months[i] = 0
+                measures[i] = 0
+                episode[i] = placement_months if able else 0
+                if t >= 0:
+                    identified[i] = 1
+                    ill_recently = last_shock[i] == 1 and t - last_shock_month[i] <= 12
+                    if rigid or chronic[i] == 1 or ill_recently:
+                        ill_risk[i] = 1
+            monitored = mon_state[i] == MONITORED
+            above_limit = pc >= limit32
+            stable = (not at_risk) if (able or above_limit) else guaranteed
+            if monitored and stable and not det:
+                safe_months[i] = min(safe_months[i] + 1, 120)
+            else:
+                safe_months[i] = 0
+            measured = measures[i] > 0 or covered
+            if monitored and safe_months[i] >= eliminate_after and measured:
+                mon_state[i] = _ELIMINATED
+        detected[i] = det
+        if mon_state[i] == MONITORED:
+            sums[0, k] += 1.0
+            counts[0] += 1
+        hard = det and (rigid or sudden)
+        # IndustrySupport.grant
+        grant = f32(0.0)
+        if det and able:
+            grant = grant_amount
+            measures[i] = min(measures[i] + 1, 100)
+        sums[1, k] += np.float64(grant)
+        operating[i] += grant
+        # Dibao.enrol_detected on Dibao.test_income
+        if det and cv != _DIBAO and cv != _TEKUN:
+            sz = np.float64(size[i])
+            left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension)
+            test = (np.float64(annual + grant - twelve * dibao[i]) - left_out) / sz
+            elderly_only = n_elderly[i] >= size[i] and not able
+            limit = standard if able else single_limit * standard
+            new_cover = _NONE
+            if elderly_only and test < tekun_standard:
+                new_cover = _TEKUN
+            elif test < limit:
+                new_cover = _DIBAO
+            if new_cover != _NONE:
+                cover[i] = new_cover
+                dibao[i] = _payment(new_cover, test, size[i], standard, tekun_standard, dibao_floor)
+        # TemporaryAssistance.pay
+        temp = f32(0.0)
+        if hard:
+            temp = temp_amount
+            measures[i] = min(measures[i] + 1, 100)
+            counts[1] += 1
+        sums[2, k] += np.float64(temp)
+        transfer[i] += temp
+        ring[slot, i] = net + grant + temp
+        acc = ring[0, i]
+        for s in range(1, ring.shape[0]):
+            acc += ring[s, i]
+        inc_sum[i] = acc
+
+
+@_jit
+def placements(status, absent, weak, lab_hh, mon_state, episode, measures, draw, p_weak, p_full):
+    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
+    placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
+    Returns the number placed."""
+    placed = 0
+    last = -1  # labourers are grouped by household: count a household's measure once
+    for j in range(status.shape[0]):
+        h = lab_hh[j]
+        s = status[j]
+        if (s == OUT or s == FARM) and absent[j] == 0 and mon_state[h] == MONITORED and episode[h] > 0:
+            if draw[j] < (p_weak if weak[j] == 1 else p_full):
+                status[j] = POST if weak[j] == 1 else MIGRANT
+                placed += 1
+                if h != last:
+                    measures[h] = min(measures[h] + 1, 100)
+                    last = h
+    return placed
+
+
+@_jit
+def dibao_review(first, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, mon_state, u_takeup, u_single,
+                 excl, sub_support, pension, standard, tekun_standard, tekun_takeup, dibao_takeup, single_limit,
+                 single_takeup, dibao_floor):
+    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the means test of rows ``first, first+12, ...``
+    (Dibao.test_income, then Dibao.review)."""
+    twelve = f32(12.0)
+    tk, dk, sk = f32(tekun_takeup), f32(dibao_takeup), f32(single_takeup)
+    for i in range(first, size.shape[0], 12):
+        sz = np.float64(size[i])
+        left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension)
+        test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
+        elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
+        helped = mon_state[i] == MONITORED
+        tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
+        db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
+        single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
+                  and u_single[i] < sk)
+        cv = _TEKUN if tekun else (_DIBAO if db else (_SINGLE if single else _NONE))
+        cover[i] = cv
+        dibao[i] = _payment(cv, test, size[i], standard, tekun_standard, dibao_floor)

@@ -559,10 +559,14 @@ class RuralModel(mesa.Model):
         """The 低保 and 特困 means test, each household once a year in its own month (a twelfth each
         month), so enrolment moves smoothly; the standards of the current year apply."""
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
-        test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
-        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)[rows]
-        single = c.uh("hh.single_takeup", population.POP_MONTH)[rows]
+        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)
+        single = c.uh("hh.single_takeup", population.POP_MONTH)
+        if c.kern.fast:
+            c.kern.dibao_review(c, self, rows.start, takeup, single)
+            return
+        test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
+        takeup, single = takeup[rows], single[rows]
         self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows)
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
@@ -611,9 +615,11 @@ class RuralModel(mesa.Model):
 
     def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
         """Monitoring and assistance on the alert signal (the rolling income including this month, large
-        rigid spending, sudden hardship); one-off measures are paid this month. NumPy for both kernel
-        sets (a few passes over households; the kernels' share of the step was elsewhere)."""
+        rigid spending, sudden hardship); one-off measures are paid this month. The NumPy code below is the
+        reference; the Numba kernels do the same in one loop over households and one over labourers."""
         H = c.hh
+        if c.kern.fast:
+            return c.kern.policy(c, self, flows, oop, c.uh("hh.hardship"), c.uh("hh.detect"))
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net
