@@ -164,6 +164,29 @@ def _numba_kernels():
                             float(p["transfers_dibao_minimum"]))
 
         @staticmethod
+        def market_parts(c):
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
+            p, L = c.p, c.labs
+            weight, migrants = kn.market_parts(
+                L.status, L.absent, L.skill, L.weak, L.age, L.hh, c.lab_county, c.hh.chronic,
+                f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
+                f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
+                f32(p["posts_migrant_search"]), c.n_counties)
+            return {"market_weight": weight, "market_migrants": int(migrants)}
+
+        @staticmethod
+        def more_parts(c):
+            """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
+            H = c.hh
+            reg, counts = kn.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
+                                        c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
+                                        c.cover, H.chronic, c.labs.status,
+                                        float(c.p["monitoring_mass_return_threshold"]))
+            out = {k: int(v) for k, v in zip(kn.MORE_PARTS, counts)}
+            out["registry_inc"] = reg
+            return out
+
+        @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
             """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN

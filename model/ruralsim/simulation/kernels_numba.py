@@ -552,3 +552,79 @@ def dibao_review(first, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, 
         cv = _TEKUN if tekun else (_DIBAO if db else (_SINGLE if single else _NONE))
         cover[i] = cv
         dibao[i] = _payment(cv, test, size[i], standard, tekun_standard, dibao_floor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-month parts both kernel sets need (references: labour.market_parts, RuralModel._more_parts)
+# ---------------------------------------------------------------------------------------------
+@_jit
+def market_parts(status, absent, skill, weak, age, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
+                 factor_60plus, chronic_factor, post_search, n_counties):
+    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order) and the
+    migrant jobs held."""
+    weight = np.zeros(n_counties)
+    migrants = 0
+    one = f32(1.0)
+    for j in range(status.shape[0]):
+        s = status[j]
+        if s == MIGRANT:
+            migrants += 1
+        seeker = s <= FARM and absent[j] == 0
+        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
+        if not (seeker or holder):
+            continue
+        a = age[j]
+        age_w = factor_60plus if a >= 60 else (factor_50s if a >= 50 else one)
+        w = ((one + bonus * f32(skill[j])) * (one - weak_cut * f32(weak[j])) * age_w
+             * (chronic_factor if chronic[lab_hh[j]] == 1 else one))
+        if holder:
+            w = post_search * w
+        weight[lab_county[j]] += np.float64(w)
+    return weight, migrants
+
+
+@_jit
+def more_parts(size, reg_below, reg_inc, village, county, n_villages, n_counties, ever_below_reg, identified,
+               ill_risk, mon_state, cover, chronic, status, threshold):
+    """:meth:`ruralsim.model.RuralModel._more_parts`: the registry measure (with A10's villages), the safety
+    net, monitored people, demography. Returns per-county registry income and the counts in the order of
+    :data:`MORE_PARTS`."""
+    reg_county = np.zeros(n_counties)
+    hh_v = np.zeros(n_villages, np.int64)
+    down_v = np.zeros(n_villages, np.int64)
+    c = np.zeros(13, np.int64)
+    for i in range(size.shape[0]):
+        sz = np.int64(size[i])
+        c[0] += sz
+        if reg_below[i]:
+            c[1] += sz
+            c[2] += 1
+            down_v[village[i]] += 1
+        hh_v[village[i]] += 1
+        reg_county[county[i]] += np.float64(reg_inc[i])
+        c[4] += ever_below_reg[i] != 0
+        c[5] += identified[i] != 0
+        c[6] += ill_risk[i] != 0
+        if mon_state[i] == MONITORED:
+            c[7] += sz
+        cv = cover[i]
+        if cv == _DIBAO:
+            c[8] += 1
+            c[9] += sz
+        elif cv == _SINGLE:
+            c[8] += 1
+            c[9] += 1
+        elif cv == _TEKUN:
+            c[10] += sz
+        c[11] += chronic[i] != 0
+    for v in range(n_villages):
+        if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= threshold:
+            c[3] += 1
+    for j in range(status.shape[0]):
+        c[12] += status[j] != 7  # INACTIVE
+    return reg_county, c
+
+
+MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry", "mass_return", "ever_below_registry",
+              "identified", "ill_risk", "monitored_people", "dibao_households", "dibao_people", "tekun_people",
+              "chronic", "active_labourers")

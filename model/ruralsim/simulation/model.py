@@ -736,6 +736,9 @@ class RuralModel(mesa.Model):
         from .programmes import DIBAO, SINGLE, TEKUN
 
         H, o = c.hh, c.out
+        if c.kern.fast:
+            o.update(c.kern.more_parts(c))
+            return
         size = H.size.astype(np.int64)
         mon = c.mon_state == MONITORED
         o["people_now"] = int(size.sum())
