@@ -127,10 +127,12 @@ def test_fast_uniforms_are_numpys_float32_uniforms():
     """rng._uniform32 converts raw PCG64 outputs; it must give exactly Generator.random's float32 draws."""
     from ruralsim.simulation.rng import _uniform32
 
-    for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
-        out = np.empty(size, np.float32)
-        _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out)
-        np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
+    converters = [None] + ([select(10**9, "numba").raw_to_uniform()] if numba_available() else [])
+    for convert in converters:  # NumPy's conversion, and the compiled one the Numba kernels use
+        for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
+            out = np.empty(size, np.float32)
+            _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out, convert)
+            np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
 
 
 def test_blocks_shared_between_chunks_give_the_plain_draws():

@@ -34,6 +34,11 @@ class NumpyKernels:
         ``starts`` the first row of each segment (segments are contiguous and in order)."""
         return np.bincount(seg, weights=x, minlength=len(starts))
 
+    @staticmethod
+    def raw_to_uniform():
+        """The streams' conversion of raw PCG64 output to float32 uniforms: None for NumPy's own."""
+        return None
+
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
@@ -50,6 +55,10 @@ def _numba_kernels():
         @staticmethod
         def segment_sums(x, seg, starts):
             return kn.segment_sums(x, starts)
+
+        @staticmethod
+        def raw_to_uniform():
+            return kn.uniforms_from_raw
 
         @staticmethod
         def separations(c, u_sep, u_trim, u_kind, demand_drop):

@@ -628,3 +628,20 @@ def more_parts(size, reg_below, reg_inc, village, county, n_villages, n_counties
 MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry", "mass_return", "ever_below_registry",
               "identified", "ill_risk", "monitored_people", "dibao_households", "dibao_people", "tekun_people",
               "chronic", "active_labourers")
+
+
+_LOW32, _SHIFT8, _SHIFT40 = np.uint64(0xFFFFFFFF), np.uint64(8), np.uint64(40)
+
+
+@_jit
+def uniforms_from_raw(raw, out):
+    """:func:`ruralsim.rng._uniform32`'s conversion in one pass: float32 uniforms ``(u32 >> 8) * 2**-24`` from
+    PCG64's raw 64-bit outputs, each the low then the high 32-bit half (exact: 24-bit integers and a power of 2)."""
+    scale = f32(2.0 ** -24)
+    n = out.shape[0]
+    for k in range(n // 2):
+        x = raw[k]
+        out[2 * k] = f32((x & _LOW32) >> _SHIFT8) * scale
+        out[2 * k + 1] = f32(x >> _SHIFT40) * scale
+    if n % 2:
+        out[n - 1] = f32((raw[n // 2] & _LOW32) >> _SHIFT8) * scale

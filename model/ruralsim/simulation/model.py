@@ -154,6 +154,7 @@ class RuralModel(mesa.Model):
         self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
         self.kern = kernel_set(n, kernels)
+        self.streams.raw_to_uniform = self.kern.raw_to_uniform()
         self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
                                chunk_households or default_chunk_households())
         self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
@@ -300,7 +301,9 @@ class RuralModel(mesa.Model):
     def _burn_in_month(self, c: Part, month: int, learn: bool) -> None:
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
-        event, _ = shocks.illness(c, c.uh("hh.illness", month), c.nh("hh.illness_cost", month), 0.0)
+        # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
+        # addressed apart from every other month's, are not made.
+        event, _ = shocks.illness(c, c.uh("hh.illness", month), np.zeros(c.n_households, np.float32), 0.0)
         shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
         labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
         labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
@@ -619,7 +622,9 @@ class RuralModel(mesa.Model):
         reference; the Numba kernels do the same in one loop over households and one over labourers."""
         H = c.hh
         if c.kern.fast:
-            return c.kern.policy(c, self, flows, oop, c.uh("hh.hardship"), c.uh("hh.detect"))
+            # The hardship draw is read only in villages hit by a new disaster: without one, it is not made.
+            u_hardship = c.uh("hh.hardship") if c.new_disaster.any() else np.ones(c.n_households, np.float32)
+            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"))
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net

@@ -41,6 +41,9 @@ class Streams:
         self._sharers: dict[int, np.ndarray] = {}
         self._shared: dict[tuple, list] = {}
         self._lock = threading.Lock()
+        # A compiled ``(raw, out)`` conversion for uniforms (set by the model with the Numba kernels); the
+        # same numbers as :func:`_uniform32`, in one pass without temporaries.
+        self.raw_to_uniform = None
 
     def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
         """Say how an ``n``-row population is cut into chunks (their first rows), so that a block
@@ -101,7 +104,7 @@ class Streams:
         if normal:
             g.standard_normal(size, dtype=np.float32, out=out)
         else:
-            _uniform32(g, size, out)
+            _uniform32(g, size, out, self.raw_to_uniform)
 
     def _cut_block(self, name: str, month: int, b: int, n: int, size: int, normal: bool) -> np.ndarray:
         users = self._sharers.get(n)
@@ -122,7 +125,7 @@ class Streams:
             return entry[0]
 
 
-def _uniform32(g: np.random.Generator, size: int, out: np.ndarray) -> None:
+def _uniform32(g: np.random.Generator, size: int, out: np.ndarray, convert=None) -> None:
     """``g.random(size, dtype=np.float32, out=out)``, bit for bit, from the raw 64-bit outputs.
 
     NumPy's float32 uniform is ``(u32 >> 8) * 2**-24`` where PCG64 hands out each 64-bit output as
@@ -133,6 +136,9 @@ def _uniform32(g: np.random.Generator, size: int, out: np.ndarray) -> None:
         g.random(size, dtype=np.float32, out=out)
         return
     raw = g.bit_generator.random_raw((size + 1) // 2)
+    if convert is not None:
+        convert(raw, out[:size])
+        return
     out[:] = raw.view(np.uint32)[:size] >> np.uint32(8)
     out *= np.float32(2.0 ** -24)
 
