@@ -173,6 +173,21 @@ def _numba_kernels():
                             float(p["transfers_dibao_minimum"]))
 
         @staticmethod
+        def year_of_life(c, hh_rows, lab_rows):
+            """:func:`ruralsim.demography.year_of_life` in three loops; NumPy makes the probability tables."""
+            from . import demography
+
+            p, H, L = c.p, c.hh, c.labs
+            q_age = demography.mortality(p, np.arange(128, dtype=np.int8))
+            elderly = np.arange(128, dtype=np.int8)
+            q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
+            p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
+            kn.year_of_life(lab_rows.start, hh_rows.start, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
+                            H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
+                            c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
+                            p_young, int(p["labour_retirement_age"]))
+
+        @staticmethod
         def market_parts(c):
             """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
             p, L = c.p, c.labs

@@ -645,3 +645,72 @@ def uniforms_from_raw(raw, out):
         out[2 * k + 1] = f32(x >> _SHIFT40) * scale
     if n % 2:
         out[n - 1] = f32((raw[n // 2] & _LOW32) >> _SHIFT8) * scale
+
+
+# ---------------------------------------------------------------------------------------------
+# Demography (reference: ruralsim.demography.year_of_life)
+# ---------------------------------------------------------------------------------------------
+_INACTIVE = 7
+
+
+@_jit
+def year_of_life(first_lab, first_hh, status, age, weak, skill, absent, timer, lab_hh, size, n_lab, n_elderly,
+                 full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any, p_young,
+                 retirement_age):
+    """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::12`` and household rows
+    ``first_hh::12``. The probabilities come as tables computed by NumPy (so they are NumPy's numbers):
+    ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
+    young member comes of working age)."""
+    m, n = status.shape[0], size.shape[0]
+    # Labourers: who dies and who retires is decided on the households' sizes before this month's deaths.
+    flags = np.zeros(max(0, (m - first_lab + 11) // 12), np.int8)
+    k = 0
+    for j in range(first_lab, m, 12):
+        if status[j] != _INACTIVE:
+            if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
+                flags[k] = 1
+            elif age[j] >= retirement_age:
+                flags[k] = 2
+        k += 1
+    k = 0
+    for j in range(first_lab, m, 12):
+        f = flags[k]
+        k += 1
+        if f == 0:
+            continue
+        h = lab_hh[j]
+        if f == 1:
+            size[h] -= 1
+            hardship[h] = True
+        else:
+            n_elderly[h] += 1
+        n_lab[h] -= 1
+        if weak[j] == 0:
+            full_labourers[h] -= 1
+        status[j] = _INACTIVE
+        absent[j] = 0
+        timer[j] = 0
+    # Households: an elderly member may die; a young one may come of working age.
+    want = np.zeros(n, np.bool_)
+    any_want = False
+    for i in range(first_hh, n, 12):
+        if n_elderly[i] > 0 and size[i] >= 2:
+            if np.float64(u_elder[i]) < q_any[max(head_age[i], 70), n_elderly[i]]:
+                size[i] -= 1
+                n_elderly[i] -= 1
+        young = max(np.int64(size[i]) - n_lab[i] - n_elderly[i], 0)
+        if np.float64(u_coming[i]) < p_young[young]:
+            want[i] = True
+            any_want = True
+    if not any_want:
+        return
+    for j in range(m):  # the first free row of each such household is taken
+        h = lab_hh[j]
+        if want[h] and status[j] == _INACTIVE:
+            want[h] = False
+            status[j] = OUT
+            age[j] = 18
+            weak[j] = 0
+            skill[j] = 0
+            n_lab[h] += 1
+            full_labourers[h] += 1
