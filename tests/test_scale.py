@@ -127,12 +127,28 @@ def test_fast_uniforms_are_numpys_float32_uniforms():
     """rng._uniform32 converts raw PCG64 outputs; it must give exactly Generator.random's float32 draws."""
     from ruralsim.simulation.rng import _uniform32
 
-    converters = [None] + ([select(10**9, "numba").raw_to_uniform()] if numba_available() else [])
-    for convert in converters:  # NumPy's conversion, and the compiled one the Numba kernels use
-        for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
-            out = np.empty(size, np.float32)
-            _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out, convert)
-            np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
+    for seed, size in ((1, 65_536), (2, 1), (3, 12_345)):
+        out = np.empty(size, np.float32)
+        _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out)
+        np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
+def test_compiled_blocks_are_numpys_seedsequence_pcg64_uniforms(seed):
+    """With the Numba kernels a block's uniforms are made by a compiled SeedSequence + PCG64 (kernels_numba
+    .pcg64_uniforms): exactly NumPy's draws for every address (run seed, replicate, stream, month, block)."""
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    n = 2 * BLOCK + 999  # whole blocks and a short last one
+    for replicate, name, month in ((0, "hh.illness", 0), (3, "lab.find", -215), (1, "hh.dibao_takeup", -999)):
+        compiled = Streams(seed, replicate)
+        compiled.block_uniforms = select(10**9, "numba").block_uniforms()
+        ref = Streams(seed, replicate)
+        plain = ref.uniform(name, month, n)
+        np.testing.assert_array_equal(compiled.uniform(name, month, n), plain)
+        np.testing.assert_array_equal(compiled.uniform(name, month, n, 70_000, n - 5), plain[70_000:n - 5])
+        np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).random(BLOCK, dtype=np.float32))
 
 
 def test_blocks_shared_between_chunks_give_the_plain_draws():

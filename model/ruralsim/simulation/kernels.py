@@ -35,8 +35,8 @@ class NumpyKernels:
         return np.bincount(seg, weights=x, minlength=len(starts))
 
     @staticmethod
-    def raw_to_uniform():
-        """The streams' conversion of raw PCG64 output to float32 uniforms: None for NumPy's own."""
+    def block_uniforms():
+        """The streams' maker of a block of float32 uniforms from its address: None for NumPy's generators."""
         return None
 
 
@@ -57,8 +57,8 @@ def _numba_kernels():
             return kn.segment_sums(x, starts)
 
         @staticmethod
-        def raw_to_uniform():
-            return kn.uniforms_from_raw
+        def block_uniforms():
+            return kn.pcg64_uniforms
 
         @staticmethod
         def separations(c, u_sep, u_trim, u_kind, demand_drop):

@@ -630,22 +630,6 @@ MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry"
               "chronic", "active_labourers")
 
 
-_LOW32, _SHIFT8, _SHIFT40 = np.uint64(0xFFFFFFFF), np.uint64(8), np.uint64(40)
-
-
-@_jit
-def uniforms_from_raw(raw, out):
-    """:func:`ruralsim.rng._uniform32`'s conversion in one pass: float32 uniforms ``(u32 >> 8) * 2**-24`` from
-    PCG64's raw 64-bit outputs, each the low then the high 32-bit half (exact: 24-bit integers and a power of 2)."""
-    scale = f32(2.0 ** -24)
-    n = out.shape[0]
-    for k in range(n // 2):
-        x = raw[k]
-        out[2 * k] = f32((x & _LOW32) >> _SHIFT8) * scale
-        out[2 * k + 1] = f32(x >> _SHIFT40) * scale
-    if n % 2:
-        out[n - 1] = f32((raw[n // 2] & _LOW32) >> _SHIFT8) * scale
-
 
 # ---------------------------------------------------------------------------------------------
 # Demography (reference: ruralsim.demography.year_of_life)
@@ -714,3 +698,109 @@ def year_of_life(first_lab, first_hh, status, age, weak, skill, absent, timer, l
             skill[j] = 0
             n_lab[h] += 1
             full_labourers[h] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# A block of float32 uniforms straight from its SeedSequence address: NumPy's SeedSequence hashing,
+# PCG64 seeding and stepping (XSL-RR output), and the float32 conversion, in one compiled call. The same
+# numbers as ``np.random.Generator(np.random.PCG64(np.random.SeedSequence(...))).random(n, dtype=np.float32)``
+# (tests/test_scale.py checks it), without the Python objects and NumPy's per-output call.
+# ---------------------------------------------------------------------------------------------
+_U = np.uint64
+_M32 = _U(0xFFFFFFFF)
+_S16, _S32, _S58, _S63 = _U(16), _U(32), _U(58), _U(63)
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = _U(0x43B0D7E5), _U(0x931E8875), _U(0x8B51F9DD), _U(0x58F38DED)
+_MIX_L, _MIX_R = _U(0xCA01F9DD), _U(0x4973F715)
+_PCG_MUL_HI, _PCG_MUL_LO = _U(2549297995355413924), _U(4865540595714422341)
+_ONE, _SIXTYFOUR = _U(1), _U(64)
+_SHIFT8, _SHIFT40 = _U(8), _U(40)
+
+
+@_jit
+def _hashmix(value, hash_const):
+    value = (value ^ hash_const) & _M32
+    hash_const = (hash_const * _MULT_A) & _M32
+    value = (value * hash_const) & _M32
+    value ^= value >> _S16
+    return value, hash_const
+
+
+@_jit
+def _mix(x, y):
+    result = ((_MIX_L * x) - (_MIX_R * y)) & _M32
+    return result ^ (result >> _S16)
+
+
+@_jit
+def _mulhi(a, b):
+    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
+    return p11 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+
+
+@_jit
+def _pcg_step(sh, sl, ih, il):
+    lo = sl * _PCG_MUL_LO
+    hi = sh * _PCG_MUL_LO + sl * _PCG_MUL_HI + _mulhi(sl, _PCG_MUL_LO)
+    lo2 = lo + il
+    carry = _ONE if lo2 < lo else _U(0)
+    return hi + ih + carry, lo2
+
+
+@_jit
+def pcg64_state(entropy):
+    """(state hi, state lo, inc hi, inc lo) of ``PCG64(SeedSequence)`` for the assembled entropy words
+    (uint64 array of 32-bit words: the run entropy padded to 4 words, then the spawn key's words)."""
+    mixer = np.zeros(4, np.uint64)
+    hc = _INIT_A
+    for i in range(4):
+        v = entropy[i] if i < entropy.shape[0] else _U(0)
+        mixer[i], hc = _hashmix(v, hc)
+    for i_src in range(4):
+        for i_dst in range(4):
+            if i_src != i_dst:
+                h, hc = _hashmix(mixer[i_src], hc)
+                mixer[i_dst] = _mix(mixer[i_dst], h)
+    for i_src in range(4, entropy.shape[0]):
+        for i_dst in range(4):
+            h, hc = _hashmix(entropy[i_src], hc)
+            mixer[i_dst] = _mix(mixer[i_dst], h)
+    words = np.zeros(8, np.uint64)
+    hb = _INIT_B
+    for i in range(8):
+        d = mixer[i % 4]
+        d = (d ^ hb) & _M32
+        hb = (hb * _MULT_B) & _M32
+        d = (d * hb) & _M32
+        d ^= d >> _S16
+        words[i] = d
+    seed0 = words[0] | (words[1] << _S32)
+    seed1 = words[2] | (words[3] << _S32)
+    inc0 = words[4] | (words[5] << _S32)
+    inc1 = words[6] | (words[7] << _S32)
+    # pcg_setseq_128_srandom_r: inc = (initseq << 1) | 1; step; state += initstate; step.
+    ih = (inc0 << _ONE) | (inc1 >> _S63)
+    il = (inc1 << _ONE) | _ONE
+    sh, sl = _pcg_step(_U(0), _U(0), ih, il)
+    lo = sl + seed1
+    carry = _ONE if lo < sl else _U(0)
+    sh, sl = sh + seed0 + carry, lo
+    sh, sl = _pcg_step(sh, sl, ih, il)
+    return sh, sl, ih, il
+
+
+@_jit
+def pcg64_uniforms(entropy, out):
+    """Fill ``out`` with the block's float32 uniforms (see the section comment)."""
+    sh, sl, ih, il = pcg64_state(entropy)
+    scale = f32(2.0 ** -24)
+    n = out.shape[0]
+    for k in range((n + 1) // 2):
+        sh, sl = _pcg_step(sh, sl, ih, il)
+        x = sh ^ sl
+        rot = sh >> _S58
+        x = (x >> rot) | (x << ((_SIXTYFOUR - rot) & _S63))
+        out[2 * k] = f32((x & _M32) >> _SHIFT8) * scale
+        if 2 * k + 1 < n:
+            out[2 * k + 1] = f32(x >> _SHIFT40) * scale

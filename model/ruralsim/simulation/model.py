@@ -154,7 +154,7 @@ class RuralModel(mesa.Model):
         self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
         self.kern = kernel_set(n, kernels)
-        self.streams.raw_to_uniform = self.kern.raw_to_uniform()
+        self.streams.block_uniforms = self.kern.block_uniforms()
         self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
                                chunk_households or default_chunk_households())
         self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
