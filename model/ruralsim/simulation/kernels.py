@@ -188,6 +188,20 @@ def _numba_kernels():
                             p_young, int(p["labour_retirement_age"]))
 
         @staticmethod
+        def illness_events(u_event, prob, H):
+            return kn.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+
+        @staticmethod
+        def absence_rows(c, event_hh, u_lab):
+            return kn.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
+
+        @staticmethod
+        def chronic(c, u_onset, u_end):
+            p = c.p
+            kn.chronic(c.hh.chronic, c.hh.head_age, u_onset, u_end, f32(p["shocks_chronic_onset"]),
+                       f32(p["shocks_chronic_onset_age_factor"]), f32(p["shocks_chronic_end"]))
+
+        @staticmethod
         def market_parts(c):
             """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
             p, L = c.p, c.labs

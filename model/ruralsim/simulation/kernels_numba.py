@@ -804,3 +804,51 @@ def pcg64_uniforms(entropy, out):
         out[2 * k] = f32((x & _M32) >> _SHIFT8) * scale
         if 2 * k + 1 < n:
             out[2 * k + 1] = f32(x >> _SHIFT40) * scale
+
+
+# ---------------------------------------------------------------------------------------------
+# Household shocks (reference: ruralsim.shocks). What uses exp/log stays in NumPy, on the few rows hit.
+# ---------------------------------------------------------------------------------------------
+@_jit
+def illness_events(u_event, prob, size, chronic, head_age):
+    """:func:`ruralsim.shocks.illness`'s episodes: the ill households' rows (the table ``prob`` is NumPy's)."""
+    n = size.shape[0]
+    rows = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        cell = (np.int64(size[i]) * 2 + np.int64(chronic[i])) * 128 + np.int64(head_age[i])
+        if np.float64(u_event[i]) < prob[cell]:
+            rows[k] = i
+            k += 1
+    return rows[:k]
+
+
+@_jit
+def absence_rows(ill_hh_rows, lab_hh, n_lab, u_lab, n_households):
+    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
+    rows (in row order) sent off work."""
+    ill = np.zeros(n_households, np.bool_)
+    for r in ill_hh_rows:
+        ill[r] = True
+    m = lab_hh.shape[0]
+    rows = np.empty(m, np.int64)
+    k = 0
+    for j in range(m):
+        h = lab_hh[j]
+        if ill[h] and np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
+            rows[k] = j
+            k += 1
+    return rows[:k]
+
+
+@_jit
+def chronic(chronic_flag, head_age, u_onset, u_end, onset_rate, age_factor, end_rate):
+    """:func:`ruralsim.shocks.chronic`: onsets rising with the head's age over 60, recoveries at a flat rate
+    (float32, as NumPy's weak Python scalars make it)."""
+    for i in range(chronic_flag.shape[0]):
+        over60 = max(f32(head_age[i]) - f32(60.0), f32(0.0))
+        onset = u_onset[i] < onset_rate * (f32(1.0) + age_factor * over60)
+        if onset:
+            chronic_flag[i] = 1
+        elif chronic_flag[i] == 1 and u_end[i] < end_rate:
+            chronic_flag[i] = 0
