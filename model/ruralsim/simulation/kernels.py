@@ -43,6 +43,8 @@ class NumpyKernels:
 @lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
+    from . import kernels_policy as kp
+    from .pcg64_numba import pcg64_uniforms
 
     f32 = np.float32
 
@@ -58,7 +60,7 @@ def _numba_kernels():
 
         @staticmethod
         def block_uniforms():
-            return kn.pcg64_uniforms
+            return pcg64_uniforms
 
         @staticmethod
         def separations(c, u_sep, u_trim, u_kind, demand_drop):
@@ -138,7 +140,7 @@ def _numba_kernels():
             sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
             detected = np.zeros(c.n_households, bool)
             enabled = bool(p["monitoring_enabled"])
-            kn.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
+            kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
                       c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
                       c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
@@ -156,7 +158,7 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
-                placed = kn.placements(L.status, L.absent, L.weak, L.hh, c.mon_state, c.episode, c.measures,
+                placed = kp.placements(L.status, L.absent, L.weak, L.hh, c.mon_state, c.episode, c.measures,
                                        c.ul("lab.assist"), f32(prob), f32(prob * c.migrant_open))
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
@@ -166,7 +168,7 @@ def _numba_kernels():
             """The month's 低保/特困 reviews, rows ``first::12`` of the chunk (:meth:`RuralModel._dibao_reviews`);
             the take-up draws are the chunk's whole rows."""
             p, H = c.p, c.hh
-            kn.dibao_review(first, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic, c.mon_state,
+            kp.dibao_review(first, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic, c.mon_state,
                             u_takeup, u_single, *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
                             float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
                             float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
@@ -182,30 +184,30 @@ def _numba_kernels():
             elderly = np.arange(128, dtype=np.int8)
             q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
             p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
-            kn.year_of_life(lab_rows.start, hh_rows.start, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
+            kp.year_of_life(lab_rows.start, hh_rows.start, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
                             H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
                             c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
                             p_young, int(p["labour_retirement_age"]))
 
         @staticmethod
         def illness_events(u_event, prob, H):
-            return kn.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+            return kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
 
         @staticmethod
         def absence_rows(c, event_hh, u_lab):
-            return kn.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
+            return kp.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
 
         @staticmethod
         def chronic(c, u_onset, u_end):
             p = c.p
-            kn.chronic(c.hh.chronic, c.hh.head_age, u_onset, u_end, f32(p["shocks_chronic_onset"]),
+            kp.chronic(c.hh.chronic, c.hh.head_age, u_onset, u_end, f32(p["shocks_chronic_onset"]),
                        f32(p["shocks_chronic_onset_age_factor"]), f32(p["shocks_chronic_end"]))
 
         @staticmethod
         def market_parts(c):
             """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
             p, L = c.p, c.labs
-            weight, migrants = kn.market_parts(
+            weight, migrants = kp.market_parts(
                 L.status, L.absent, L.skill, L.weak, L.age, L.hh, c.lab_county, c.hh.chronic,
                 f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
                 f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
@@ -216,11 +218,11 @@ def _numba_kernels():
         def more_parts(c):
             """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
             H = c.hh
-            reg, counts = kn.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
+            reg, counts = kp.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
                                         c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
                                         c.cover, H.chronic, c.labs.status,
                                         float(c.p["monitoring_mass_return_threshold"]))
-            out = {k: int(v) for k, v in zip(kn.MORE_PARTS, counts)}
+            out = {k: int(v) for k, v in zip(kp.MORE_PARTS, counts)}
             out["registry_inc"] = reg
             return out
 
