@@ -164,12 +164,13 @@ def _numba_kernels():
             return detected
 
         @staticmethod
-        def dibao_review(c, m, first, u_takeup, u_single):
-            """The month's 低保/特困 reviews, rows ``first::12`` of the chunk (:meth:`RuralModel._dibao_reviews`);
+        def dibao_review(c, m, rows, u_takeup, u_single):
+            """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
             the take-up draws are the chunk's whole rows."""
             p, H = c.p, c.hh
-            kp.dibao_review(first, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic, c.mon_state,
-                            u_takeup, u_single, *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
+            first, _, step = rows.indices(c.n_households)
+            kp.dibao_review(first, step, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic,
+                            c.mon_state, u_takeup, u_single, *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
                             float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
                             float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
                             float(p["transfers_dibao_minimum"]))
@@ -184,7 +185,9 @@ def _numba_kernels():
             elderly = np.arange(128, dtype=np.int8)
             q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
             p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
-            kp.year_of_life(lab_rows.start, hh_rows.start, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
+            lab0, _, lab_step = lab_rows.indices(c.n_labourers)
+            hh0, _, hh_step = hh_rows.indices(c.n_households)
+            kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
                             H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
                             c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
                             p_young, int(p["labour_retirement_age"]))

@@ -156,14 +156,14 @@ def placements(status, absent, weak, lab_hh, mon_state, episode, measures, draw,
 
 
 @_jit
-def dibao_review(first, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, mon_state, u_takeup, u_single,
+def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, mon_state, u_takeup, u_single,
                  excl, sub_support, pension, standard, tekun_standard, tekun_takeup, dibao_takeup, single_limit,
                  single_takeup, dibao_floor):
-    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the means test of rows ``first, first+12, ...``
+    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the means test of rows ``first::step`` (the month's)
     (Dibao.test_income, then Dibao.review)."""
     twelve = f32(12.0)
     tk, dk, sk = f32(tekun_takeup), f32(dibao_takeup), f32(single_takeup)
-    for i in range(first, size.shape[0], 12):
+    for i in range(first, size.shape[0], step):
         sz = np.float64(size[i])
         left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension)
         test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
@@ -262,18 +262,18 @@ _INACTIVE = 7
 
 
 @_jit
-def year_of_life(first_lab, first_hh, status, age, weak, skill, absent, timer, lab_hh, size, n_lab, n_elderly,
-                 full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any, p_young,
-                 retirement_age):
-    """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::12`` and household rows
-    ``first_hh::12``. The probabilities come as tables computed by NumPy (so they are NumPy's numbers):
-    ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
+def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skill, absent, timer, lab_hh, size,
+                 n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
+                 p_young, retirement_age):
+    """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
+    rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
+    (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
     young member comes of working age)."""
     m, n = status.shape[0], size.shape[0]
     # Labourers: who dies and who retires is decided on the households' sizes before this month's deaths.
-    flags = np.zeros(max(0, (m - first_lab + 11) // 12), np.int8)
+    flags = np.zeros(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int8)
     k = 0
-    for j in range(first_lab, m, 12):
+    for j in range(first_lab, m, step_lab):
         if status[j] != _INACTIVE:
             if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
                 flags[k] = 1
@@ -281,7 +281,7 @@ def year_of_life(first_lab, first_hh, status, age, weak, skill, absent, timer, l
                 flags[k] = 2
         k += 1
     k = 0
-    for j in range(first_lab, m, 12):
+    for j in range(first_lab, m, step_lab):
         f = flags[k]
         k += 1
         if f == 0:
@@ -301,7 +301,7 @@ def year_of_life(first_lab, first_hh, status, age, weak, skill, absent, timer, l
     # Households: an elderly member may die; a young one may come of working age.
     want = np.zeros(n, np.bool_)
     any_want = False
-    for i in range(first_hh, n, 12):
+    for i in range(first_hh, n, step_hh):
         if n_elderly[i] > 0 and size[i] >= 2:
             if np.float64(u_elder[i]) < q_any[max(head_age[i], 70), n_elderly[i]]:
                 size[i] -= 1

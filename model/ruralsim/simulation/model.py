@@ -566,7 +566,7 @@ class RuralModel(mesa.Model):
         takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)
         single = c.uh("hh.single_takeup", population.POP_MONTH)
         if c.kern.fast:
-            c.kern.dibao_review(c, self, rows.start, takeup, single)
+            c.kern.dibao_review(c, self, rows, takeup, single)
             return
         test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
         takeup, single = takeup[rows], single[rows]
