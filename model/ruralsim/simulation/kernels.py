@@ -4,7 +4,9 @@ The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.
 :mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
 search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
 same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
-checks whole runs). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
+checks whole runs); :mod:`ruralsim.simulation.kernels_policy` does the same for the policy phase, birthdays,
+shocks and the market and registry parts, and :mod:`ruralsim.simulation.pcg64_numba` makes the streams'
+uniform blocks (NumPy's numbers) in one compiled call. Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
 temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
 
 Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
