@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from ruralsim.simulation import demography
+from ruralsim.simulation.kernels import NumpyKernels, numba_available, select
 from ruralsim.parameters import GROWTH_RULES, defaults, frozen_tables, table_value
 from ruralsim.population import ELIMINATED, INACTIVE, MIGRANT, MONITORED, NEVER, OUT, Households, Labourers
 from ruralsim.programmes import DIBAO, NONE, SINGLE, TEKUN, Dibao, IndustrySupport, Monitoring
@@ -22,6 +23,8 @@ from ruralsim.simulation.programme_paths import PROGRAMMES
 
 class FakePart:
     """A chunk of ``n`` households in one village and one county, with fixed draws by stream name."""
+
+    kern = NumpyKernels  # the reference rules; a test may set the Numba kernels instead
 
     def __init__(self, n: int, m: int = 0, draws: dict | None = None, **p):
         self.p = {**defaults(), **p}
@@ -254,11 +257,14 @@ def test_mortality_is_gompertz():
     assert q[1] == pytest.approx(p["demography_mortality_at_60"] * np.exp(10 * p["demography_mortality_slope"]))
 
 
-def test_death_retirement_and_replacement_only_by_a_household_member():
+@pytest.mark.parametrize("kernels", ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    not numba_available(), reason="Numba not installed (the 'fast' extra)"))])
+def test_death_retirement_and_replacement_only_by_a_household_member(kernels):
     # Household 0: two labourers (the first dies, the second retires) and one young member.
     # Household 1: one labourer, freed by retirement, and no young member: the row stays empty.
     c = FakePart(2, m=3, labour_retirement_age=65, demography_coming_of_age_rate=1.0,
                  draws={"lab.death": [0.0, 1.0, 1.0], "hh.elder_death": [1.0, 1.0], "hh.coming_of_age": [0.0, 0.0]})
+    c.kern = select(10**9, kernels)
     H, L = c.hh, c.labs
     H.size[:] = [4, 1]
     H.n_lab[:] = [2, 1]

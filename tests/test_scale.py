@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
 from ruralsim import RuralModel
-from ruralsim.simulation.chunking import default_threads, partition
+from ruralsim.simulation.chunking import HOUSEHOLD_STATE, default_threads, partition
 from ruralsim.simulation.kernels import NumpyKernels, numba_available, select
 
 # Many small counties (5 villages of 40 households) so that a few thousand households make many chunks.
@@ -24,10 +26,12 @@ def _assert_same_run(a: RuralModel, b: RuralModel) -> None:
     pd.testing.assert_frame_equal(a.distribution_frame(), b.distribution_frame(), check_exact=True)
     pd.testing.assert_frame_equal(a.spell_lengths(), b.spell_lengths(), check_exact=True)
     pd.testing.assert_frame_equal(a.place_groups(), b.place_groups(), check_exact=True)  # groups.csv's rows
-    for name in ("ring", "inc_sum", "mon_state", "dibao", "last_shock"):
+    for name in ("ring", *HOUSEHOLD_STATE):  # every per-household state array, the policy phase's included
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-    np.testing.assert_array_equal(a.labs.status, b.labs.status)
-    np.testing.assert_array_equal(a.hh.phi, b.hh.phi)
+    for field in fields(a.hh):
+        np.testing.assert_array_equal(getattr(a.hh, field.name), getattr(b.hh, field.name), err_msg=field.name)
+    for field in fields(a.labs):
+        np.testing.assert_array_equal(getattr(a.labs, field.name), getattr(b.labs, field.name), err_msg=field.name)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +98,63 @@ def test_numba_equals_numpy_when_levers_switch_and_the_market_tightens():
 
 
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("scenario", ["baseline", "no_monitoring", "cliff_exit"])
+def test_numba_policy_phase_equals_numpy(scenario):
+    """The policy phase in Numba (monitoring, grants, 兜底 enrolment and reviews, temporary help, placements,
+    birthdays, the registry and market parts): whole runs equal NumPy's, every timeseries column and every
+    household and labourer array at the end, with monitoring on (and the policy acting), off, and after a
+    cliff exit (2021-2022 transition, then no targeted support)."""
+    kw = dict(run_households=2500, run_months=36, **SMALL_COUNTIES)
+    if scenario == "cliff_exit":
+        kw["transition_years"] = 2
+    ref = _run(SCENARIOS / f"{scenario}.toml", kernels="numpy", threads=1, **kw)
+    fast = _run(SCENARIOS / f"{scenario}.toml", kernels="numba", threads=2, chunk_households=600, **kw)
+    assert fast.kern.name == "numba" and ref.kern.name == "numpy"
+    ts = ref.timeseries()
+    assert ts["dibao_households"].min() > 0 and ts["tekun_people"].min() > 0 and ts["mass_return_villages"].max() >= 0
+    if scenario == "no_monitoring":
+        assert ts["monitored_households"].max() == 0 and ts["detected"].sum() == 0
+    else:  # identification, hardship help, grants and placements all happen
+        assert ts["detected"].sum() > 0 and ts["fiscal_temporary"].sum() > 0 and ts["fiscal_industry"].sum() > 0
+        assert (ref.episode > 0).any() or (ref.measures > 1).any()
+    if scenario == "cliff_exit":
+        assert ts["support_level"].iloc[-1] == 0.0
+    _assert_same_run(ref, fast)
+
+
+# Issue 13's regime acts from 2026: 66 months from 2021-01 reach mid-2026. Overrides make each rule bite:
+# the merged system's detection factor off 1, regional monitoring lines that differ (the places default).
+POST_2025 = {
+    "policy_2026": {},
+    "merge_monitoring": {"monitoring_merged_detection_factor": 1.3},
+    "fund_to_employment": {},
+    "end_posts_able": {},
+    "key_counties_focus": {},
+}
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("scenario", sorted(POST_2025))
+def test_numba_policy_phase_equals_numpy_after_2025(scenario):
+    """Issue 13's rules in the policy phase (regional monitoring lines, the detection factor, placement only
+    where posts exist and its package factor, the grant factor, no take-up draw for the protected, programme
+    levels on temporary help and the means test; category counts and groups' parts): Numba equals NumPy
+    over whole runs into 2026, every timeseries column, groups.csv's rows and every household array."""
+    from ruralsim.simulation import places as places_mod
+
+    kw = dict(run_households=2000, run_months=66, **SMALL_COUNTIES, **POST_2025[scenario])
+    ref = _run(SCENARIOS / f"{scenario}.toml", kernels="numpy", threads=1, **kw)
+    fast = _run(SCENARIOS / f"{scenario}.toml", kernels="numba", threads=2, chunk_households=600, **kw)
+    assert fast.kern.name == "numba" and ref.kern.name == "numpy"
+    assert np.unique(places_mod.line_levels(ref.p)).size > 1  # regions' lines differ
+    ts = ref.timeseries()
+    late = ts.iloc[60:]  # 2026
+    assert late["detected"].sum() > 0 and late["fiscal_industry"].sum() > 0
+    assert ref.packages and (ref.category >= 0).all()
+    _assert_same_run(ref, fast)
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
 def test_numba_segment_sums_equal_bincount():
     rng = np.random.default_rng(3)
     x = (rng.lognormal(6, 2, 50_000)).astype(np.float32)
@@ -133,6 +194,24 @@ def test_fast_uniforms_are_numpys_float32_uniforms():
         out = np.empty(size, np.float32)
         _uniform32(np.random.Generator(np.random.PCG64(seed)), size, out)
         np.testing.assert_array_equal(out, np.random.Generator(np.random.PCG64(seed)).random(size, dtype=np.float32))
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
+def test_compiled_blocks_are_numpys_seedsequence_pcg64_uniforms(seed):
+    """With the Numba kernels a block's uniforms are made by a compiled SeedSequence + PCG64 (kernels_numba
+    .pcg64_uniforms): exactly NumPy's draws for every address (run seed, replicate, stream, month, block)."""
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    n = 2 * BLOCK + 999  # whole blocks and a short last one
+    for replicate, name, month in ((0, "hh.illness", 0), (3, "lab.find", -215), (1, "hh.dibao_takeup", -999)):
+        compiled = Streams(seed, replicate)
+        compiled.block_uniforms = select(10**9, "numba").block_uniforms()
+        ref = Streams(seed, replicate)
+        plain = ref.uniform(name, month, n)
+        np.testing.assert_array_equal(compiled.uniform(name, month, n), plain)
+        np.testing.assert_array_equal(compiled.uniform(name, month, n, 70_000, n - 5), plain[70_000:n - 5])
+        np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).random(BLOCK, dtype=np.float32))
 
 
 def test_blocks_shared_between_chunks_give_the_plain_draws():

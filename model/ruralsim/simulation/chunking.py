@@ -119,6 +119,23 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
     return spans
 
 
+def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
+    """A chunk's local index arrays (households' village and county, labourers' household and village, the
+    villages' county, labourers' county), made once per chunk and kept on the model: households never change
+    village or county, nor labourers household, so they are the same every month (a rule that moved rows
+    between groups would clear ``m._local_indices``). Read-only by convention: the phases only index with them."""
+    cache = m.__dict__.setdefault("_local_indices", {})
+    got = cache.get(span)
+    if got is None:
+        H, L = m.hh, m.labs
+        h, lab = slice(span.h0, span.h1), slice(span.l0, span.l1)
+        village_county = m.structure.village_county[span.v0:span.v1] - np.int32(span.c0)
+        lab_village = L.village[lab] - np.int32(span.v0)
+        got = cache[span] = (H.village[h] - np.int32(span.v0), H.county[h] - np.int32(span.c0),
+                             L.hh[lab] - np.int32(span.h0), lab_village, village_county, village_county[lab_village])
+    return got
+
+
 class Part:
     """One chunk's view of the model for one month (see the module docstring).
 
@@ -134,13 +151,9 @@ class Part:
         self.n_villages, self.n_counties = span.v1 - span.v0, span.c1 - span.c0
         H, L = m.hh, m.labs
         self.hh = Households(**{f.name: getattr(H, f.name)[h] for f in fields(Households)})
-        self.hh.village = H.village[h] - np.int32(span.v0)
-        self.hh.county = H.county[h] - np.int32(span.c0)
         self.labs = Labourers(**{f.name: getattr(L, f.name)[lab] for f in fields(Labourers)})
-        self.labs.hh = L.hh[lab] - np.int32(span.h0)
-        self.labs.village = L.village[lab] - np.int32(span.v0)
-        self.village_county = m.structure.village_county[span.v0:span.v1] - np.int32(span.c0)
-        self.lab_county = self.village_county[self.labs.village]
+        (self.hh.village, self.hh.county, self.labs.hh, self.labs.village, self.village_county,
+         self.lab_county) = local_indices(m, span)
         for name in HOUSEHOLD_STATE:
             setattr(self, name, getattr(m, name)[h])
         self.ring = m.ring[:, h]

@@ -27,6 +27,8 @@ def year_of_life(c, hh_rows: slice, lab_rows: slice) -> None:
     """This month's birthdays (households ``hh_rows`` and labourers ``lab_rows`` of chunk ``c``, after
     ageing): labourers' deaths and retirements, elderly members' deaths, and young members coming of
     working age into a free labourer row of their household."""
+    if c.kern.fast:
+        return c.kern.year_of_life(c, hh_rows, lab_rows)
     p, H, L = c.p, c.hh, c.labs
     idx = np.arange(*lab_rows.indices(c.n_labourers))
     idx = idx[L.status[idx] != INACTIVE]

@@ -4,7 +4,9 @@ The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.
 :mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
 search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
 same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
-checks whole runs). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
+checks whole runs); :mod:`ruralsim.simulation.kernels_policy` does the same for the policy phase, birthdays,
+shocks and the market and registry parts, and :mod:`ruralsim.simulation.pcg64_numba` makes the streams'
+uniform blocks (NumPy's numbers) in one compiled call. Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
 temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
 
 Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
@@ -34,10 +36,17 @@ class NumpyKernels:
         ``starts`` the first row of each segment (segments are contiguous and in order)."""
         return np.bincount(seg, weights=x, minlength=len(starts))
 
+    @staticmethod
+    def block_uniforms():
+        """The streams' maker of a block of float32 uniforms from its address: None for NumPy's generators."""
+        return None
+
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
+    from . import kernels_policy as kp
+    from .pcg64_numba import pcg64_uniforms
 
     f32 = np.float32
 
@@ -50,6 +59,10 @@ def _numba_kernels():
         @staticmethod
         def segment_sums(x, seg, starts):
             return kn.segment_sums(x, starts)
+
+        @staticmethod
+        def block_uniforms():
+            return pcg64_uniforms
 
         @staticmethod
         def separations(c, u_sep, u_trim, u_kind, demand_drop):
@@ -122,6 +135,121 @@ def _numba_kernels():
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
 
         @staticmethod
+        def policy(c, m, flows, oop, u_hardship, u_detect):
+            """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
+            returns the households identified this month. The monitoring line (each region's), the grant and
+            the placement threshold's package factors are per-household arrays; standards are scalars."""
+            from . import categories, places as places_mod
+
+            p, H, L = c.p, c.hh, c.labs
+            grant_hh = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factor(c),
+                                  dtype=np.float32)
+            if grant_hh.ndim == 0:
+                grant_hh = np.full(c.n_households, grant_hh, np.float32)
+            sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
+            detected = np.zeros(c.n_households, bool)
+            enabled = bool(p["monitoring_enabled"])
+            kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
+                      c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
+                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
+                      c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
+                      c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
+                      places_mod.monitoring_lines(c, m.monitoring_line), f32(c.detect_factor),
+                      float(p["monitoring_hardship_share"]),
+                      float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
+                      int(p["monitoring_placement_months"]),
+                      float(p["transfers_single_cover_limit"] * c.dibao_standard), int(p["monitoring_eliminate_after"]),
+                      grant_hh, *_test_terms(c, m),
+                      float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
+                      float(p["transfers_dibao_minimum"]),
+                      f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
+                      detected, sums, counts)
+            m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], int(counts[0]))
+            m.prog_industry.book(c, sums[1], 0)
+            m.prog_temporary.book(c, sums[2], int(counts[1]))
+            if enabled:
+                prob = p["monitoring_placement_prob"] * c.ration
+                factor = categories.placement_factor(c, np.arange(c.n_households))
+                factor_hh = (np.asarray(factor, np.float32) if np.ndim(factor)
+                             else np.full(c.n_households, factor, np.float32))
+                placed = kp.placements(L.status, L.absent, L.weak, L.hh, L.village, np.asarray(c.post_quota, float),
+                                       c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
+                                       f32(prob * c.migrant_open), factor_hh)
+                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
+            return detected
+
+        @staticmethod
+        def dibao_review(c, m, rows, u_takeup, u_single):
+            """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
+            the take-up draws are the chunk's whole rows."""
+            from . import categories
+
+            p, H = c.p, c.hh
+            first, _, step = rows.indices(c.n_households)
+            no_draw = categories.no_draw(c, slice(None))
+            use = not isinstance(no_draw, bool)
+            kp.dibao_review(first, step, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic,
+                            c.mon_state, u_takeup, u_single, use, no_draw if use else np.zeros(1, bool),
+                            *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
+                            float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
+                            float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
+                            float(p["transfers_dibao_minimum"]))
+
+        @staticmethod
+        def year_of_life(c, hh_rows, lab_rows):
+            """:func:`ruralsim.demography.year_of_life` in three loops; NumPy makes the probability tables."""
+            from . import demography
+
+            p, H, L = c.p, c.hh, c.labs
+            q_age = demography.mortality(p, np.arange(128, dtype=np.int8))
+            elderly = np.arange(128, dtype=np.int8)
+            q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
+            p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
+            lab0, _, lab_step = lab_rows.indices(c.n_labourers)
+            hh0, _, hh_step = hh_rows.indices(c.n_households)
+            kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
+                            H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
+                            c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
+                            p_young, int(p["labour_retirement_age"]))
+
+        @staticmethod
+        def illness_events(u_event, prob, H):
+            return kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+
+        @staticmethod
+        def absence_rows(c, event_hh, u_lab):
+            return kp.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
+
+        @staticmethod
+        def chronic(c, u_onset, u_end):
+            p = c.p
+            kp.chronic(c.hh.chronic, c.hh.head_age, u_onset, u_end, f32(p["shocks_chronic_onset"]),
+                       f32(p["shocks_chronic_onset_age_factor"]), f32(p["shocks_chronic_end"]))
+
+        @staticmethod
+        def market_parts(c):
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
+            p, L = c.p, c.labs
+            weight, migrants = kp.market_parts(
+                L.status, L.absent, L.skill, L.weak, L.age, L.hh, c.lab_county, c.hh.chronic,
+                f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
+                f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
+                f32(p["posts_migrant_search"]), c.n_counties)
+            return {"market_weight": weight, "market_migrants": int(migrants)}
+
+        @staticmethod
+        def more_parts(c):
+            """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
+            H = c.hh
+            reg, counts = kp.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
+                                        c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
+                                        c.cover, H.chronic, c.labs.status,
+                                        float(c.p["monitoring_mass_return_threshold"]))
+            out = {k: int(v) for k, v in zip(kp.MORE_PARTS, counts)}
+            out["registry_inc"] = reg
+            return out
+
+        @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
             """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
@@ -147,6 +275,12 @@ def _numba_kernels():
                      ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
                      ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
                      employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+
+    def _test_terms(c, m):
+        """The 低保 means test's left-out transfers (Dibao.test_income): share, subsidy per person, pension."""
+        p = c.p
+        return (float(p["transfers_income_test_excludes"]), float(p["transfers_targeted_subsidies"] * c.levels["subsidies"]),
+                float(m.pension))
 
     return NumbaKernels
 

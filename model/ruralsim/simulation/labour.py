@@ -101,6 +101,8 @@ def age_factor(p, age: np.ndarray) -> np.ndarray:
 def market_parts(c) -> dict:
     """A chunk's part of the migrant market (per county, summed in row order): the seekers' total hiring
     weight (post holders searching on the job at ``posts.migrant_search``) and the migrant jobs held."""
+    if c.kern.fast:
+        return c.kern.market_parts(c)
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     w = np.zeros(L.m, np.float32)

@@ -162,6 +162,7 @@ class RuralModel(mesa.Model):
         self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
         self.kern = kernel_set(n, kernels)
+        self.streams.block_uniforms = self.kern.block_uniforms()
         self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
                                chunk_households or default_chunk_households())
         self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
@@ -315,7 +316,9 @@ class RuralModel(mesa.Model):
     def _burn_in_month(self, c: Part, month: int, learn: bool) -> None:
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
-        event, _ = shocks.illness(c, c.uh("hh.illness", month), c.nh("hh.illness_cost", month), 0.0)
+        # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
+        # addressed apart from every other month's, are not made.
+        event, _ = shocks.illness(c, c.uh("hh.illness", month), np.zeros(c.n_households, np.float32), 0.0)
         shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
         labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
         labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
@@ -609,10 +612,14 @@ class RuralModel(mesa.Model):
         """The 低保 and 特困 means test, each household once a year in its own month (a twelfth each
         month), so enrolment moves smoothly; the standards of the current year apply."""
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
-        test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
         # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
-        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)[rows]
-        single = c.uh("hh.single_takeup", population.POP_MONTH)[rows]
+        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)
+        single = c.uh("hh.single_takeup", population.POP_MONTH)
+        if c.kern.fast:  # the kernel reads categories.no_draw over the chunk's rows itself
+            c.kern.dibao_review(c, self, rows, takeup, single)
+            return
+        test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
+        takeup, single = takeup[rows], single[rows]
         self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows,
                                categories.no_draw(c, rows))
 
@@ -663,9 +670,13 @@ class RuralModel(mesa.Model):
 
     def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
         """Monitoring and assistance on the alert signal (the rolling income including this month, large
-        rigid spending, sudden hardship); one-off measures are paid this month. NumPy for both kernel
-        sets (a few passes over households; the kernels' share of the step was elsewhere)."""
+        rigid spending, sudden hardship); one-off measures are paid this month. The NumPy code below is the
+        reference; the Numba kernels do the same in one loop over households and one over labourers."""
         H = c.hh
+        if c.kern.fast:
+            # The hardship draw is read only in villages hit by a new disaster: without one, it is not made.
+            u_hardship = c.uh("hh.hardship") if c.new_disaster.any() else np.ones(c.n_households, np.float32)
+            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"))
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net
@@ -784,6 +795,10 @@ class RuralModel(mesa.Model):
         from .programmes import DIBAO, SINGLE, TEKUN
 
         H, o = c.hh, c.out
+        if c.kern.fast:
+            o.update(c.kern.more_parts(c))
+            self._category_parts(c)
+            return
         size = H.size.astype(np.int64)
         mon = c.mon_state == MONITORED
         o["people_now"] = int(size.sum())
@@ -803,6 +818,11 @@ class RuralModel(mesa.Model):
         o["tekun_people"] = int(size[c.cover == TEKUN].sum())
         o["chronic"] = int(np.count_nonzero(H.chronic))
         o["active_labourers"] = int(np.count_nonzero(c.labs.status != INACTIVE))
+        self._category_parts(c)
+
+    def _category_parts(self, c: Part) -> None:
+        """The category counts and the groups' parts (NumPy after either kernel set's _more_parts)."""
+        o = c.out
         cap = np.bincount(categories.capacity(c.category), minlength=3)
         o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])
         o["cat_rigid"] = int(np.count_nonzero(c.category % 2 == categories.RIGID))

@@ -41,6 +41,10 @@ class Streams:
         self._sharers: dict[int, np.ndarray] = {}
         self._shared: dict[tuple, list] = {}
         self._lock = threading.Lock()
+        # A compiled ``(entropy words, out)`` maker of a block's uniforms (set by the model with the Numba
+        # kernels): the same numbers as :meth:`generator` and :func:`_uniform32`, without their Python objects.
+        self.block_uniforms = None
+        self._run_words = _int_words(self.seed) if self.seed >= 0 else None
 
     def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
         """Say how an ``n``-row population is cut into chunks (their first rows), so that a block
@@ -97,6 +101,11 @@ class Streams:
         return out
 
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
+        if not normal and self.block_uniforms is not None and self._run_words is not None:
+            key = (self.replicate, stream_id(name), month + _MONTH_OFFSET, b)
+            if all(0 <= k < 2**32 for k in key):  # one 32-bit word each, as SeedSequence would take them
+                self.block_uniforms(np.array(self._run_words + list(key), np.uint64), out[:size])
+                return
         g = self.generator(name, month, b)
         if normal:
             g.standard_normal(size, dtype=np.float32, out=out)
@@ -135,6 +144,18 @@ def _uniform32(g: np.random.Generator, size: int, out: np.ndarray) -> None:
     raw = g.bit_generator.random_raw((size + 1) // 2)
     out[:] = raw.view(np.uint32)[:size] >> np.uint32(8)
     out *= np.float32(2.0 ** -24)
+
+
+def _int_words(value: int) -> list[int]:
+    """SeedSequence's 32-bit words of a non-negative entropy integer (little-endian), padded to its pool of 4
+    (as it pads the run entropy when a spawn key follows)."""
+    words = []
+    while True:
+        words.append(value & 0xFFFFFFFF)
+        value >>= 32
+        if not value:
+            break
+    return words + [0] * max(0, 4 - len(words))
 
 
 def replicate_seeds(master_seed: int, replicates: int) -> list[dict]:

@@ -39,8 +39,13 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.n
     chronic = np.where(chronic_flag == 1, p["shocks_chronic_risk"], 1.0)
     lam = rate * size * chronic * age_factor / 12.0
     prob = -np.expm1(-lam).ravel()
-    event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
-    rows = np.flatnonzero(event)
+    if c.kern.fast:
+        rows = c.kern.illness_events(u_event, prob, H)
+        event = np.zeros(c.n_households, bool)
+        event[rows] = True
+    else:
+        event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
+        rows = np.flatnonzero(event)
     cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost[rows] - 0.405)
     oop = np.zeros(len(event), np.float32)
     oop[rows] = cost * (oop_share[rows] if np.ndim(oop_share) else oop_share)
@@ -52,6 +57,8 @@ def chronic(c, u_onset: np.ndarray, u_end: np.ndarray) -> None:
     rises with age) and ends (recovery, or the ill member's death) at a flat rate, so prevalence follows the
     cohort's ageing instead of only accumulating (P18 bounds it)."""
     p, H = c.p, c.hh
+    if c.kern.fast:
+        return c.kern.chronic(c, u_onset, u_end)
     over60 = np.maximum(H.head_age.astype(np.float32) - 60, 0)
     onset = u_onset < p["shocks_chronic_onset"] * (1.0 + p["shocks_chronic_onset_age_factor"] * over60)
     ended = (H.chronic == 1) & (u_end < p["shocks_chronic_end"])
@@ -64,8 +71,11 @@ def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarra
 
     Computed on the labourers of ill households only (a few percent of rows)."""
     L, H = c.labs, c.hh
-    rows = np.flatnonzero(event_hh[L.hh])
-    rows = rows[u_lab[rows] < 1.0 / np.maximum(H.n_lab[L.hh[rows]], 1)]
+    if c.kern.fast:
+        rows = c.kern.absence_rows(c, event_hh, u_lab)
+    else:
+        rows = np.flatnonzero(event_hh[L.hh])
+        rows = rows[u_lab[rows] < 1.0 / np.maximum(H.n_lab[L.hh[rows]], 1)]
     months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len[rows], 1e-6)))
     L.absent[rows] = np.minimum(months, 24).astype(np.int8)
     rows = rows[(L.status[rows] == MIGRANT) & (u_len[rows] < c.p["labour_illness_job_loss"])]
