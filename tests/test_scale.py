@@ -122,27 +122,30 @@ def test_numba_policy_phase_equals_numpy(scenario):
     _assert_same_run(ref, fast)
 
 
-# Issue 13's regime acts from 2026: 66 months from 2021-01 reach mid-2026. Overrides make each rule bite:
-# the merged system's detection factor off 1, regional monitoring lines that differ (the places default).
+# Issue 13's regime acts from 2026: 72 months from 2021-01 run through 2026. Overrides make each rule bite:
+# the merged system's detection factor off 1; no public-welfare posts (weak labourers are then not placed);
+# regional monitoring lines differ by default (places.line_level).
 POST_2025 = {
-    "policy_2026": {},
-    "merge_monitoring": {"monitoring_merged_detection_factor": 1.3},
-    "fund_to_employment": {},
-    "end_posts_able": {},
-    "key_counties_focus": {},
+    "policy_2026": ("policy_2026", {}),
+    "merge_monitoring": ("merge_monitoring", {"monitoring_merged_detection_factor": 1.3}),
+    "fund_to_employment": ("fund_to_employment", {}),
+    "end_posts_able": ("end_posts_able", {}),
+    "no_posts": ("policy_2026", {"programmes_posts": 0.0}),
+    "key_counties_focus": ("key_counties_focus", {}),
 }
 
 
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
-@pytest.mark.parametrize("scenario", sorted(POST_2025))
-def test_numba_policy_phase_equals_numpy_after_2025(scenario):
+@pytest.mark.parametrize("case", sorted(POST_2025))
+def test_numba_policy_phase_equals_numpy_after_2025(case):
     """Issue 13's rules in the policy phase (regional monitoring lines, the detection factor, placement only
     where posts exist and its package factor, the grant factor, no take-up draw for the protected, programme
     levels on temporary help and the means test; category counts and groups' parts): Numba equals NumPy
-    over whole runs into 2026, every timeseries column, groups.csv's rows and every household array."""
+    over whole runs through 2026, every timeseries column, groups.csv's rows and every household array."""
     from ruralsim.simulation import places as places_mod
 
-    kw = dict(run_households=2000, run_months=66, **SMALL_COUNTIES, **POST_2025[scenario])
+    scenario, overrides = POST_2025[case]
+    kw = dict(run_households=2000, run_months=72, **SMALL_COUNTIES, **overrides)
     ref = _run(SCENARIOS / f"{scenario}.toml", kernels="numpy", threads=1, **kw)
     fast = _run(SCENARIOS / f"{scenario}.toml", kernels="numba", threads=2, chunk_households=600, **kw)
     assert fast.kern.name == "numba" and ref.kern.name == "numpy"
