@@ -124,6 +124,8 @@ def test_numba_policy_phase_equals_numpy(scenario):
 
 # Issue 13's regime acts from 2026: 72 months from 2021-01 run through 2026. Overrides make each rule bite:
 # the merged system's detection factor off 1; no public-welfare posts (weak labourers are then not placed);
+# levels off 1 on temporary help, the subsidies (the means test's left-out part, counted when excluded) and
+# the 低保 standards;
 # regional monitoring lines differ by default (places.line_level).
 POST_2025 = {
     "policy_2026": ("policy_2026", {}),
@@ -131,6 +133,8 @@ POST_2025 = {
     "fund_to_employment": ("fund_to_employment", {}),
     "end_posts_able": ("end_posts_able", {}),
     "no_posts": ("policy_2026", {"programmes_posts": 0.0}),
+    "levels": ("policy_2026", {"programmes_temporary": 0.5, "programmes_subsidies": 0.5, "programmes_dibao": 1.2,
+                           "transfers_income_test_excludes": 0.5}),
     "key_counties_focus": ("key_counties_focus", {}),
 }
 
