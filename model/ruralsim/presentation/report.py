@@ -61,6 +61,9 @@ BANDS = {
            "参数扫描热力图：带斜线的格子与相邻格子的差异小于重复间噪声，其颜色变化不应被解读为真实变化。",
            "主要结果表中的方括号给出同样的区间。"],
 }
+#: Place groups of compare_groups.csv by their names in figures (translated like the figures' texts).
+GROUP_NAMES = {"key_county": "Key counties", "other_county": "Other counties", "east": "East", "central": "Central",
+               "west": "West", "relocated": "Relocated", "not_relocated": "Not relocated"}
 CAPTIONS = {
     "income_components": ("Income by source and total", "收入构成与合计"),
     "poverty_monitoring": ("Return to poverty and dynamic monitoring", "返贫与动态监测"),
@@ -533,11 +536,13 @@ def _question_readings(folder: Path, entries: list[dict], reference: str, table:
                        lang: str) -> list[str]:
     """For each scenario, the outcomes and spending its changed levers drive (what answers its header
     question, :mod:`ruralsim.analysis.question_answers`), at the last date and over the years from 2026."""
-    from ..analysis.question_answers import answers, changed_levers
+    from ..analysis.question_answers import answers, changed_levers, group_answers
     from .labels import programme_label
 
     fiscal_path = folder / "fiscal_comparison.csv"
     fiscal = pd.read_csv(fiscal_path, encoding="utf-8-sig", dtype={"year": str}) if fiscal_path.is_file() else None
+    groups_path = folder / "compare_groups.csv"
+    groups = pd.read_csv(groups_path, encoding="utf-8-sig") if groups_path.is_file() else None
     ref = next((e for e in entries if e["label"] == reference), None)
     if ref is None:
         return []
@@ -547,13 +552,20 @@ def _question_readings(folder: Path, entries: list[dict], reference: str, table:
     for e in entries:
         if e["label"] == reference:
             continue
-        items = answers(table, fiscal, e["label"], last, changed_levers(e.get("overrides") or {},
-                                                                         ref.get("overrides") or {}))
+        changed = changed_levers(e.get("overrides") or {}, ref.get("overrides") or {})
+        items = answers(table, fiscal, e["label"], last, changed) + group_answers(groups, e["label"], int(last[:4]),
+                                                                                   changed)
         if not items:
             continue
         parts = []
         for it in items:
-            if it["kind"] == "metric":
+            if it["kind"] == "group":
+                group = translate(GROUP_NAMES.get(it["group"], it["group"]), lang)
+                name = f"{group}：{label(it['name'], lang)}" if zh else f"{group}: {label(it['name'], lang).lower()}"
+                metric = it["name"]
+                parts.append(f"{name} {fmt(it['mean'], metric)} ({fmt(it['diff'], metric, diff=True)}"
+                             f"{fmt_interval(it['lo'], it['hi'], metric, diff=True)})")
+            elif it["kind"] == "metric":
                 name, metric = label(it["name"], lang), it["name"]
                 parts.append(f"{name} {fmt(it['mean'], metric)} ({fmt(it['diff'], metric, diff=True)}"
                              f"{fmt_interval(it['lo'], it['hi'], metric, diff=True)})")
