@@ -41,7 +41,7 @@ TEXT = {
                no_figures="本文件夹没有图表（使用了 `--no-plots`？可运行：`ruralsim plot DIR`）。", commit="代码版本",
                dirty="有未提交的修改", seeds="随机种子", started="开始时间", command="运行命令", metric="指标",
                month="月份", unit="单位", run="运行报告", comparison="情景比较报告", sweep="参数扫描报告",
-               question_note="以下为情景（实验）文件开头的说明，照录原文。",
+               question_note="以下为情景（实验）文件开头的说明；文件没有中文说明的，照录英文原文。",
                files="数据表：本报告旁的 CSV 文件（带 BOM 的 UTF-8）和 .xlsx 工作簿；各列含义见 data_dictionary.csv。"),
 }
 BANDS = {
@@ -193,10 +193,16 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
-def header_comment(path: str | Path | None) -> str:
-    """The leading ``#`` comment lines of a scenario or experiment file: the question it asks."""
+ZH_MARK = "中文："
+
+
+def header_comment(path: str | Path | None, lang: str | None = None) -> str:
+    """The leading ``#`` comment lines of a scenario or experiment file: the question it asks. In Chinese,
+    the file's own Chinese question where it has one (a header paragraph starting ``# 中文：``)."""
     if not path or not Path(path).is_file():
         return ""
+    if lang == "zh" and (zh := _zh_question(Path(path))):
+        return zh
     lines = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -208,6 +214,22 @@ def header_comment(path: str | Path | None) -> str:
             break
         lines.append(text)
     return "\n".join(lines).strip()
+
+
+def _zh_question(path: Path) -> str:
+    """The ``# 中文：`` paragraph of a file's leading comment block (its lines joined without spaces)."""
+    found: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith(ZH_MARK):
+            found.append(text.removeprefix(ZH_MARK))
+        elif found and text:
+            found.append(text)
+        elif found:
+            break
+    return "".join(found).strip()
 
 
 def poverty_metric(columns) -> str:
@@ -361,7 +383,7 @@ def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
                         rows)
     base = _shipped_baseline()
     params = manifest.get("params") or {}
-    return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"))
+    return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"), lang)
                                                       or name}],
                   headline, _dates_note(dates, lang, comparison=False), _run_readings(by, dates, lang),
                   _param_diff(params, base, name), _figures(folder, lang), _repro(manifest, lang))
@@ -469,7 +491,7 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
                                     + fmt_interval(r["diff_ci_lo"], r["diff_ci_hi"], metric, diff=True),
                                     f"{metric}|{date}|{lb}|diff_mean", repr(float(r["diff_mean"]))))
             rows.append(row)
-    questions = [{"name": e["label"], "text": header_comment(e.get("file")) or e.get("description") or e["label"]}
+    questions = [{"name": e["label"], "text": header_comment(e.get("file"), lang) or e.get("description") or e["label"]}
                  for e in entries]
     params = []
     ref_params = _scenario_params(folder, entries, reference)
@@ -600,7 +622,7 @@ def _sweep_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     readings = [("每个设计点的结果为各重复均值；完整结果见 `tables/` 与 `runs.parquet`。" if lang == "zh" else
                  "Each design point's outcomes are means across its replicates; full results in tables/ and "
                  "runs.parquet.")]
-    return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source) or name}],
+    return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source, lang) or name}],
                   Headline(header, rows, left=1), "", readings, [], _figures(folder, lang), _repro(manifest, lang))
 
 
