@@ -228,3 +228,24 @@ def test_a_short_run_says_nothing_false_about_programme_paths():
     p = {**defaults(), "run_months": 12}
     notes = year_table_notes({"programmes_posts": {2027: 0.0}, "monitoring_line": {2090: 9000.0}}, p)
     assert len(notes) == 1 and notes[0].startswith("monitoring.line")
+
+
+def test_a_place_lever_is_answered_by_the_groups_it_moves_support_between():
+    """key_counties_focus's question is about key vs other counties: its answer reads compare_groups.csv."""
+    import pandas as pd
+
+    from ruralsim.analysis.question_answers import group_answers
+
+    rows = [{"scenario": "focus", "reference": "ref", "group": g, "year": y, "metric": m, "mean": 1.0 + i,
+             "diff_mean": 0.5 * i, "diff_ci_lo": 0.1, "diff_ci_hi": 0.9, "n": 5}
+            for i, (g, y, m) in enumerate((g, y, m) for g in ("key_county", "other_county", "east")
+                                          for y in (2029, 2030) for m in ("mean_income", "poverty_rate_registry"))]
+    table = pd.DataFrame(rows)
+    got = group_answers(table, "focus", 2030, ["places_key_fund_factor"])
+    assert [(r["group"], r["name"]) for r in got] == [("key_county", "mean_income"),
+                                                      ("key_county", "poverty_rate_registry"),
+                                                      ("other_county", "mean_income"),
+                                                      ("other_county", "poverty_rate_registry")]
+    assert got[0]["diff"] == 0.5 * 2 and got[0]["date"] == "2030"  # the 2030 row, not 2029's
+    assert group_answers(table, "focus", 2030, ["programmes_posts"]) == []
+    assert group_answers(None, "focus", 2030, ["places_key_fund_factor"]) == []

@@ -266,6 +266,7 @@ def test_chinese_comparison_has_no_english_in_figures_or_report(cmp_dir, tmp_pat
     assert len(list((copy / "plots").glob("compare_*.png"))) >= 7
     md = (copy / "report.md").read_text(encoding="utf-8")
     assert "情景比较报告" in md and "成本效益（budget_cut 相对 baseline" in md
+    assert "预算削减：若中央衔接资金" in md  # the scenario's own Chinese question, not its English paragraph
     assert report_untranslated(md, ["baseline", "budget_cut"]) == []
 
 

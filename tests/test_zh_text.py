@@ -169,3 +169,19 @@ def test_calibration_figure_has_no_english_in_chinese(tmp_path, zh):
     fig = plot_fit(targets, hist, free, {"name": "baseline", "replicates": 2, "households": 200})
     localise(fig)
     assert not _english(fig), _english(fig)
+
+
+def test_every_shipped_scenario_asks_its_question_in_chinese_too():
+    """Users read Chinese first: each scenario file carries its question in Chinese (`# 中文：`), and a zh
+    report shows that instead of the English paragraph."""
+    from ruralsim.presentation.hygiene import untranslated_words
+    from ruralsim.presentation.report import header_comment
+
+    from pathlib import Path
+
+    scenarios = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml"))
+    assert len(scenarios) >= 19
+    for path in scenarios:
+        zh, en = header_comment(path, "zh"), header_comment(path, "en")
+        assert zh and zh != en and "中文" not in en, path.name
+        assert not untranslated_words(zh), (path.name, untranslated_words(zh))

@@ -41,6 +41,14 @@ ANSWERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("programmes_temporary", ("households_below_registry",), ("temporary",)),
 )
 
+#: Lever (flat-name prefix) -> (place groups, metrics) of compare_groups.csv that answer it: a lever that moves
+#: support between places is judged by the groups it moves it between, not only by the national total.
+GROUP_ANSWERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("places_key_fund_factor", ("key_county", "other_county"), ("mean_income", "poverty_rate_registry")),
+    ("places_other_fund_factor", ("key_county", "other_county"), ("mean_income", "poverty_rate_registry")),
+    ("places_east_west_rate", ("west", "east"), ("mean_income", "poverty_rate_registry")),
+)
+
 #: Extra rows comparison.csv carries so these answers can be read (columns of the monthly series).
 ANSWER_METRICS = ("post_labourers", "workshop_labourers", "migrant_labourers", "trained_share")
 
@@ -87,4 +95,24 @@ def answers(comparison: pd.DataFrame, fiscal: pd.DataFrame | None, scenario: str
             out.append({"kind": "spending", "name": prog, "date": f"{years[0]}..{years[-1]}",
                         "mean": float(rows["mean"].sum()), "diff": float(rows["diff_mean"].sum()),
                         "lo": float(rows["diff_ci_lo"].sum()), "hi": float(rows["diff_ci_hi"].sum())})
+    return out
+
+
+def group_answers(groups: pd.DataFrame | None, scenario: str, year: int, changed: list[str]) -> list[dict[str, Any]]:
+    """Rows answering a place lever's question from ``compare_groups.csv`` in December of ``year``: kind
+    "group", the group, the metric, its mean, paired difference and 95% interval."""
+    if groups is None:
+        return []
+    wanted: dict[tuple[str, str], None] = {}
+    for prefix, names, metrics in GROUP_ANSWERS:
+        if any(k.startswith(prefix) for k in changed):
+            wanted.update({(g, m): None for g in names for m in metrics})
+    at = groups[(groups["scenario"] == scenario) & (groups["year"].astype(int) == int(year))]
+    out = []
+    for group, metric in wanted:
+        r = at[(at["group"] == group) & (at["metric"] == metric)]
+        if not r.empty:
+            r = r.iloc[0]
+            out.append({"kind": "group", "name": metric, "group": group, "date": str(year), "mean": float(r["mean"]),
+                        "diff": float(r["diff_mean"]), "lo": float(r["diff_ci_lo"]), "hi": float(r["diff_ci_hi"])})
     return out

@@ -41,7 +41,7 @@ TEXT = {
                no_figures="本文件夹没有图表（使用了 `--no-plots`？可运行：`ruralsim plot DIR`）。", commit="代码版本",
                dirty="有未提交的修改", seeds="随机种子", started="开始时间", command="运行命令", metric="指标",
                month="月份", unit="单位", run="运行报告", comparison="情景比较报告", sweep="参数扫描报告",
-               question_note="以下为情景（实验）文件开头的说明，照录原文。",
+               question_note="以下为情景（实验）文件开头的说明；文件没有中文说明的，照录英文原文。",
                files="数据表：本报告旁的 CSV 文件（带 BOM 的 UTF-8）和 .xlsx 工作簿；各列含义见 data_dictionary.csv。"),
 }
 BANDS = {
@@ -61,6 +61,9 @@ BANDS = {
            "参数扫描热力图：带斜线的格子与相邻格子的差异小于重复间噪声，其颜色变化不应被解读为真实变化。",
            "主要结果表中的方括号给出同样的区间。"],
 }
+#: Place groups of compare_groups.csv by their names in figures (translated like the figures' texts).
+GROUP_NAMES = {"key_county": "Key counties", "other_county": "Other counties", "east": "East", "central": "Central",
+               "west": "West", "relocated": "Relocated", "not_relocated": "Not relocated"}
 CAPTIONS = {
     "income_components": ("Income by source and total", "收入构成与合计"),
     "poverty_monitoring": ("Return to poverty and dynamic monitoring", "返贫与动态监测"),
@@ -71,6 +74,9 @@ CAPTIONS = {
     "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),
     "dynamics_falls": ("Falls below the line by cause", "按原因分的返贫"),
     "counties": ("Spread across counties", "各县差异"), "villages": ("Spread across villages", "各村差异"),
+    "groups": ("Income and poverty by place: key and other counties, regions, relocated households",
+               "分地区收入与贫困：重点帮扶县与其他县、东中西部、易地搬迁户"),
+    "compare_groups": ("Paired differences by place group", "各地区分组与参照情景的配对差"),
     "compare_metrics": ("Key outcomes by scenario", "各情景主要结果"),
     "compare_differences": ("Paired differences from the reference", "与参照情景的配对差"),
     "compare_income": ("Income by scenario", "各情景收入"),
@@ -187,10 +193,16 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
-def header_comment(path: str | Path | None) -> str:
-    """The leading ``#`` comment lines of a scenario or experiment file: the question it asks."""
+ZH_MARK = "中文："
+
+
+def header_comment(path: str | Path | None, lang: str | None = None) -> str:
+    """The leading ``#`` comment lines of a scenario or experiment file: the question it asks. In Chinese,
+    the file's own Chinese question where it has one (a header paragraph starting ``# 中文：``)."""
     if not path or not Path(path).is_file():
         return ""
+    if lang == "zh" and (zh := _zh_question(Path(path))):
+        return zh
     lines = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -202,6 +214,22 @@ def header_comment(path: str | Path | None) -> str:
             break
         lines.append(text)
     return "\n".join(lines).strip()
+
+
+def _zh_question(path: Path) -> str:
+    """The ``# 中文：`` paragraph of a file's leading comment block (its lines joined without spaces)."""
+    found: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith(ZH_MARK):
+            found.append(text.removeprefix(ZH_MARK))
+        elif found and text:
+            found.append(text)
+        elif found:
+            break
+    return "".join(found).strip()
 
 
 def poverty_metric(columns) -> str:
@@ -355,7 +383,7 @@ def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
                         rows)
     base = _shipped_baseline()
     params = manifest.get("params") or {}
-    return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"))
+    return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"), lang)
                                                       or name}],
                   headline, _dates_note(dates, lang, comparison=False), _run_readings(by, dates, lang),
                   _param_diff(params, base, name), _figures(folder, lang), _repro(manifest, lang))
@@ -463,7 +491,7 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
                                     + fmt_interval(r["diff_ci_lo"], r["diff_ci_hi"], metric, diff=True),
                                     f"{metric}|{date}|{lb}|diff_mean", repr(float(r["diff_mean"]))))
             rows.append(row)
-    questions = [{"name": e["label"], "text": header_comment(e.get("file")) or e.get("description") or e["label"]}
+    questions = [{"name": e["label"], "text": header_comment(e.get("file"), lang) or e.get("description") or e["label"]}
                  for e in entries]
     params = []
     ref_params = _scenario_params(folder, entries, reference)
@@ -530,11 +558,13 @@ def _question_readings(folder: Path, entries: list[dict], reference: str, table:
                        lang: str) -> list[str]:
     """For each scenario, the outcomes and spending its changed levers drive (what answers its header
     question, :mod:`ruralsim.analysis.question_answers`), at the last date and over the years from 2026."""
-    from ..analysis.question_answers import answers, changed_levers
+    from ..analysis.question_answers import answers, changed_levers, group_answers
     from .labels import programme_label
 
     fiscal_path = folder / "fiscal_comparison.csv"
     fiscal = pd.read_csv(fiscal_path, encoding="utf-8-sig", dtype={"year": str}) if fiscal_path.is_file() else None
+    groups_path = folder / "compare_groups.csv"
+    groups = pd.read_csv(groups_path, encoding="utf-8-sig") if groups_path.is_file() else None
     ref = next((e for e in entries if e["label"] == reference), None)
     if ref is None:
         return []
@@ -544,13 +574,20 @@ def _question_readings(folder: Path, entries: list[dict], reference: str, table:
     for e in entries:
         if e["label"] == reference:
             continue
-        items = answers(table, fiscal, e["label"], last, changed_levers(e.get("overrides") or {},
-                                                                         ref.get("overrides") or {}))
+        changed = changed_levers(e.get("overrides") or {}, ref.get("overrides") or {})
+        items = answers(table, fiscal, e["label"], last, changed) + group_answers(groups, e["label"], int(last[:4]),
+                                                                                   changed)
         if not items:
             continue
         parts = []
         for it in items:
-            if it["kind"] == "metric":
+            if it["kind"] == "group":
+                group = translate(GROUP_NAMES.get(it["group"], it["group"]), lang)
+                name = f"{group}：{label(it['name'], lang)}" if zh else f"{group}: {label(it['name'], lang).lower()}"
+                metric = it["name"]
+                parts.append(f"{name} {fmt(it['mean'], metric)} ({fmt(it['diff'], metric, diff=True)}"
+                             f"{fmt_interval(it['lo'], it['hi'], metric, diff=True)})")
+            elif it["kind"] == "metric":
                 name, metric = label(it["name"], lang), it["name"]
                 parts.append(f"{name} {fmt(it['mean'], metric)} ({fmt(it['diff'], metric, diff=True)}"
                              f"{fmt_interval(it['lo'], it['hi'], metric, diff=True)})")
@@ -585,7 +622,7 @@ def _sweep_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     readings = [("每个设计点的结果为各重复均值；完整结果见 `tables/` 与 `runs.parquet`。" if lang == "zh" else
                  "Each design point's outcomes are means across its replicates; full results in tables/ and "
                  "runs.parquet.")]
-    return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source) or name}],
+    return Report("sweep", _title("sweep", name, lang), [{"name": name, "text": header_comment(source, lang) or name}],
                   Headline(header, rows, left=1), "", readings, [], _figures(folder, lang), _repro(manifest, lang))
 
 
