@@ -153,7 +153,7 @@ def test_ctrl_c_on_compare_prints_no_worker_traceback(tmp_path):
     try:
         assert wait_for(lambda: len(workers_of(proc)) >= 2)
         workers = workers_of(proc)
-        time.sleep(1.0)
+        time.sleep(0.1)  # early: the workers may still be importing their modules (they must ignore SIGINT then too)
         proc.send_signal(signal.SIGINT)
         for w in workers:  # as a terminal's Ctrl-C does: the whole foreground group
             with contextlib.suppress(psutil.NoSuchProcess):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -64,10 +65,31 @@ def _watch(parent: int) -> None:
     threading.Thread(target=loop, daemon=True, name="ruralsim-parent-watch").start()
 
 
+class QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that ignores SIGINT from its first instruction: the parent ignores SIGINT only
+    while it starts the child (an ignored signal stays ignored across exec, and Python then installs no
+    KeyboardInterrupt handler), so a Ctrl-C that lands while a worker is still importing its modules
+    prints no traceback from it; :func:`init_worker` keeps it ignored."""
+
+    def start(self) -> None:
+        try:
+            old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: signals cannot be changed here
+            return super().start()
+        try:
+            super().start()
+        finally:
+            signal.signal(signal.SIGINT, old)
+
+
+class QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = QuietSpawnProcess
+
+
 def pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor:
     """A process pool whose workers run :func:`init_worker`; spawned (not forked) unless ``mp_context`` says
     otherwise: importing ruralsim leaves the start method alone, and forking after threads is unsafe."""
-    kwargs.setdefault("mp_context", multiprocessing.get_context("spawn"))
+    kwargs.setdefault("mp_context", QuietSpawnContext())
     return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),), **kwargs)
 
 
