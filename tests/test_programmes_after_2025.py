@@ -221,13 +221,13 @@ def test_the_comparison_report_answers_each_question(tmp_path):
 
 
 def test_a_short_run_says_nothing_false_about_programme_paths():
-    """A year table after the run applies from its first month, and the run says so; a programme path does
-    not (it follows the transition until its first year), so no such note is given for it."""
-    from ruralsim.simulation.horizon import year_table_notes
+    """A year table after the run would apply from its first month, so it is refused; a programme path is
+    not (it follows the transition until its first year), so no such problem is raised for it."""
+    from ruralsim.simulation.horizon import year_table_problems
 
     p = {**defaults(), "run_months": 12}
-    notes = year_table_notes({"programmes_posts": {2027: 0.0}, "monitoring_line": {2090: 9000.0}}, p)
-    assert len(notes) == 1 and notes[0].startswith("monitoring.line")
+    problems = year_table_problems({"programmes_posts": {2027: 0.0}, "monitoring_line": {2090: 9000.0}}, p, "f.toml")
+    assert len(problems) == 1 and problems[0].key == "monitoring.line[2090]" and problems[0].source == "f.toml"
 
 
 def test_a_place_lever_is_answered_by_the_groups_it_moves_support_between():

@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..simulation.config import _NO_VALUE, ConfigError, Problem, _disp, _suggest, _suggest_param
-from ..simulation.parameters import PARAMS_BY_KEY, Param, value_in_year
+from ..simulation.parameters import PARAMS_BY_FLAT, PARAMS_BY_KEY, Param, value_in_year
 
 STATS = ("value", "mean", "min", "max", "growth")
 KINDS = ("equal", "at_least", "at_most")
@@ -572,14 +572,25 @@ def months_needed(targets: tuple[Target, ...] | list[Target], start_year: int) -
 
 
 def check_dates(target_set: TargetSet, targets: tuple[Target, ...], start_year: int) -> None:
-    """Every month a target reads must fall inside a run starting in ``start_year`` (else ConfigError)."""
+    """Every month a target reads must fall inside a run starting in ``start_year`` (else ConfigError).
+
+    A month past the longest run the schema allows is reported by the target's own key (``date``,
+    ``base`` or ``period``), not as the ``run_months`` it would have needed.
+    """
     problems = []
     first = f"{start_year}-01"
+    longest = int(PARAMS_BY_FLAT["run_months"].high or 600)
+    end = start_year * 12 + longest - 1
+    last = f"{end // 12}-{end % 12 + 1:02d}"
     for t in targets:
-        early = [m for m in t.months() if m < first]
-        if early:
-            key = "base" if t.base in early else ("date" if t.start == t.end else "period")
-            problems.append(Problem(_disp(target_set.path), f"targets.{t.id}.{key}", early[0],
-                                    f"before the run starts ({first})", f"months from {first} on"))
+        months = t.months()
+        early = [m for m in months if m < first]
+        late = [m for m in months if m > last]
+        for wrong, why in ((early, f"before the run starts ({first})"),
+                           (late, f"after the longest run ends ({last}: run.months is at most {longest})")):
+            if wrong:
+                key = "base" if t.base in wrong else ("date" if t.start == t.end else "period")
+                problems.append(Problem(_disp(target_set.path), f"targets.{t.id}.{key}", wrong[0], why,
+                                        f"months from {first} to {last}"))
     if problems:
         raise ConfigError(problems)

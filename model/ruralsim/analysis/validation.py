@@ -47,6 +47,7 @@ def run_size(target_set: TargetSet, scenario_params: Mapping[str, Any], househol
     size = {"households": households, "replicates": replicates, "seed": seed}
     out = {f"run_{k}": (v if v is not None else target_set.run.get(k)) for k, v in size.items()}
     out = {k: v for k, v in out.items() if v is not None}
+    check_dates(target_set, target_set.targets, int(scenario_params["run_start_year"]))
     out["run_months"] = months_needed(target_set.targets, int(scenario_params["run_start_year"]))
     return out
 

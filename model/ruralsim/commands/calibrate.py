@@ -46,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     from ..analysis.calibration import calibrate, parse_param_option, update_scenario_file
     from ..workflows.calibrate import write_calibration
     from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, load_scenario
-    from ..analysis.targets import ARTICLE_TARGETS, load_targets
+    from ..analysis.targets import ARTICLE_TARGETS, check_dates, load_targets
     from ..analysis.validation import fmt_value
 
     target_set = load_targets(args.targets or ARTICLE_TARGETS)
@@ -60,6 +60,7 @@ def main(args: argparse.Namespace) -> int:
     targets = target_set.by_id(ids)
     baseline = args.baseline or SCENARIO_DIR / "baseline.toml"
     scenario = load_scenario(baseline)
+    check_dates(target_set, targets, int(scenario.params["run_start_year"]))  # before any run
     from ..analysis.folders import writing
 
     out = args.out or Path("results") / "calibration"

@@ -18,10 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..simulation.horizon import check_year_tables, setting_files
+
     failed = 0
     for name in args.scenarios:
         try:
             sc = load_scenario(find_scenario(name))
+            check_year_tables(sc.overrides, sc.params, setting_files(sc))  # at the scenario's own run length
         except ConfigError as err:
             failed += 1
             print(f"{name}: INVALID\n{err}", file=sys.stderr)

@@ -40,12 +40,13 @@ def main(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     from ..analysis.folders import writing
-    from ..simulation.horizon import year_table_notes
+    from ..simulation.config import ConfigError
+    from ..simulation.horizon import setting_files, year_table_problems
 
     run, _ = shared_run(scenarios, overrides)
-    for sc in scenarios:
-        for note in year_table_notes(sc.overrides, {**sc.params, **run}):
-            print(f"note: {sc.name}: {note}", file=sys.stderr)
+    problems = [p for sc in scenarios for p in year_table_problems(sc.overrides, {**sc.params, **run}, setting_files(sc))]
+    if problems:
+        raise ConfigError(problems)
     out = Path(args.out or default_out_dir(unique_labels(scenarios)))
     with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)

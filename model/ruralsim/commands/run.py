@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from ..analysis.folders import writing
-    from ..simulation.horizon import year_table_notes
+    from ..simulation.horizon import check_year_tables, setting_files
     from ..analysis.folders import run_out_dir as default_out_dir
     from ..simulation.runner import run_scenario
     from ..workflows.compare import write_scenario
@@ -35,8 +35,7 @@ def main(args: argparse.Namespace) -> int:
     lang = apply_lang(args)
     scenario = load_scenario(find_scenario(args.scenario))
     overrides = size_overrides(args)
-    for note in year_table_notes(scenario.overrides, {**scenario.params, **overrides}):
-        print(f"note: {note}", file=sys.stderr)
+    check_year_tables(scenario.overrides, {**scenario.params, **overrides}, setting_files(scenario))
     out = Path(args.out or default_out_dir(scenario.name))
     with writing(out, "run"):  # checked, locked and marked incomplete before the simulation starts
         result = run_scenario(scenario, overrides, workers=args.workers, progress=not args.quiet)

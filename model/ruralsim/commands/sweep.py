@@ -83,7 +83,9 @@ def main(args: argparse.Namespace) -> int:
     check_size(exp, force=args.force)  # before the design is built: a huge one is a message, not 24 GB
     if not isinstance(exp.series_months, str):
         horizon.check_months(exp.series_months, exp.base, str(exp.path), "outputs.series_months")
-    notes = horizon.year_table_notes({**exp.scenario.overrides, **exp.fixed}, exp.base)
+    owners = {**horizon.setting_files(exp.scenario), **{k: str(exp.path) for k in exp.fixed}}
+    horizon.check_year_tables({**exp.scenario.overrides, **exp.fixed}, exp.base, owners)
+    notes: list[str] = []
     design = build_design(exp)
     distinct = len({t.run_id for t in tasks(exp, design)})
     runs = len(design) * exp.replicates

@@ -220,6 +220,10 @@ def scenario_paths(directory: str | Path | None = None) -> list[Path]:
 def scenario_from_overrides(name: str, overrides: Mapping[str, Any] | None = None,
                             description: str = "") -> Scenario:
     """Build an in-memory scenario (e.g. from Python keyword arguments); validates first."""
+    if not isinstance(name, str) or text_problem(name):
+        raise ConfigError([Problem(f"scenario {name!r}", "name", name,
+                                   text_problem(name) if isinstance(name, str) else "must be a string",
+                                   TEXT_ALLOWED[False])])
     flat = check_overrides(overrides or {}, source=f"scenario {name!r}")
     return Scenario(name=name, path=MEMORY, description=description, overrides=flat, chain=())
 
@@ -308,10 +312,13 @@ def _load_chain(path: Path, stack: tuple[Path, ...]
                                         f"{_disp(path.parent) or '.'}, or a shipped scenario: "
                                         + ", ".join(q.name for q in scenario_paths())))
         elif key in ("name", "description"):
-            if isinstance(value, str):
-                meta[key] = value
-            else:
+            if not isinstance(value, str):
                 problems.append(Problem(src, key, value, "must be a string", "a string"))
+            elif text_problem(value, multiline=key == "description"):
+                problems.append(Problem(src, key, value, text_problem(value, key == "description"),
+                                        TEXT_ALLOWED[key == "description"]))
+            else:
+                meta[key] = value
         elif key in SECTIONS:
             if not isinstance(value, dict):
                 problems.append(Problem(src, key, value, "a section must be a table",
@@ -388,6 +395,23 @@ def check_place_shares(params: Mapping[str, Any], source: str, given: set[str] |
                                 f"a share from 0 to places.west_share ({params['places_west_share']})"))
     if problems:
         raise ConfigError(problems)
+
+
+#: What a name (one line) or a description (several) may hold, by ``multiline``.
+TEXT_ALLOWED = {False: "one line of printable text (no control characters such as NUL or tab)",
+                True: "printable text and line breaks (no control characters such as NUL)"}
+
+
+def text_problem(value: str, multiline: bool = False) -> str:
+    """Why ``value`` cannot be a name or description ("" when it can): a control character (NUL, ESC,
+    ...) would end up in folder names, manifests and terminal output, where it truncates or corrupts."""
+    import unicodedata
+
+    allowed = "\n\r\t" if multiline else ""
+    for i, ch in enumerate(value):
+        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
+            return f"holds a control character (U+{ord(ch):04X}) at position {i + 1}"
+    return ""
 
 
 def _parent_file(path: Path, value: str) -> Path | None:

@@ -1,7 +1,7 @@
 """Dates against the simulated horizon, checked before anything runs.
 
-A by-year table whose first year lies after the run (``line = { 2090 = 9000 }``) silently applies
-from the first month (the step function takes the earliest entry); months to keep that the run
+A by-year table whose first year lies after the run (``line = { 2090 = 9000 }``) would silently apply
+from the first month (the step function takes the earliest entry), so it is refused; months to keep that the run
 never reaches keep nothing; an outcome read at the end of a transition the run does not reach is
 NaN in every run. Each is cheap to see from the parameters, so it is said before the simulation.
 """
@@ -22,10 +22,16 @@ def window(params: Mapping[str, Any]) -> tuple[str, str]:
     return f"{start}-01", f"{last // 12}-{last % 12 + 1:02d}"
 
 
-def year_table_notes(overrides: Mapping[str, Any], params: Mapping[str, Any]) -> list[str]:
-    """Notes on by-year tables given by the user whose every year lies after the run's last year."""
+def year_table_problems(overrides: Mapping[str, Any], params: Mapping[str, Any],
+                        source: str | Mapping[str, str]) -> list[Problem]:
+    """Problems for by-year tables given by the user whose every year lies after the run's last year.
+
+    Such a table would apply its earliest value from the first month (a step function takes the
+    earliest entry before it), so ``line = { 2090 = 9000 }`` would silently raise the line from 2021.
+    ``source`` is the file shown, or a mapping from flat name to the file that set it.
+    """
     first, last = window(params)
-    notes = []
+    problems = []
     for flat, value in overrides.items():
         p = PARAMS_BY_FLAT.get(flat)
         if p is None or not p.by_year or not isinstance(value, Mapping) or not value:
@@ -34,9 +40,43 @@ def year_table_notes(overrides: Mapping[str, Any], params: Mapping[str, Any]) ->
             continue
         early = min(int(y) for y in value)
         if early > int(last[:4]):
-            notes.append(f"{p.key}: its first year {early} is after the run ends ({last}), so its value "
-                         f"applies from the first month ({first}); add an entry for {first[:4]} or run longer")
-    return notes
+            where = source if isinstance(source, str) else source.get(flat, "scenario")
+            problems.append(Problem(where, f"{p.key}[{early}]", value[early] if early in value else value[str(early)],
+                                    f"every year of this table is after the run ends ({last}), so it would apply "
+                                    f"from the first month ({first})",
+                                    f"a first year from {first[:4]} to {last[:4]} (add an entry for {first[:4]}), "
+                                    f"or a longer run (--months)"))
+    return problems
+
+
+def check_year_tables(overrides: Mapping[str, Any], params: Mapping[str, Any],
+                      source: str | Mapping[str, str]) -> None:
+    """A ConfigError listing :func:`year_table_problems`, before anything runs."""
+    problems = year_table_problems(overrides, params, source)
+    if problems:
+        raise ConfigError(problems)
+
+
+def setting_files(scenario: Any) -> dict[str, str]:
+    """Flat parameter name -> the file of ``scenario``'s extends chain that last set it (as shown to the
+    user), so a message names the file to edit, not the child that only extends it."""
+    import tomllib
+
+    from .config import _disp
+
+    owners: dict[str, str] = {}
+    for path in getattr(scenario, "chain", ()):
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            continue
+        for section, table in doc.items():
+            if isinstance(table, Mapping):
+                for name in table:
+                    p = PARAMS_BY_FLAT.get(f"{section}_{name}")
+                    if p is not None and p.section == section:
+                        owners[p.flat] = _disp(path)
+    return owners
 
 
 def check_months(months: Iterable[str], params: Mapping[str, Any], source: str, key: str) -> None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ...simulation.config import ConfigError, Problem, header_comment
+from ...simulation.config import TEXT_ALLOWED, ConfigError, Problem, header_comment, text_problem
 from ...simulation.parameters import PARAMS
 from .checks import (check_design, check_factors, check_outputs, check_scenario, checked, disp, flatten,
                      read_table, suggest)
@@ -129,6 +129,13 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
         factors, table_rows = read_table(table_file, base, fixed, problems, path)
 
     outs, series, months = check_outputs(doc, src, problems)
+    for key in ("name", "description"):
+        value = doc.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(src, key, value, "must be a string", "a string"))
+        elif value is not None and text_problem(value, key == "description"):
+            problems.append(Problem(src, key, value, text_problem(value, key == "description"),
+                                    TEXT_ALLOWED[key == "description"]))
 
     if problems:
         raise ConfigError(problems)
