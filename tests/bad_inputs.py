@@ -138,7 +138,7 @@ CASES: list[Case] = [
     Case("sweep-shorter-than-its-factor-is-a-note", ("sweep", "short.toml", "--check", "--months", "24"),
          ("will be NaN there",),
          {"proj/short.toml": EXP + "[vary]\ntransition.years = [3, 5]\n"
-                                   '[outputs]\noutcomes = ["poverty_rate_after_transition"]\n'}, code=0),
+                                   '[outputs]\noutcomes = ["poverty_rate_registry_after_transition"]\n'}, code=0),
     # --- calibration: run sizes and seeds are not model parameters ---------------------------
     Case("calibrate-run-households", ("calibrate", "--params", "run.households=10:20", "--dry-run", "--quiet"),
          ("run sizes and seeds cannot be calibrated",)),

@@ -133,7 +133,7 @@ def test_a_worker_run_is_the_direct_model_run():
 
     ts = simulate(_params(budget_scale=0.5), replicate=1)
     direct = RuralModel(SCENARIOS / "baseline.toml", replicate=1, budget_scale=0.5, **SMALL).run().timeseries()
-    assert ts["poverty_rate"].tolist() == direct["poverty_rate"].tolist()
+    assert ts["poverty_rate_alert"].tolist() == direct["poverty_rate_alert"].tolist()
     assert ts["fiscal_cost"].tolist() == direct["fiscal_cost"].tolist()
 
 

@@ -38,7 +38,7 @@ def direct_poverty_2030(scenario: str = "baseline", **levers) -> float:
     values = []
     for r in range(REPLICATES):
         ts = RuralModel(SCENARIOS / f"{scenario}.toml", replicate=r, run_households=HOUSEHOLDS, **levers).run().timeseries()
-        col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate"
+        col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate_alert"
         values.append(ts.loc[pd.to_datetime(ts["date"]) == "2030-12-01", col].iloc[0])
     return 100 * sum(values) / len(values)
 
@@ -103,7 +103,7 @@ def test_save_as_scenario_round_trips_through_check_and_run(app, tmp_path):
     assert run.returncode == 0, run.stderr
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert ts["replicate"].nunique() == REPLICATES and ts["households"].iloc[0] == HOUSEHOLDS
-    col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate"
+    col = "poverty_rate_registry" if "poverty_rate_registry" in ts else "poverty_rate_alert"
     dec = ts[pd.to_datetime(ts["date"]) == "2030-12-01"]
     assert shown == f"{100 * dec[col].mean():.2f}%"
 

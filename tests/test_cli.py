@@ -56,7 +56,7 @@ def test_run_writes_county_and_village_tables_every_december_and_the_last_month(
     for (rep, date), rows in counties.groupby(["replicate", "date"]):
         month = at.loc[(rep, date)]
         assert rows["households"].sum() == month["households"]
-        assert rows["people_below_poverty_line"].sum() == round(month["poverty_rate"] * month["people_now"])
+        assert rows["people_below_poverty_line"].sum() == round(month["poverty_rate_alert"] * month["people_now"])
         assert rows["monitored"].sum() == month["monitored_households"]
         in_villages = villages[(villages["replicate"] == rep) & (villages["date"] == date)]
         assert int(in_villages["mass_return"].sum()) == month["mass_return_villages"]

@@ -70,7 +70,7 @@ def test_paired_difference_matches_a_hand_computation(compared):
     out, table = compared
     a = pd.read_parquet(out / "baseline" / "timeseries.parquet")
     b = pd.read_parquet(out / "training_push" / "timeseries.parquet")
-    for metric, date in (("poverty_rate", "2026-02"), ("mean_income", "2023-12"), ("employment_rate", "2025-12")):
+    for metric, date in (("poverty_rate_alert", "2026-02"), ("mean_income", "2023-12"), ("employment_rate", "2025-12")):
         at = lambda ts: ts[pd.to_datetime(ts["date"]).dt.strftime("%Y-%m") == date].set_index("replicate")[metric]  # noqa: E731
         d = (at(b) - at(a)).to_numpy()
         half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))

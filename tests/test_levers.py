@@ -30,7 +30,7 @@ def mean(df, col, start="2021-01", end="2026-12"):
 def test_no_monitoring_leaves_more_people_below_the_line(base):
     none = ts(monitoring_enabled=False)
     weak = ts(monitoring_detection_prob=0.025, monitoring_detection_delay=3, monitoring_team_size=1.5)
-    assert mean(none, "poverty_rate") > mean(weak, "poverty_rate") > mean(base, "poverty_rate")
+    assert mean(none, "poverty_rate_alert") > mean(weak, "poverty_rate_alert") > mean(base, "poverty_rate_alert")
     assert none["monitored_households"].max() == 0
 
 
@@ -55,7 +55,7 @@ def test_workshop_expansion_employs_more_in_workshops(base):
 def test_cliff_exit_changes_nothing_before_2026_and_hurts_after(base):
     cliff = ts(transition_exit_mode="cliff")
     pd.testing.assert_frame_equal(cliff.loc[:"2025-12"], base.loc[:"2025-12"], check_exact=True)
-    assert mean(cliff, "poverty_rate", "2026-06") > mean(base, "poverty_rate", "2026-06")
+    assert mean(cliff, "poverty_rate_alert", "2026-06") > mean(base, "poverty_rate_alert", "2026-06")
     assert mean(cliff, "transfer_income", "2026-06") < mean(base, "transfer_income", "2026-06")
 
 
@@ -74,7 +74,7 @@ def test_budget_cut_rations_fund_programmes(base):
 def test_health_shock_raises_medical_costs_and_poverty(base):
     sick = ts(shocks_illness_multiplier=1.5, medical_participation=0.9)
     assert mean(sick, "medical_oop") > 1.3 * mean(base, "medical_oop")
-    assert mean(sick, "poverty_rate") > mean(base, "poverty_rate")
+    assert mean(sick, "poverty_rate_alert") > mean(base, "poverty_rate_alert")
 
 
 def test_employment_shock_cuts_migrant_work_in_its_year(base):

@@ -15,7 +15,7 @@ from ruralsim.simulation.transition import support_level
 from ruralsim.simulation.parameters import defaults
 
 CONTRACT = ["replicate", "date", "households", "people", "mean_income", "median_income", "wage_income",
-            "operating_income", "transfer_income", "property_income", "poverty_rate", "monitored_households",
+            "operating_income", "transfer_income", "property_income", "poverty_rate_alert", "monitored_households",
             "risk_eliminated_share", "mass_return_villages", "employed_labourers", "employment_rate",
             "dividends_paid", "fiscal_cost"]
 
@@ -52,7 +52,7 @@ def test_no_negative_sizes_or_counts(base_model):
     counts = [c for c in ts.columns if c.startswith(("fiscal_", "falls", "tr_")) or c in (
         "monitored_households", "employed_labourers", "mass_return_villages", "dividends_paid", "people")]
     assert (ts[counts] >= 0).all().all()
-    for share in ("poverty_rate", "employment_rate", "ever_fallen_share", "insured_share", "poverty_rate_registry",
+    for share in ("poverty_rate_alert", "employment_rate", "ever_fallen_share", "insured_share", "poverty_rate_registry",
                   "ever_below_registry_share", "monitored_people_share", "safety_net_share", "chronic_share"):
         assert ts[share].between(0, 1).all(), share
 
@@ -90,7 +90,7 @@ def test_start_matches_public_figures(base_model):
     assert mean_fp == pytest.approx(10_740, rel=0.05)
     assert 27e6 < m.initial["employed_national"] < 38e6
     assert m.initial["poverty_rate_registry"] < 0.04  # calendar 2020 on the registry measure (2.5%)
-    assert m.initial["poverty_rate"] < 0.07           # the alert measure is net of medical costs (~5%)
+    assert m.initial["poverty_rate_alert"] < 0.07           # the alert measure is net of medical costs (~5%)
 
 
 def test_collective_agents_are_mesa_agents_with_members(base_model):

@@ -40,7 +40,7 @@ def synthetic_ts(replicates: int = 3, months: int = 24, seed: int = 7) -> pd.Dat
         frames.append(pd.DataFrame({
             "replicate": r, "date": dates, "households": 2000, "people": 6700,
             **comp, "mean_income": mean_income, "median_income": mean_income * 0.9,
-            "poverty_rate": np.clip(0.02 + 0.001 * t + noise(0.003), 0, 1),
+            "poverty_rate_alert": np.clip(0.02 + 0.001 * t + noise(0.003), 0, 1),
             "monitored_households": np.round(120 + 3 * t + noise(5)),
             "risk_eliminated_share": np.clip(0.02 * t + noise(0.02), 0, 1),
             "mass_return_villages": 0,
@@ -104,13 +104,13 @@ def run_dir(tmp_path_factory, ts, dist, manifest) -> tuple[Path, dict]:
 
 # --- summarise ------------------------------------------------------------------------------
 def test_summarise_matches_hand_computation(ts):
-    s = outputs.summarise(ts, dates=["2021-12"], metrics=["poverty_rate"])
-    v = ts.loc[ts["date"] == "2021-12-01", "poverty_rate"].to_numpy()
+    s = outputs.summarise(ts, dates=["2021-12"], metrics=["poverty_rate_alert"])
+    v = ts.loc[ts["date"] == "2021-12-01", "poverty_rate_alert"].to_numpy()
     mean, sd = v.sum() / 3, math.sqrt(((v - v.mean()) ** 2).sum() / 2)
     half = 4.302652729911275 * sd / math.sqrt(3)  # t(0.975, df=2)
     row = s.iloc[0]
     assert list(s.columns) == ["date", "metric", "mean", "lo", "hi", "ci_lo", "ci_hi", "n"]
-    assert (row["date"], row["metric"], row["n"]) == ("2021-12", "poverty_rate", 3)
+    assert (row["date"], row["metric"], row["n"]) == ("2021-12", "poverty_rate_alert", 3)
     assert row["mean"] == pytest.approx(mean)
     assert row["ci_lo"] == pytest.approx(mean - half)
     assert row["ci_hi"] == pytest.approx(mean + half)
@@ -123,7 +123,7 @@ def test_summarise_default_dates_are_decembers_and_last_month(ts):
     s = outputs.summarise(ts.loc[ts["date"] <= "2022-06-01"])
     assert sorted(s["date"].unique()) == ["2021-12", "2022-06"]
     assert "replicate" not in set(s["metric"])
-    assert {"mean_income", "fiscal_cost", "poverty_rate"} <= set(s["metric"])
+    assert {"mean_income", "fiscal_cost", "poverty_rate_alert"} <= set(s["metric"])
 
 
 def test_summarise_single_replicate_and_unknown_date(ts):

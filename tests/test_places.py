@@ -136,7 +136,7 @@ def test_group_rows_by_hand():
     assert rows["key_county"]["poverty_rate_registry"] == pytest.approx(4 / 20)
     assert rows["other_county"]["households"] == 15
     assert rows["other_county"]["mean_income"] == pytest.approx((30 * 15_000 + 10 * 12_000) / 40)
-    assert rows["other_county"]["poverty_rate"] == pytest.approx(4 / 40)
+    assert rows["other_county"]["poverty_rate_alert"] == pytest.approx(4 / 40)
     assert rows["west"]["monitored_households"] == 2 and rows["west"]["people"] == 30
     assert rows["central"]["households"] == 0 and np.isnan(rows["central"]["mean_income"])
     assert rows["relocated"]["wage_share"] == pytest.approx(0.7)

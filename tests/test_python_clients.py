@@ -220,7 +220,7 @@ def test_salib_problem_and_sample_rows_drive_the_model():
 def test_ema_workbench_runs_four_experiments():
     ema = pytest.importorskip("ema_workbench")
     model = ema_model(uncertainties=["shocks_illness_rate", "transition_taper_years", "monitoring_enabled"],
-                      levers=["training_coverage"], outcomes=("poverty_rate", "mean_income", "falls"),
+                      levers=["training_coverage"], outcomes=("poverty_rate_alert", "mean_income", "falls"),
                       reduce="sum", **SMALL)
     kinds = {p.name: type(p).__name__ for p in model.uncertainties}
     assert kinds == {"shocks_illness_rate": "RealParameter", "transition_taper_years": "IntegerParameter",
@@ -229,7 +229,7 @@ def test_ema_workbench_runs_four_experiments():
         warnings.simplefilter("ignore")
         experiments, outcomes = ema.perform_experiments(model, scenarios=4, policies=1)
     assert len(experiments) == 4
-    assert set(outcomes) == {"poverty_rate", "mean_income", "falls"}
+    assert set(outcomes) == {"poverty_rate_alert", "mean_income", "falls"}
     assert np.isfinite(outcomes["mean_income"]).all() and (outcomes["mean_income"] > 0).all()
     # Each experiment is the model run with the sampled values (EMA hands them over as NumPy numbers).
     row = experiments.iloc[0]
@@ -243,9 +243,9 @@ def test_ema_workbench_runs_four_experiments():
 
 def test_run_outcomes_reduces_the_monthly_series():
     ts = RuralModel(**SMALL).run().timeseries()
-    got = {r: run_outcomes(outcomes=("poverty_rate", "falls"), reduce=r, **SMALL) for r in ("last", "mean", "sum")}
-    assert got["last"]["poverty_rate"] == pytest.approx(ts["poverty_rate"].iloc[-1])
-    assert got["mean"]["poverty_rate"] == pytest.approx(ts["poverty_rate"].mean())
+    got = {r: run_outcomes(outcomes=("poverty_rate_alert", "falls"), reduce=r, **SMALL) for r in ("last", "mean", "sum")}
+    assert got["last"]["poverty_rate_alert"] == pytest.approx(ts["poverty_rate_alert"].iloc[-1])
+    assert got["mean"]["poverty_rate_alert"] == pytest.approx(ts["poverty_rate_alert"].mean())
     assert got["sum"]["falls"] == ts["falls"].sum()
     with pytest.raises(ValueError, match="not a metric"):
         run_outcomes(outcomes=("no_such_metric",), **SMALL)
@@ -256,4 +256,6 @@ def test_timeseries_frame_has_the_start_state_in_mesa_but_not_in_timeseries():
     mesa_rows = m.datacollector.get_model_vars_dataframe()
     assert len(mesa_rows) == len(m.timeseries()) + 1
     assert mesa_rows["date"].iloc[0] == pd.Timestamp("2020-12-01")
-    assert list(mesa_rows.columns) == list(m.timeseries().columns)
+    # Mesa's frame also carries the renamed metrics' old names for one release (poverty_rate = the alert measure)
+    assert list(mesa_rows.columns) == list(m.timeseries().columns) + ["poverty_rate"]
+    assert mesa_rows["poverty_rate"].iloc[1:].tolist() == m.timeseries()["poverty_rate_alert"].tolist()

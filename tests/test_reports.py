@@ -109,7 +109,7 @@ def test_run_headline_equals_summary_csv(run_dir):
             exact = ts.loc[month == when, metric].mean()
             assert value == pytest.approx(exact, rel=1e-5, abs=1e-9), key
     metrics = {k.split("|")[0] for k in cells}
-    poverty = "poverty_rate_registry" if "poverty_rate_registry" in summary.index.get_level_values(0) else "poverty_rate"
+    poverty = "poverty_rate_registry" if "poverty_rate_registry" in summary.index.get_level_values(0) else "poverty_rate_alert"
     ever = "ever_below_registry_share" if poverty == "poverty_rate_registry" else "ever_fallen_share"  # one measure
     assert {poverty, ever, "mean_income", "monitored_households", "fiscal_cost"} <= metrics
     assert checked >= 5

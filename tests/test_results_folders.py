@@ -177,13 +177,13 @@ replicates = 1
 monitoring.detection_prob = [0.2, 0.8]
 [outputs]
 outcomes = {outcomes}
-series = ["poverty_rate"]
+series = ["poverty_rate_alert"]
 """
 
 
 def test_sweep_redoes_damaged_runs_and_runs_with_other_outputs(tmp_path):
     exp = tmp_path / "exp.toml"
-    exp.write_text(EXPERIMENT.format(outcomes='["poverty_rate_end"]'))
+    exp.write_text(EXPERIMENT.format(outcomes='["poverty_rate_alert_end"]'))
     out = tmp_path / "sw"
     args = ("sweep", exp, "--workers", 1, "--quiet", "--out", out)
     res = ruralsim(*args)
@@ -198,7 +198,7 @@ def test_sweep_redoes_damaged_runs_and_runs_with_other_outputs(tmp_path):
     assert "2 finished run(s) were run again" in res.stderr or (
         "damaged result file" in res.stderr and "damaged or missing series file" in res.stderr), res.stderr
     assert "0 already done" in res.stdout or "2 run now" in res.stdout
-    exp.write_text(EXPERIMENT.format(outcomes='["poverty_rate_end", "mean_income_end"]'))
+    exp.write_text(EXPERIMENT.format(outcomes='["poverty_rate_alert_end", "mean_income_end"]'))
     res = ruralsim(*args)
     assert res.returncode == 0, res.stderr
     assert "were run again: stored with other outcomes or series" in res.stderr and "2 run now" in res.stdout

@@ -47,7 +47,7 @@ def test_scenario_runs_and_writes_its_outputs(library_run, path):
         assert (folder / name).stat().st_size > 0, name
     ts = pd.read_parquet(folder / "timeseries.parquet")
     assert len(ts) == MONTHS and (ts["households"] == HOUSEHOLDS).all()
-    assert ts["poverty_rate"].between(0, 1).all() and (ts["mean_income"] > 0).all()
+    assert ts["poverty_rate_alert"].between(0, 1).all() and (ts["mean_income"] > 0).all()
     # The folder holds this scenario's own run, with its own parameters.
     manifest = json.loads((folder / "manifest.json").read_text())
     scenario = load_scenario(path)

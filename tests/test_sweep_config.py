@@ -158,12 +158,12 @@ def test_missing_or_unknown_base_scenario(tmp_path):
 
 def test_every_problem_is_reported_at_once(tmp_path):
     text = GOOD.replace("households = 300", "households = -5").replace("[0.0, 0.2]", "[0.0]")
-    text += '[outputs]\noutcomes = ["poverty_rate_lats12"]\nseries = ["povrty_rate"]\n[wrong]\nx = 1\n'
+    text += '[outputs]\noutcomes = ["poverty_rate_registry_lats12"]\nseries = ["povrty_rate_registry"]\n[wrong]\nx = 1\n'
     msg = error_of(write(tmp_path, text))
     assert msg.startswith("5 problems in")
     assert "households = -5: out of range" in msg
     assert "vary.training.coverage = [0.0]: a sweep needs at least two values" in msg
-    assert "did you mean 'poverty_rate_last12'" in msg and "did you mean 'poverty_rate'" in msg
+    assert "did you mean 'poverty_rate_registry_last12'" in msg and "did you mean 'poverty_rate_registry'" in msg
     assert "wrong" in msg and "unknown top-level key" in msg
 
 

@@ -43,8 +43,8 @@ replicates = 2
 [vary]
 training.coverage = [0.0, 0.3]
 [outputs]
-outcomes = ["poverty_rate_end", "trained_share_end", "mean_income_end"]
-series = ["poverty_rate", "trained_share"]
+outcomes = ["poverty_rate_alert_end", "trained_share_end", "mean_income_end"]
+series = ["poverty_rate_alert", "trained_share"]
 '''
 
 
@@ -57,21 +57,21 @@ def grid(tmp_path):
 
 # --- the shipped experiments at CI size ------------------------------------------------------
 def test_transition_length_ci(tmp_path):
-    exp = small("transition_length", ("poverty_rate_last12", "poverty_rate_after_transition"), households=300,
+    exp = small("transition_length", ("poverty_rate_alert_last12", "poverty_rate_alert_after_transition"), households=300,
                 replicates=1, months=36)
     s = run_sweep(exp, tmp_path, workers=1, progress=False)
     runs = s.runs
     assert s.total == 24 and s.done == 24 and s.failed == 0 and (runs["status"] == "ok").all()
     assert list(runs.columns[:6]) == ["point", "replicate", "run_id", "status", "transition.years",
                                       "transition.exit_mode"]
-    by = runs.set_index(["transition.years", "transition.exit_mode"])["poverty_rate_last12"]
+    by = runs.set_index(["transition.years", "transition.exit_mode"])["poverty_rate_alert_last12"]
     # Withdrawing support at once after one year leaves more people poor in year 3 than keeping it.
     assert by[(1, "cliff")] > by[(1, "keep")] + 0.01
     # Transitions that outlast the run cannot differ by exit mode (same random streams, same support).
     assert by[(5, "cliff")] == by[(5, "keep")] == by[(8, "taper")]
-    assert np.isnan(runs.loc[runs["transition.years"] >= 3, "poverty_rate_after_transition"]).all()
+    assert np.isnan(runs.loc[runs["transition.years"] >= 3, "poverty_rate_alert_after_transition"]).all()
     pngs = {p.name for p in (tmp_path / "plots").glob("*.png")}
-    assert {"lines.png", "heatmap_poverty_rate_last12.png", "paths_poverty_rate.png"} <= pngs
+    assert {"lines.png", "heatmap_poverty_rate_alert_last12.png", "paths_poverty_rate_alert.png"} <= pngs
     summary = pd.read_csv(tmp_path / "tables" / "point_summary.csv")
     assert len(summary) == 24 * 2 and {"mean", "lo", "hi", "n"} <= set(summary.columns)
 
@@ -95,7 +95,7 @@ def test_training_vs_dividends_ci(tmp_path):
 
 
 def test_monitoring_ci(tmp_path):
-    exp = small("monitoring", ("ever_monitored_share_end", "poverty_rate_last12"), households=300, replicates=1,
+    exp = small("monitoring", ("ever_monitored_share_end", "poverty_rate_alert_last12"), households=300, replicates=1,
                 months=24)
     s = run_sweep(exp, tmp_path, workers=1, progress=False)
     runs = s.runs
@@ -105,8 +105,8 @@ def test_monitoring_ci(tmp_path):
     by_line = runs.groupby("monitoring.line_scale")["ever_monitored_share_end"].mean()
     assert by_line.iloc[-1] > by_line.iloc[0]  # a higher line brings more households under monitoring
     series = pd.read_parquet(tmp_path / "series")
-    assert len(series) == 36 * 24 and {"run_id", "date", "poverty_rate", "replicate"} <= set(series.columns)
-    assert (tmp_path / "plots" / "heatmap_poverty_rate_last12.png").exists()
+    assert len(series) == 36 * 24 and {"run_id", "date", "poverty_rate_alert", "replicate"} <= set(series.columns)
+    assert (tmp_path / "plots" / "heatmap_poverty_rate_alert_last12.png").exists()
 
 
 def test_sobol_drivers_ci(tmp_path):
@@ -136,7 +136,7 @@ samples = 3
 shocks.illness_multiplier = { low = 0.5, high = 2.0 }
 transition.exit_mode = ["keep", "cliff"]
 [outputs]
-outcomes = ["poverty_rate_last12"]
+outcomes = ["poverty_rate_alert_last12"]
 ''', encoding="utf-8")
     run_sweep(load_experiment(p), tmp_path / "m", workers=1, progress=False)
     m = pd.read_csv(tmp_path / "m" / "tables" / "morris_indices.csv").set_index("parameter")
@@ -202,7 +202,7 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(grid, tmp_path, monkeypa
     bad = s.runs[s.runs["status"] == "failed"]
     assert len(bad) == 1 and bad["training.coverage"].iloc[0] == 0.3 and bad["replicate"].iloc[0] == 1
     assert "ValueError: no trainers in this county" in bad["error"].iloc[0]
-    assert np.isnan(bad["poverty_rate_end"].iloc[0])
+    assert np.isnan(bad["poverty_rate_alert_end"].iloc[0])
     record = json.loads((tmp_path / "failed" / f"{bad['run_id'].iloc[0]}.json").read_text())
     assert record["seed"] == grid.base["run_seed"] and record["replicate"] == 1
     assert record["values"] == {"training.coverage": 0.3} and "Traceback" in record["traceback"]

@@ -95,7 +95,7 @@ def test_numbered_sentences_are_whole_chinese_sentences():
 META = {"name": "drivers", "method": "Sobol'", "scenario": "baseline", "points": 8, "replicates": 2,
         "households": 200, "months": 12, "version": "0.1.0"}
 PARAMS = ["monitoring.detection_prob", "labour.migrant_find_rate"]
-OUTCOMES = ["poverty_rate_last12", "mean_income_end"]
+OUTCOMES = ["poverty_rate_alert_last12", "mean_income_end"]
 
 
 def _indices(**cols) -> pd.DataFrame:

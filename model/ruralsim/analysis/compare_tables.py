@@ -34,7 +34,7 @@ class Metric:
 KEY_METRICS: tuple[Metric, ...] = (
     Metric("poverty_rate_registry", "People below the poverty line (registry: calendar-year income)",
            "share of people", "% of people", 100),
-    Metric("mean_income", "Mean per-capita net income", "yuan per person per year", "yuan per person per year"),
+    Metric("mean_income", "Mean per-capita net income (net of medical costs)", "yuan per person per year", "yuan per person per year"),
     Metric("monitored_households", "Households under monitoring", "households", "households"),
     Metric("risk_eliminated_share", "Monitored households with risk eliminated", "share of ever-monitored",
            "% of ever-monitored households", 100),
@@ -48,7 +48,7 @@ KEY_METRICS: tuple[Metric, ...] = (
 #: Further rows of comparison.csv: income sources (for the composition plot) and what the
 #: cost-effectiveness uses.
 EXTRA_METRICS: tuple[Metric, ...] = (
-    Metric("poverty_rate", "People below the poverty line (alert: rolling income net of medical)",
+    Metric("poverty_rate_alert", "People below the poverty line (alert: rolling income net of medical)",
            "share of people", "% of people", 100),
     Metric("ever_fallen_share", "Households ever below the line since 2021 (alert)", "share of households",
            "% of households", 100),
@@ -140,8 +140,8 @@ def poverty_by_year(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     for label, ts in frames.items():
         year = pd.to_datetime(ts["date"]).dt.year.rename("year")
         g = ts.groupby([ts["replicate"], year])
-        per[label] = g["poverty_rate"].mean().to_frame().assign(months=g.size()).reset_index()
-    table = compare_frames(per, ["year"], ["poverty_rate"])
+        per[label] = g["poverty_rate_alert"].mean().to_frame().assign(months=g.size()).reset_index()
+    table = compare_frames(per, ["year"], ["poverty_rate_alert"])
     months = next(iter(per.values())).groupby("year")["months"].mean()
     table.insert(1, "months", table["year"].map(months))
     return table

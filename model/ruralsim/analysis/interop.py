@@ -32,13 +32,14 @@ from typing import Any
 import numpy as np
 
 from ..simulation.config import _NO_VALUE, ConfigError, Problem, _suggest_param, check_overrides
+from ..simulation.metrics import current_metric_name
 from ..simulation.parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, Param
 
 __all__ = ["DEFAULT_OUTCOMES", "ema_levers", "ema_model", "ema_uncertainties", "parameter_table",
            "run_outcomes", "salib_kwargs", "salib_problem"]
 
 #: Outcomes of :func:`run_outcomes` (and of :func:`ema_model`) unless others are asked for.
-DEFAULT_OUTCOMES = ("poverty_rate", "below_monitoring_line", "mean_income", "ever_fallen_share",
+DEFAULT_OUTCOMES = ("poverty_rate_registry", "poverty_rate_alert", "below_monitoring_line", "mean_income", "ever_fallen_share",
                     "monitored_households", "fiscal_cost")
 REDUCTIONS = ("last", "mean", "sum")
 _SOURCE = "interop"
@@ -102,14 +103,15 @@ def run_outcomes(scenario: str = "baseline", outcomes: Sequence[str] = DEFAULT_O
     if reduce not in REDUCTIONS:
         raise ConfigError([Problem(_SOURCE, "reduce", reduce, "unknown reduction", ", ".join(REDUCTIONS))])
     model = RuralModel(scenario, replicate=replicate, record_distribution=False, **params)
+    column = {o: current_metric_name(o) for o in outcomes}  # an old name keeps working, with a warning
     ts = model.run().timeseries()
-    missing = [o for o in outcomes if o not in ts.columns]
+    missing = [o for o in outcomes if column[o] not in ts.columns]
     if missing:
         raise ConfigError([Problem(_SOURCE, "outcomes", o, "not a metric of the model's timeseries",
                                    "a column of RuralModel.timeseries()") for o in missing])
     if reduce == "last":
-        return {o: float(ts[o].iloc[-1]) for o in outcomes}
-    return {o: float(getattr(ts[o], reduce)()) for o in outcomes}
+        return {o: float(ts[column[o]].iloc[-1]) for o in outcomes}
+    return {o: float(getattr(ts[column[o]], reduce)()) for o in outcomes}
 
 
 def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),

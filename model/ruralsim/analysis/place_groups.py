@@ -19,12 +19,12 @@ from ..simulation.places import GROUPS
 
 GROUPS_CSV = "groups.csv"
 GROUPS_PARQUET = "groups.parquet"
-METRICS = ("households", "people", "mean_income", "poverty_rate_registry", "poverty_rate", "monitored_households",
+METRICS = ("households", "people", "mean_income", "poverty_rate_registry", "poverty_rate_alert", "monitored_households",
            "wage_share")
 #: Metrics whose interval of the mean goes into groups.csv.
 INTERVALS = ("mean_income", "poverty_rate_registry")
 #: Metrics whose paired difference goes into compare_groups.csv.
-DIFFERENCES = ("mean_income", "poverty_rate_registry", "poverty_rate", "monitored_households")
+DIFFERENCES = ("mean_income", "poverty_rate_registry", "poverty_rate_alert", "monitored_households")
 
 
 def _half_width(values: np.ndarray) -> float:

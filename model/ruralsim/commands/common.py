@@ -49,7 +49,8 @@ def size_overrides(args: argparse.Namespace) -> dict[str, Any]:
 def add_lang_option(p: argparse.ArgumentParser) -> None:
     """--lang en|zh: language of figures and reports (tables keep English keys; see data_dictionary.csv)."""
     p.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="language of figures and report.html/report.md (default en; zh: 中文)")
+                   help="en (default): report.html and plots/; zh: also report_zh.html, plots_zh/ and a Chinese "
+                        "workbook beside them (中文报告、图表与工作簿，英文版保留)")
 
 
 def apply_lang(args: argparse.Namespace) -> str:
@@ -59,3 +60,36 @@ def apply_lang(args: argparse.Namespace) -> str:
     lang = getattr(args, "lang", None) or "en"
     set_lang(lang)
     return lang
+
+
+def english_first(args: argparse.Namespace) -> str:
+    """The language asked for; the process draws in English first (plots/, report.html), and a Chinese
+    request adds its own files afterwards (:func:`add_chinese`), so one never overwrites the other."""
+    from ..presentation.labels import set_lang
+
+    set_lang("en")
+    return getattr(args, "lang", None) or "en"
+
+
+def add_chinese(folder, kind: str) -> list:
+    """Chinese figures (``plots_zh/``), ``report_zh.html``/``report_zh.md`` and the Chinese workbook of a run,
+    comparison or sweep folder, from its stored results, beside the English ones (which stay unchanged)."""
+    import importlib
+    from pathlib import Path
+
+    from ..presentation.labels import current_lang, set_lang
+    from ..presentation.report import finish_comparison, finish_folder
+    from .plot import REDRAW
+
+    before = current_lang()
+    set_lang("zh")
+    try:
+        module, func = REDRAW[kind].split(":")
+        paths = list(getattr(importlib.import_module(module), func)(Path(folder)))
+        if kind == "comparison":
+            paths += finish_comparison(folder, "zh")
+        else:
+            paths += finish_folder(folder, "zh", workbook=kind != "sweep")
+    finally:
+        set_lang(before)
+    return paths

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
+from .common import add_chinese, add_lang_option, add_size_options, english_first, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def main(args: argparse.Namespace) -> int:
 
     from ..presentation.report import finish_comparison
 
-    lang = apply_lang(args)
+    lang = english_first(args)
     scenarios = load_scenarios(args.scenarios)          # every file checked before anything runs
     overrides = size_overrides(args)
     _, notes = shared_run(scenarios, overrides)        # checks the size options too
@@ -51,7 +51,9 @@ def main(args: argparse.Namespace) -> int:
     with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_comparison(cmp, out, plots=not args.no_plots)
-        finish_comparison(out, lang)
+        finish_comparison(out, "en")
+        if lang == "zh":
+            add_chinese(out, "comparison")
     _print_summary(cmp, out, paths, plots=not args.no_plots)
     print(f"  report: {Path(out) / 'report.html'} (also report.md, {Path(out).name}.xlsx; each scenario folder has its own)")
     return 0
@@ -71,7 +73,7 @@ def _print_summary(cmp, out: Path, paths: dict, plots: bool) -> None:
           "and the cost-effectiveness case:")
     for label in cmp.labels:
         rows = table[(table["date"] == last) & (table["scenario"] == label)].set_index("metric")
-        pov = rows.loc["poverty_rate_registry" if "poverty_rate_registry" in rows.index else "poverty_rate"]
+        pov = rows.loc["poverty_rate_registry" if "poverty_rate_registry" in rows.index else "poverty_rate_alert"]
         text = f"    {label:<24} poverty {100 * pov['mean']:5.2f}%"
         if label != cmp.reference:
             ci = (f"[{100 * pov['diff_ci_lo']:+.2f}, {100 * pov['diff_ci_hi']:+.2f}]" if pov["n"] > 1

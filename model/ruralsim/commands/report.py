@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..simulation.config import ConfigError, Problem
-from .common import add_lang_option, apply_lang
+from .common import add_chinese, add_lang_option, english_first
 
 KINDS = ("run", "comparison", "sweep")
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from ..presentation.report import finish_comparison, finish_folder
 
-    lang = apply_lang(args)
+    lang = english_first(args)
     folder: Path = args.results
     allowed = "a folder written by ruralsim run, compare or sweep"
     if not folder.is_dir():
@@ -40,7 +40,12 @@ def main(args: argparse.Namespace) -> int:
     if kind not in KINDS:
         raise ConfigError([Problem(str(manifest_path), "kind", kind, "no report for this kind of folder",
                                    "one of " + ", ".join(KINDS))])
-    if kind == "comparison":
+    if lang == "zh":  # Chinese figures and report beside the English ones, which stay as they are
+        from ..analysis.folders import updating
+
+        with updating(folder, "ruralsim report"):
+            written = add_chinese(folder, kind)
+    elif kind == "comparison":
         written = finish_comparison(folder, lang)
     else:
         written = finish_folder(folder, lang, workbook=kind != "sweep")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..simulation.config import find_scenario, load_scenario
-from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
+from .common import add_chinese, add_lang_option, add_size_options, english_first, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
 
     from ..presentation.report import finish_folder
 
-    lang = apply_lang(args)
+    lang = english_first(args)
     scenario = load_scenario(find_scenario(args.scenario))
     overrides = size_overrides(args)
     check_year_tables(scenario.overrides, {**scenario.params, **overrides}, setting_files(scenario))
@@ -40,7 +40,9 @@ def main(args: argparse.Namespace) -> int:
     with writing(out, "run"):  # checked, locked and marked incomplete before the simulation starts
         result = run_scenario(scenario, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_scenario(result, out, scenario.name, extra={"argv": sys.argv})
-        finish_folder(out, lang)
+        finish_folder(out, "en")
+        if lang == "zh":
+            add_chinese(out, "run")
     ts = result.timeseries
     last = ts[ts["date"] == ts["date"].max()]
     print(f"{scenario.name}: {int(result.params['run_replicates'])} replicate(s) x "
@@ -48,9 +50,11 @@ def main(args: argparse.Namespace) -> int:
           f"in {result.wall_seconds:.1f} s")
     print(f"  at {ts['date'].max():%Y-%m}: mean income {last['mean_income'].mean():,.0f} yuan/person, "
           f"poverty (registry) {100 * last['poverty_rate_registry'].mean():.2f}% "
-          f"(alert {100 * last['poverty_rate'].mean():.2f}%), "
+          f"(alert {100 * last['poverty_rate_alert'].mean():.2f}%), "
           f"monitored households {last['monitored_households'].mean():,.0f}")
     tables = sorted({p.name for k, p in paths.items() if not k.startswith("plot_") and p.parent == Path(out)})
     print(f"  wrote {out}/: {', '.join(tables)}, and {sum(k.startswith('plot_') for k in paths)} plots in plots/")
     print(f"  report: {Path(out) / 'report.html'} (also report.md, {Path(out).name}.xlsx, data_dictionary.csv)")
+    if lang == "zh":
+        print(f"  中文报告: {Path(out) / 'report_zh.html'} (图表在 plots_zh/，工作簿 {Path(out).name}_zh.xlsx)")
     return 0

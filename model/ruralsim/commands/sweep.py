@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_lang_option, apply_lang, positive_int
+from .common import add_chinese, add_lang_option, english_first, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
     from ..workflows.sweep import run_sweep
     from ..analysis.sweep import outcomes as oc
 
-    lang = apply_lang(args)
+    lang = english_first(args)
     if args.list_outcomes:
         print("Outcomes are <series>_<statistic>; statistics:")
         for s, d in oc.STATS.items():
@@ -108,7 +108,9 @@ def main(args: argparse.Namespace) -> int:
                           argv=sys.argv)
             from ..presentation.report import finish_folder
 
-            finish_folder(Path(out), lang, workbook=False)
+            finish_folder(Path(out), "en", workbook=False)
+            if lang == "zh":
+                add_chinese(Path(out), "sweep")
     except KeyboardInterrupt as exc:
         from ..simulation.processes import Terminated
 

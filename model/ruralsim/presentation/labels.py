@@ -16,21 +16,51 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..simulation.metrics import RENAMED_METRICS
 from .figure_text_zh import PHRASES_ZH, match_pattern
 
 LANGS = ("en", "zh")
 ENV = "RURALSIM_LANG"
 
-#: Which poverty measure a column counts (the data dictionary says it per column).
+#: Which poverty measure a column counts (the data dictionary says it per column). Every label with a
+#: measure carries its name in both languages (:data:`MEASURE_NAMES`), added when the label is made, so
+#: a new series gets it by declaring ``measure=`` and nothing else.
 INCOME_MEASURE = ("alert measure: rolling 12-month per-capita income net of medical out-of-pocket costs, tested "
                   "monthly against the year's line (the signal monitoring acts on)")
 REGISTRY_MEASURE = ("registry measure: calendar-year per-capita net income (all sources, transfers included, medical "
                     "costs not deducted), tested once a year against the year's poverty line")
 
 
+ALERT_MEASURE = INCOME_MEASURE
+#: measure -> (English name, Chinese name): one term each, used in every name, title and dictionary row.
+MEASURE_NAMES = {"registry": ("registry", "建档口径"), "alert": ("alert", "预警口径")}
+
+#: What an income column deducts, said in its name (English, Chinese): the two measures differ in it.
+NET_OF_MEDICAL = ("net of medical costs", "扣除自付医疗支出")
+MEDICAL_NOT_DEDUCTED = ("medical costs not deducted", "未扣除医疗支出")
+
+
+def measure_key(measure: str) -> str:
+    """``registry``, ``alert`` or "" for a label's measure text."""
+    return next((k for k in MEASURE_NAMES if measure.startswith(k)), "")
+
+
+def with_tag(name: str, tag: str, zh: bool) -> str:
+    """``name`` with ``tag`` said in its last parenthesis, or in a new one (unless it already says it)."""
+    if not tag or tag.lower() in name.lower():
+        return name
+    close, open_, sep = ("）", "（", "，") if zh else (")", " (", "; ")
+    if name.endswith(close):
+        return name[:-1] + sep + tag + close
+    return name + open_ + tag + close
+
+
 @dataclass(frozen=True)
 class Label:
-    """A series or column: its English and Chinese names, unit (both languages) and definition."""
+    """A series or column: its English and Chinese names, unit (both languages) and definition.
+
+    A label with a ``measure`` names it in both languages (``Fall rate (alert)``, ``返贫率（预警口径）``),
+    so no table, figure or page can show a poverty number without saying which measure it counts."""
 
     key: str
     en: str
@@ -39,6 +69,17 @@ class Label:
     unit_zh: str = ""
     definition: str = ""
     measure: str = ""
+
+    def __post_init__(self) -> None:
+        en, zh = MEASURE_NAMES.get(measure_key(self.measure), ("", ""))
+        object.__setattr__(self, "en", with_tag(self.en, en, zh=False))
+        object.__setattr__(self, "zh", with_tag(self.zh, zh, zh=True))
+
+    @property
+    def measure_name(self) -> str:
+        """``registry (建档口径)``, ``alert (预警口径)`` or ""."""
+        en, zh = MEASURE_NAMES.get(measure_key(self.measure), ("", ""))
+        return f"{en} ({zh})" if en else ""
 
     def name(self, lang: str | None = None) -> str:
         return self.zh if (lang or current_lang()) == "zh" else self.en
@@ -107,13 +148,13 @@ _ENTRIES: tuple[Label, ...] = (
        "Monthly probability that a seeker of reference weight finds a migrant job (vacancies shared among seekers)"),
     _l("households", "Households simulated", "模拟户数", _HH, "Households in the simulated cohort"),
     _l("people", "People simulated", "模拟人口", ("people", "人"), "People in the simulated households"),
-    _l("poverty_rate", "Poverty rate (alert)", "贫困发生率（预警口径）", _PP,
+    _l("poverty_rate_alert", "Poverty rate (alert)", "贫困发生率（预警口径）", _PP,
        "Share of people whose rolling 12-month per-capita income net of medical costs is below the poverty line",
        INCOME_MEASURE),
     _l("poverty_rate_registry", "Poverty rate (registry)", "贫困发生率（建档口径）", _PP,
        "Share of people whose per-capita net income of the last completed calendar year was below that year's "
        "poverty line", REGISTRY_MEASURE),
-    _l("registry_income", "Registry income", "建档口径收入", _YP,
+    _l("registry_income", "Registry income (calendar year, medical costs not deducted)", "建档口径收入（公历年，未扣除医疗支出）", _YP,
        "Mean per-capita net income of the last completed calendar year (all sources, medical costs not deducted)",
        REGISTRY_MEASURE),
     _l("ever_below_registry_share", "Ever below the line since 2021 (registry)", "2021年以来曾低于贫困线（建档口径）", _HS,
@@ -207,14 +248,24 @@ _ENTRIES: tuple[Label, ...] = (
     _l("households_rigid_risk", "Households with rigid-spending risk", "刚性支出风险户", _HH,
        "Households with a chronically ill or disabled member or a costly illness in the last 12 months"),
     # --- income ---
-    _l("income", "Per-capita net income", "人均纯收入", _YP, "Per-capita net income of a household"),
+    _l("income", "Per-capita net income (net of medical costs)", "人均纯收入（扣除自付医疗支出）", _YP,
+       "Per-capita net income of a household, rolling 12 months, net of medical out-of-pocket costs (the alert "
+       "measure's income)", INCOME_MEASURE),
     _l("size", "Household size", "家庭人口", ("people", "人"), "People in the household"),
-    _l("mean_income", "Mean per-capita income", "人均纯收入均值", _YP, "People-weighted mean per-capita net income (sources net of medical costs)"),
-    _l("median_income", "Median per-capita income", "人均纯收入中位数", _YP, "People-weighted median per-capita net income"),
-    _l("wage_income", "Wages", "工资性收入", _YP, "Wage income per person"),
-    _l("operating_income", "Farm & business operation", "经营性收入", _YP, "Net farm and business income per person"),
-    _l("transfer_income", "Transfers", "转移性收入", _YP, "Public transfers per person"),
-    _l("property_income", "Property & dividends", "财产性收入", _YP, "Property income and cooperative dividends per person"),
+    _l("mean_income", "Mean per-capita income (net of medical costs)", "人均收入均值（扣除自付医疗支出）", _YP,
+       "People-weighted mean per-capita income, rolling 12 months, all sources net of medical out-of-pocket costs "
+       "(the alert measure's income; the registry's 纯收入 does not deduct them: registry_income)", INCOME_MEASURE),
+    _l("median_income", "Median per-capita income (net of medical costs)", "人均收入中位数（扣除自付医疗支出）", _YP,
+       "People-weighted median per-capita income, rolling 12 months, net of medical out-of-pocket costs", INCOME_MEASURE),
+    _l("wage_income", "Wages (before medical costs)", "工资性收入（未扣除医疗支出）", _YP,
+       "Wage income per person (a source of both measures' income; medical costs not deducted)"),
+    _l("operating_income", "Farm & business operation (before medical costs)", "经营净收入（未扣除医疗支出）", _YP,
+       "Net farm and business income per person (a source of both measures' income; medical costs not deducted)"),
+    _l("transfer_income", "Transfers (before medical costs)", "转移净收入（未扣除医疗支出）", _YP,
+       "Public transfers per person (a source of both measures' income; medical costs not deducted)"),
+    _l("property_income", "Property & dividends (before medical costs)", "财产净收入（未扣除医疗支出）", _YP,
+       "Property income and cooperative dividends per person (a source of both measures' income; medical costs "
+       "not deducted)"),
     _l("medical_oop", "Medical out-of-pocket (deducted)", "自付医疗支出（扣除）", _YP, "Medical costs paid by the household, deducted from income"),
     _l("crop_price", "Crop price index", "农产品价格指数", ("index, 2020 = 1", "指数，2020=1"), "Farm-gate price index"),
     _l("dividends_paid", "Dividends paid", "分红支付", _Y, "Cooperative dividends paid this month"),
@@ -272,21 +323,27 @@ _ENTRIES: tuple[Label, ...] = (
        "Place group: key_county / other_county (national key assistance counties or not), east / central / west, "
        "relocated / not_relocated (易地扶贫搬迁)"),
     _l("group_label", "Place group (name)", "地区分组（名称）", ("text", "文本"), "Readable name of the place group"),
-    _l("wage_share", "Wage share of net income", "工资性收入占纯收入比重", ("share (0-1)", "比重（0–1）"),
+    _l("wage_share", "Wage share of net income (registry income)", "工资性收入占纯收入比重（建档口径收入）", ("share (0-1)", "比重（0–1）"),
        "Wage income over registry (net) income of the group's households, summed over the last 12 months"),
     _l("key_county_income_ratio", "Key counties' income over the others'", "重点帮扶县与其他县收入之比",
        ("ratio", "比值"), "Rolling 12-month per-capita income of households in national key assistance counties "
        "over that of households in other counties", INCOME_MEASURE),
-    _l("relocated_wage_share", "Relocated households' wage share", "易地搬迁户工资性收入占比", ("share (0-1)", "比重（0–1）"),
+    _l("relocated_wage_share", "Relocated households' wage share (registry income)", "易地搬迁户工资性收入占比（建档口径收入）", ("share (0-1)", "比重（0–1）"),
        "Wage income over registry (net) income of relocated households, summed over the last 12 months (P27: ~72%)"),
-    _l("mean_income_ci_lo", "Mean income, 95% interval lower", "人均收入95%区间下限", _YP,
-       "Lower end of the Student-t 95% interval of the mean across replicates"),
-    _l("mean_income_ci_hi", "Mean income, 95% interval upper", "人均收入95%区间上限", _YP,
-       "Upper end of the Student-t 95% interval of the mean across replicates"),
+    _l("mean_income_ci_lo", "Mean income (net of medical costs), 95% interval lower", "人均收入（扣除自付医疗支出）95%区间下限", _YP,
+       "Lower end of the Student-t 95% interval of the mean across replicates", INCOME_MEASURE),
+    _l("mean_income_ci_hi", "Mean income (net of medical costs), 95% interval upper", "人均收入（扣除自付医疗支出）95%区间上限", _YP,
+       "Upper end of the Student-t 95% interval of the mean across replicates", INCOME_MEASURE),
     _l("poverty_rate_registry_ci_lo", "Poverty rate (registry), 95% interval lower", "贫困发生率（建档口径）95%区间下限",
        _PP, "Lower end of the Student-t 95% interval of the mean across replicates", REGISTRY_MEASURE),
     _l("poverty_rate_registry_ci_hi", "Poverty rate (registry), 95% interval upper", "贫困发生率（建档口径）95%区间上限",
        _PP, "Upper end of the Student-t 95% interval of the mean across replicates", REGISTRY_MEASURE),
+    # --- derived sweep outcomes (ruralsim.analysis.sweep.outcomes.DERIVED) ---
+    _l("falls_per_1000_households", "Falls below the poverty line over the run, per 1,000 households",
+       "全期返贫户数（每千户）", ("per 1,000 households", "每千户"),
+       "Falls below the poverty line summed over the run, per 1,000 households simulated", INCOME_MEASURE),
+    _l("fiscal_cost_per_person_year", "Fiscal cost per person per year", "人均年财政支出", ("yuan per person per year", "元/人/年"),
+       "Fiscal cost of all programmes over the run, per person and year (mean over the run)"),
     # --- data dictionary's own columns ---
     _l("file", "File", "文件", ("path", "路径"), "Output file"),
     _l("column", "Column", "列名", ("name", "名称"), "Column of the file"),
@@ -308,6 +365,8 @@ def lookup(key: str) -> Label | None:
     """The label of ``key``, including generated families (``tr_a_b``, ``falls_<cause>``, ``*_ci_lo``)."""
     if key in REGISTRY:
         return REGISTRY[key]
+    if key in RENAMED_METRICS:  # a folder written before the rename reads under the new name's label
+        return lookup(RENAMED_METRICS[key])
     m = re.fullmatch(r"tr_(secure|monitored|below)_(secure|monitored|below)", key)
     if m:
         (a_en, a_zh), (b_en, b_zh) = _STATES[m[1]], _STATES[m[2]]
@@ -321,7 +380,21 @@ def lookup(key: str) -> Label | None:
         if key.endswith(suffix) and (base := lookup(key.removesuffix(suffix))) is not None:
             return Label(key, f"{base.en}: {en}", f"{base.zh}：{zh}", base.unit, base.unit_zh,
                          f"{base.definition}: {en}", base.measure)
+    for suffix, (en, zh) in sorted(_STATISTICS.items(), key=lambda kv: -len(kv[0])):  # sweep outcomes
+        if key.endswith("_" + suffix) and (base := lookup(key.removesuffix("_" + suffix))) is not None:
+            return Label(key, f"{base.en}, {en}", f"{base.zh}，{zh}", base.unit, base.unit_zh,
+                         f"{base.definition}, {en}", base.measure)
     return None
+
+
+#: Statistics of a sweep outcome ``<series>_<statistic>`` (:mod:`ruralsim.analysis.sweep.outcomes`).
+_STATISTICS = {
+    "end": ("in the last month", "末月"), "last12": ("mean of the last 12 months", "最后12个月均值"),
+    "mean": ("mean over the run", "全期均值"), "max": ("maximum over the run", "全期最大值"),
+    "min": ("minimum over the run", "全期最小值"), "sum": ("total over the run", "全期合计"),
+    "transition_end": ("in the last month of the transition", "过渡期末月"),
+    "after_transition": ("mean over the months after the transition", "过渡期后各月均值"),
+}
 
 
 def label(key: str, lang: str | None = None) -> str:

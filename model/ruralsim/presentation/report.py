@@ -118,12 +118,27 @@ class Report:
 # ---------------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------------
+def report_names(lang: str) -> tuple[str, str]:
+    """The report files of a language: ``report.html``/``report.md`` in English, ``report_zh.*`` in Chinese
+    (beside the English ones, never over them)."""
+    if lang == "zh":
+        return tuple(n.replace("report.", "report_zh.") for n in (HTML, MARKDOWN))  # type: ignore[return-value]
+    return HTML, MARKDOWN
+
+
+def plots_folder(lang: str) -> str:
+    """The figures a report of ``lang`` shows (:func:`ruralsim.presentation.run_plots.language_path`)."""
+    return "plots_zh" if lang == "zh" else "plots"
+
+
 def write_report(folder: str | Path, lang: str | None = None) -> list[Path]:
-    """Write ``report.html`` and ``report.md`` into a run, comparison or sweep folder."""
+    """Write ``report.html`` and ``report.md`` (``report_zh.*`` in Chinese) into a run, comparison or sweep
+    folder."""
     folder = Path(folder)
     lang = lang or current_lang()
     report = build_report(folder, lang)
-    return [_render(report, lang, folder, HTML), _render(report, lang, folder, MARKDOWN)]
+    html_name, md_name = report_names(lang)
+    return [_render(report, lang, folder, HTML, html_name), _render(report, lang, folder, MARKDOWN, md_name)]
 
 
 def build_report(folder: Path, lang: str) -> Report:
@@ -135,7 +150,7 @@ def build_report(folder: Path, lang: str) -> Report:
     return builder(folder, manifest, lang)
 
 
-def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
+def _render(report: Report, lang: str, folder: Path, name: str, file_name: str | None = None) -> Path:
     import jinja2
 
     from ..analysis.outputs import atomic_path
@@ -152,7 +167,7 @@ def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
     if name == HTML and any(ord(c) >= 0x2E80 for c in text):
         # The reader's machine may have no CJK font (CI, many Linux desktops): embed the glyphs used.
         text = template.render(font_face=font_face_css(text), **context)
-    path = folder / name
+    path = folder / (file_name or name)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
@@ -234,7 +249,7 @@ def _zh_question(path: Path) -> str:
 
 def poverty_metric(columns) -> str:
     """The registry poverty measure where the results have it, else the income measure."""
-    return "poverty_rate_registry" if "poverty_rate_registry" in set(columns) else "poverty_rate"
+    return "poverty_rate_registry" if "poverty_rate_registry" in set(columns) else "poverty_rate_alert"
 
 
 def ever_metric(columns) -> str:
@@ -327,10 +342,11 @@ def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
-    for png in sorted((folder / "plots").glob("*.png")) if (folder / "plots").is_dir() else []:
+    plots = folder / plots_folder(lang)
+    for png in sorted(plots.glob("*.png")) if plots.is_dir() else []:
         en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
-        out.append({"name": png.stem, "path": f"{prefix}plots/{png.name}", "caption": caption})
+        out.append({"name": png.stem, "path": f"{prefix}{plots.name}/{png.name}", "caption": caption})
     return out
 
 
@@ -641,12 +657,13 @@ def _sweep_column(column: str, lang: str) -> str:
 def finish_folder(folder: str | Path, lang: str | None = None, workbook: bool = True,
                   report: bool = True) -> list[Path]:
     """Data dictionary, xlsx workbook and report of a results folder (each from its stored tables)."""
-    from .tables import write_dictionary, write_workbook
+    from .tables import write_dictionary
+    from .workbook import write_workbook
 
     folder = Path(folder)
     written = [write_dictionary(folder)]
     if workbook:
-        written.append(write_workbook(folder))
+        written.append(write_workbook(folder, lang or current_lang()))
     if report:
         written += write_report(folder, lang)
     return written

@@ -76,7 +76,7 @@ INCOME_PANELS = (
 POVERTY_PANELS = (
     Panel("Below the poverty line: registry vs alert", "% of people", (
         Series("poverty_rate_registry", "Registry (calendar-year income, yearly test)", scale=100.0, width=2.4),
-        Series("poverty_rate", "Alert (rolling income net of medical, monthly)", scale=100.0, width=1.2),
+        Series("poverty_rate_alert", "Alert (rolling income net of medical, monthly)", scale=100.0, width=1.2),
     )),
     Panel("Ever below the line since 2021", "% of households", (
         Series("ever_below_registry_share", "Registry (a calendar year below)", scale=100.0, width=2.4),
@@ -92,7 +92,7 @@ POVERTY_PANELS = (
         Series("risk_eliminated_share", "Risk eliminated", scale=100.0, width=2.0),
     )),
 )
-COLORS.update({"poverty_rate_registry": "#1f3a93", "poverty_rate": "#d98c1f",
+COLORS.update({"poverty_rate_registry": "#1f3a93", "poverty_rate_alert": "#d98c1f",
                "ever_below_registry_share": "#1f3a93", "ever_fallen_share": "#d98c1f"})
 EMPLOYMENT_PANEL = Panel("Employment of labourers", "% of labourers employed", (
     Series("employment_rate", "Employment rate", scale=100.0, width=2.0),
@@ -197,12 +197,22 @@ def save_figure(fig: Figure, path: Path | str, dpi: int = DPI) -> Path:
     (:func:`ruralsim.presentation.labels.translate`) and, when ``RURALSIM_FIGURE_CHECK`` is set,
     where its hygiene is checked (:mod:`ruralsim.presentation.hygiene`).
     """
-    path = Path(path)
+    path = language_path(Path(path))
     localise(fig)
     if hygiene.enabled():
         hygiene.check(fig, str(path))
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi)
+    return path
+
+
+def language_path(path: Path) -> Path:
+    """Where a figure meant for ``<folder>/plots/`` goes in the current language: ``plots/`` in English,
+    ``plots_zh/`` in Chinese, so a Chinese redraw never overwrites the English figures (or the reverse)."""
+    from ruralsim.presentation.labels import current_lang
+
+    if current_lang() == "zh" and path.parent.name == "plots":
+        return path.parent.with_name("plots_zh") / path.name
     return path
 
 

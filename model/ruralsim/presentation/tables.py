@@ -55,7 +55,8 @@ def write_dictionary(folder: Path) -> Path:
 
 
 def write_workbook(folder: Path, name: str | None = None) -> Path:
-    """``<folder name>.xlsx``: every CSV table of the folder as a sheet, the data dictionary last."""
+    """``<folder name>.xlsx``: every CSV table of the folder as a sheet, the data dictionary last (superseded by
+    :func:`ruralsim.presentation.workbook.write_workbook`, which adds a cover and a wide sheet)."""
     csvs = {p.stem: p for p in folder.glob("*.csv") if p.name != DICTIONARY}
     order = [s for s in FIRST_SHEETS if s in csvs] + sorted(s for s in csvs if s not in FIRST_SHEETS)
     if (folder / DICTIONARY).exists():

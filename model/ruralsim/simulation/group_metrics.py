@@ -86,7 +86,7 @@ class GroupBook:
 
 
 COLUMNS = ["replicate", "year", "group", "households", "people", "mean_income", "poverty_rate_registry",
-           "poverty_rate", "monitored_households", "wage_share"]
+           "poverty_rate_alert", "monitored_households", "wage_share"]
 
 
 def _sum(x: np.ndarray, group: str) -> float:
@@ -118,7 +118,7 @@ def group_rows(totals: dict[str, np.ndarray], wage12: np.ndarray, gross12: np.nd
             "households": int(round(_sum(totals["households"], g))), "people": int(round(people)),
             "mean_income": _ratio(_sum(totals["inc_sum"], g), people),
             "poverty_rate_registry": _ratio(_sum(totals["below_registry"], g), people),
-            "poverty_rate": _ratio(_sum(totals["below_alert"], g), people),
+            "poverty_rate_alert": _ratio(_sum(totals["below_alert"], g), people),
             "monitored_households": int(round(_sum(totals["monitored"], g))),
             "wage_share": _ratio(_sum(wage12, g), _sum(gross12, g)),
         })

@@ -70,3 +70,29 @@ def share_of(part: int | float, whole: int | float) -> float:
 
 #: Levels of the December tables a run writes (see :meth:`ruralsim.simulation.model.RuralModel.group_table`).
 GROUP_LEVELS = ("county", "village")
+
+
+# ---------------------------------------------------------------------------------------------
+# Metric names that changed: the old name works for one release, with a DeprecationWarning
+# ---------------------------------------------------------------------------------------------
+#: old name -> new name. ``poverty_rate`` was the alert measure under a name that did not say so,
+#: while reports headlined the registry measure; both now name their measure (issue 24).
+RENAMED_METRICS: dict[str, str] = {"poverty_rate": "poverty_rate_alert"}
+
+
+def current_metric_name(name: str, stacklevel: int = 3) -> str:
+    """The metric (or ``<metric>_<statistic>`` outcome) ``name`` under its current name, warning once per
+    call site when it uses a deprecated name (``poverty_rate`` -> ``poverty_rate_alert``)."""
+    import warnings
+
+    if not isinstance(name, str):
+        return name
+    for old, new in RENAMED_METRICS.items():
+        if name == old or (name.startswith(old + "_") and not name.startswith(new)
+                           and not name.startswith(old + "_registry")):
+            renamed = new + name[len(old):]
+            warnings.warn(f"the metric {name!r} is renamed {renamed!r} (it is the alert measure, 预警口径; "
+                          f"the registry measure, 建档口径, is {name.replace(old, 'poverty_rate_registry', 1)!r}); "
+                          f"the old name stops working in the next release", DeprecationWarning, stacklevel=stacklevel)
+            return renamed
+    return name

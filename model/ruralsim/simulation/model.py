@@ -42,7 +42,7 @@ from .budget import Budget
 from .kernels import select as kernel_set
 from .mesa_glue import batch_run_iteration, check_options, master_seed
 from .levers import changed_levers, start_params
-from .metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
+from .metrics import RENAMED_METRICS, mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
 from .parameters import table_value, value_in_year
 from .population import ELIMINATED, FARM, INACTIVE, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
@@ -176,7 +176,9 @@ class RuralModel(mesa.Model):
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
         # the warm-up, as Mesa models collect their initial state.
-        self.datacollector = mesa.DataCollector(model_reporters={k: partial(_metric, k) for k in self.current})
+        reporters = {k: partial(_metric, k) for k in self.current}
+        reporters.update({old: partial(_metric, new) for old, new in RENAMED_METRICS.items()})  # for one release
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
         self.running = self.months > 0
 
@@ -897,7 +899,7 @@ class RuralModel(mesa.Model):
             "households_below_registry": count["households_below_registry"],
             "registry_income": combine_counties(parts, self.n_counties, "registry_inc") / people,
             "ever_below_registry_share": count["ever_below_registry"] / self.n_households,
-            "poverty_rate": count["people_below_poverty"] / people,
+            "poverty_rate_alert": count["people_below_poverty"] / people,
             "below_monitoring_line": count["people_below_monitoring"] / people,
             "ever_fallen_share": count["ever_below"] / self.n_households,
             "monitored_households": count["monitored"],

@@ -96,9 +96,9 @@ def redraw_sweep(out: str | Path) -> list[Path]:
 
 
 def _path_series(exp: dict[str, Any]) -> list[str]:
-    """Series drawn month by month: the poverty rate, and the first series kept if different."""
+    """Series drawn month by month: the poverty rate (registry measure, else alert), else the first kept."""
     kept = [s for s in exp["series"] if s not in ("households", "people")]
-    chosen = [s for s in ("poverty_rate",) if s in kept] or kept[:1]
+    chosen = [s for s in ("poverty_rate_registry", "poverty_rate_alert", "poverty_rate") if s in kept][:1] or kept[:1]
     return chosen
 
 

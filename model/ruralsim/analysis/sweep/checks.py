@@ -307,7 +307,8 @@ def check_outputs(doc: dict, src: str, problems: list[Problem]
                                     ", ".join(OUTPUT_KEYS)))
     outs = raw.get("outcomes", list(oc.DEFAULT_OUTCOMES))
     series = raw.get("series", list(oc.DEFAULT_SERIES))
-    allowed_out = ("names such as poverty_rate_last12: a monthly series with _" + ", _".join(oc.STATS)
+    outs, series = _renamed(outs, src, "outcomes"), _renamed(series, src, "series")
+    allowed_out = ("names such as poverty_rate_registry_last12: a monthly series with _" + ", _".join(oc.STATS)
                    + ", or " + ", ".join(oc.DERIVED) + " (list them with: ruralsim sweep --list-outcomes)")
     if not isinstance(outs, list) or not outs:
         problems.append(Problem(src, "outputs.outcomes", outs, "must be a non-empty list", allowed_out))
@@ -318,7 +319,7 @@ def check_outputs(doc: dict, src: str, problems: list[Problem]
         series = list(oc.series_columns())
     if not isinstance(series, list):
         problems.append(Problem(src, "outputs.series", series, "must be a list or \"all\"",
-                                "monthly series names, e.g. [\"poverty_rate\", \"mean_income\"]"))
+                                "monthly series names, e.g. [\"poverty_rate_registry\", \"mean_income\"]"))
         series = list(oc.DEFAULT_SERIES)
     for bad, why in oc.check_names(series, oc.series_columns()):
         problems.append(Problem(src, "outputs.series", bad, why, "columns of the model's monthly series: "
@@ -406,3 +407,28 @@ def disp(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _renamed(names: Any, src: str, key: str) -> Any:
+    """Names under their current metric names: an old one (``poverty_rate_last12``) keeps working for one
+    release, with a note on stderr and a DeprecationWarning (:func:`current_metric_name`)."""
+    import sys
+    import warnings
+
+    from ...simulation.metrics import current_metric_name
+
+    if not isinstance(names, list):
+        return names
+    out = []
+    for name in names:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            new = current_metric_name(name)
+        if new != name:
+            print(f"note: {src}: outputs.{key}: {name!r} is now {new!r} (the alert measure, 预警口径; the registry "
+                  f"measure, 建档口径, is {name.replace('poverty_rate', 'poverty_rate_registry', 1)!r}); "
+                  f"the old name stops working in the next release", file=sys.stderr)
+            for w in caught:
+                warnings.warn(w.message, DeprecationWarning, stacklevel=4)
+        out.append(new)
+    return out

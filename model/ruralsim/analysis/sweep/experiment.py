@@ -25,8 +25,8 @@ An experiment is a TOML file (``experiments/*.toml``)::
     transition.taper_years = 3
 
     [outputs]
-    outcomes = ["poverty_rate_last12", "fiscal_cost_per_person_year"]  # see ruralsim.sweep.outcomes
-    series = ["poverty_rate", "mean_income"]                            # monthly columns kept, or "all"
+    outcomes = ["poverty_rate_registry_last12", "fiscal_cost_per_person_year"]  # see ruralsim.sweep.outcomes
+    series = ["poverty_rate_registry", "mean_income"]                         # monthly columns kept, or "all"
     series_months = "all"           # months of the series kept: "all", "december" (and the last), or ["2025-12"]
 
 A by-year parameter (``monitoring.line``) swept with plain values applies each value to every

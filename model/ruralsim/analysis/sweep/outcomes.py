@@ -31,38 +31,42 @@ STATS: dict[str, str] = {
 #: derived outcome -> (description, unit)
 DERIVED: dict[str, tuple[str, str]] = {
     "fiscal_cost_per_person_year": ("Fiscal cost per person per year, mean over the run", "yuan per person per year"),
-    "falls_per_1000_households": ("Falls below the poverty line over the run", "per 1,000 households"),
+    "falls_per_1000_households": ("Falls below the poverty line (alert) over the run", "per 1,000 households"),
     "ever_monitored_share_end": ("Households ever monitored, in the last month", "% of households"),
 }
 
 #: What a sweep keeps when the experiment file does not say.
 DEFAULT_OUTCOMES: tuple[str, ...] = (
-    "poverty_rate_last12", "poverty_rate_transition_end", "poverty_rate_max", "ever_fallen_share_end",
+    "poverty_rate_registry_last12", "poverty_rate_registry_transition_end", "poverty_rate_registry_max",
+    "poverty_rate_alert_last12", "ever_fallen_share_end",
     "mean_income_end", "risk_eliminated_share_end", "monitored_households_mean", "mass_return_villages_max",
     "employment_rate_end", "fiscal_cost_per_person_year",
 )
 DEFAULT_SERIES: tuple[str, ...] = (
-    "poverty_rate", "ever_fallen_share", "below_monitoring_line", "mean_income", "monitored_households",
+    "poverty_rate_registry", "poverty_rate_alert", "ever_fallen_share", "below_monitoring_line", "mean_income",
+    "monitored_households",
     "risk_eliminated_share", "mass_return_villages", "employment_rate", "support_level", "fiscal_cost", "falls",
     "households", "people",
 )
 
 #: series -> (label, unit, factor applied for display)
 LABELS: dict[str, tuple[str, str, float]] = {
-    "poverty_rate": ("Poverty rate", "% of people", 100.0),
-    "below_monitoring_line": ("Below the monitoring line", "% of people", 100.0),
-    "ever_fallen_share": ("Ever fell below the poverty line since 2021", "% of households", 100.0),
+    "poverty_rate_registry": ("Poverty rate (registry)", "% of people", 100.0),
+    "poverty_rate_alert": ("Poverty rate (alert)", "% of people", 100.0),
+    "below_monitoring_line": ("Below the monitoring line (alert)", "% of people", 100.0),
+    "ever_fallen_share": ("Ever fell below the poverty line since 2021 (alert)", "% of households", 100.0),
+    "ever_below_registry_share": ("Ever below the line since 2021 (registry)", "% of households", 100.0),
     "risk_eliminated_share": ("Monitored households with risk eliminated", "% of ever monitored", 100.0),
     "employment_rate": ("Employment rate", "% of labourers", 100.0),
     "trained_share": ("Trained labourers", "% of labourers", 100.0),
     "insured_share": ("Insured", "% of households", 100.0),
     "support_level": ("Targeted support level", "share of transition level", 1.0),
-    "mean_income": ("Mean per-capita income", "yuan per person per year", 1.0),
-    "median_income": ("Median per-capita income", "yuan per person per year", 1.0),
+    "mean_income": ("Mean per-capita income (net of medical costs)", "yuan per person per year", 1.0),
+    "median_income": ("Median per-capita income (net of medical costs)", "yuan per person per year", 1.0),
     "monitored_households": ("Households under monitoring", "households", 1.0),
     "mass_return_villages": ("Mass-return villages", "villages", 1.0),
     "fiscal_cost": ("Fiscal cost", "yuan", 1.0),
-    "falls": ("Falls below the poverty line", "households", 1.0),
+    "falls": ("Falls below the poverty line (alert)", "households", 1.0),
     "ever_monitored_share": ("Households ever monitored", "% of households", 100.0),
 }
 
@@ -88,7 +92,7 @@ def known_outcomes() -> list[str]:
 
 
 def split_outcome(name: str) -> tuple[str, str]:
-    """``poverty_rate_last12`` -> (``poverty_rate``, ``last12``); derived names -> (name, "")."""
+    """``poverty_rate_registry_last12`` -> (``poverty_rate_registry``, ``last12``); derived names -> (name, "")."""
     if name in DERIVED:
         return name, ""
     for stat in sorted(STATS, key=len, reverse=True):  # 'after_transition' before 'transition_end'...

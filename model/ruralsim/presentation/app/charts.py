@@ -16,11 +16,14 @@ from .outcomes import HEADLINE_YEAR, INCOME_SOURCES, Outcomes
 COLOURS = {"baseline": "#7f7f7f", "policy": "#d62728"}
 BANDS = {"baseline": "rgba(127,127,127,0.2)", "policy": "rgba(214,39,40,0.2)"}
 Figure = dict[str, Any]
+#: The bundled CJK font's name on the page (declared by the page's @font-face) and the stack that uses it.
+FONT_NAME = "ruralsim CJK"
+FONT_STACK = f'"DejaVu Sans", Arial, "{FONT_NAME}", sans-serif'
 
 
 def _figure(data: list[dict], title: str, ytitle: str = "", **layout: Any) -> Figure:
     return {"data": data, "layout": {
-        "title": {"text": title, "font": {"size": 14}}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "height": 300,
+        "font": {"family": FONT_STACK}, "title": {"text": title, "font": {"size": 14}}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "height": 300,
         "legend": {"orientation": "h", "y": -0.2}, "template": {"layout": {"plot_bgcolor": "white"}},
         "xaxis": {"gridcolor": "#eee"}, "yaxis": {"title": {"text": ytitle}, "gridcolor": "#eee"}, **layout}}
 
@@ -55,7 +58,7 @@ def difference_chart(o: Outcomes, lang: str) -> Figure:
                                  "array": (r["diff_ci_hi"] - r["diff_mean"]).tolist(),
                                  "arrayminus": (r["diff_mean"] - r["diff_ci_lo"]).tolist()}})
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": "black", "width": 1}}
-    return _figure(data, t("chart_diff", lang), "pp", shapes=[zero])
+    return _figure(data, t("chart_diff", lang), "百分点" if lang == "zh" else "percentage points", shapes=[zero])
 
 
 def income_chart(o: Outcomes, lang: str, year: int = HEADLINE_YEAR) -> Figure:

@@ -1,6 +1,13 @@
-"""The page's text in English and Chinese (``ruralsim app --lang en|zh``)."""
+"""The page's text in English and Chinese (``ruralsim app --lang en|zh``).
+
+The page's own words (buttons, headings) are here; every number's name comes from the one label registry
+(:mod:`ruralsim.presentation.labels`), so the page, the reports, the figures and the workbook call a measure
+the same thing (registry / alert, 建档口径 / 预警口径) and give it the same unit.
+"""
 
 from __future__ import annotations
+
+from ..labels import label as _label
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "ruralsim: policy levers", "zh": "ruralsim：政策杠杆"},
@@ -30,24 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
     "policy": {"en": "Policy", "zh": "政策"},
     "year": {"en": "Year", "zh": "年份"},
     "yuan": {"en": "yuan", "zh": "元"},
-    "poverty": {"en": "Poverty rate (% of people)", "zh": "贫困发生率（% 人口）"},
-    "returns": {"en": "Return to poverty (% of households in the year)", "zh": "返贫（当年 % 户）"},
-    "monitored": {"en": "Monitored households per 1,000", "zh": "每千户监测户数"},
-    "mean_income": {"en": "Mean income (yuan/person/year)", "zh": "人均收入（元/人/年）"},
-    "fiscal_total": {"en": "Fiscal cost (yuan/household/year)", "zh": "财政支出（元/户/年）"},
-    "chart_poverty": {"en": "Poverty by year (December)", "zh": "贫困发生率（各年 12 月）"},
-    "chart_returns": {"en": "Return to poverty by year", "zh": "各年返贫"},
-    "chart_diff": {"en": "Paired difference, policy − baseline (95% CI)", "zh": "配对差值：政策 − 基准（95% 置信区间）"},
-    "chart_income": {"en": "Income by source, {year} (yuan/person/year)", "zh": "{year} 年收入构成（元/人/年）"},
-    "chart_monitored": {"en": "Monitored caseload (per 1,000 households)", "zh": "监测对象（每千户）"},
-    "chart_fiscal": {"en": "Fiscal cost by programme, 2021–{year} (yuan/household)",
-                     "zh": "分项目财政支出，2021–{year} 年（元/户）"},
-    "diff_poverty": {"en": "Poverty rate (pp)", "zh": "贫困发生率（百分点）"},
-    "diff_returns": {"en": "Return to poverty (pp)", "zh": "返贫（百分点）"},
-    "wage_income": {"en": "Wages", "zh": "工资性收入"},
-    "operating_income": {"en": "Operating", "zh": "经营净收入"},
-    "transfer_income": {"en": "Transfers", "zh": "转移净收入"},
-    "property_income": {"en": "Property", "zh": "财产净收入"},
+    # The measures' rows, charts and differences are named from the label registry below (:data:`MEASURES`).
     # levers
     "transition_exit_mode": {"en": "Transition exit mode", "zh": "过渡期后退出方式"},
     "transition_years": {"en": "Transition period (years from 2021)", "zh": "过渡期（自 2021 年起，年）"},
@@ -65,6 +55,36 @@ TEXT: dict[str, dict[str, str]] = {
     "taper": {"en": "taper (gradual phase-out)", "zh": "逐步退出"},
     "cliff": {"en": "cliff (withdrawn at once)", "zh": "一次性退出"},
 }
+
+#: The page's measures: (registry key, unit in English, unit in Chinese, chart title en, chart title zh).
+MEASURES: dict[str, tuple[str, str, str]] = {
+    "poverty": ("poverty_rate_registry", "% of people, December", "% 人口，12 月"),
+    "returns": ("falls", "% of households in the year", "当年 % 户"),
+    "monitored": ("monitored_households", "per 1,000 households, December", "每千户，12 月"),
+    "mean_income": ("mean_income", "yuan per person per year", "元/人/年"),
+    "fiscal_total": ("fiscal_cost", "yuan per household per year, simulated households", "元/户/年，模拟样本"),
+    "wage_income": ("wage_income", "", ""), "operating_income": ("operating_income", "", ""),
+    "transfer_income": ("transfer_income", "", ""), "property_income": ("property_income", "", ""),
+}
+
+
+def _measure_text() -> dict[str, dict[str, str]]:
+    """Row names (``poverty``), chart titles (``chart_poverty``) and difference names (``diff_poverty``)."""
+    out: dict[str, dict[str, str]] = {}
+    for m, (key, unit_en, unit_zh) in MEASURES.items():
+        name = {"en": _label(key, "en"), "zh": _label(key, "zh")}
+        out[m] = {"en": f"{name['en']}, {unit_en}" if unit_en else name["en"],
+                  "zh": f"{name['zh']}，{unit_zh}" if unit_zh else name["zh"]}
+        out[f"diff_{m}"] = {"en": f"{name['en']}, percentage points", "zh": f"{name['zh']}，百分点"}
+    out["chart_poverty"] = {"en": f"{_label('poverty_rate_registry', 'en')} by year, % of people (December)",
+                            "zh": f"各年{_label('poverty_rate_registry', 'zh')}，% 人口（12 月）"}
+    out["chart_returns"] = {"en": f"{_label('falls', 'en')} by year, % of households",
+                            "zh": f"各年{_label('falls', 'zh')}，% 户"}
+    return out
+
+
+TEXT.update(_measure_text())
+
 
 def t(key: str, lang: str, **kw) -> str:
     """The text of ``key`` in ``lang`` (English when missing), formatted with ``kw``."""

@@ -6,7 +6,7 @@ the paired (common-random-number) difference from the baseline and its 95% t-int
 took most of an answer's time; a test checks they agree):
 
 * ``poverty``: share of people below the poverty line in December, % (the registry measure
-  ``poverty_rate_registry`` where the model records it, else ``poverty_rate``);
+  ``poverty_rate_registry`` where the model records it, else ``poverty_rate_alert``);
 * ``returns``: households falling (back) into poverty during the year, % of households;
 * ``monitored``: households under monitoring in December, per 1,000 households;
 * ``mean_income`` and each income source: December, yuan per person per year;
@@ -31,7 +31,7 @@ HEADLINE_YEAR = 2030
 
 def poverty_column(ts: pd.DataFrame) -> str:
     """The poverty measure shown: the registry measure where the model has it."""
-    return "poverty_rate_registry" if "poverty_rate_registry" in ts.columns else "poverty_rate"
+    return "poverty_rate_registry" if "poverty_rate_registry" in ts.columns else "poverty_rate_alert"
 
 
 def yearly(ts: pd.DataFrame) -> pd.DataFrame:

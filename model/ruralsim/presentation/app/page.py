@@ -27,15 +27,23 @@ from .scenario_file import load_checked, report_path, save_scenario, scenario_op
 
 POLL_SECONDS = 0.2
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")  # a scenario name, never a path
+#: The page's fonts: the package's own CJK font (served at FONT_URL) before the system's, so Chinese draws on a
+#: machine with no CJK font, as the figures and the report do (:mod:`ruralsim.presentation.fonts`).
+FONT_URL = "/font/ruralsim-cjk.otf"
+FONT_STACK = charts.FONT_STACK
+FONT_FACE = (f'<style>@font-face {{font-family: "{charts.FONT_NAME}"; src: url("{FONT_URL}") format("opentype"); '
+             'font-display: block;}</style>')
 CHARTS = ("poverty", "returns", "diff", "income", "monitored", "fiscal")
 PERCENT = ("poverty", "returns")  # shown in %, their differences in percentage points
 FORMATS = {"poverty": "{:.2f}%", "returns": "{:.2f}%", "monitored": "{:.1f}", "mean_income": "{:,.0f}",
            "fiscal_total": "{:,.0f}"}
 
 
-def fmt(measure: str, value: float, signed: bool = False) -> str:
-    """How the page shows a number of ``measure`` (the tests format direct runs the same way)."""
-    pattern = FORMATS[measure].replace("%", " pp") if signed and measure in PERCENT else FORMATS[measure]
+def fmt(measure: str, value: float, signed: bool = False, lang: str = "en") -> str:
+    """How the page shows a number of ``measure`` (the tests format direct runs the same way); a difference
+    of a percentage is in percentage points (个百分点)."""
+    points = " 个百分点" if lang == "zh" else " pp"
+    pattern = FORMATS[measure].replace("%", points) if signed and measure in PERCENT else FORMATS[measure]
     text = pattern.replace("{:", "{:+" if signed else "{:").format(value)
     return "–" if value != value else text  # NaN: an interval needs two replicates
 
@@ -101,7 +109,7 @@ def layout(s: AppSettings, first: str) -> html.Div:
         ]),
         dcc.Store(id="job"), dcc.Store(id="ready"),
         dcc.Interval(id="poll", interval=int(POLL_SECONDS * 1000)),
-    ], style={"fontFamily": "sans-serif", "margin": "10px"})
+    ], style={"fontFamily": FONT_STACK, "margin": "10px"})
 
 
 def headline_table(o, lang: str, request_id: int) -> html.Table:
@@ -115,7 +123,8 @@ def headline_table(o, lang: str, request_id: int) -> html.Table:
             html.Td(t(m, lang)),
             html.Td(fmt(m, o.value(m, "baseline")), id=f"headline-{m}-baseline"),
             html.Td(fmt(m, o.value(m, "policy")), id=f"headline-{m}-policy"),
-            html.Td(f"{fmt(m, d, True)} [{fmt(m, lo, True)}, {fmt(m, hi, True)}]", id=f"headline-{m}-diff"),
+            html.Td(f"{fmt(m, d, True, lang)} [{fmt(m, lo, True, lang)}, {fmt(m, hi, True, lang)}]",
+                    id=f"headline-{m}-diff"),
         ]))
     return html.Table([head, *rows], style={"borderSpacing": "12px 2px"}, id="headline-table",
                       **{"data-request": str(request_id)})
@@ -124,6 +133,7 @@ def headline_table(o, lang: str, request_id: int) -> html.Table:
 def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
     """The Dash app; assets are served from the installed packages (``serve_locally``)."""
     app = dash.Dash(__name__, title="ruralsim", serve_locally=True, update_title=None)
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + FONT_FACE)
     baseline, msg = load_checked(s.baseline)
     if baseline is None:
         raise ConfigError(msg)
@@ -211,6 +221,12 @@ def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
         return html.Span(t("saved", s.lang, path=str(out)), id="saved-path"), scenario_options(s.user_dir)
 
     server = app.server
+
+    @server.route(FONT_URL)
+    def font():
+        from ..fonts import FONT_FILE
+
+        return send_file(FONT_FILE, mimetype="font/otf", max_age=86400)
 
     @server.route("/download/<int:rid>.csv")
     def download(rid: int):
