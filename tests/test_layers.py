@@ -131,9 +131,9 @@ def test_the_walk_sees_deferred_and_relative_imports():
 
 
 def readme_layout_files() -> set[str]:
-    """Files named in README's layout table, as paths under model/ruralsim (``simulation/model.py``, ``rng.py``
+    """Files named in the layout table of docs/GUIDE.md, as paths under model/ruralsim (``simulation/model.py``, ``rng.py``
     in the same row meaning ``simulation/rng.py``); folders end with ``/``."""
-    text = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    text = (PACKAGE.parents[1] / "docs" / "GUIDE.md").read_text(encoding="utf-8")  # the README links to it
     table = text[text.index("## Layout"):]
     named = set()
     for row in table.splitlines():

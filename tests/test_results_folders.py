@@ -94,7 +94,7 @@ def test_long_problem_lists_are_capped():
 def test_a_hostile_name_stays_in_results_and_a_rerun_leaves_no_stale_file(tmp_path):
     proj = tmp_path / "proj"
     proj.mkdir()
-    (proj / "evil.toml").write_text(f'extends = "{SCENARIOS / "baseline.toml"}"\nname = "../../esc\\u0000ape"\n')
+    (proj / "evil.toml").write_text(f'extends = "{SCENARIOS / "baseline.toml"}"\nname = "../../esc:ape"\n')
     res = ruralsim("run", "evil.toml", *SMALL, cwd=proj)
     assert res.returncode == 0, res.stderr
     folder = proj / "results" / "esc_ape"

@@ -71,7 +71,7 @@ def test_transition_length_ci(tmp_path):
     assert by[(5, "cliff")] == by[(5, "keep")] == by[(8, "taper")]
     assert np.isnan(runs.loc[runs["transition.years"] >= 3, "poverty_rate_alert_after_transition"]).all()
     pngs = {p.name for p in (tmp_path / "plots").glob("*.png")}
-    assert {"lines.png", "heatmap_poverty_rate_alert_last12.png", "paths_poverty_rate_alert.png"} <= pngs
+    assert {"lines.png", "heatmap_poverty_rate_alert_last12.png", "paths_poverty_rate_registry.png"} <= pngs
     summary = pd.read_csv(tmp_path / "tables" / "point_summary.csv")
     assert len(summary) == 24 * 2 and {"mean", "lo", "hi", "n"} <= set(summary.columns)
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_chinese, add_lang_option, add_size_options, english_first, positive_int, size_overrides
+from .common import add_lang_option, add_size_options, positive_int, size_overrides
+from .languages import add_chinese, english_first
 
 
 def register(sub: argparse._SubParsersAction) -> None:

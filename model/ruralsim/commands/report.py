@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from ..simulation.config import ConfigError, Problem
-from .common import add_chinese, add_lang_option, english_first
+from .common import add_lang_option
+from .languages import add_chinese, english_first
 
 KINDS = ("run", "comparison", "sweep")
 

@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_chinese, add_lang_option, english_first, positive_int
+from .common import add_lang_option, positive_int
+from .languages import add_chinese, english_first
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -435,6 +435,10 @@ def current_lang() -> str:
 PHRASES: dict[str, str] = {
     "Household income of the formerly-poor cohort": "脱贫人口家庭收入",
     "Per-capita net income by source": "人均纯收入构成",
+    "Wages": "工资性收入",  # the sources' short names in the income figure (their panel says what is deducted)
+    "Farm & business operation": "经营净收入",
+    "Transfers": "转移净收入",
+    "Property & dividends": "财产净收入",
     "Per-capita net income, total": "人均纯收入合计",
     "Mean (sources net of medical costs)": "均值（扣除医疗支出）",
     "Median": "中位数",

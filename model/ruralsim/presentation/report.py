@@ -663,7 +663,12 @@ def finish_folder(folder: str | Path, lang: str | None = None, workbook: bool = 
     folder = Path(folder)
     written = [write_dictionary(folder)]
     if workbook:
-        written.append(write_workbook(folder, lang or current_lang()))
+        lang = lang or current_lang()
+        try:
+            cover = build_report(folder, lang)
+        except (OSError, KeyError, ValueError):  # a folder without a report's inputs still gets its tables
+            cover = None
+        written.append(write_workbook(folder, lang, cover))
     if report:
         written += write_report(folder, lang)
     return written

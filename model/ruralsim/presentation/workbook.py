@@ -65,8 +65,11 @@ def number_format(column: str) -> str | None:
     return None
 
 
-def write_workbook(folder: str | Path, lang: str = "en") -> Path:
-    """``<folder>.xlsx`` (``<folder>_zh.xlsx``): cover, wide year x indicator sheet, every CSV table, dictionary."""
+def write_workbook(folder: str | Path, lang: str = "en", report: Any = None) -> Path:
+    """``<folder>.xlsx`` (``<folder>_zh.xlsx``): cover, wide year x indicator sheet, every CSV table, dictionary.
+
+    ``report`` is the folder's :class:`ruralsim.presentation.report.Report` in ``lang``, whose question, answer,
+    headline and run details make the cover (so the workbook says what the report says)."""
     folder = Path(folder)
     csvs = {p.stem: p for p in folder.glob("*.csv") if p.name != DICTIONARY}
     order = [s for s in FIRST_SHEETS if s in csvs] + sorted(s for s in csvs if s not in FIRST_SHEETS)
@@ -76,7 +79,7 @@ def write_workbook(folder: str | Path, lang: str = "en") -> Path:
     path = folder / workbook_name(folder, lang)
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            _cover(xl, folder, lang)
+            _cover(xl, report, lang)
             wide = wide_table(folder, lang)
             if wide is not None:
                 _sheet(xl, WIDE[lang], wide, formats={c: f for c, f in wide.attrs.get("formats", {}).items()})
@@ -118,16 +121,10 @@ def wide_table(folder: Path, lang: str) -> pd.DataFrame | None:
     return None
 
 
-def _cover(xl: Any, folder: Path, lang: str) -> None:
+def _cover(xl: Any, report: Any, lang: str) -> None:
     """Question, answer (the report's sentences and headline table) and run details."""
-    from .report import build_report
-
     zh = lang == "zh"
     rows: list[list[Any]] = []
-    try:
-        report = build_report(folder, lang)
-    except (OSError, KeyError, ValueError):  # a folder without a report's inputs still gets its tables
-        report = None
     if report is not None:
         rows.append([report.title])
         rows.append([])
