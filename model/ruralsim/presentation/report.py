@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import units
 from .labels import current_lang, label, translate
 
 HTML, MARKDOWN = "report.html", "report.md"
@@ -385,27 +386,43 @@ def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     t = TEXT[lang]
     rows: list[list[Cell]] = []
     by = summary.set_index(["metric", "date"])
+    scale = _scale(manifest, by)
     for metric in _run_metrics(summary):
         for date in dates:
             if (metric, date) not in by.index:
                 continue
             r = by.loc[(metric, date)]
-            rows.append([Cell(label(metric, lang)), Cell(date),
+            rows.append([Cell(label(metric, lang)), Cell(units.unit_of(metric, lang)), Cell(date),
                          Cell(fmt(r["mean"], metric) + fmt_interval(r["ci_lo"], r["ci_hi"], metric),
-                              f"{metric}|{date}", repr(float(r["mean"])))])
-    fiscal = _fiscal_rows(folder, dates, lang)
+                              f"{metric}|{date}", repr(float(r["mean"]))),
+                         Cell(units.per_household(float(r["mean"]), metric, scale, lang)),
+                         Cell(units.national(float(r["mean"]), metric, scale, lang))])
+    fiscal = _fiscal_rows(folder, dates, lang, scale)
     rows += fiscal
-    headline = Headline([t["metric"], t["month"], f"{name}: " + ("均值 [95%区间]" if lang == "zh" else "mean [95% interval]")],
-                        rows)
+    zh = lang == "zh"
+    headline = Headline([t["metric"], "单位" if zh else "Unit", t["month"],
+                         f"{name}: " + ("均值 [95%区间]" if zh else "mean [95% interval]"),
+                         "每户 / 每千户" if zh else "Per household", "全国口径（放大）" if zh else "National (scaled)"],
+                        rows, left=3)
     base = _shipped_baseline()
     params = manifest.get("params") or {}
     return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"), lang)
                                                       or name}],
-                  headline, _dates_note(dates, lang, comparison=False), _run_readings(by, dates, lang),
+                  headline, _dates_note(dates, lang, comparison=False) + " " + units.scale_note(scale, lang),
+                  _run_readings(by, dates, lang),
                   _param_diff(params, base, name), _figures(folder, lang), _repro(manifest, lang))
 
 
-def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
+def _scale(manifest: dict[str, Any], by: pd.DataFrame) -> units.Scale | None:
+    """The run's scale from its simulated people and households (their first summary date)."""
+    def first(metric: str) -> float:
+        rows = by.xs(metric, level=0) if metric in by.index.get_level_values(0) else None
+        return float(rows["mean"].iloc[0]) if rows is not None and len(rows) else 0.0
+
+    return units.scale_of(manifest, first("people"), first("households"))
+
+
+def _fiscal_rows(folder: Path, dates: list[str], lang: str, scale: units.Scale | None = None) -> list[list[Cell]]:
     path = folder / "fiscal_budget.csv"
     if not path.is_file():
         return []
@@ -415,11 +432,15 @@ def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
         year = int(date[:4])
         if year in table.index:
             r = table.loc[year]
+            value = float(r["fiscal_cost"])
             rows.append([Cell(label("fiscal_cost", lang) + (" (全年)" if lang == "zh" else " (calendar year)")),
+                         Cell(units.unit_of("fiscal_cost", lang)),
                          Cell(str(year)), Cell(fmt(r["fiscal_cost"], "fiscal_cost")
                                               + fmt_interval(r["fiscal_cost_ci_lo"], r["fiscal_cost_ci_hi"],
                                                              "fiscal_cost"),
-                                              f"fiscal_cost|{year}", repr(float(r["fiscal_cost"])))])
+                                              f"fiscal_cost|{year}", repr(value)),
+                         Cell(units.per_household(value, "fiscal_cost", scale, lang)),
+                         Cell(units.national(value, "fiscal_cost", scale, lang))])
     return rows
 
 
@@ -488,14 +509,15 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
     reference = extra.get("reference") or labels[0]
     dates = headline_dates(table["date"])
     zh = lang == "zh"
-    header = [TEXT[lang]["metric"], TEXT[lang]["month"], f"{reference} ({'参照' if zh else 'reference'})"]
+    header = [TEXT[lang]["metric"], "单位" if zh else "Unit", TEXT[lang]["month"],
+              f"{reference} ({'参照' if zh else 'reference'})"]
     for lb in labels[1:]:
         header += [lb, f"{lb} − {reference}" + (" [95%配对区间]" if zh else " [95% paired interval]")]
     by = table.set_index(["metric", "date", "scenario"])
     rows = []
     for metric in comparison_metrics(table):
         for date in dates:
-            row = [Cell(label(metric, lang)), Cell(date)]
+            row = [Cell(label(metric, lang)), Cell(_comparison_unit(metric, lang)), Cell(date)]
             for lb in labels:
                 if (metric, date, lb) not in by.index:
                     row += [Cell("–")] if lb == reference else [Cell("–"), Cell("–")]
@@ -518,11 +540,19 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
     for e in entries:
         figures += _figures(folder / e["folder"], lang, prefix=f"{e['folder']}/", group=e["label"])
     name = folder.name
-    return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows),
+    return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows, left=3),
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
                                                                                    dates, table, lang)
                   + _question_readings(folder, entries, reference, table, lang),
                   params, figures, _repro(manifest, lang))
+
+
+def _comparison_unit(metric: str, lang: str) -> str:
+    """A comparison row's unit; a difference of a percentage is in percentage points."""
+    unit = units.unit_of(metric, lang)
+    if _is_share(metric):
+        return unit + ("；差值为百分点" if lang == "zh" else "; differences in percentage points")
+    return unit
 
 
 def _scenario_params(folder: Path, entries: list[dict], label_: str) -> dict[str, Any]:
