@@ -137,6 +137,9 @@ def exit_verification(c, m) -> None:
     c.safe_months[below] = 0
     c.episode[below] = np.where(able[below], int(c.p["monitoring_placement_months"]), 0)
     c.reg_inc[:] = (c.reg_inc + 12.0 * (c.dibao - old)).astype(np.float32)
+    # ... and in the rolling income the alert measure reads, so both measures start from the same state.
+    c.ring[:] += (c.dibao - old).astype(np.float32)
+    c.inc_sum[:] = c.ring.sum(axis=0, dtype=np.float32)
     c.reg_below[:] = c.reg_inc / H.size < m.poverty_line
 
 

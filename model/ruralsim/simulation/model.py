@@ -416,9 +416,15 @@ class RuralModel(mesa.Model):
         H.phi[:] = phi
         wages = phi * W
         pre_dibao = wages + nonwage - medical
-        # The cover the households bring to the start: eligible ones applied with the take-up probability.
+        # The cover the households bring to the start: the system has been running, so an eligible household
+        # under the monitoring line that the annual check finds is enrolled (应保尽保); the others applied with
+        # the take-up probability.
+        lines = places_mod.monitoring_lines(c, self.monitoring_line)
+        found = (((pre_dibao + medical) / H.size < lines)
+                 & (c.uh("hh.annual_check", population.POP_MONTH) < p["monitoring_annual_check_coverage"]))
         self.prog_dibao.review(c, self.prog_dibao.test_income(c, pre_dibao), c.uh("hh.dibao_takeup", population.POP_MONTH),
-                               c.uh("hh.single_takeup", population.POP_MONTH), self.dibao_standard, self.tekun_standard)
+                               c.uh("hh.single_takeup", population.POP_MONTH), self.dibao_standard, self.tekun_standard,
+                               no_draw=found)
         dibao = 12.0 * c.dibao
         annual = (pre_dibao + dibao).astype(np.float32)
         c.ring[:] = annual / 12.0
