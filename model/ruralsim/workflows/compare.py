@@ -408,6 +408,7 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     from ..analysis.dynamics import dynamics_tables
     from ..analysis.fiscal import fiscal_tables
     from ..analysis.outputs import load_run, plot_meta
+    from ..analysis.targeting import targeting_table
     from .run import redraw_run
 
     ts, _, sub = load_run(folder)
@@ -417,7 +418,8 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     if label is not None:
         meta["name"] = label
     paths = redraw_run(folder)
-    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
+    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts),
+              "targeting": {"": targeting_table(ts)}}
     paths += list(_write_extra_plots(folder, tables, ts, meta).values())
     return paths, ts, sp
 

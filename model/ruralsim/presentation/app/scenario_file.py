@@ -52,7 +52,8 @@ def save_scenario(directory: Path, name: str, base: Scenario, overrides: dict[st
     header = (f"# Saved by ruralsim app {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from scenario "
               f"{base.name!r} ({base.path.name}).\n# Levers moved on the page: {moved}.\n"
               f"# `ruralsim run {path.name}` reproduces the page's run (same households, seed, replicates).\n")
-    doc = {"name": name, **to_toml_tables({**overrides, **run})}
+    # ``extends`` the page's scenario: the common start is built under its root's levers, as on the page.
+    doc = {"name": name, "extends": str(base.path.resolve()), **to_toml_tables({**overrides, **run})}
     directory.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.part")
     tmp.write_text(header + tomli_w.dumps(doc), encoding="utf-8")
