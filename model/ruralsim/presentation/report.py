@@ -344,7 +344,9 @@ def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
-    for png in sorted((folder / "plots").glob("*.png")) if (folder / "plots").is_dir() else []:
+    plots = folder / "plots"
+    found = [] if plots.is_symlink() or not plots.is_dir() else sorted(plots.glob("*.png"))
+    for png in (p for p in found if not p.is_symlink()):  # never read through a link (ruralsim writes none)
         en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
         out.append({"name": png.stem, "path": f"{prefix}plots/{png.name}", "caption": caption})
