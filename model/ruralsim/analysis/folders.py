@@ -206,6 +206,8 @@ def updating(folder: Path | str, command: str) -> Iterator[dict]:
     folder = Path(folder)
     manifest = require_complete(folder, command)
     owned, foreign = ownership(folder)
+    if _manifest_doc(folder) is None:  # a manifest ruralsim cannot vouch for: only links are surely foreign
+        owned, foreign = None, _top_most([p for p in entries(folder) if (folder / p).is_symlink()])
     if foreign:
         raise ConfigError([Problem(str(folder), "", _no_value(), "holds entries ruralsim did not write: "
                                    + _listed(foreign) + "; refusing to read or write beside them",
