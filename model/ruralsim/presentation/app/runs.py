@@ -28,7 +28,7 @@ import pandas as pd
 SLOTS = 1024
 #: Requests remembered (least recently used dropped first), across all clients.
 MAX_REQUESTS = 256
-#: Replicate series cached (a few hundred kB each at the page's default size), across all clients.
+#: Replicate series cached (about 100 kB each at the page's default size: ~25 MB), across all clients.
 MAX_CACHED = 240
 
 _CANCEL: Any = None
