@@ -196,7 +196,12 @@ def test_the_report_link_serves_only_a_scenarios_stored_report(tmp_path):
     manager = RunManager(workers=1)
     try:
         client = create_app(AppSettings(results_dir=tmp_path, user_dir=tmp_path / "mine"), manager).server.test_client()
-        assert b"the baseline's report" in client.get("/report/baseline").data
+        answer = client.get("/report/baseline")
+        assert b"the baseline's report" in answer.data
+        assert "default-src 'none'" in answer.headers["Content-Security-Policy"]  # a report runs no script
+        assert "script-src" not in answer.headers["Content-Security-Policy"]
+        (tmp_path / "baseline" / "manifest.json").unlink()  # not a complete ruralsim result: not served
+        assert client.get("/report/baseline").status_code == 404
         assert client.get("/report/cliff_exit").status_code == 404  # no stored run
         for path in ("/report/..%2Fsecret", "/report/../secret.html", "/report/%2E%2E"):
             assert b"not for the page" not in client.get(path).data
