@@ -215,8 +215,8 @@ def create_app(s: AppSettings, manager: RunManager, host: str = "127.0.0.1", tok
             return dash.no_update, dash.no_update, dash.no_update
         session = current_session(create=False)
         asked = session.asked(job["id"]) if session else None
-        if asked is None:
-            return dash.no_update, dash.no_update, dash.no_update
+        if asked is None:  # a dropped session, or an id that is not this browser's
+            return "0", t("expired", s.lang), dash.no_update
         st = manager.status(asked.manager_id, client=session.id)
         if st["error"]:
             return "0", st["error"], dash.no_update
