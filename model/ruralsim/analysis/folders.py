@@ -249,15 +249,16 @@ def ownership(folder: Path) -> tuple[set[str] | None, list[str]]:
     older ruralsim's manifest lists nothing: all but links is taken as its, as before this rule."""
     if not folder.is_dir():
         return set(), []
-    present = entries(folder)
-    links = {p for p in present if (folder / p).is_symlink()}
     marker = folder / MARKER
     doc = _manifest_doc(folder)
-    if marker.is_file() and not marker.is_symlink() and _marker_kind(marker):
+    ours = marker.is_file() and not marker.is_symlink() and _marker_kind(marker)
+    if not ours and doc is None:  # nothing here is ours: name the top-level entries (no walk of, say, ~)
+        return set(), sorted(p.name for p in folder.iterdir() if p.name not in OWN)
+    present = entries(folder)
+    links = {p for p in present if (folder / p).is_symlink()}
+    if ours:
         kept = set(_marker_kept(marker))
         owned = {p for p in present if p not in links and not _under(p, kept)}
-    elif doc is None:
-        owned = set()  # no manifest of ruralsim's: nothing here is ours
     elif _listing(doc) is None:
         return None, _top_most(sorted(links))
     else:
@@ -274,7 +275,8 @@ def claim(folder: Path, foreign: Sequence[str]) -> None:
     doc = _manifest_doc(folder)
     if doc is None:
         return
-    doc[WRITTEN] = [p for p in entries(folder) if not _under(p, set(foreign)) and not (folder / p).is_symlink()]
+    kept = set(foreign)
+    doc[WRITTEN] = [p for p in entries(folder) if not _under(p, kept) and not (folder / p).is_symlink()]
     write_manifest(path, doc)
 
 
@@ -295,15 +297,14 @@ def _listing(doc: dict) -> list[str] | None:
 
 
 def _under(path: str, tops: set[str]) -> bool:
-    return any(path == t or path.startswith(t + "/") for t in tops)
+    """``path`` is one of ``tops`` or inside one (checked by its ancestors: fast for long lists)."""
+    parts = path.split("/")
+    return any("/".join(parts[:i]) in tops for i in range(1, len(parts) + 1))
 
 
 def _top_most(paths: list[str]) -> list[str]:
-    out: list[str] = []
-    for p in sorted(paths):
-        if not _under(p, set(out)):
-            out.append(p)
-    return out
+    given = set(paths)
+    return sorted(p for p in given if not _under(p.rsplit("/", 1)[0], given) or "/" not in p)
 
 
 def _listed(paths: Sequence[str], shown: int = 10) -> str:
