@@ -31,7 +31,7 @@ EXPECTED_CHANGES = {
     "cliff_exit": {"transition_exit_mode": "cliff"},
     "early_exit": {"transition_years": 3},
     "taper_exit": {"transition_exit_mode": "taper", "transition_taper_years": 3},
-    "weak_monitoring": {"monitoring_detection_prob": 0.025, "monitoring_detection_delay": 3,
+    "weak_monitoring": {"monitoring_detection_prob": 0.01, "monitoring_detection_delay": 3,
                         "monitoring_team_size": 1.5},
     "no_monitoring": {"monitoring_enabled": False},
     "training_push": {"training_coverage": 0.2, "training_placement_prob": 0.8,

@@ -53,6 +53,10 @@ class FakePart:
         self.levels = dict.fromkeys(PROGRAMMES, 1.0)
         self.detect_factor, self.packages, self.training_priority_factor = 1.0, False, 1.0
         self.category, self.post_quota = np.zeros(n, i8), np.full(1, 21.0)
+        # Identification channels and 渐退 (issue 21).
+        self.annual_due, self.data_due = np.full(n, -32768, np.int16), np.full(n, -32768, np.int16)
+        self.dibao_exit, self.merged, self.out = np.zeros(n, i8), False, {}
+        self.reg_inc, self.year_med = np.zeros(n, f32), np.zeros(n, f32)
         self.draws = draws or {}
         self.booked: dict[str, float] = {}
         self.reached: dict[str, int] = {}
@@ -70,13 +74,14 @@ class FakePart:
         return np.asarray(self.draws.get(name, np.ones(self.n_labourers)), float)
 
 
-def _step(c, pc, oop=None, sudden=None, line=6000.0, u=None):
+def _step(c, pc, oop=None, sudden=None, line=6000.0, u=None, job_lost=None):
     n = c.n_households
     oop = np.zeros(n, np.float32) if oop is None else np.asarray(oop, np.float32)
     annual = np.asarray(pc, np.float32) * c.hh.size
     sudden = np.zeros(n, bool) if sudden is None else np.asarray(sudden, bool)
+    job_lost = np.zeros(n, bool) if job_lost is None else np.asarray(job_lost, bool)
     return Monitoring(None).step(c, np.asarray(pc, np.float32), oop, annual, line,
-                                 np.zeros(n) if u is None else np.asarray(u, float), sudden)
+                                 np.zeros(n) if u is None else np.asarray(u, float), sudden, job_lost)
 
 
 # --- identification triggers ----------------------------------------------------------------------
@@ -206,7 +211,7 @@ def test_dibao_single_cover_and_tekun_eligibility():
     np.testing.assert_allclose(c.dibao, [(6000 - 4800) / 12 * 3, 50.0, 0.0, (7800 - 5000) / 12, 0.0], rtol=1e-6)
 
 
-def test_dibao_takeup_is_applied():
+def test_dibao_takeup_is_applied_to_households_not_yet_enrolled():
     c = FakePart(2, transfers_dibao_takeup=0.5)
     Dibao(None).review(c, np.array([4000.0, 4000.0]), np.array([0.4, 0.6]), np.ones(2), 6000.0, 7800.0)
     assert list(c.cover) == [DIBAO, NONE]
@@ -310,7 +315,7 @@ def test_check_warns_on_a_frozen_table_and_exits_0(tmp_path):
 
 
 # --- the registry measure ----------------------------------------------------------------------------
-def test_registry_income_is_the_calendar_year_without_the_medical_deduction():
+def test_registry_income_is_the_calendar_year_without_the_medical_deduction(monkeypatch):
     """Twelve months of net income 500 and 300 with 100 of medical costs each month: the registry sees
     (500 + 100) x 12 = 7,200 and (300 + 100) x 12 = 4,800 for two-person households, i.e. 3,600 and
     2,400 per person, tested in December against a 3,000 line (the alert measure, net of medical,
@@ -322,9 +327,13 @@ def test_registry_income_is_the_calendar_year_without_the_medical_deduction():
     c.year_inc, c.reg_inc = np.zeros(2, np.float32), np.zeros(2, np.float32)
     c.reg_below, c.ever_below_reg = np.zeros(2, bool), np.zeros(2, bool)
     flows = {"medical": np.full(2, 100.0, np.float32)}
-    model = SimpleNamespace(poverty_line=3000.0)
+    model = SimpleNamespace(poverty_line=3000.0, monitoring_line=4000.0)
+    from ruralsim.simulation import places
+
+    monkeypatch.setattr(places, "monitoring_lines", lambda c, line: np.full(c.n_households, line, np.float32))
+    c.draws["hh.annual_check"] = np.zeros(2)
     for month in range(12):
-        model.t, model.month_of_year = month, month
+        model.t, model.month_of_year, c.t = month, month, month
         c.ring[month] = [500.0, 300.0]
         RuralModel._registry_year(model, c, flows)
         if month < 11:
@@ -332,6 +341,9 @@ def test_registry_income_is_the_calendar_year_without_the_medical_deduction():
     np.testing.assert_allclose(c.reg_inc, [7200.0, 4800.0])
     assert list(c.reg_below) == [False, True] and list(c.ever_below_reg) == [False, True]
     assert not c.year_inc.any()   # a new calendar year starts
+    # the December check: household 1 (2,400 per person, under the 4,000 monitoring line) is found and due
+    # in February; household 0 (3,600) is found too (under 4,000); medical spending is closed for the year
+    assert list(c.annual_due) == [11 + 2, 11 + 2] and not c.year_med.any()
 
 
 def test_illness_prevalence_rises_with_age_and_stays_within_p18():
@@ -348,3 +360,147 @@ def test_illness_prevalence_rises_with_age_and_stays_within_p18():
     old = m.hh.head_age >= 70
     assert m.hh.chronic[old].mean() > m.hh.chronic[~old].mean()
     assert ts["people_now"].iloc[-1] < ts["people"].iloc[-1] and (ts["people_now"].diff().dropna() <= 0).all()
+
+
+# --- issue 21: identification channels, enrolment after identification, 渐退, the start -------------
+from ruralsim.simulation import identification as idf  # noqa: E402
+
+
+def test_annual_check_finds_income_and_rigid_spending_under_the_line_after_its_delay():
+    c = FakePart(5, monitoring_annual_check_coverage=0.9, monitoring_annual_check_delay=2,
+                 monitoring_annual_rigid_share=0.1, draws={"hh.annual_check": [0.5, 0.5, 0.5, 0.95, 0.5]})
+    c.t = 11  # December
+    # 2 people; registry income per person 5,000 (under 6,000); 7,000 with 3,000 medical spending (over 10% of
+    # 14,000: 5,500 once paid); 7,000 with 1,000 (under 10%: not deducted); 5,000 but the check's draw misses
+    # it (0.95 > 0.9); 5,000 under household-wide 低保.
+    c.reg_inc[:] = [10000.0, 14000.0, 14000.0, 10000.0, 10000.0]
+    c.year_med[:] = [0.0, 3000.0, 1000.0, 0.0, 0.0]
+    c.cover[4] = DIBAO
+    idf.annual_check(c, np.full(5, 6000.0, np.float32), c.uh("hh.annual_check"))
+    assert list(c.annual_due) == [13, 13, -32768, -32768, -32768]
+    # identified in February (t = 13), by the annual check, not before
+    c.t = 12
+    detected, _, _ = _step(c, [9000.0] * 5, u=np.ones(5))
+    assert not detected.any()
+    c.t = 13
+    detected, _, _ = _step(c, [9000.0] * 5, u=np.ones(5))
+    assert list(detected) == [True, True, False, False, False]
+    assert c.out["id_annual_check"] == 2 and c.out["id_cadre_screening"] == 0
+    assert (c.annual_due[:2] == -32768).all()
+
+
+def test_departments_data_see_events_after_their_delay_not_income():
+    c = FakePart(3, monitoring_data_screening_prob=0.5, monitoring_data_screening_delay=1,
+                 monitoring_detection_delay=5, monitoring_self_report_prob=0.0)
+    c.detection_prob = np.zeros(1)  # no cadres: only the data can find anyone
+    # household 0 loses a job on a low income (a signal); 1 has a low income and no event; 2 loses a job
+    # on an income above the line (no signal)
+    detected, _, _ = _step(c, [5000.0, 5000.0, 9000.0], job_lost=[True, False, True], u=[0.0, 0.0, 0.0])
+    assert not detected.any() and list(c.data_due) == [6, -32768, -32768]  # t = 5, delay 1
+    c.t = 6
+    detected, _, _ = _step(c, [5000.0, 5000.0, 9000.0], u=[0.49, 0.0, 0.0])
+    assert list(detected) == [True, False, False] and c.out["id_data_screening"] == 1
+    # a signal is matched once: missed (u over the rate), it is spent
+    c2 = FakePart(1, monitoring_data_screening_prob=0.5, monitoring_data_screening_delay=0,
+                  monitoring_self_report_prob=0.0)
+    c2.detection_prob = np.zeros(1)
+    detected, _, _ = _step(c2, [9000.0], sudden=[True], u=[0.51])
+    assert not detected.any() and c2.data_due[0] == -32768
+
+
+def test_merged_platform_matches_income_too():
+    c = FakePart(1, monitoring_merged_data_prob=0.8, monitoring_data_screening_delay=0,
+                 monitoring_detection_delay=5, monitoring_self_report_prob=0.0)
+    c.detection_prob = np.zeros(1)
+    detected, _, _ = _step(c, [5000.0], u=[0.5])
+    assert not detected.any()          # separate systems: a low income alone is not in the departments' data
+    c.merged, c.t = True, 6
+    detected, _, _ = _step(c, [5000.0], u=[0.79])
+    assert detected[0] and c.out["id_data_screening"] == 1
+
+
+def test_one_draw_names_the_channel_by_interval():
+    # data 0.2, own report 0.25, cadres 0.4: thresholds 0.2, 0.2 + 0.8 x 0.25 = 0.4, 0.4 + 0.6 x 0.4 = 0.64
+    c = FakePart(4, monitoring_data_screening_prob=0.2, monitoring_data_screening_delay=0,
+                 monitoring_self_report_prob=0.25, monitoring_detection_delay=0)
+    c.detection_prob = np.array([0.4], np.float32)
+    detected, _, _ = _step(c, [9000.0] * 4, sudden=[True] * 4, u=[0.19, 0.39, 0.63, 0.65])
+    assert list(detected) == [True, True, True, False]
+    assert (c.out["id_data_screening"], c.out["id_self_report"], c.out["id_cadre_screening"]) == (1, 1, 1)
+    t1, t2, t3 = idf.channel_thresholds(np.array([0.2]), np.array([0.25]), np.array([0.4]))
+    assert (t1[0], t2[0]) == (0.2, 0.4) and t3[0] == pytest.approx(0.64)
+
+
+def test_identified_households_are_enrolled_and_reviewed_without_the_draw():
+    c = FakePart(3, transfers_dibao_takeup=0.5, monitoring_detection_delay=0)
+    c.t = 5
+    detected, _, _ = _step(c, [4000.0, 4000.0, 4000.0], u=[0.0, 1.0, 1.0])
+    assert list(detected) == [True, False, False]
+    Dibao(None).enrol_detected(c, detected, np.ones(3, bool), np.full(3, 4000.0), 6000.0, 7800.0)
+    assert list(c.cover) == [DIBAO, NONE, NONE]
+    # review: the identified one stays without a draw; the others draw afresh (0.4 < 0.5 enrols, 0.6 not)
+    Dibao(None).review(c, np.full(3, 4000.0), np.array([0.9, 0.4, 0.6]), np.ones(3), 6000.0, 7800.0)
+    assert list(c.cover) == [DIBAO, DIBAO, NONE]
+    # the next review draws again for the one left out: non-take-up is a chance, not a trait
+    Dibao(None).review(c, np.full(3, 4000.0), np.array([0.9, 0.9, 0.1]), np.ones(3), 6000.0, 7800.0)
+    assert list(c.cover) == [DIBAO, DIBAO, DIBAO]
+
+
+def test_without_the_enrolment_link_the_identified_draw_like_everyone():
+    c = FakePart(1, transfers_dibao_takeup=0.5, monitoring_enrol_identified=False)
+    c.mon_state[:] = MONITORED
+    Dibao(None).review(c, np.array([4000.0]), np.array([0.9]), np.ones(1), 6000.0, 7800.0)
+    assert c.cover[0] == NONE
+
+
+def test_gradual_exit_keeps_the_payment_then_ends():
+    c = FakePart(2, transfers_gradual_exit_months=3, transfers_dibao_takeup=1.0)
+    d = Dibao(None)
+    d.review(c, np.array([4800.0, 4800.0]), np.zeros(2), np.ones(2), 6000.0, 7800.0)
+    pay = float(c.dibao[0])
+    assert list(c.cover) == [DIBAO, DIBAO] and pay == pytest.approx((6000 - 4800) / 12 * 2)
+    # income rises above the standard: both keep their cover and payment for the 渐退 period
+    d.review(c, np.array([7000.0, 7000.0]), np.zeros(2), np.ones(2), 6000.0, 7800.0)
+    assert list(c.cover) == [DIBAO, DIBAO] and list(c.dibao_exit) == [3, 3] and c.dibao[0] == pytest.approx(pay)
+    d.exits(c)
+    d.exits(c)
+    # household 1 falls back under the standard: its exit is cancelled and its payment recomputed
+    d.review(c, np.array([7000.0, 5400.0]), np.zeros(2), np.ones(2), 6000.0, 7800.0)
+    assert list(c.dibao_exit) == [1, 0] and c.dibao[1] == pytest.approx((6000 - 5400) / 12 * 2)
+    d.exits(c)
+    assert list(c.cover) == [NONE, DIBAO] and c.dibao[0] == 0.0
+
+
+def test_work_deduction_lowers_the_tested_income_per_labourer():
+    c = FakePart(1, transfers_income_test_work_deduction=1000.0)
+    c.hh.n_lab[:] = 2
+    assert Dibao(None).test_income(c, np.array([14000.0]))[0] == pytest.approx((14000 - 2000) / 2)
+
+
+def test_the_start_has_nobody_below_the_registry_line():
+    """A01: the end-2020 check finds every registered household above the line (the exit verification)."""
+    from ruralsim import RuralModel
+
+    m = RuralModel("baseline", run_households=3000, run_months=1, kernels="numpy")
+    assert m.initial["poverty_rate_registry"] <= 0.005
+    # and the verification is what does it: the households it found are monitored and under 兜底
+    assert m.initial["households_below_registry"] == 0
+
+
+@pytest.mark.parametrize("body, key, value, allowed", [
+    ("[monitoring]\nannual_check_coverage = 1.2\n", "monitoring.annual_check_coverage", "1.2", "from 0 to 1"),
+    ("[monitoring]\nself_report_prob = -0.1\n", "monitoring.self_report_prob", "-0.1", "from 0 to 1"),
+    ("[monitoring]\ndata_screening_delay = -1\n", "monitoring.data_screening_delay", "-1", "from 0 to 12"),
+    ("[monitoring]\nannual_check_delay = 0\n", "monitoring.annual_check_delay", "0", "from 1 to 12"),
+    ("[transfers]\ngradual_exit_months = -2\n", "transfers.gradual_exit_months", "-2", "from 0 to 24"),
+])
+def test_check_rejects_bad_channel_rates_and_delays(tmp_path, body, key, value, allowed):
+    r, f = _check(tmp_path, body)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(f) in r.stderr and f"{key} = {value}" in r.stderr and allowed in r.stderr
+
+
+def test_check_rejects_an_unknown_channel(tmp_path):
+    r, f = _check(tmp_path, "[monitoring]\nneighbour_report_prob = 0.2\n")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(f) in r.stderr and "monitoring.neighbour_report_prob" in r.stderr

@@ -136,6 +136,11 @@ POST_2025 = {
     "levels": ("policy_2026", {"programmes_temporary": 0.5, "programmes_subsidies": 0.5, "programmes_dibao": 1.2,
                            "transfers_income_test_excludes": 0.5}),
     "key_counties_focus": ("key_counties_focus", {}),
+    # Issue 21: every channel and its delays, the work deduction, no 渐退; the enrolment link off with 渐退.
+    "identification": ("merge_monitoring", {"transfers_income_test_work_deduction": 800.0,
+                                            "transfers_gradual_exit_months": 0, "monitoring_data_screening_delay": 0,
+                                            "monitoring_self_report_prob": 0.05, "monitoring_annual_check_delay": 3}),
+    "no_enrolment_link": ("policy_2026", {"monitoring_enrol_identified": False, "transfers_gradual_exit_months": 12}),
 }
 
 

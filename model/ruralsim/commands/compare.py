@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_lang_option, add_size_options, positive_int, size_overrides
+from .common import add_force_option, add_lang_option, add_size_options, positive_int, size_overrides
 from .languages import add_chinese, english_first
 
 
@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/compare_<A>_vs_<B>/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_option(p)
     p.add_argument("--no-plots", action="store_true",
                    help="write data, tables and manifests only (draw the plots later with: ruralsim plot DIR)")
     add_lang_option(p)
@@ -49,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
     if problems:
         raise ConfigError(problems)
     out = Path(args.out or default_out_dir(unique_labels(scenarios)))
-    with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
+    with writing(out, "comparison", force=args.force):  # checked, locked, marked incomplete first
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_comparison(cmp, out, plots=not args.no_plots)
         finish_comparison(out, "en")

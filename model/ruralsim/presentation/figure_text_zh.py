@@ -77,6 +77,17 @@ TARGETS_ZH: dict[str, str] = {
 }
 
 PHRASES_ZH: dict[str, str] = {
+    # --- run: targeting (issue 21) ---
+    "Monitored or under 兜底 by March": "次年3月前已纳入监测或兜底",
+    "Missed": "遗漏",
+    "Households below the registry line each December\n(label: share missed; last year: no March yet)":
+        "每年12月建档口径贫困线以下户数\n（标注：遗漏比例；最后一年尚无次年3月数据）",
+    "households (sample, mean over replicates)": "户数（样本，各次重复平均）",
+    "Annual income check": "年度收入核查", "Own report": "农户自主申报", "Cadres' visits": "基层干部排查",
+    "Departments' data": "部门筛查预警",
+    "Households identified in the year, by channel\n(label: median months from first month under the line)":
+        "当年识别户数（按识别渠道）\n（标注：自首次低于监测线起的月数中位数）",
+    "Targeting: who is below the line, and who finds them": "精准识别：谁在贫困线以下，谁发现了他们",
     # --- run: poverty and monitoring ---
     "Below the poverty line: registry vs alert": "贫困线以下人口：建档口径与预警口径",
     "Registry (calendar-year income, yearly test)": "建档口径（公历年收入，每年认定）",

@@ -71,6 +71,14 @@ CAPTIONS = {
     "income_distribution": ("Distribution of per-capita income", "人均纯收入分布"),
     "employment_fiscal": ("Employment and fiscal cost", "就业与财政支出"),
     "fiscal_budget": ("Fiscal cost and the cohesion-fund budget", "财政支出与衔接资金预算"),
+    "targeting": ("Targeting (registry measure): households below the registry line each December and whether "
+                  "they are monitored or under 兜底 by the following March (targeting.csv: below_assisted, "
+                  "below_missed); households identified in the year by channel (annual income check, own report, "
+                  "cadres' visits, departments' data) and the median months from the first month under the "
+                  "monitoring line to identification. Counts are households of the sample.",
+                  "精准识别（建档口径）：每年12月建档口径贫困线以下户数，及其在次年3月前是否已纳入监测或兜底"
+                  "（targeting.csv：below_assisted、below_missed）；当年按渠道识别的户数（年度收入核查、农户自主申报、"
+                  "基层干部排查、部门筛查预警），以及自首次低于监测线至识别的月数中位数。户数为样本户数。"),
     "dynamics_transitions": ("Monthly transitions between states", "状态间月度转移"),
     "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),
     "dynamics_falls": ("Falls below the line by cause", "按原因分的返贫"),
@@ -156,12 +164,15 @@ def _render(report: Report, lang: str, folder: Path, name: str, file_name: str |
 
     from ..analysis.outputs import atomic_path
 
+    # Every value comes from files a user wrote (a scenario's name and header, an experiment's name, the
+    # command line), so none may become markup: HTML is autoescaped whatever the template's suffix, and
+    # Markdown (which renderers turn into HTML) gets the same escaping through ``finalize``.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
-                             autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+                             autoescape=name == HTML, finalize=None if name == HTML else markdown_text,
                              trim_blocks=False, keep_trailing_newline=True)
     template = env.get_template(name + ".j2")
     figures = [dict(f, src=_data_uri(folder / f["path"])) for f in report.figures] if name == HTML else report.figures
-    context = dict(title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
+    context = dict(csp=CONTENT_SECURITY_POLICY, title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
                    headline=report.headline, headline_note=report.headline_note, readings=report.readings,
                    parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
     text = template.render(font_face="", **context)
@@ -172,6 +183,20 @@ def _render(report: Report, lang: str, folder: Path, name: str, file_name: str |
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+#: report.html runs no script and loads nothing: figures and the font are ``data:`` URIs, styles inline.
+#: A meta tag, so the policy holds wherever the file is opened (the page serves it with the same header).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+                           "base-uri 'none'; form-action 'none'")
+
+
+def markdown_text(value: Any) -> str:
+    """A value as Markdown text that no renderer turns into markup or a link: ``<`` and ``>`` become
+    entities (so no tag and no autolink survives; Markdown shows them as ``<`` ``>``) and ``](`` is
+    broken with a backslash (no inline link). Other text, ``&`` included, reads as written."""
+    text = "" if value is None else str(value)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
 
 
 def font_face_css(text: str) -> str:
@@ -344,7 +369,8 @@ def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
     plots = folder / plots_folder(lang)
-    for png in sorted(plots.glob("*.png")) if plots.is_dir() else []:
+    found = [] if plots.is_symlink() or not plots.is_dir() else sorted(plots.glob("*.png"))
+    for png in (p for p in found if not p.is_symlink()):  # never read through a link (ruralsim writes none)
         en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
         out.append({"name": png.stem, "path": f"{prefix}{plots.name}/{png.name}", "caption": caption})

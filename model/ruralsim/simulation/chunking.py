@@ -41,7 +41,7 @@ CHUNK_HOUSEHOLDS = 262_144
 HOUSEHOLD_STATE = ("insured", "dibao", "mon_state", "ever_monitored", "risk_months", "safe_months", "inc_sum",
                    "below", "ever_below", "spell", "state3", "last_shock", "last_shock_month", "full_labourers",
                    "cover", "year_inc", "reg_inc", "reg_below", "ever_below_reg", "identified", "ill_risk",
-                   "measures", "episode", "hardship", "category")
+                   "measures", "episode", "hardship", "category", "year_med", "annual_due", "data_due", "dibao_exit")
 
 
 def default_threads() -> int:

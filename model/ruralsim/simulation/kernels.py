@@ -135,11 +135,11 @@ def _numba_kernels():
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
 
         @staticmethod
-        def policy(c, m, flows, oop, u_hardship, u_detect):
+        def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
             """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
             returns the households identified this month. The monitoring line (each region's), the grant and
             the placement threshold's package factors are per-household arrays; standards are scalars."""
-            from . import categories, places as places_mod
+            from . import categories, identification, places as places_mod
 
             p, H, L = c.p, c.hh, c.labs
             grant_hh = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factor(c),
@@ -149,12 +149,18 @@ def _numba_kernels():
             sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
             detected = np.zeros(c.n_households, bool)
             enabled = bool(p["monitoring_enabled"])
+            level = float(c.levels["monitoring"])
+            data_rate = min(1.0, (float(p["monitoring_merged_data_prob"]) if m.merged
+                                  else float(p["monitoring_data_screening_prob"])) * level)
+            self_rate = min(1.0, float(p["monitoring_self_report_prob"]) * float(c.detect_factor))
+            ch_counts = np.zeros(5, np.int64)
+            wait_hist = np.zeros(identification.WAIT_BINS, np.int64)
             kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
                       c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
                       c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
                       c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
-                      places_mod.monitoring_lines(c, m.monitoring_line), f32(c.detect_factor),
+                      places_mod.monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
                       float(p["monitoring_hardship_share"]),
                       float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
                       int(p["monitoring_placement_months"]),
@@ -163,7 +169,12 @@ def _numba_kernels():
                       float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
                       float(p["transfers_dibao_minimum"]),
                       f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
-                      detected, sums, counts)
+                      detected, sums, counts, job_lost, c.annual_due, c.data_due, c.dibao_exit, bool(m.merged),
+                      data_rate, int(p["monitoring_data_screening_delay"]), self_rate,
+                      bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist)
+            for code, name in identification.CHANNELS.items():
+                c.out[f"id_{name}"] = int(ch_counts[code])
+            c.out["id_wait"] = wait_hist
             m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], int(counts[0]))
             m.prog_industry.book(c, sums[1], 0)
             m.prog_temporary.book(c, sums[2], int(counts[1]))
@@ -193,7 +204,8 @@ def _numba_kernels():
                             *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
                             float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
                             float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
-                            float(p["transfers_dibao_minimum"]))
+                            float(p["transfers_dibao_minimum"]), c.dibao_exit, int(p["transfers_gradual_exit_months"]),
+                            bool(p["monitoring_enrol_identified"]))
 
         @staticmethod
         def year_of_life(c, hh_rows, lab_rows):
@@ -277,10 +289,11 @@ def _numba_kernels():
                      employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
 
     def _test_terms(c, m):
-        """The 低保 means test's left-out transfers (Dibao.test_income): share, subsidy per person, pension."""
+        """The 低保 means test's left-out income (Dibao.test_income): share, subsidy per person, pension, and
+        the employment-cost deduction per labourer."""
         p = c.p
         return (float(p["transfers_income_test_excludes"]), float(p["transfers_targeted_subsidies"] * c.levels["subsidies"]),
-                float(m.pension))
+                float(m.pension), float(p["transfers_income_test_work_deduction"]))
 
     return NumbaKernels
 

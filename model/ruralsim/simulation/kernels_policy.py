@@ -42,11 +42,14 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
            county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
            ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
            last_shock_month, t, enabled, line_hh, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
-           above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, standard, tekun_standard,
-           single_limit, dibao_floor, temp_amount, detected, sums, counts):
+           above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
+           single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
+           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
     and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
-    assistance, and this month's slot of the income ring. Per-county sums (rows: monitored households,
+    assistance, and this month's slot of the income ring. Identification is by channel as
+    :func:`ruralsim.simulation.identification.month_channels` decides it (``ch_counts``, ``wait_hist``: the
+    month's identified by channel code and their waits, from 2021). Per-county sums (rows: monitored households,
     grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
     Labourers' placements follow in :func:`placements` (they read the episodes set here)."""
     n = size.shape[0]
@@ -70,8 +73,38 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         det = False
         if enabled:
             episode[i] = max(episode[i] - 1, 0) if mon_state[i] == MONITORED else 0
-            candidate = mon_state[i] != MONITORED and (risk_months[i] > detection_delay or rigid or sudden)
-            det = candidate and u_detect[i] < detection_prob[village[i]] * detect_factor  # x1 is exact in float32
+            ch = 0
+            if mon_state[i] != MONITORED:
+                yearly = annual_due[i] == t
+                signal = rigid or sudden or (job_lost[i] and low)
+                if merged:
+                    signal = signal or low
+                if signal and data_due[i] < t:
+                    data_due[i] = t + data_delay
+                ripe = data_due[i] == t
+                p_data = data_rate if ripe else 0.0
+                trig = risk_months[i] > detection_delay or rigid or sudden
+                p_self = self_rate if trig else 0.0
+                p_cadre = min(np.float64(detection_prob[village[i]]) * detect_factor, 1.0) if trig else 0.0
+                t1 = p_data
+                t2 = t1 + (1.0 - t1) * p_self
+                t3 = t2 + (1.0 - t2) * p_cadre
+                u = np.float64(u_detect[i])
+                if u < t1:
+                    ch = 4
+                elif u < t2:
+                    ch = 2
+                elif u < t3:
+                    ch = 3
+                if yearly:
+                    ch = 1
+                    annual_due[i] = -32768
+                if ripe or ch > 0:
+                    data_due[i] = -32768
+            det = ch > 0
+            if det and t >= 0:
+                ch_counts[ch] += 1
+                wait_hist[min(risk_months[i], wait_hist.shape[0] - 1)] += 1
             if det:
                 mon_state[i] = MONITORED
                 ever_monitored[i] = 1
@@ -106,9 +139,9 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         sums[1, k] += np.float64(grant)
         operating[i] += grant
         # Dibao.enrol_detected on Dibao.test_income
-        if det and cv != _DIBAO and cv != _TEKUN:
+        if enrol and det and cv != _DIBAO and cv != _TEKUN:
             sz = np.float64(size[i])
-            left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension)
+            left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
             test = (np.float64(annual + grant - twelve * dibao[i]) - left_out) / sz
             elderly_only = n_elderly[i] >= size[i] and not able
             limit = standard if able else single_limit * standard
@@ -120,6 +153,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
             if new_cover != _NONE:
                 cover[i] = new_cover
                 dibao[i] = _payment(new_cover, test, size[i], standard, tekun_standard, dibao_floor)
+                dibao_exit[i] = 0
         # TemporaryAssistance.pay
         temp = f32(0.0)
         if hard:
@@ -160,24 +194,38 @@ def placements(status, absent, weak, lab_hh, lab_village, post_quota, mon_state,
 
 @_jit
 def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, mon_state, u_takeup, u_single,
-                 use_no_draw, no_draw, excl, sub_support, pension, standard, tekun_standard, tekun_takeup, dibao_takeup, single_limit,
-                 single_takeup, dibao_floor):
-    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the means test of rows ``first::step`` (the month's)
-    (Dibao.test_income, then Dibao.review). ``no_draw`` (read when ``use_no_draw``): households enrolled without
-    the take-up draw (categories.no_draw), over the chunk's whole rows."""
+                 use_no_draw, no_draw, excl, sub_support, pension, work_ded, standard, tekun_standard, tekun_takeup,
+                 dibao_takeup, single_limit, single_takeup, dibao_floor, dibao_exit, exit_months, enrol):
+    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the month's gradual exits over every row
+    (Dibao.exits), then the means test of rows ``first::step`` (the month's) (Dibao.test_income, then
+    Dibao.review). ``no_draw`` (read when ``use_no_draw``): households enrolled without the take-up draw
+    (categories.no_draw), over the chunk's whole rows."""
     twelve = f32(12.0)
     tk, dk, sk = f32(tekun_takeup), f32(dibao_takeup), f32(single_takeup)
+    for i in range(size.shape[0]):
+        if dibao_exit[i] > 0:
+            dibao_exit[i] -= 1
+            if dibao_exit[i] == 0:
+                cover[i] = _NONE
+                dibao[i] = f32(0.0)
     for i in range(first, size.shape[0], step):
         sz = np.float64(size[i])
-        left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension)
+        left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
         test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
         elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
-        helped = mon_state[i] == MONITORED or (use_no_draw and no_draw[i])
+        before = cover[i]
+        enrolled = before != _NONE
+        helped = (mon_state[i] == MONITORED and enrol) or (use_no_draw and no_draw[i]) or enrolled
         tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
         db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
         single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
-                  and u_single[i] < sk)
+                  and (u_single[i] < sk or enrolled))
         cv = _TEKUN if tekun else (_DIBAO if db else (_SINGLE if single else _NONE))
+        if enrolled and cv == _NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
+            if dibao_exit[i] <= 0:
+                dibao_exit[i] = exit_months
+            continue
+        dibao_exit[i] = 0
         cover[i] = cv
         dibao[i] = _payment(cv, test, size[i], standard, tekun_standard, dibao_floor)
 

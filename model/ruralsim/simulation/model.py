@@ -33,7 +33,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import categories, east_west, group_metrics, labour, places as places_mod, population, programme_paths, shocks
+from . import (categories, east_west, group_metrics, identification, labour, places as places_mod, population,
+               programme_paths, shocks)
 from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
                        partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
@@ -200,6 +201,12 @@ class RuralModel(mesa.Model):
         self.dibao = np.zeros(n, np.float32)        # monthly 兜底 payment (低保, 单人保 or 特困)
         self.cover = np.zeros(n, np.int8)           # which: see programmes.DIBAO, SINGLE, TEKUN
         self.year_inc = np.zeros(n, np.float32)     # registry income of the calendar year so far
+        self.year_med = np.zeros(n, np.float32)     # ... and its medical out-of-pocket spending (the annual check)
+        self.annual_due = np.full(n, identification.NO_DUE, np.int16)  # month the annual check identifies it
+        self.data_due = np.full(n, identification.NO_DUE, np.int16)    # month a departments' data signal is matched
+        self.dibao_exit = np.zeros(n, np.int8)      # months left of a 渐退 (gradual exit) from 兜底
+        self.id_wait_hist = np.zeros(identification.WAIT_BINS, np.int64)  # this year's waits to identification
+        self.merged = False                         # monitoring merged into the low-income system (from 2026)
         self.reg_inc = np.zeros(n, np.float32)      # registry income of the last completed calendar year
         self.reg_below = np.zeros(n, bool)          # below the poverty line on it (the registry measure)
         self.ever_below_reg = np.zeros(n, bool)     # ... in some completed year since 2021
@@ -371,6 +378,7 @@ class RuralModel(mesa.Model):
         self.coops.month(p, self.farm_index)
         self.coops.profit_ytd *= 12.0
         self.per_share = self.coops.close_year(p)
+        self.start_medical = np.zeros(self.n_households, np.float32)  # expected medical spending at the start
         parts = self._chunks(self._calibrate_chunk)
         for k in COMPONENTS:
             self.comp_ring[k][:] = combine_counties(parts, self.n_counties, k) / 12.0
@@ -410,14 +418,21 @@ class RuralModel(mesa.Model):
         H.phi[:] = phi
         wages = phi * W
         pre_dibao = wages + nonwage - medical
-        zero = np.zeros(c.n_households)
-        self.prog_dibao.review(c, self.prog_dibao.test_income(c, pre_dibao), zero, zero, self.dibao_standard,
-                               self.tekun_standard)
+        # The cover the households bring to the start: the system has been running, so an eligible household
+        # under the monitoring line that the annual check finds is enrolled (应保尽保); the others applied with
+        # the take-up probability.
+        lines = places_mod.monitoring_lines(c, self.monitoring_line)
+        found = (((pre_dibao + medical) / H.size < lines)
+                 & (c.uh("hh.annual_check", population.POP_MONTH) < p["monitoring_annual_check_coverage"]))
+        self.prog_dibao.review(c, self.prog_dibao.test_income(c, pre_dibao), c.uh("hh.dibao_takeup", population.POP_MONTH),
+                               c.uh("hh.single_takeup", population.POP_MONTH), self.dibao_standard, self.tekun_standard,
+                               no_draw=found)
         dibao = 12.0 * c.dibao
         annual = (pre_dibao + dibao).astype(np.float32)
         c.ring[:] = annual / 12.0
         c.inc_sum[:] = annual
         c.reg_inc[:] = (annual + medical).astype(np.float32)
+        self.start_medical[c.span.h0:c.span.h1] = medical
         for k, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
                          ("property", rent + dividends), ("medical", medical)):
             c.out[k] = c.hh_sum(total)
@@ -429,6 +444,11 @@ class RuralModel(mesa.Model):
         smooth incomes. Every lever of the scenario is in force during it; dated ones (the
         transition's end, shock windows) are not reached."""
         self.t = -WARMUP_MONTHS
+        # The warm-up opens mid-year: the year's months before it count at the calibrated income, so the
+        # first December's registry income and annual check see a whole year.
+        before = (-WARMUP_MONTHS) % 12 / 12.0
+        self.year_inc[:] = (self.reg_inc * np.float32(before)).astype(np.float32)
+        self.year_med[:] = (self.start_medical * np.float32(before)).astype(np.float32)
         while self.t < 0:
             self._month()  # not Mesa's wrapped step(): Mesa's steps and time stay at 0
         self.ever_below[:] = self.below
@@ -532,6 +552,7 @@ class RuralModel(mesa.Model):
         self.tekun_standard = self.tekun_table * self.levels["dibao"]
         after = year >= programme_paths.FIRST_PATH_YEAR
         merged = after and p["monitoring_after_2025"] == "merged"
+        self.merged = merged
         self.monitoring_line = (p["monitoring_merged_line_multiple"] * self.dibao_standard if merged
                                 else self.monitoring_table)
         self.detect_factor = self.levels["monitoring"] * (p["monitoring_merged_detection_factor"] if merged else 1.0)
@@ -575,7 +596,7 @@ class RuralModel(mesa.Model):
         east_west.placement(c)
         flows = self._incomes(c, oop)
         places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
-        detected = self._policy(c, flows, oop)
+        detected = self._policy(c, flows, oop, lost_jobs)
         self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
         self._support_but_for(c)
@@ -614,12 +635,14 @@ class RuralModel(mesa.Model):
         """The 低保 and 特困 means test, each household once a year in its own month (a twelfth each
         month), so enrolment moves smoothly; the standards of the current year apply."""
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
-        # Take-up is a trait of the household (a fixed draw), so reviews do not churn enrolment at random.
-        takeup = c.uh("hh.dibao_takeup", population.POP_MONTH)
-        single = c.uh("hh.single_takeup", population.POP_MONTH)
-        if c.kern.fast:  # the kernel reads categories.no_draw over the chunk's rows itself
+        # A household not yet enrolled nor identified applies with the take-up probability: a fresh draw at
+        # each review (the month's address), so non-take-up is a chance each year, not a lifelong trait.
+        takeup = c.uh("hh.dibao_takeup")
+        single = c.uh("hh.single_takeup")
+        if c.kern.fast:  # the kernel runs the month's exits and reads categories.no_draw over the chunk's rows
             c.kern.dibao_review(c, self, rows, takeup, single)
             return
+        self.prog_dibao.exits(c)
         test = self.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)[rows]
         takeup, single = takeup[rows], single[rows]
         self.prog_dibao.review(c, test, takeup, single, self.dibao_standard, self.tekun_standard, rows,
@@ -670,7 +693,7 @@ class RuralModel(mesa.Model):
             c.out["dividends_paid"] = c.hh_sum(div)
         return flows
 
-    def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray) -> np.ndarray:
+    def _policy(self, c: Part, flows: dict[str, np.ndarray], oop: np.ndarray, job_lost: np.ndarray) -> np.ndarray:
         """Monitoring and assistance on the alert signal (the rolling income including this month, large
         rigid spending, sudden hardship); one-off measures are paid this month. The NumPy code below is the
         reference; the Numba kernels do the same in one loop over households and one over labourers."""
@@ -678,7 +701,7 @@ class RuralModel(mesa.Model):
         if c.kern.fast:
             # The hardship draw is read only in villages hit by a new disaster: without one, it is not made.
             u_hardship = c.uh("hh.hardship") if c.new_disaster.any() else np.ones(c.n_households, np.float32)
-            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"))
+            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net
@@ -687,12 +710,13 @@ class RuralModel(mesa.Model):
         # Each region's monitoring line (provinces set their own, P09): a per-household array.
         detected, hardship, able = self.prog_monitoring.step(c, pc, oop, annual,
                                                              places_mod.monitoring_lines(c, self.monitoring_line),
-                                                             c.uh("hh.detect"), sudden)
+                                                             c.uh("hh.detect"), sudden, job_lost)
         grant = self.prog_industry.grant(c, detected & able, categories.grant_factor(c))
         flows["operating"] += grant
         self.prog_monitoring.place(c, c.ul("lab.assist"))
-        test = self.prog_dibao.test_income(c, annual + grant - 12.0 * c.dibao)
-        self.prog_dibao.enrol_detected(c, detected, able, test, self.dibao_standard, self.tekun_standard)
+        if self.p["monitoring_enrol_identified"]:
+            test = self.prog_dibao.test_income(c, annual + grant - 12.0 * c.dibao)
+            self.prog_dibao.enrol_detected(c, detected, able, test, self.dibao_standard, self.tekun_standard)
         temp = self.prog_temporary.pay(c, hardship)
         c.measures[hardship] = np.minimum(c.measures[hardship] + 1, 100)
         flows["transfer"] += temp
@@ -706,10 +730,16 @@ class RuralModel(mesa.Model):
         year, in December (the annual income check)."""
         gross = c.ring[self.t % 12] + flows["medical"]
         c.year_inc += gross
+        c.year_med += flows["medical"]
         if self.month_of_year == 11:
             c.reg_inc[:] = c.year_inc
             c.year_inc[:] = 0.0
             c.reg_below[:] = c.reg_inc / c.hh.size < self.poverty_line
+            if self.t == -1:  # end-2020: the poverty-exit verification (A01)
+                identification.exit_verification(c, self)
+            identification.annual_check(c, places_mod.monitoring_lines(c, self.monitoring_line),
+                                        c.uh("hh.annual_check"))
+            c.year_med[:] = 0.0
             if self.t >= 0:
                 c.ever_below_reg |= c.reg_below
 
@@ -828,6 +858,7 @@ class RuralModel(mesa.Model):
         cap = np.bincount(categories.capacity(c.category), minlength=3)
         o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])
         o["cat_rigid"] = int(np.count_nonzero(c.category % 2 == categories.RIGID))
+        identification.targeting_parts(c, places_mod.monitoring_lines(c, self.monitoring_line))
         group_metrics.chunk_parts(c, c.flows, self.t % 12, self.month_of_year == 11)
 
     def _combine(self, parts: list[Partial]) -> None:
@@ -844,6 +875,8 @@ class RuralModel(mesa.Model):
                 self.reached[name] += value
         for k in COMPONENTS:
             self.comp_ring[k][t % 12] = combine_counties(parts, self.n_counties, k)
+        if t == -1:  # the exit verification's 兜底 counted in every month of the rolling year (identification)
+            self.comp_ring["transfer"] += combine_counties(parts, self.n_counties, "verification_credit")
         self.dividends_paid = combine_counties(parts, self.n_counties, "dividends_paid")
         falls = _add(parts, "falls_by_cause")
         extra = {f"falls_{name}": int(falls[i]) for i, name in enumerate(shocks.CAUSES)}
@@ -856,6 +889,12 @@ class RuralModel(mesa.Model):
             for j, b in enumerate(("secure", "monitored", "below")):
                 extra[f"tr_{a}_{b}"] = int(trans[3 * i + j])
         extra["detected"] = int(_add(parts, "detected"))
+        for name in identification.CHANNELS.values():
+            extra[f"identified_{name}"] = int(_add(parts, f"id_{name}"))
+        if self.month_of_year == 0:  # waits to identification are reported for the calendar year so far
+            self.id_wait_hist[:] = 0
+        self.id_wait_hist += _add(parts, "id_wait")
+        extra["median_months_to_identification"] = identification.median_wait(self.id_wait_hist)
         self._market_from(parts)
         extra["migrant_vacancies"] = self.migrant_vacancies
         extra["migrant_find_rate"] = self.migrant_find
@@ -874,7 +913,8 @@ class RuralModel(mesa.Model):
             "ever_monitored", "mass_return", "employed", "migrant", "workshop", "post", "trained",
             "dibao_households", "insured", "people_now", "people_below_registry", "households_below_registry", "ever_below_registry",
             "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people", "chronic",
-            "active_labourers", "cat_able", "cat_partly", "cat_not_able", "cat_rigid")}
+            "active_labourers", "cat_able", "cat_partly", "cat_not_able", "cat_rigid", "below_assisted",
+            "monitored_above_line")}
         # Rates use the people alive now; national scaling (employed_national) the cohort at the start (A01).
         self.people_now = count["people_now"]
         people = float(self.people_now)
@@ -897,6 +937,8 @@ class RuralModel(mesa.Model):
             "people_now": self.people_now,
             "poverty_rate_registry": count["people_below_registry"] / people,
             "households_below_registry": count["households_below_registry"],
+            "below_assisted": count["below_assisted"],
+            "monitored_above_line": count["monitored_above_line"],
             "registry_income": combine_counties(parts, self.n_counties, "registry_inc") / people,
             "ever_below_registry_share": count["ever_below_registry"] / self.n_households,
             "poverty_rate_alert": count["people_below_poverty"] / people,
@@ -1052,6 +1094,8 @@ def no_dynamics() -> dict[str, int]:
     out.update(falls=0, reentries=0, recoveries=0)
     out.update({f"tr_{a}_{b}": 0 for a in ("secure", "monitored", "below") for b in ("secure", "monitored", "below")})
     out["detected"] = 0
+    out.update({f"identified_{name}": 0 for name in identification.CHANNELS.values()})
+    out["median_months_to_identification"] = float("nan")
     return out
 
 

@@ -461,7 +461,7 @@ PARAMS: tuple[Param, ...] = (
           "(低保边缘家庭) can have its chronically ill or disabled member covered alone (单人保).",
           ASSUME + "the 2021 civil-affairs rules define 低保边缘家庭 as under 1.5x the standard and allow "
           "单人保 for their seriously ill or disabled members", 1.0, 3.0),
-    Param("transfers", "single_cover_takeup", 0.6, "share",
+    Param("transfers", "single_cover_takeup", 0.5, "share",
           "Share of eligible ill or disabled members covered alone (单人保) on review.",
           "calibrated: P31", 0.0, 1.0),
     Param("transfers", "tekun_standard", {2020: 7_600.0, 2024: 9_300.0}, "yuan/person/year",
@@ -471,14 +471,30 @@ PARAMS: tuple[Param, ...] = (
     Param("transfers", "tekun_standard_growth", 0.05, "per year",
           "Growth of the 特困 standard after the last year of transfers.tekun_standard.",
           P + "P14 (the 低保 standard's growth; 特困 follows it at 1.3x)", 0.0, 0.3),
-    Param("transfers", "tekun_takeup", 0.5, "share", "Share of eligible elderly-only households enrolled in 特困.",
+    Param("transfers", "tekun_takeup", 0.4, "share",
+          "Probability that an eligible elderly-only household not identified by monitoring and not yet "
+          "enrolled is enrolled in 特困 at its annual review (a fresh draw each review).",
           ASSUME + "many elderly-only households have children elsewhere obliged to support them (法定赡养人), "
           "which excludes them; P29: 4.7M 特困 nationally against ~40M 低保", 0.0, 1.0),
     Param("transfers", "dibao_minimum", 50.0, "yuan/person/month",
           "Smallest monthly 低保 payment per person of an enrolled household.",
           ASSUME + "provinces set a floor on the top-up", 0.0, 1_000.0),
-    Param("transfers", "dibao_takeup", 0.75, "share", "Share of eligible households enrolled in 低保 on review.",
-          "calibrated: P31 (civil-affairs reviews miss some households; was 0.85, an assumption)", 0.0, 1.0),
+    Param("transfers", "dibao_takeup", 0.5, "share",
+          "Probability that an eligible household not identified by monitoring and not yet enrolled applies "
+          "for and is enrolled in 低保 at its annual review (a fresh draw each review; enrolled households stay "
+          "while eligible, identified ones are enrolled without it).",
+          "calibrated: P31 (non-take-up among unidentified eligible households; Golan, Sicular & Umapathi 2017 "
+          "find most eligible rural households outside Dibao before the registry's checks)", 0.0, 1.0),
+    Param("transfers", "gradual_exit_months", 6, "months",
+          "渐退期: months an enrolled household whose income has risen above the standard keeps its 低保/特困 "
+          "payment before it leaves.",
+          ASSUME + "the 2021 civil-affairs rules (最低生活保障审核确认办法) allow a gradual-exit period for "
+          "households whose income rises above the standard; provinces set 3-12 months", 0, 24),
+    Param("transfers", "income_test_work_deduction", 0.0, "yuan/labourer/year",
+          "Employment cost left out of the income the 低保 means test counts, per labourer of the household "
+          "(就业成本扣减).",
+          ASSUME + "the 2021 civil-affairs rules let necessary employment costs be deducted; amounts vary by "
+          "province, so none by default", 0.0, 20_000.0),
     Param("transfers", "pension", {2021: 2_100.0, 2024: 2_400.0}, "yuan/person/year",
           "Basic pension of a rural resident aged 60+.",
           ASSUME + "minimum basic pension ~170-200 yuan/month plus local top-ups", 0.0, 50_000.0, by_year=True),
@@ -525,13 +541,55 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "poverty_line_growth", 0.02, "per year",
           "Growth of the poverty line after the last year of monitoring.poverty_line.",
           P + "P02: the line rose ~2-4% a year in current prices (2011-16)", 0.0, 0.3),
-    Param("monitoring", "detection_prob", 0.05, "per month",
-          "Monthly probability a village work team of reference size identifies an at-risk household.",
-          "calibrated: A07, P29 (issue 10; was 0.6 from P11's ~15 days): the model's rolling-income signal "
-          "flags far more households than the registry's annual check, so this is the share a team takes on",
+    Param("monitoring", "detection_prob", 0.02, "per month",
+          "Channel 'cadre screening' (基层干部排查): monthly probability that the village work team of reference "
+          "size finds a household at risk on its visits (the income signal or an event).",
+          "calibrated: P29, A07 (issue 21, with the other channels; P11 and P35 speak of identification within ~15 days of a signal "
+          "reaching the system, not of how soon a visit finds it)", 0.0, 1.0),
+    Param("monitoring", "detection_delay", 1, "months",
+          "Months a household's rolling income must be under the line before the triggers (own report, cadres) "
+          "can find it on income; events (rigid spending, sudden hardship) can be found the month they happen.",
+          P + "P11, P35", 0, 24),
+    Param("monitoring", "self_report_prob", 0.005, "per month",
+          "Channel 'own report' (农户自主申报): monthly probability that a household at risk applies itself "
+          "(village committee, county hotline, the 12317 line, an app) and is identified.",
+          ASSUME + "P35 names the channel and its outlets; no published rate: set with the cadres' rate so the "
+          "caseload sits in P29's range (a household at risk for a year applies with probability ~6%)", 0.0, 1.0),
+    Param("monitoring", "data_screening_prob", 0.25, "per signal",
+          "Channel 'departments' data' (部门筛查预警): probability that a signal in the departments' data "
+          "(a large medical bill, a death or disability, a disaster loss, a job loss on a low income) is "
+          "matched, verified and the household identified. The channel sees events, not income: a household "
+          "whose income fell without an event is not seen by it.",
+          ASSUME + "P35 (data screening and alerts is one of three complementary channels); Q05 (the "
+          "low-income platform matches departments' data); match rate an assumption", 0.0, 1.0),
+    Param("monitoring", "data_screening_delay", 1, "months",
+          "Months from a signal in the departments' data to the household's identification (the monthly "
+          "screening round, then verification and publicity).",
+          P + "P11 (screening rounds monthly; identification within 15 days), P35 (within 15 days or 20 "
+          "working days)", 0, 12),
+    Param("monitoring", "annual_check_coverage", 0.9, "share",
+          "Channel 'annual check' (年度收入核查 / 集中排查): share of the households whose calendar-year income "
+          "less medical out-of-pocket spending is under the monitoring line (or whose medical spending exceeds "
+          "monitoring.rigid_spending_share of their income) that the check finds and identifies; "
+          "1 - this is the exclusion error.",
+          ASSUME + "P35: no cap on numbers (应纳尽纳); every registered household's income is checked each year; "
+          "a 10% exclusion error (households whose income is mis-recorded or who are away), cf. the Dibao "
+          "targeting literature's larger errors for a means test without a registry", 0.0, 1.0),
+    Param("monitoring", "annual_rigid_share", 0.1, "share of annual income",
+          "Annual check: medical out-of-pocket spending above this share of the year's income counts as large "
+          "rigid spending (刚性支出), deducted from income before it is compared with the monitoring line.",
+          ASSUME + "the rules name rigid spending (P08, P10) without a share; 10% of the household's means is "
+          "the lower threshold of catastrophic health spending in the SDG 3.8.2 indicator (WHO / World Bank)",
           0.0, 1.0),
-    Param("monitoring", "detection_delay", 1, "months", "Months a household must be at risk before it can be identified.",
-          P + "P11", 0, 24),
+    Param("monitoring", "annual_check_delay", 2, "months",
+          "Months after the December income check at which the households it found are identified "
+          "(the check's data are entered, verified and published early in the year).",
+          ASSUME + "P11, P35 (verification and publicity within weeks); the income check closes the year's "
+          "accounts in December-January", 1, 12),
+    Param("monitoring", "enrol_identified", True, "-",
+          "应保尽保: an identified household eligible for 兜底 is enrolled at once and reviewed without the "
+          "take-up draw (switch off to see what the enrolment link is worth).",
+          A + "A09; P33 (households without labour capacity are moved to 兜底)"),
     Param("monitoring", "team_size", 3.7, "people per village", "Work-team members per village (first secretary + team).",
           A + "A06: (209,600 + 563,000) / 209,600 villages", 0.0, 50.0),
     Param("monitoring", "reference_team_size", 3.7, "people", "Team size at which detection_prob applies.",

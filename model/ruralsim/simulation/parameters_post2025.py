@@ -100,4 +100,10 @@ POST2025_PARAMS: tuple[dict[str, Any], ...] = (
           "door-to-door visits).",
           ASSUME + "no published detection rate; 1 keeps the work teams' rate (Q05 describes both channels)",
           0.0, 5.0),
+    Param("monitoring", "merged_data_prob", 0.8, "per month",
+          "Merged system: monthly probability that the low-income platform's data matching (incomes and "
+          "benefits from civil affairs, human resources, health insurance) finds a household under the merged "
+          "line; the departments' data channel then sees income, not only events.",
+          Q + "Q05 (the platform matches departments' data and alerts automatically); rate an assumption",
+          0.0, 1.0),
 )

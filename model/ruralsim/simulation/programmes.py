@@ -13,13 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import categories
-from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
+from .population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NONE, OUT, POST, SINGLE,  # noqa: F401
+                         TEKUN, TRAINING)
 
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
 
-# 兜底 cover of a household (``cover``): none, 低保 for the household, 低保 for one ill or disabled member
-# (单人保), 特困 support.
-NONE, DIBAO, SINGLE, TEKUN = 0, 1, 2, 3
 
 
 class Programme:
@@ -189,8 +187,11 @@ class Dibao(Programme):
     - 单人保: a household with a labourer and a chronically ill or disabled member, under
       ``transfers.single_cover_limit`` x the standard (低保边缘), covers that one member.
 
-    Take-up is a fixed trait of the household, except for monitored households, for which the work team
-    applies: they are enrolled when identified (:meth:`enrol_detected`) and at review without the draw.
+    Enrolment follows identification (应保尽保): an identified household is enrolled when identified
+    (:meth:`enrol_detected`) and reviewed without the take-up draw while monitored; an enrolled household
+    stays while eligible. An eligible household nobody identified applies at its review with the take-up
+    probability, a fresh draw each review (non-take-up is a chance each year, not a trait). A household
+    whose income rose above the standard keeps its payment for ``transfers.gradual_exit_months`` (渐退).
     """
 
     name = "dibao"
@@ -199,8 +200,17 @@ class Dibao(Programme):
         """Per-capita income counted by the means test, from household income less 兜底 payments."""
         p, H = c.p, c.hh
         left_out = p["transfers_income_test_excludes"] * (
-            p["transfers_targeted_subsidies"] * c.levels["subsidies"] * H.size + H.n_elderly * c.pension)
+            p["transfers_targeted_subsidies"] * c.levels["subsidies"] * H.size + H.n_elderly * c.pension
+        ) + p["transfers_income_test_work_deduction"] * H.n_lab
         return (income_less_dibao - left_out) / H.size
+
+    def exits(self, c) -> None:
+        """The month's gradual exits (渐退): households at the end of their 渐退期 leave 兜底."""
+        leaving = c.dibao_exit > 0
+        c.dibao_exit[leaving] -= 1
+        ended = leaving & (c.dibao_exit == 0)
+        c.cover[ended] = NONE
+        c.dibao[ended] = 0.0
 
     def review(self, c, test_pc: np.ndarray, u_takeup: np.ndarray, u_single: np.ndarray, standard: float,
                tekun_standard: float, rows=slice(None), no_draw: np.ndarray | bool = False) -> None:
@@ -209,15 +219,27 @@ class Dibao(Programme):
         p, H = c.p, c.hh
         size, n_lab, chronic = H.size[rows], H.n_lab[rows], H.chronic[rows]
         elderly_only = (n_lab == 0) & (H.n_elderly[rows] >= size)
-        # A monitored household is reviewed with the work team's help (应保尽保): no take-up draw for it.
-        helped = (c.mon_state[rows] == MONITORED) | no_draw
+        before = c.cover[rows]
+        enrolled = before != NONE
+        # Identified households are reviewed with the work team's help (应保尽保), enrolled ones stay while
+        # eligible: no take-up draw for either.
+        helped = (((c.mon_state[rows] == MONITORED) & bool(p["monitoring_enrol_identified"])) | no_draw
+                  | enrolled)
         tekun = elderly_only & (test_pc < tekun_standard) & ((u_takeup < p["transfers_tekun_takeup"]) | helped)
         dibao = ~tekun & (test_pc < standard) & ((u_takeup < p["transfers_dibao_takeup"]) | helped)
         single = (~tekun & ~dibao & (n_lab > 0) & (chronic == 1)
                   & (test_pc < p["transfers_single_cover_limit"] * standard)
-                  & (u_single < p["transfers_single_cover_takeup"]))
-        c.cover[rows] = np.where(tekun, TEKUN, np.where(dibao, DIBAO, np.where(single, SINGLE, NONE)))
-        c.dibao[rows] = self._payment(c, c.cover[rows], test_pc, size, standard, tekun_standard)
+                  & ((u_single < p["transfers_single_cover_takeup"]) | enrolled))
+        cover = np.where(tekun, TEKUN, np.where(dibao, DIBAO, np.where(single, SINGLE, NONE))).astype(np.int8)
+        payment = self._payment(c, cover, test_pc, size, standard, tekun_standard)
+        # 渐退: an enrolled household no longer eligible keeps its cover and payment for the exit period
+        # (one already in it runs it out); an eligible one leaves any exit period.
+        exiting = c.dibao_exit[rows]
+        keep = enrolled & (cover == NONE) & (int(p["transfers_gradual_exit_months"]) > 0)
+        exiting = np.where(keep, np.where(exiting > 0, exiting, int(p["transfers_gradual_exit_months"])), 0)
+        c.dibao_exit[rows] = exiting.astype(np.int8)
+        c.cover[rows] = np.where(keep, before, cover)
+        c.dibao[rows] = np.where(keep, c.dibao[rows], payment)
 
     def enrol_detected(self, c, detected: np.ndarray, able: np.ndarray, test_pc: np.ndarray, standard: float,
                        tekun_standard: float) -> None:
@@ -233,6 +255,7 @@ class Dibao(Programme):
         dibao = new & ~tekun & (test_pc < limit)
         rows = np.flatnonzero(tekun | dibao)
         c.cover[rows] = np.where(tekun[rows], TEKUN, DIBAO)
+        c.dibao_exit[rows] = 0
         c.dibao[rows] = self._payment(c, c.cover[rows], test_pc[rows], H.size[rows], standard, tekun_standard)
 
     @staticmethod
@@ -263,13 +286,13 @@ class TemporaryAssistance(Programme):
 class Monitoring(Programme):
     """Dynamic monitoring and assistance (A06, A07, A09, P08-P11, P33), on the ``alert`` signal.
 
-    Identification by trigger, each a declared parameter: income (the rolling 12-month income per person
-    under the monitoring line, for a household not under household-wide 兜底), rigid
-    spending (this month's out-of-pocket medical cost above ``monitoring.rigid_spending_share`` of annual
-    income) and sudden hardship (a labourer's death; a severe disaster loss, ``monitoring.hardship_share``
-    of the hit village's households). The income trigger needs ``detection_delay`` months at risk; the
-    events can be found the month they happen. The village work team finds a candidate with the
-    village's detection probability.
+    Identification through the channels the rules name (:mod:`ruralsim.simulation.identification`: the
+    annual income check, the household's own report, the cadres' visits, the departments' data), on the
+    signals each can see: income (the rolling 12-month income per person under the monitoring line, for a
+    household not under household-wide 兜底; the calendar year's at the annual check), rigid spending
+    (this month's out-of-pocket medical cost above ``monitoring.rigid_spending_share`` of annual income)
+    and sudden hardship (a labourer's death; a severe disaster loss, ``monitoring.hardship_share`` of the
+    hit village's households).
 
     Assistance is measures with a start and an end: a one-off industry grant and a job-placement episode
     of ``monitoring.placement_months`` for a household that can work; 兜底 (低保 / 特困) for one that
@@ -281,8 +304,12 @@ class Monitoring(Programme):
     name = "monitoring"
 
     def step(self, c, pc_income: np.ndarray, oop: np.ndarray, annual_income: np.ndarray, line: float,
-             u_detect: np.ndarray, sudden: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Triggers, identification and elimination; returns (identified now, in hardship, able to work)."""
+             u_detect: np.ndarray, sudden: np.ndarray, job_lost: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Triggers, identification by channel (:mod:`ruralsim.simulation.identification`) and elimination;
+        returns (identified now, in hardship, able to work)."""
+        from . import identification
+
         p, H = c.p, c.hh
         able = H.n_lab > 0
         covered = c.cover != NONE
@@ -294,15 +321,13 @@ class Monitoring(Programme):
         at_risk = low | rigid | sudden
         c.risk_months[:] = np.where(low, np.minimum(c.risk_months + 1, 120), 0)
         detected = np.zeros(c.n_households, bool)
+        channel = np.zeros(c.n_households, np.int8)
         if p["monitoring_enabled"]:
             # A placement episode runs placement_months months from the month of identification.
             c.episode[:] = np.where(c.mon_state == MONITORED, np.maximum(c.episode - 1, 0), 0)
-            prob = c.detection_prob[H.village]
-            if c.detect_factor != 1.0:  # programmes.monitoring's level; the merged system's detection (from 2026)
-                prob = prob * np.float32(c.detect_factor)
-            candidate = (c.mon_state != MONITORED) & (
-                (c.risk_months > p["monitoring_detection_delay"]) | rigid | sudden)
-            detected = candidate & (u_detect < prob)
+            channel = identification.month_channels(c, c.mon_state != MONITORED, low, rigid, sudden, job_lost,
+                                                    u_detect)
+            detected = channel > 0
             c.mon_state[detected] = MONITORED
             c.ever_monitored[detected] = 1
             c.safe_months[detected] = 0
@@ -323,6 +348,7 @@ class Monitoring(Programme):
             measured = (c.measures > 0) | covered
             done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured
             c.mon_state[done] = ELIMINATED
+        identification.count_channels(c, channel)
         monitored = c.mon_state == MONITORED
         self.book(c, c.hh_sum(monitored) * p["monitoring_cost_per_household"], int(np.count_nonzero(monitored)))
         hardship = detected & (rigid | sudden)

@@ -210,7 +210,7 @@ def scenario_meta(label: str, params: dict[str, Any], ts: pd.DataFrame) -> dict[
 
 def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None = None,
                  plots: bool = True) -> dict[str, Path]:
-    """Dynamics and fiscal tables (and plots) of one scenario, next to its run outputs.
+    """Dynamics, fiscal and targeting tables (and plots) of one scenario, next to its run outputs.
 
     Usable after any :func:`ruralsim.workflows.run.write_result` (single runs too).
     """
@@ -224,9 +224,11 @@ def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None 
 def _extras(result: ScenarioResult, label: str | None) -> tuple[dict[str, dict[str, pd.DataFrame]], dict]:
     from ..analysis.dynamics import dynamics_tables
     from ..analysis.fiscal import fiscal_tables
+    from ..analysis.targeting import targeting_table
 
     tables = {"dynamics": dynamics_tables(result.timeseries, result.spells),
-              "fiscal": fiscal_tables(result.timeseries)}
+              "fiscal": fiscal_tables(result.timeseries),
+              "targeting": {"": targeting_table(result.timeseries)}}
     return tables, scenario_meta(label or result.scenario.name, result.params, result.timeseries)
 
 
@@ -234,7 +236,7 @@ def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -
     from ..analysis.outputs import write_csv
 
     out.mkdir(parents=True, exist_ok=True)
-    return {f"{group}_{name}": write_csv(out / f"{group}_{name}.csv", table)
+    return {f"{group}_{name}" if name else group: write_csv(out / (f"{group}_{name}.csv" if name else f"{group}.csv"), table)
             for group, group_tables in tables.items() for name, table in group_tables.items()}
 
 
@@ -246,6 +248,9 @@ def _write_extra_plots(out: Path, tables: dict[str, dict[str, pd.DataFrame]], ts
 
     pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
     pngs.append(save_figure(plot_fiscal(tables["fiscal"], ts, meta), out / "plots" / "fiscal_budget.png"))
+    from ..presentation.targeting_plots import write_targeting_plot
+
+    pngs += write_targeting_plot(out, tables["targeting"][""], ts, meta)
     return {f"plot_{png.stem}": png for png in pngs}
 
 
@@ -403,6 +408,7 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     from ..analysis.dynamics import dynamics_tables
     from ..analysis.fiscal import fiscal_tables
     from ..analysis.outputs import load_run, plot_meta
+    from ..analysis.targeting import targeting_table
     from .run import redraw_run
 
     ts, _, sub = load_run(folder)
@@ -412,7 +418,8 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     if label is not None:
         meta["name"] = label
     paths = redraw_run(folder)
-    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
+    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts),
+              "targeting": {"": targeting_table(ts)}}
     paths += list(_write_extra_plots(folder, tables, ts, meta).values())
     return paths, ts, sp
 
