@@ -125,7 +125,8 @@ def test_report_does_not_read_through_a_symlinked_csv(first_run, tmp_path):
     found = [p for p in out.rglob("*") if p.is_file() and not p.is_symlink() and b"TOPSECRET" in p.read_bytes()]
     assert found == []
     # The library functions skip links too (a command that forgot the check still reads nothing through one).
-    from ruralsim.presentation.tables import data_dictionary, write_workbook
+    from ruralsim.presentation.tables import data_dictionary
+    from ruralsim.presentation.workbook import write_workbook
 
     assert "leak.csv" not in set(data_dictionary(out)["file"])
     book = write_workbook(out)

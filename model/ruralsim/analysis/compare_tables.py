@@ -34,7 +34,7 @@ class Metric:
 KEY_METRICS: tuple[Metric, ...] = (
     Metric("poverty_rate_registry", "People below the poverty line (registry: calendar-year income)",
            "share of people", "% of people", 100),
-    Metric("mean_income", "Mean per-capita net income (net of medical costs)", "yuan per person per year", "yuan per person per year"),
+    Metric("mean_income", "Mean per-capita income (net of medical costs; alert)", "yuan per person per year", "yuan per person per year"),
     Metric("monitored_households", "Households under monitoring", "households", "households"),
     Metric("risk_eliminated_share", "Monitored households with risk eliminated", "share of ever-monitored",
            "% of ever-monitored households", 100),
@@ -43,7 +43,7 @@ KEY_METRICS: tuple[Metric, ...] = (
            "million yuan per year", 1e-6),
     Metric("ever_below_registry_share", "Households ever below the line since 2021 (registry)",
            "share of households", "% of households", 100),
-    Metric("mass_return_villages", "Villages with mass return (A10)", "villages", "villages"),
+    Metric("mass_return_villages", "Villages with mass return (A10; registry)", "villages", "villages"),
 )
 #: Further rows of comparison.csv: income sources (for the composition plot) and what the
 #: cost-effectiveness uses.
@@ -64,10 +64,10 @@ EXTRA_METRICS: tuple[Metric, ...] = (
     Metric("fiscal_cost_cum", "Cumulative fiscal cost since the start", "yuan, simulated households",
            "million yuan", 1e-6),
     # What answers the questions of the scenarios after 2025 (analysis.question_answers).
-    Metric("post_labourers", "Labourers in public-welfare posts", "labourers", "labourers"),
-    Metric("workshop_labourers", "Labourers in assistance workshops", "labourers", "labourers"),
+    Metric("post_labourers", "Public-welfare post holders", "labourers", "labourers"),
+    Metric("workshop_labourers", "Workshop workers", "labourers", "labourers"),
     Metric("migrant_labourers", "Migrant labourers", "labourers", "labourers"),
-    Metric("trained_share", "Labourers with a certificate", "share of labourers", "% of labourers", 100),
+    Metric("trained_share", "Trained labourers", "share of labourers", "% of labourers", 100),
 )
 METRICS = {m.column: m for m in (*KEY_METRICS, *EXTRA_METRICS)}
 INCOME_SOURCES = ("wage_income", "operating_income", "transfer_income", "property_income")

@@ -1,8 +1,7 @@
-"""Tables for people who open results in Excel or WPS: the data dictionary and one xlsx workbook.
+"""Tables for people who open results in Excel or WPS: the data dictionary (the workbook: :mod:`.workbook`).
 
 ``data_dictionary.csv`` lists every column of every table in a results folder (CSV and Parquet) with
 its Chinese name, unit, definition and which poverty measure it counts, from the label registry.
-``<folder>.xlsx`` holds the folder's CSV tables as sheets (summary first), rounded as the CSVs are.
 """
 
 from __future__ import annotations
@@ -11,15 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.outputs import atomic_path, spreadsheet_frame, write_csv
+from ..analysis.outputs import write_csv
 from .labels import lookup
 
 DICTIONARY = "data_dictionary.csv"
 DICTIONARY_COLUMNS = ["file", "column", "name_zh", "name_en", "unit", "unit_zh", "definition", "poverty_measure"]
 UNDOCUMENTED = "undocumented"
-#: Sheets first in a workbook, in this order; the other CSVs follow alphabetically.
-FIRST_SHEETS = ("summary", "comparison", "poverty_by_year", "cost_effectiveness", "fiscal_budget",
-                "fiscal_comparison", "dynamics_comparison")
 
 
 def table_files(folder: Path) -> list[Path]:
@@ -56,24 +52,6 @@ def write_dictionary(folder: Path) -> Path:
     return write_csv(folder / DICTIONARY, data_dictionary(folder))
 
 
-def write_workbook(folder: Path, name: str | None = None) -> Path:
-    """``<folder name>.xlsx``: every CSV table of the folder as a sheet, the data dictionary last (superseded by
-    :func:`ruralsim.presentation.workbook.write_workbook`, which adds a cover and a wide sheet)."""
-    csvs = {p.stem: p for p in table_files(folder) if p.suffix == ".csv"}
-    order = [s for s in FIRST_SHEETS if s in csvs] + sorted(s for s in csvs if s not in FIRST_SHEETS)
-    if (folder / DICTIONARY).is_file() and not (folder / DICTIONARY).is_symlink():
-        csvs["data_dictionary"] = folder / DICTIONARY
-        order.append("data_dictionary")
-    path = folder / f"{name or folder.name}.xlsx"
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for sheet in order:
-                frame = spreadsheet_frame(pd.read_csv(csvs[sheet], encoding="utf-8-sig"))
-                frame.to_excel(xl, sheet_name=sheet[:31], index=False)
-                xl.sheets[sheet[:31]].freeze_panes = "A2"
-    return path
-
-
 def registry_markdown() -> str:
     """docs/OUTPUTS.md: the files a results folder holds and every column with its names and unit."""
     from .labels import _ENTRIES
@@ -88,14 +66,16 @@ def registry_markdown() -> str:
         "of the mean across replicates of the column they extend; `tr_<from>_<to>` count household-months",
         "moving between the states secure, monitored and below; `falls_<cause>` split falls by cause.",
         "",
-        "Poverty measures: *model income measure*: per-capita net income below the poverty line of",
-        "the year; *registry measure*: households the monitoring system records as returned to poverty.",
+        "Poverty measures (every poverty or income column names one, in both languages): *registry*",
+        "(建档口径): calendar-year per-capita net income (transfers included, medical costs not deducted)",
+        "against the year's poverty line, as the registry counts it; *alert* (预警口径): rolling 12-month",
+        "per-capita income net of medical out-of-pocket costs, tested monthly (the signal monitoring acts on).",
         "",
         "| column | English | 中文名 | unit | 单位 | definition | poverty measure |",
         "|---|---|---|---|---|---|---|",
     ]
     for e in _ENTRIES:
-        measure = "registry" if "registry" in e.measure else ("income" if e.measure else "")
+        measure = e.measure_name
         lines.append(f"| `{e.key}` | {e.en} | {e.zh} | {e.unit} | {e.unit_zh} | {e.definition} | {measure} |")
     return "\n".join(lines) + "\n"
 

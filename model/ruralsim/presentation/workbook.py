@@ -17,8 +17,8 @@ import pandas as pd
 
 from ..analysis.outputs import atomic_path, spreadsheet_frame
 from .labels import label, lookup
+from .tables import DICTIONARY, table_files
 
-DICTIONARY = "data_dictionary.csv"
 #: Sheets first in a workbook, in this order; the other CSVs follow alphabetically.
 FIRST_SHEETS = ("summary", "comparison", "poverty_by_year", "cost_effectiveness", "fiscal_budget",
                 "fiscal_comparison", "dynamics_comparison")
@@ -71,9 +71,9 @@ def write_workbook(folder: str | Path, lang: str = "en", report: Any = None) -> 
     ``report`` is the folder's :class:`ruralsim.presentation.report.Report` in ``lang``, whose question, answer,
     headline and run details make the cover (so the workbook says what the report says)."""
     folder = Path(folder)
-    csvs = {p.stem: p for p in folder.glob("*.csv") if p.name != DICTIONARY}
+    csvs = {p.stem: p for p in table_files(folder) if p.suffix == ".csv"}  # never a symbolic link
     order = [s for s in FIRST_SHEETS if s in csvs] + sorted(s for s in csvs if s not in FIRST_SHEETS)
-    if (folder / DICTIONARY).exists():
+    if (folder / DICTIONARY).is_file() and not (folder / DICTIONARY).is_symlink():
         csvs["data_dictionary"] = folder / DICTIONARY
         order.append("data_dictionary")
     path = folder / workbook_name(folder, lang)
@@ -95,7 +95,7 @@ def wide_table(folder: Path, lang: str) -> pd.DataFrame | None:
     indicator), from summary.csv or comparison.csv. Headers name the measure and the unit."""
     for name, by in (("summary.csv", None), ("comparison.csv", "scenario")):
         path = folder / name
-        if not path.is_file():
+        if not path.is_file() or path.is_symlink():
             continue
         table = pd.read_csv(path, encoding="utf-8-sig")
         if not {"date", "metric", "mean"} <= set(table.columns):
