@@ -65,12 +65,11 @@ BANDS = {
 #: Place groups of compare_groups.csv by their names in figures (translated like the figures' texts).
 GROUP_NAMES = {"key_county": "Key counties", "other_county": "Other counties", "east": "East", "central": "Central",
                "west": "West", "relocated": "Relocated", "not_relocated": "Not relocated"}
+#: Figure captions (English, 中文), in the order a report shows them: what they answer first (the key
+#: figure, return to poverty and monitoring, leads), detail after; a figure not listed follows alphabetically.
 CAPTIONS = {
-    "income_components": ("Income by source and total", "收入构成与合计"),
     "poverty_monitoring": ("Return to poverty and dynamic monitoring", "返贫与动态监测"),
-    "income_distribution": ("Distribution of per-capita income", "人均纯收入分布"),
-    "employment_fiscal": ("Employment and fiscal cost", "就业与财政支出"),
-    "fiscal_budget": ("Fiscal cost and the cohesion-fund budget", "财政支出与衔接资金预算"),
+    "income_components": ("Income by source and total", "收入构成与合计"),
     "targeting": ("Targeting (registry measure): households below the registry line each December and whether "
                   "they are monitored or under 兜底 by the following March (targeting.csv: below_assisted, "
                   "below_missed); households identified in the year by channel (annual income check, own report, "
@@ -79,20 +78,24 @@ CAPTIONS = {
                   "精准识别（建档口径）：每年12月建档口径贫困线以下户数，及其在次年3月前是否已纳入监测或兜底"
                   "（targeting.csv：below_assisted、below_missed）；当年按渠道识别的户数（年度收入核查、农户自主申报、"
                   "基层干部排查、部门筛查预警），以及自首次低于监测线至识别的月数中位数。户数为样本户数。"),
-    "dynamics_transitions": ("Monthly transitions between states", "状态间月度转移"),
-    "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),
     "dynamics_falls": ("Falls below the line by cause", "按原因分的返贫"),
-    "counties": ("Spread across counties", "各县差异"), "villages": ("Spread across villages", "各村差异"),
+    "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),
+    "dynamics_transitions": ("Monthly transitions between states", "状态间月度转移"),
+    "fiscal_budget": ("Fiscal cost and the cohesion-fund budget", "财政支出与衔接资金预算"),
+    "employment_fiscal": ("Employment and fiscal cost", "就业与财政支出"),
+    "income_distribution": ("Distribution of per-capita income", "人均纯收入分布"),
     "groups": ("Income and poverty by place: key and other counties, regions, relocated households",
                "分地区收入与贫困：重点帮扶县与其他县、东中西部、易地搬迁户"),
-    "compare_groups": ("Paired differences by place group", "各地区分组与参照情景的配对差"),
+    "counties": ("Spread across counties", "各县差异"),
+    "villages": ("Spread across villages", "各村差异"),
     "compare_metrics": ("Key outcomes by scenario", "各情景主要结果"),
     "compare_differences": ("Paired differences from the reference", "与参照情景的配对差"),
-    "compare_income": ("Income by scenario", "各情景收入"),
     "compare_poverty_by_year": ("Annual mean poverty rate by scenario", "各情景年均贫困发生率"),
     "compare_cost_effectiveness": ("Cost-effectiveness", "成本效益"),
     "compare_fiscal": ("Fiscal cost by scenario", "各情景财政支出"),
     "compare_dynamics": ("Return-to-poverty dynamics by scenario", "各情景返贫动态"),
+    "compare_income": ("Income by scenario", "各情景收入"),
+    "compare_groups": ("Paired differences by place group", "各地区分组与参照情景的配对差"),
 }
 
 
@@ -366,10 +369,15 @@ def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
             "started": manifest.get("started_at") or "?", "command": command}
 
 
+def _figure_rank(png: Path) -> tuple[int, str]:
+    order = list(CAPTIONS)
+    return (order.index(png.stem) if png.stem in CAPTIONS else len(order), png.stem)
+
+
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
     plots = folder / plots_folder(lang)
-    found = [] if plots.is_symlink() or not plots.is_dir() else sorted(plots.glob("*.png"))
+    found = [] if plots.is_symlink() or not plots.is_dir() else sorted(plots.glob("*.png"), key=_figure_rank)
     for png in (p for p in found if not p.is_symlink()):  # never read through a link (ruralsim writes none)
         en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
@@ -435,7 +443,7 @@ def _run_report(folder: Path, manifest: dict[str, Any], lang: str) -> Report:
     return Report("run", _title("run", name, lang), [{"name": name, "text": header_comment(scenario.get("file"), lang)
                                                       or name}],
                   headline, _dates_note(dates, lang, comparison=False) + " " + units.scale_note(scale, lang),
-                  _run_readings(by, dates, lang),
+                  _run_readings(by, dates, lang, scale),
                   _param_diff(params, base, name), _figures(folder, lang), _repro(manifest, lang))
 
 
@@ -459,7 +467,7 @@ def _fiscal_rows(folder: Path, dates: list[str], lang: str, scale: units.Scale |
         if year in table.index:
             r = table.loc[year]
             value = float(r["fiscal_cost"])
-            rows.append([Cell(label("fiscal_cost", lang) + (" (全年)" if lang == "zh" else " (calendar year)")),
+            rows.append([Cell(label("fiscal_cost", lang) + ("（全年）" if lang == "zh" else " (calendar year)")),
                          Cell(units.unit_of("fiscal_cost", lang)),
                          Cell(str(year)), Cell(fmt(r["fiscal_cost"], "fiscal_cost")
                                               + fmt_interval(r["fiscal_cost_ci_lo"], r["fiscal_cost_ci_hi"],
@@ -485,10 +493,12 @@ def _dates_note(dates: list[str], lang: str, comparison: bool) -> str:
     return note
 
 
-def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
+def _run_readings(by: pd.DataFrame, dates: list[str], lang: str, scale: units.Scale | None = None) -> list[str]:
+    """One sentence per headline month: each poverty number names its measure, counts their scale."""
     out = []
     metric = poverty_metric(by.index.get_level_values(0))
     ever_key = ever_metric(by.index.get_level_values(0))
+    measure, ever_measure = units.measure_words(metric, lang), units.measure_words(ever_key, lang)
     for date in dates:
         def get(m: str) -> pd.Series | None:
             return by.loc[(m, date)] if (m, date) in by.index else None
@@ -497,23 +507,27 @@ def _run_readings(by: pd.DataFrame, dates: list[str], lang: str) -> list[str]:
         if pov is None:
             continue
         if lang == "zh":
-            s = f"{date}：{fmt(pov['mean'], metric)}的人口低于贫困线{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
+            s = (f"{date}：按{measure}，{fmt(pov['mean'], metric)}的人口低于贫困线"
+                 f"{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}")
             if ever is not None:
-                s += f"；2021年以来{fmt(ever['mean'], ever_key)}的脱贫户曾至少一次跌破贫困线"
+                s += f"；2021年以来{fmt(ever['mean'], ever_key)}的户曾至少一次跌破贫困线（{ever_measure}）"
             if inc is not None:
-                s += f"；人均纯收入均值 {fmt(inc['mean'], 'mean_income')} 元"
+                s += f"；人均收入均值 {fmt(inc['mean'], 'mean_income')} 元/人/年（扣除自付医疗支出）"
             if mon is not None:
-                s += f"；监测户 {fmt(mon['mean'], 'monitored_households')} 户"
+                s += f"；样本中监测户 {fmt(mon['mean'], 'monitored_households')} 户" + units.scaled_aside(
+                    float(mon['mean']), "monitored_households", scale, lang)
             out.append(s + "。")
         else:
-            s = f"In {date}, {fmt(pov['mean'], metric)} of people are below the poverty line" \
-                f"{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
+            s = f"In {date}, {fmt(pov['mean'], metric)} of people are below the poverty line on the {measure} " \
+                f"measure{fmt_interval(pov['ci_lo'], pov['ci_hi'], metric)}"
             if ever is not None:
-                s += f"; {fmt(ever['mean'], ever_key)} of households have fallen below it at least once since 2021"
+                s += (f"; {fmt(ever['mean'], ever_key)} of households have fallen below it at least once since 2021 "
+                      f"({ever_measure})")
             if inc is not None:
-                s += f"; mean income is {fmt(inc['mean'], 'mean_income')} yuan per person"
+                s += f"; mean income is {fmt(inc['mean'], 'mean_income')} yuan per person per year (net of medical costs)"
             if mon is not None:
-                s += f"; {fmt(mon['mean'], 'monitored_households')} households are under monitoring"
+                s += (f"; {fmt(mon['mean'], 'monitored_households')} households of the sample are under monitoring"
+                      + units.scaled_aside(float(mon['mean']), "monitored_households", scale, lang))
             out.append(s + ".")
     return out
 

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .labels import lookup
+from .labels import MEASURE_NAMES, lookup, measure_key
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,20 @@ def scale_note(scale: Scale | None, lang: str) -> str:
     return (f"National: the simulated sample ({scale.people:,.0f} people in {scale.households:,.0f} households) "
             f"scaled to the national cohort of {scale.national_people / 1e6:,.2f} million people (A01), "
             f"a factor of {scale.factor:,.0f}.")
+
+
+def measure_words(metric: str, lang: str) -> str:
+    """The measure a metric counts, as a reading names it (``registry``, ``建档口径``; "" when none)."""
+    entry = lookup(metric)
+    en, zh = MEASURE_NAMES.get(measure_key(entry.measure if entry else ""), ("", ""))
+    return zh if lang == "zh" else en
+
+
+def scaled_aside(value: float, metric: str, scale: Scale | None, lang: str) -> str:
+    """`` (38.3 per 1,000 households; 1.14 million households nationally)`` for a count or yuan, "" otherwise."""
+    per, nat = per_household(value, metric, scale, lang), national(value, metric, scale, lang)
+    if not per and not nat:
+        return ""
+    if lang == "zh":
+        return "（" + "，".join(x for x in (per, f"全国约 {nat}" if nat else "") if x) + "）"
+    return " (" + "; ".join(x for x in (per, f"about {nat} nationally" if nat else "") if x) + ")"
