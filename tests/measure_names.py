@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 #: Keys about being poor or falling poor (the measure decides the number).
-POVERTY = re.compile(r"poverty|below|fall|reentr|recover|spell|kept|mass_return|return")
+POVERTY = re.compile(r"poverty|below|fall|reentr|recover|spell|kept|mass_return|return|missed|assisted|above_line"
+                     r"|to_identification")
 #: Keys about income (what is deducted decides the number).
 INCOME = re.compile(r"income")
 #: Keys that match but hold no measured number: the lines themselves and the dictionary's own column.

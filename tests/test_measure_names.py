@@ -38,7 +38,19 @@ def test_every_poverty_or_income_column_names_its_measure_in_both_languages(fold
     folder = folders / which
     walked = list(folder.rglob("*.csv")) + list(folder.rglob("*.parquet"))
     assert len(walked) >= 5  # the walk saw the folder's tables (a comparison holds its scenarios' folders)
+    if which == "cmp":  # issue 21's tables are walked too: targeting.csv and its identification columns
+        assert {"targeting.csv", "timeseries.parquet"} <= {p.name for p in walked}
     assert column_problems(folder) == []
+
+
+def test_the_targeting_columns_are_among_those_that_must_name_a_measure():
+    from measure_names import needs
+
+    from ruralsim.analysis.targeting import COLUMNS
+
+    measured = {c for c in COLUMNS if needs(c) is not None}
+    assert {"households_below_registry", "below_assisted", "below_missed", "below_missed_share",
+            "monitored_above_line", "median_months_to_identification"} <= measured
 
 
 def test_the_check_fails_a_name_without_its_measure():

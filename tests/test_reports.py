@@ -342,3 +342,64 @@ def test_manifest_kind_and_report_files_are_listed(run_dir):
     assert manifest["extra"]["kind"] == "run"
     for name in ("report.html", "report.md", "data_dictionary.csv", f"{run_dir.name}.xlsx"):
         assert (run_dir / name).is_file(), name
+
+
+# --------------------------------------------------------------------------------------------- units (issue 24)
+def _md_table(md: str, first_header: str) -> list[dict[str, str]]:
+    lines = [ln for ln in md.splitlines() if ln.startswith("|")]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {first_header} |"))
+    header = [c.strip() for c in lines[start].strip("| ").split(" | ")]
+    rows = []
+    for ln in lines[start + 2:]:
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        if len(cells) < len(header):
+            break
+        rows.append(dict(zip(header, cells)))
+    return rows
+
+
+def test_every_headline_number_carries_its_unit_and_counts_their_scale(run_dir):
+    """Each row says its unit; counts and yuan also per household and scaled to the nation, the scaling
+    stated once (from the run's own people and households and population.national_people)."""
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    summary = pd.read_csv(run_dir / "summary.csv", dtype={"date": str})
+    first = summary.sort_values("date").groupby("metric")["mean"].first()
+    people, households = first["people"], first["households"]
+    factor = manifest["params"]["population"]["national_people"] / people
+    md = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert md.count(f"a factor of {factor:,.0f}") == 1
+    rows = _md_table(md, "Metric")
+    assert rows and all(r["Unit"] for r in rows)
+    by = summary.set_index(["metric", "date"])["mean"]
+    monitored = [r for r in rows if r["Metric"] == "Households under monitoring"]
+    assert monitored
+    for r in monitored:
+        value = by[("monitored_households", r["Month"])]
+        assert r["Unit"] == "households (sample)"
+        assert r["Per household"] == f"{1000 * value / households:,.1f} per 1,000 households"
+        assert r["National (scaled)"] == f"{value * factor / 1e6:,.2f} million households"
+    fiscal = [r for r in rows if r["Metric"].startswith("Fiscal cost")]
+    budget = pd.read_csv(run_dir / "fiscal_budget.csv").set_index("year")["fiscal_cost"]
+    assert fiscal
+    for r in fiscal:
+        value = budget[int(r["Month"])]
+        assert r["Per household"] == f"{value / households:,.0f} yuan per household"
+        assert r["National (scaled)"] == f"{value * factor / 1e9:,.2f} billion yuan"
+    shares = [r for r in rows if r["Unit"].startswith("% of")]
+    assert shares and all(r["National (scaled)"].endswith(("million people", "million households")) for r in shares)
+
+
+def test_a_chinese_run_writes_its_report_beside_the_english_one(tmp_path):
+    """``run --lang zh``: report.html and plots/ in English, report_zh.html and plots_zh/ in Chinese, with
+    the figures drawn under the figure check (no English text) and the report checked for English."""
+    from ruralsim.presentation.hygiene import report_untranslated
+
+    out = tmp_path / "zh"
+    _cli("run", "budget_cut", *SIZE, "--out", str(out), "--lang", "zh")
+    english = (out / "report.html").read_text(encoding="utf-8")
+    chinese = (out / "report_zh.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and "Headline numbers" in english and "主要结果" not in english
+    assert "主要结果" in chinese and "全国口径" in chinese
+    assert len(list((out / "plots").glob("*.png"))) == len(list((out / "plots_zh").glob("*.png"))) >= 8
+    assert (out / f"{out.name}.xlsx").is_file() and (out / f"{out.name}_zh.xlsx").is_file()
+    assert report_untranslated((out / "report_zh.md").read_text(encoding="utf-8"), ["budget_cut"]) == []
