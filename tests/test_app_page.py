@@ -121,3 +121,45 @@ def test_picking_a_scenario_sets_the_controls_and_runs_it_against_the_baseline(a
     assert mode.startswith("cliff")
     assert policy == f"{direct_poverty_2030('cliff_exit'):.2f}%"
     assert baseline == f"{direct_poverty_2030():.2f}%"
+
+
+def test_report_workbook_and_page_show_the_same_2030_numbers(app, tmp_path):
+    """The same run (baseline, the page's households, replicates and seed) read three ways: the page's
+    headline, report.md's headline table and the workbook's cover show the same 2030 numbers, in the same
+    units (% of people; per 1,000 households; yuan per person; yuan per household)."""
+    import openpyxl
+
+    url, home = app
+    out = tmp_path / "run"
+    run = subprocess.run([sys.executable, "-m", "ruralsim.cli", "run", "baseline", "--households", str(HOUSEHOLDS),
+                          "--replicates", str(REPLICATES), "--out", str(out), "--quiet", "--workers", "1"],
+                         capture_output=True, text=True, cwd=home)
+    assert run.returncode == 0, run.stderr
+    with browser_page() as page:
+        page.goto(url)
+        answered_request(page)
+        shown = {m: page.inner_text(f"#headline-{m}-baseline") for m in ("poverty", "monitored", "mean_income",
+                                                                         "fiscal_total")}
+    lines = [ln for ln in (out / "report.md").read_text(encoding="utf-8").splitlines() if ln.startswith("| ")]
+    header = [c.strip() for c in lines[0].strip().strip("|").split("|")]
+    rows = [dict(zip(header, (c.strip() for c in ln.strip().strip("|").split("|")))) for ln in lines[2:]]
+    value = header[3]  # "baseline: mean [95% interval]"
+
+    def row(metric_start: str, month: str) -> dict[str, str]:
+        return next(r for r in rows if r["Metric"].startswith(metric_start) and r["Month"] == month)
+
+    poverty, income = row("Poverty rate (registry)", "2030-12"), row("Mean per-capita income", "2030-12")
+    monitored, fiscal = row("Households under monitoring", "2030-12"), row("Fiscal cost", "2030")
+    assert poverty[value].split(" [")[0] == shown["poverty"]
+    assert income[value].split(" [")[0] == shown["mean_income"]
+    assert monitored["Per household"] == f"{shown['monitored']} per 1,000 households"
+    assert fiscal["Per household"] == f"{shown['fiscal_total']} yuan per household"
+    # The workbook's cover holds the report's headline rows, cell for cell.
+    cover = openpyxl.load_workbook(out / f"{out.name}.xlsx", read_only=True)["cover"]
+    cells = [[c for c in r if c not in (None, "")] for r in cover.iter_rows(values_only=True)]
+    for r in (poverty, income, monitored, fiscal):
+        assert [v for v in r.values() if v] in cells, r
+    # ... and its years x indicators sheet the same December-2030 poverty rate.
+    wide = pd.read_excel(out / f"{out.name}.xlsx", sheet_name="by_year")
+    column = next(c for c in wide.columns if str(c).startswith("Poverty rate (registry)"))
+    assert f"{100 * wide.loc[wide.iloc[:, 0] == '2030-12', column].iloc[0]:.2f}%" == shown["poverty"]

@@ -218,7 +218,7 @@ def test_one_clients_polling_never_cancels_anothers_run(manager):
         time.sleep(0.05)
     pa, _ = manager.results(a)
     pb, _ = manager.results(b)
-    assert pa["poverty_rate"].tolist() != pb["poverty_rate"].tolist() or pa["fiscal_cost"].tolist() != \
+    assert pa["poverty_rate_registry"].tolist() != pb["poverty_rate_registry"].tolist() or pa["fiscal_cost"].tolist() != \
         pb["fiscal_cost"].tolist()
 
 

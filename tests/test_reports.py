@@ -403,3 +403,26 @@ def test_a_chinese_run_writes_its_report_beside_the_english_one(tmp_path):
     assert len(list((out / "plots").glob("*.png"))) == len(list((out / "plots_zh").glob("*.png"))) >= 8
     assert (out / f"{out.name}.xlsx").is_file() and (out / f"{out.name}_zh.xlsx").is_file()
     assert report_untranslated((out / "report_zh.md").read_text(encoding="utf-8"), ["budget_cut"]) == []
+
+
+# --------------------------------------------------------------------------------------------- readability
+def test_the_key_figure_reads_at_the_report_width(run_dir):
+    """The run report's first figure: every text at least 8 pt as the report shows it, no tick labels
+    running together; the check itself fails a figure drawn too wide and dates drawn too close."""
+    from matplotlib.figure import Figure
+
+    from ruralsim.presentation import readability
+    from ruralsim.presentation.run_plots import DPI, plot_poverty_and_monitoring
+
+    fig = plot_poverty_and_monitoring(pd.read_parquet(run_dir / "timeseries.parquet"), "2025-12-31")
+    assert readability.problems(fig, DPI) == []
+    wide = Figure(figsize=(24, 5))
+    wide.subplots().set_title("a title", fontsize=12)
+    assert any("reads as" in p and "a title" in p for p in readability.problems(wide, DPI))
+    narrow = Figure(figsize=(4, 3))
+    ax = narrow.subplots()
+    ax.set_xticks(range(10), [str(2021 + i) for i in range(10)], fontsize=10)  # "20212022 2023…"
+    assert any("overlap" in p for p in readability.problems(narrow, DPI))
+    md = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert md.index("plots/poverty_monitoring.png") < min(md.index(f"plots/{n}.png") for n in
+                                                          ("income_components", "dynamics_falls", "villages"))

@@ -119,11 +119,21 @@ def plot_poverty_and_monitoring(
 ) -> Figure:
     """Return to poverty on the registry measure with the alert measure beside it, the monitoring
     caseload, 兜底 coverage and the risk-eliminated share, with the transition end."""
-    fig, axes = _figure(len(POVERTY_PANELS), width=24, height=5.4)
-    for ax, panel in zip(axes, POVERTY_PANELS):
-        _draw_panel(ax, ts, panel, transition_end)
+    # The key figure of a run report: 10 inches wide, so it shows at the report's width without shrinking
+    # its text under 8 pt (presentation/readability.py); five panels in three rows of two, wide enough for
+    # a label every second year.
+    height = 12.5
+    fig = Figure(figsize=(10, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.get_layout_engine().set(rect=(0, NOTE_INCHES / height, 1, 1 - NOTE_INCHES / height), w_pad=0.06, h_pad=0.1)
+    grid = fig.subplots(3, 2, squeeze=False).ravel()
+    for ax, panel in zip(grid, POVERTY_PANELS):
+        _draw_panel(ax, ts, panel, transition_end, maxticks=7, wrap=40)
         ax.set_ylim(bottom=0)
+    for ax in grid[len(POVERTY_PANELS):]:
+        ax.set_visible(False)
     _finish(fig, ts, meta, "Return to poverty and dynamic monitoring")
+    fig.ruralsim_readable = True  # save_figure checks its text size and ticks (presentation/readability.py)
     return fig
 
 
@@ -201,6 +211,12 @@ def save_figure(fig: Figure, path: Path | str, dpi: int = DPI) -> Path:
     localise(fig)
     if hygiene.enabled():
         hygiene.check(fig, str(path))
+        if getattr(fig, "ruralsim_readable", False):  # the figures already laid out for the report's width
+            from ruralsim.presentation import readability
+
+            found = readability.problems(fig, dpi)
+            if found:
+                raise hygiene.FigureHygieneError(f"{path}: " + "; ".join(found))
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi)
     return path
@@ -336,8 +352,30 @@ def _thousands(ax: Axes, which: str = "y") -> None:
         ax.xaxis.set_major_formatter(_Thousands())
 
 
-def _date_axis(ax: Axes) -> None:
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+def _wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters (a Chinese text, shorter, mostly stays whole)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) if width and len(text) > width else text
+
+
+def _date_axis(ax: Axes, maxticks: int = 12) -> None:
+    """Dates on the x axis; a narrow panel (``maxticks`` under 12) gets at most ``maxticks`` labels, whole
+    years (every 1, 2 or 5) over three years or more, else months, so its labels never run together."""
+    if maxticks < 12:
+        lo, hi = ax.get_xlim()
+        months = (hi - lo) / 30.44
+        if months >= 36:
+            base = next((b for b in (1, 2, 5, 10) if int(months / 12 / b) + 1 <= maxticks), 10)
+            ax.xaxis.set_major_locator(mdates.YearLocator(base))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+            return
+        step = next((m for m in (1, 2, 3, 6, 12) if int(months / m) + 1 <= maxticks), 12)
+        locator = mdates.MonthLocator(bymonth=range(1, 13, step))  # January (the year) always a label
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+        return
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
 
@@ -364,8 +402,10 @@ def replicate_band(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({"mean": mean, "lo": mean - half, "hi": mean + half})
 
 
-def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | None) -> None:
-    """Draw a panel's series that exist in ``ts`` (missing columns are skipped, not errors)."""
+def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | None, maxticks: int = 12,
+                wrap: int = 0) -> None:
+    """Draw a panel's series that exist in ``ts`` (missing columns are skipped, not errors); ``wrap``: the
+    title's and legend's line width in characters (0: one line)."""
     present = [s for s in panel.series if s.column in ts.columns]
     for i, s in enumerate(present):
         color = COLORS.get(s.column, f"C{i}")
@@ -374,9 +414,9 @@ def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | 
         ax.plot(band.index, band["mean"], color=color, lw=s.width, label=s.label)
     if not present:
         ax.text(0.5, 0.5, "not in this run", transform=ax.transAxes, ha="center", color="grey")
-    ax.set(title=panel.title, ylabel=panel.unit)
+    ax.set(title=_wrap(translate(panel.title), wrap), ylabel=panel.unit)
     _transition_marker(ax, transition_end)
-    _date_axis(ax)
+    _date_axis(ax, maxticks)
     _thousands(ax)
     ax.grid(alpha=0.3)
     if present:
@@ -386,6 +426,7 @@ def _draw_panel(ax: Axes, ts: pd.DataFrame, panel: Panel, transition_end: str | 
         if _n_replicates(ts) >= 2:  # the band convention, named in the legend itself
             handles.append(Patch(color="#888888", alpha=0.3, lw=0))
             labels.append("shaded: " + LEVEL_BAND)
+        labels = [_wrap(translate(lb), wrap + 8 if wrap else 0) for lb in labels]
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08),
                   ncol=1 if len(labels) <= 3 else 2, fontsize=8, frameon=False)
 
