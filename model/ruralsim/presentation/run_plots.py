@@ -165,6 +165,7 @@ def plot_income_distribution(
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8.5, framealpha=0.9)
     _finish(fig, dist, meta, None, extra_note=clip_note, bands=False)
+    fig.ruralsim_readable = True  # 10 inches wide: its text reads at 8 pt or more in the report
     return fig
 
 
