@@ -24,6 +24,7 @@ def plot_fit(targets: Sequence[Target], hist: pd.DataFrame, free: Sequence[FreeP
     from .validation_plots import MISS_COLOR, OK_COLOR
 
     fig = Figure(figsize=(16, 5.6), layout="constrained")
+    fig.ruralsim_readable = False  # opened on its own, not in a report: not held to the report's width (yet)
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(rect=(0, 0.35 / 5.6, 1, 1 - 0.35 / 5.6))
     ax_loss, ax_par, ax_fit = fig.subplots(1, 3, width_ratios=(1, 1, 1.35))

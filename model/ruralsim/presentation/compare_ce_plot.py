@@ -26,7 +26,7 @@ def plot_cost_effectiveness(frames: Mapping[str, pd.DataFrame], table: pd.DataFr
     labels = list(frames)
     colors = scenario_colors(labels)
     ref = labels[0]
-    fig, axes = grid(1, 3, 21, 7.0, width_ratios=(1, 1, 0.85))
+    fig, axes = grid(1, 3, 21, 7.0, per_row=1, width_ratios=(1, 1, 0.85))
     ax = axes[0, 0]
     last = table["date"].max()
     ref_ts = frames[ref]

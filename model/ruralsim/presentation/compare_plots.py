@@ -40,9 +40,12 @@ def _legend(ax, colors: Mapping[str, Any], reference: str, band: str | None = No
     names = [f"{k} (reference)" if k == reference else k for k in colors]
     if band:
         handles.append(Patch(color="#888888", alpha=0.3, lw=0))
-        names.append(band.replace(": ", ":\n", 1))
-    # Beside the panels, not in one: inside, it covered the "end of transition" label or the data.
-    ax.figure.legend(handles, names, loc="outside right upper", fontsize=9, frameon=False)
+        names.append(band)
+    # Under the bottom-left panel, not in one (inside, it covered the "end of transition" label or the data)
+    # nor beside the panels (the report's width leaves no room for a column of names).
+    shown = [a for a in ax.figure.axes if a.get_visible()]
+    last = min(shown, key=lambda a: (round(a.get_position().y0, 3), a.get_position().x0))
+    last.legend(handles, names, loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False)
 
 
 def plot_metrics(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> Figure:
@@ -92,7 +95,7 @@ def plot_differences(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]
 
 def _time_axes(ax, meta: Mapping[str, Any]) -> None:
     _transition_marker(ax, meta.get("transition_end"))
-    _date_axis(ax)
+    _date_axis(ax, maxticks=7)  # two panels across the report's width: a label every year or two
     _thousands(ax)
     ax.grid(alpha=0.3)
 
@@ -305,7 +308,7 @@ def write_comparison_plots(out: str | Path, frames: Mapping[str, pd.DataFrame], 
     return [draw_figure(name, out, frames, tables, spells, meta) for name in FIGURES]
 
 
-def _wrapped(title: str, width: int = 44) -> str:
+def _wrapped(title: str, width: int = 36) -> str:
     """A panel title on as many lines as it needs, so a long one (the measure named in it) stays in its panel."""
     import textwrap
 

@@ -75,7 +75,7 @@ def plot_spells(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
                 meta: Mapping[str, Any] | None = None) -> Figure:
     """Histogram of the lengths of ended spells below the line, with the cumulative share."""
     spells = tables["spells"]
-    fig, axes = grid(1, 1, 11, 5.6)
+    fig, axes = grid(1, 1, 10, 5.6)
     ax = axes[0, 0]
     share = 100 * spells["share"].to_numpy(float)
     ax.bar(spells["months"], share, 0.85, color="#4c72b0", label="share of ended spells")

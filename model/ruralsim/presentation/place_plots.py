@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ruralsim.presentation.labels import translate
-from ruralsim.presentation.run_plots import NOTE_INCHES, save_figure, source_note
+from ruralsim.presentation.run_plots import place_note, save_figure, source_note
 
 #: Panels (columns): a title and its groups with their legend names and colours.
 PANELS = (
@@ -30,10 +29,9 @@ ROWS = (("mean_income", "Per-capita income (yuan per person per year)", 1.0),
 
 
 def _grid(rows: int, cols: int, width: float, height: float) -> tuple[Figure, np.ndarray]:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    fig.get_layout_engine().set(rect=(0, NOTE_INCHES / height, 1, 1 - NOTE_INCHES / height), w_pad=0.08, h_pad=0.08)
-    return fig, fig.subplots(rows, cols, squeeze=False)
+    from .style import grid
+
+    return grid(rows, cols, width, height)  # at most the report's readable width (style.grid)
 
 
 def plot_place_groups(summary: pd.DataFrame, meta: Mapping[str, Any] | None = None) -> Figure:
@@ -65,7 +63,7 @@ def plot_place_groups(summary: pd.DataFrame, meta: Mapping[str, Any] | None = No
     meta.setdefault("replicates", n)
     note = source_note(pd.DataFrame({"replicate": range(n)}), meta)
     note += " · lines: mean across replicates; shaded: 95% interval of the mean across replicates"
-    fig.text(0.008, 0.012, note, ha="left", va="bottom", fontsize=7.5, color="#555555")
+    place_note(fig, note)
     return fig
 
 
@@ -108,7 +106,7 @@ def plot_group_differences(diffs: pd.DataFrame, meta: Mapping[str, Any] | None =
     note = source_note(pd.DataFrame({"replicate": range(int(df["n"].max()) if len(df) else 1)}),
                        {**dict(meta or {}), "name": f"{', '.join(scenarios)} vs {ref}"})
     note += f" · {last} · paired difference from the reference, 95% paired interval"
-    fig.text(0.008, 0.012, note, ha="left", va="bottom", fontsize=7.5, color="#555555")
+    place_note(fig, note)
     return fig
 
 

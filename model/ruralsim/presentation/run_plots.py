@@ -212,7 +212,7 @@ def save_figure(fig: Figure, path: Path | str, dpi: int = DPI) -> Path:
     localise(fig)
     if hygiene.enabled():
         hygiene.check(fig, str(path))
-        if getattr(fig, "ruralsim_readable", False):  # the figures already laid out for the report's width
+        if getattr(fig, "ruralsim_readable", True):  # every figure, unless it says it is not for a report
             from ruralsim.presentation import readability
 
             found = readability.problems(fig, dpi)
@@ -284,15 +284,29 @@ class _Translating(Formatter):
 # ---------------------------------------------------------------------------------------------
 # Layout and labelling
 # ---------------------------------------------------------------------------------------------
+#: Widest figure (inches) whose text, at 7.5 pt or more, reads at 8 pt or more at the report's width.
+MAX_WIDTH = 10.0
+
+
 def _figure(n: int, width: float, height: float, ratios: Sequence[float] | None = None
             ) -> tuple[Figure, list[Axes]]:
-    """A constrained-layout figure with ``n`` panels in a row and room for the source note."""
+    """A constrained-layout figure with ``n`` panels and room for the source note: in a row when that fits
+    :data:`MAX_WIDTH` inches, else in rows of two (one for two panels) at that width, each row as tall as
+    the single row, so the report shows the figure without shrinking its text under 8 pt."""
+    rows, cols = 1, n
+    if width > MAX_WIDTH and n >= 2:
+        cols = 2 if n >= 3 else 1
+        rows = -(-n // cols)
+        height = height * rows  # each row as tall as the single row was
+        width, ratios = MAX_WIDTH, None
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(rect=(0, NOTE_INCHES / height, 1, 1 - NOTE_INCHES / height),
                                 w_pad=0.08, h_pad=0.08)
-    axes = fig.subplots(1, n, width_ratios=ratios, squeeze=False)[0]
-    return fig, list(axes)
+    axes = list(fig.subplots(rows, cols, width_ratios=ratios, squeeze=False).ravel())
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
 
 
 def _finish(fig: Figure, data: pd.DataFrame, meta: Mapping[str, Any] | None,
@@ -304,7 +318,24 @@ def _finish(fig: Figure, data: pd.DataFrame, meta: Mapping[str, Any] | None,
         note += " · lines: mean across replicates; shaded: " + _band_name(data)
     if extra_note:
         note += " · " + extra_note
-    fig.text(0.008, 0.012, note, ha="left", va="bottom", fontsize=7.5, color="#555555")
+    place_note(fig, note)
+
+
+def place_note(fig: Figure, note: str, fontsize: float = 7.5) -> None:
+    """The grey source note at the bottom left, broken at its `` · `` parts into lines that fit the figure's
+    width (a 10-inch figure cannot hold a long note on one line); the axes make room for each line."""
+    per_line = int(fig.get_figwidth() * 72 / (fontsize * 0.58))
+    lines: list[str] = []
+    for part in note.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= per_line:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    height, engine = fig.get_figheight(), fig.get_layout_engine()
+    if len(lines) > 1 and engine is not None and hasattr(engine, "set"):
+        bottom = (NOTE_INCHES + (len(lines) - 1) * fontsize * 1.25 / 72) / height
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    fig.text(0.008, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=fontsize, color="#555555")
 
 
 def source_note(data: pd.DataFrame, meta: Mapping[str, Any] | None = None) -> str:

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .run_plots import NOTE_INCHES, source_note
+from .run_plots import MAX_WIDTH, NOTE_INCHES, place_note, source_note
 
 REFERENCE_COLOR = "#222222"
 SCENARIO_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -24,21 +24,36 @@ CAUSE_COLORS = {"illness": "#d62728", "job_loss": "#1f77b4", "price": "#ff7f0e",
                 "support_end": "#9467bd", "other": "#b0b0b0"}
 
 
-def grid(nrows: int, ncols: int, width: float, height: float, **kwargs: Any) -> tuple[Figure, np.ndarray]:
-    """A constrained-layout figure of ``nrows x ncols`` axes with room for the source note."""
+def grid(nrows: int, ncols: int, width: float, height: float, per_row: int | None = None,
+         **kwargs: Any) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout figure of ``nrows x ncols`` axes with room for the source note.
+
+    A figure wider than :data:`MAX_WIDTH` inches would be shrunk in the report until its text reads under
+    8 pt (:mod:`.readability`): its panels are laid out in rows of two (one for two panels) at that width
+    instead (``per_row`` of them: a panel of text reads better alone), each row as tall as one of the asked
+    rows, and returned in the asked ``nrows x ncols`` shape, so the caller draws them as before."""
+    n = nrows * ncols
+    rows, cols = nrows, ncols
+    if width > MAX_WIDTH and n >= 2:
+        cols = per_row or (2 if n >= 3 else 1)
+        rows = -(-n // cols)
+        height, width = height / nrows * rows, MAX_WIDTH
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("width_ratios", "height_ratios")}
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(rect=(0, NOTE_INCHES / height, 1, 1 - NOTE_INCHES / height),
                                 w_pad=0.08, h_pad=0.08)
-    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
-    return fig, axes
+    axes = fig.subplots(rows, cols, squeeze=False, **kwargs).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, np.asarray(axes[:n]).reshape(nrows, ncols)
 
 
 def finish(fig: Figure, title: str | None, note: str) -> None:
     """Bold title on top, grey source note at the bottom left."""
     if title:
         fig.suptitle(title, fontsize=14, fontweight="bold")
-    fig.text(0.008, 0.012, note, ha="left", va="bottom", fontsize=7.5, color="#555555")
+    place_note(fig, note)
 
 
 def run_note(ts: pd.DataFrame, meta: Mapping[str, Any] | None, extra: str = "") -> str:

@@ -45,10 +45,15 @@ MAX_HUES = 8
 # ---------------------------------------------------------------------------------------------
 def figure(n: int, ncols: int = 3, panel: tuple[float, float] = (4.6, 3.5), extra_width: float = 0.0,
            sharey: bool = False) -> tuple[Figure, list[Axes]]:
-    """Constrained-layout figure with ``n`` panels (``ncols`` per row) and room for a source note."""
-    ncols = max(1, min(ncols, n))
+    """Constrained-layout figure with ``n`` panels (``ncols`` per row, fewer when they would not fit the
+    report's readable width, :data:`ruralsim.presentation.run_plots.MAX_WIDTH`) and room for a source note."""
+    from .run_plots import MAX_WIDTH
+
+    fits = max(1, int((MAX_WIDTH - extra_width) // panel[0]))
+    ncols = max(1, min(ncols, n, fits))
     nrows = math.ceil(n / ncols)
-    width, height = max(panel[0] * ncols + extra_width, 7.5), panel[1] * nrows + 0.9
+    width = min(max(panel[0] * ncols + extra_width, 7.5), MAX_WIDTH)
+    height = panel[1] * nrows + 0.9
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=sharey).ravel().tolist()

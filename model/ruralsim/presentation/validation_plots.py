@@ -39,6 +39,7 @@ def _new_figure(width: float, height: float):
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(rect=(0, 0.35 / height, 1, 1 - 0.35 / height))
+    fig.ruralsim_readable = False  # opened on its own, not in a report: not held to the report's width (yet)
     return fig
 
 
