@@ -38,6 +38,18 @@ def group_quantiles(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _spaced_labels(x: pd.Series) -> tuple[list, list[str]]:
+    """Date ticks at least a ninth of the span apart (at most about nine, level), so a last month two months
+    after a December does not run into it: a date too close to the one before is left unlabelled."""
+    dates = sorted(pd.to_datetime(pd.Series(x)).unique())
+    span = (dates[-1] - dates[0]) / 9 if len(dates) > 1 else pd.Timedelta(0)
+    kept = [dates[0]]
+    for d in dates[1:]:
+        if d - kept[-1] >= span:
+            kept.append(d)
+    return kept, [f"{d:%Y-%m}" for d in kept]
+
+
 def plot_group_spread(table: pd.DataFrame, level: str, meta: Mapping[str, Any] | None = None) -> Figure:
     """Left: the spread of village (or county) poverty shares over time (median, 25–75 and 10–90
     percentile bands). Right: their distribution at the first and last recorded date."""
@@ -52,8 +64,7 @@ def plot_group_spread(table: pd.DataFrame, level: str, meta: Mapping[str, Any] |
     ax_t.set(ylabel=f"% of a {noun}'s households below the poverty line",
              title=f"{noun.capitalize()} shares below the line (each December)")
     ax_t.set_ylim(bottom=0)
-    shown = x[::max(1, -(-len(x) // 8))]  # at most 8 labels, level: dates never run together
-    ax_t.set_xticks(shown, [f"{d:%Y-%m}" for d in shown])
+    ax_t.set_xticks(*_spaced_labels(x))
     ax_t.grid(alpha=0.3)
     ax_t.legend(loc="best", fontsize=8.5, framealpha=0.9)
 
