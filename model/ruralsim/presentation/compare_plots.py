@@ -200,7 +200,8 @@ def plot_fiscal_comparison(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figu
     _thousands(ax)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
-    ax.legend(fontsize=9, loc="upper left", ncol=2, framealpha=0.95)
+    # Under the axes: inside, it covered the "end of transition" label or the bars.
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
 
     ax = axes[0, 1]
     whole = table[(table["year"] == "all") & (table["programme"] != "budget") & (table["scenario"] != labels[0])]
@@ -222,7 +223,7 @@ def plot_fiscal_comparison(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figu
     ax.axvline(0, color="#444444", lw=0.9)
     names = {"total": "TOTAL", "fund_spending": "Fund-financed sub-total"}
     ax.set_yticks(y, [names.get(p, programme_label(p)) for p in order])
-    ax.set(title=f"Extra spending over the whole run vs {labels[0]}, by programme",
+    ax.set(title=_wrapped(f"Extra spending over the whole run vs {labels[0]}, by programme", 40),
            xlabel=unit2.replace(" per year", "") + " (paired difference)")
     _thousands(ax, "x")
     ax.grid(axis="x", alpha=0.3)
@@ -246,7 +247,7 @@ def plot_dynamics_comparison(table: pd.DataFrame, spells: Mapping[str, pd.DataFr
         d = yearly[yearly["scenario"] == label].set_index("year").reindex(years)
         ax.plot(x, 1000 * d["mean"], "o-", color=colors[label], lw=1.8, ms=4, label=label)
         ax.fill_between(x, 1000 * d["ci_lo"], 1000 * d["ci_hi"], color=colors[label], alpha=0.15, lw=0)
-    ax.set(title="Re-entries into poverty (households that had been below before)",
+    ax.set(title=_wrapped("Re-entries into poverty (households that had been below before)", 40),
            ylabel="per 1,000 households per year")
     ax.set_ylim(bottom=0)
     year_ticks(ax, [int(y) for y in years], _months(yearly, years))
@@ -263,7 +264,7 @@ def plot_dynamics_comparison(table: pd.DataFrame, spells: Mapping[str, pd.DataFr
         ax.bar(xs, v, 0.6, bottom=bottom, color=CAUSE_COLORS[cause], label=CAUSE_LABELS[cause])
         bottom += v
     ax.set_xticks(xs, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
-    ax.set(title="Falls below the line over the whole run, by cause", ylabel="falls per 1,000 households")
+    ax.set(title=_wrapped("Falls below the line over the whole run, by cause", 40), ylabel="falls per 1,000 households")
     handles, names = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], names[::-1], fontsize=8, loc="upper left", framealpha=0.9)
     ax.grid(axis="y", alpha=0.3)
@@ -273,7 +274,7 @@ def plot_dynamics_comparison(table: pd.DataFrame, spells: Mapping[str, pd.DataFr
     for label in labels:
         sp = spell_table(spells.get(label, pd.DataFrame()))
         ax.step(sp["months"], 100 * sp["cum_share"], where="post", color=colors[label], lw=1.8, label=label)
-    ax.set(title="Length of ended spells below the line", xlabel="months below the line (60 = 60 or more)",
+    ax.set(title=_wrapped("Length of ended spells below the line", 40), xlabel="months below the line (60 = 60 or more)",
            ylabel="cumulative % of ended spells", xlim=(1, 36), ylim=(0, 101))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9, loc="lower right")
