@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from . import categories, east_west, group_metrics, labour, places as places_mod, population, programme_paths, shocks
-from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
-                       partition, run_chunks)
+from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, county_array, default_chunk_households,
+                       default_threads, partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
                      Workshop, WorkshopSector)
 from .budget import Budget
@@ -47,6 +47,7 @@ from .parameters import table_value, value_in_year
 from .population import ELIMINATED, FARM, INACTIVE, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
                          TargetedSubsidies, TemporaryAssistance, Training, Workshops)
+from .projects import Projects
 from .rng import Streams
 from .transition import support_level, support_shortfall
 
@@ -237,6 +238,10 @@ class RuralModel(mesa.Model):
         self.firms = EnterpriseSector(self.p, self.structure)
         self.workshops = WorkshopSector(self.p, self.structure)
         self.budget = Budget(self.p, float(self.people))
+        self.national_factor = float(self.p["population_national_people"]) / float(self.people)  # sample -> nation
+        self.displaced = self.displaced_untrained = 0.0
+        self.projects = Projects(self.p, np.bincount(H.county, H.size, minlength=self.n_counties))
+        self.industry_op_pp, self.industry_asset_pp = self.projects.returns_per_person(self.t)
         self.prog_subsidies = TargetedSubsidies(self)
         self.prog_industry = IndustrySupport(self)
         self.prog_training = Training(self)
@@ -346,10 +351,23 @@ class RuralModel(mesa.Model):
                                                 ceiling, float(p["labour_vacancy_fill_rate"]))
         # How open the market is (1: vacancies plentiful): guided migration places into the same vacancies.
         self.migrant_open = min(1.0, self.migrant_find / ceiling) if ceiling > 0 else 0.0
+        # Seekers displaced for want of vacancies (expected people this month), all and the untrained.
+        self.displaced = labour.displaced(ceiling, self.migrant_find, self.market_weight)
+        self.displaced_untrained = labour.displaced(ceiling, self.migrant_find,
+                                                    getattr(self, "market_weight_untrained", 0.0))
+
+    def _market_and_projects(self, returns: float = 0.0) -> dict[str, float]:
+        """The month's displacement in the migrant market and the industry projects' book (yuan, sample)."""
+        return {"migrant_displaced": self.displaced, "migrant_displaced_untrained": self.displaced_untrained,
+                "industry_returns": returns, "industry_capital": self.projects.live_capital(),
+                "industry_failed_capital": self.projects.failed_capital, "national_factor": self.national_factor,
+                "cohesion_fund_national": table_value(self.p, "budget_cohesion_fund", self.year) * self.p["budget_scale"],
+                "industry_share_rule": float(value_in_year(self.p["budget_industry_share_rule"], self.year))}
 
     def _market_from(self, parts: list[Partial]) -> None:
         """The migrant market's national aggregates from the chunks' parts (county sums in county order)."""
         self.market_weight = combine_counties(parts, self.n_counties, "market_weight")
+        self.market_weight_untrained = combine_counties(parts, self.n_counties, "market_weight_untrained")
         self.market_migrants = int(_add(parts, "market_migrants"))
 
     def _calibrate_start(self) -> None:
@@ -438,7 +456,8 @@ class RuralModel(mesa.Model):
         self.records.clear()
         self.ledger.clear()
         self.reached.clear()
-        market = {"migrant_vacancies": self.migrant_vacancies, "migrant_find_rate": self.migrant_find}
+        market = {"migrant_vacancies": self.migrant_vacancies, "migrant_find_rate": self.migrant_find,
+                  **self._market_and_projects()}
         self.current = self._metrics(self._chunks(self._metric_parts), extra={**no_dynamics(), **market}, t=-1)
         self.initial = dict(self.current)
         self._record_distribution(self._date(-1))
@@ -558,6 +577,9 @@ class RuralModel(mesa.Model):
         self.grower_price = self.coops.grower_price(p)
         self.coops.month(p, self.farm_index)
         self.per_share = self.coops.close_year(p) if moy == 11 else None
+        # Industry projects: this month's failures, then the returns per person of those still alive.
+        self.projects.fail(self.streams.small("industry.projects", t, self.projects.n_projects))
+        self.industry_op_pp, self.industry_asset_pp = self.projects.returns_per_person(t)
 
     def _households(self, c: Part) -> None:
         """The household phases of the month, for one chunk of whole counties."""
@@ -654,9 +676,13 @@ class RuralModel(mesa.Model):
             loss = np.where(c.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
             spec_price = self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
             specialty = np.where(H.coop >= 0, H.crop_mu * p["coop_crop_revenue_per_mu"] * spec_price, 0.0)
+            project_op, project_asset = self.prog_industry.returns(c)
             flows["operating"][:] = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0)
-                                     * loss + self.prog_industry.operating(c))
-            flows["property"][:] = c.pooled_mu_hh * (p["coop_land_rent"] / 12.0)
+                                     * loss + project_op)
+            flows["property"][:] = c.pooled_mu_hh * np.float32(p["coop_land_rent"] / 12.0) + project_asset
+            able = (c.mon_state == MONITORED) & (H.n_lab > 0)
+            self.prog_industry.invest(c, int(np.count_nonzero(able)))
+            c.out["industry_returns"] = c.hh_sum(project_op) + c.hh_sum(project_asset)
             flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
                                     + self.prog_dibao.transfer(c))
             flows["medical"][:] = self.prog_medical.assist(c, oop)
@@ -855,8 +881,10 @@ class RuralModel(mesa.Model):
                 extra[f"tr_{a}_{b}"] = int(trans[3 * i + j])
         extra["detected"] = int(_add(parts, "detected"))
         self._market_from(parts)
+        self.projects.invest(t, county_array(parts, self.n_counties, "industry_invest"))
         extra["migrant_vacancies"] = self.migrant_vacancies
         extra["migrant_find_rate"] = self.migrant_find
+        extra.update(self._market_and_projects(combine_counties(parts, self.n_counties, "industry_returns")))
         self.current = self._metrics(parts, extra)
         fund_spent = self.current["fund_spending"]
         self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),

@@ -31,6 +31,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     by_year: bool = False
+    table_only: bool = False  # a table by year is required (a scalar is refused)
     kind: str = field(default="")  # float | int | bool | choice | str, derived from default; or level (given)
 
     def __post_init__(self) -> None:
@@ -65,6 +66,8 @@ class Param:
             rng += f" >= {_fmt(self.low)}"
         elif self.high is not None:
             rng += f" <= {_fmt(self.high)}"
+        if self.table_only:
+            return f"a table of {rng[2:]} by year, e.g. {{ 2021 = 0.5, 2022 = 0.55, 2023 = 0.6 }}"
         if self.by_year:
             rng += ", or a table of such values by year, e.g. { 2021 = ..., 2024 = ... }"
         return rng
@@ -374,8 +377,28 @@ PARAMS: tuple[Param, ...] = (
           "How fully a household's own land is farmed when none of its labourers works it full time.",
           ASSUME + "the elderly and part-time migrants keep part of the land in use", 0.0, 1.0),
     Param("farm", "industry_subsidy", 300.0, "yuan/person/year",
-          "Industry support to formerly-poor households (fund-financed, >60% of the fund: A05).",
+          "Industry income per person a year in 2020 from the industry projects in place before the run (their "
+          "returns; the start's calibration counts it as operating income).",
           A + "A05; level an assumption", 0.0, 10_000.0),
+    # --- industry projects (ruralsim.simulation.projects) ------------------------------------------
+    Param("industry", "investment", 520.0, "yuan/person/year",
+          "Industry support (fund-financed) per person a year at full level: it buys projects, which pay "
+          "returns later (programmes.industry scales it; the fund's ration cuts it).",
+          "calibrated: P24 (the fund's industry share >=50/55/60% in 2021/22/23, A05)", 0.0, 10_000.0),
+    Param("industry", "return_rate", 0.08, "share of capital per year",
+          "Yearly return of a live industry project on its capital, paid once the lag has passed.",
+          P + "P23: shares of fiscal assets earn 6-10% a year; the middle", 0.0, 1.0),
+    Param("industry", "return_lag", 12, "months",
+          "Months from buying a project to its first returns (planting to first harvest, building to first sales).",
+          ASSUME + "orchards, livestock and processing plants take about a year to earn", 0, 120),
+    Param("industry", "failure_rate", 0.06, "probability per year",
+          "Probability a year that an industry project fails (closes; its capital and returns are lost).",
+          ASSUME + "poverty-area industry projects often fail on markets or management; ~6% a year leaves "
+          "about half alive after ten years", 0.0, 1.0),
+    Param("industry", "asset_income_share", 0.25, "share of returns",
+          "Share of project returns that is asset income (资产收益): fiscal assets quantified as shares, paid "
+          "to households as dividends (property income); the rest is operating income.",
+          ASSUME + "asset-income projects (photovoltaic, collective shares) are a minority of industry projects", 0.0, 1.0),
     # --- shocks ----------------------------------------------------------------------------------
     Param("shocks", "illness_rate", 0.208, "admissions/person/year",
           "Inpatient admission rate of formerly-poor people.", P + "P17", 0.0, 2.0),
@@ -637,8 +660,14 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "the fund rose ~6% a year 2021-23 (P24) and ~1% in 2024; 2% a year is a middle rule",
           0.0, 0.3),
     Param("budget", "household_share", 0.5, "share of the fund",
-          "Share of the fund that reaches the household programmes modelled here (the rest builds infrastructure).",
-          ASSUME + "chosen so the baseline spends ~90% of it; A05 puts >60% into industry", 0.0, 1.0),
+          "Share of the fund that finances the programmes modelled here (industry projects, training, posts, "
+          "workshops, the dividend guarantee); the rest goes to village infrastructure and other uses not modelled.",
+          "calibrated: set so the baseline spends 80-100% of it in every year 2021-2025 (its stated purpose); "
+          "no published split (assumption)", 0.0, 1.0),
+    Param("budget", "industry_share_rule", {2021: 0.5, 2022: 0.55, 2023: 0.6}, "share of fund spending",
+          "Minimum share of the fund-financed spending that goes to industry, by year (checked every year and "
+          "flagged when broken; later years keep the last rule).",
+          P + "P24 (>50% 2021, >55% 2022, >60% 2023; A05)", 0.0, 1.0, by_year=True, table_only=True),
     Param("budget", "scale", 1.0, "x", "Multiplier on the fund (budget_cut lever: 0.8).",
           ASSUME + "1 is the fund as announced (A04)", 0.0, 5.0),
 )

@@ -52,21 +52,36 @@ class TargetedSubsidies(Programme):
 
 
 class IndustrySupport(Programme):
-    """Industry support (A05: >60% of the fund) and monitored households' development grants (A09).
+    """Industry support (A05, P24: at least 50/55/60% of the fund in 2021/22/23) and monitored households'
+    development grants (A09).
 
-    The grant is a measure with a start and an end: paid once, when a household that can work is
-    identified, not a flow for as long as it stays monitored."""
+    Support buys projects (:mod:`ruralsim.simulation.projects`): what the programme spends this month is
+    the projects it buys, booked on its line; households earn the returns of projects bought earlier,
+    after a lag, for as long as the projects live. The grant is a measure with a start and an end: paid
+    once, when a household that can work is identified, not a flow for as long as it stays monitored."""
 
     name = "industry"
     fund = True
 
-    def operating(self, c) -> np.ndarray:
+    def returns(self, c) -> tuple[np.ndarray, np.ndarray]:
+        """This month's project returns per household (float32): (operating income, asset-income dividends)."""
+        op_pp, asset_pp = self.per_person(c)
+        size = c.hh.size
+        return ((op_pp[c.hh.county] * size).astype(np.float32), (asset_pp[c.hh.county] * size).astype(np.float32))
+
+    def per_person(self, c) -> tuple[np.ndarray, np.ndarray]:
+        """The chunk's counties' project returns per person this month (operating, asset income)."""
+        s = slice(c.span.c0, c.span.c1)
+        return self.m.industry_op_pp[s], self.m.industry_asset_pp[s]
+
+    def invest(self, c, reached: int) -> None:
+        """Buy this month's projects: ``industry.investment`` per person at the programme's level and the
+        fund's ration; booked as spending and reported per county (``industry_invest``) for the project book."""
         p = c.p
-        base = p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0 * c.hh.size
-        able = (c.mon_state == MONITORED) & (c.hh.n_lab > 0)
-        amount = np.asarray(base, np.float32)
-        self.book(c, c.hh_sum(amount), int(np.count_nonzero(able)))
-        return amount
+        per_person = p["industry_investment"] * c.levels["industry"] * c.ration / 12.0
+        spent = c.hh_sum((per_person * c.hh.size).astype(np.float32))
+        self.book(c, spent, reached)
+        c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + spent
 
     def grant(self, c, newly_identified: np.ndarray, factor: np.ndarray | float = 1.0) -> np.ndarray:
         """One-off industry grant to newly identified households that can work; counts as a measure.
