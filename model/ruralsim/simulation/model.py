@@ -269,7 +269,9 @@ class RuralModel(mesa.Model):
         p = self.p
         self.year = year
         self.wage_index = growth_index(p["labour_wage_growth"], self.start_year, year)
-        self.migrant_wage_index = growth_index(p["labour_migrant_wage_growth"], self.start_year, year)
+        # Migrant wages: the national migrant series times the cohort's catch-up on it (the registry's income path).
+        self.migrant_wage_index = (growth_index(p["labour_migrant_wage_growth"], self.start_year, year)
+                                   * growth_index(p["labour_cohort_wage_catchup"], self.start_year, year))
         self.migrant_jobs_index = growth_index(p["labour_migrant_jobs_growth"], self.start_year, year)
         self.farm_index = growth_index(p["farm_productivity_growth"], self.start_year, year)
         # Every level table continues after its last listed year by its declared growth rule.
@@ -279,6 +281,9 @@ class RuralModel(mesa.Model):
         self.tekun_standard = self.tekun_table = table_value(p, "transfers_tekun_standard", year)
         self.monitoring_table = self.monitoring_line
         self.pension = table_value(p, "transfers_pension", year)
+        # Industry support per person moves with the fund that finances it (its yearly table and growth rule).
+        self.fund_index = (table_value(p, "budget_cohesion_fund", year)
+                           / table_value(p, "budget_cohesion_fund", self.start_year))
 
     def _chunks(self, fn) -> list[Partial]:
         """Apply ``fn(part)`` to every chunk (on the model's threads); the parts, in chunk order, keep

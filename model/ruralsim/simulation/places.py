@@ -161,7 +161,7 @@ def industry_top_up(c, flows: dict) -> None:
     key, other = fund_factors(c.p)
     if (key, other) == (1.0, 1.0) or int(c.p["run_start_year"]) + c.t // 12 < int(c.p["places_fund_factor_from"]):
         return
-    base = c.p["industry_investment"] * c.levels["industry"] * c.ration / 12.0
+    base = c.p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
     factor = np.where(chunk_villages(c, c.m.places.village_key) == 1, key - 1.0, other - 1.0)[c.hh.village]
     extra = c.hh_sum((base * factor * c.hh.size).astype(np.float32))
     c.book("industry", extra, 0)

@@ -78,7 +78,7 @@ class IndustrySupport(Programme):
         """Buy this month's projects: ``industry.investment`` per person at the programme's level and the
         fund's ration; booked as spending and reported per county (``industry_invest``) for the project book."""
         p = c.p
-        per_person = p["industry_investment"] * c.levels["industry"] * c.ration / 12.0
+        per_person = p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
         spent = c.hh_sum((per_person * c.hh.size).astype(np.float32))
         self.book(c, spent, reached)
         c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + spent
