@@ -208,15 +208,15 @@ PARAMS: tuple[Param, ...] = (
           A + "A18: 'with the certificate the job is steadier'", 0.0, 0.9),
     Param("labour", "skill_wage_premium", 0.044, "share per skill level",
           "Wage premium per skill level.", P + "P20 (+4.4% wages; +1.88 yuan/hour)", 0.0, 1.0),
-    Param("labour", "weak_find_cut", 0.9, "share",
+    Param("labour", "weak_find_cut", 0.97, "share",
           "Proportional cut in migrant hiring weight for weak labourers (弱劳动力: partial labour capacity).",
           ASSUME + "weak labour (弱劳动力) is registered as fit only for light or part-time work, and migrants are "
-          "young (M04: average age 38.9): weak labourers rarely migrate; 90% is a judgement", 0.0, 1.0),
+          "young (M04: average age 38.9): weak labourers rarely migrate; 97% is a judgement", 0.0, 1.0),
     Param("labour", "hire_factor_50s", 0.5, "x",
           "Migrant hiring weight of a labourer aged 50-59 relative to one under 50 (employers' demand by age).",
           P + "P32: 30.6% of all migrant workers were over 50 in 2023, against about half of the cohort's "
           "labourers; the weight puts the model's migrants aged 50+ near a third", 0.0, 1.0),
-    Param("labour", "hire_factor_60plus", 0.1, "x",
+    Param("labour", "hire_factor_60plus", 0.02, "x",
           "Migrant hiring weight of a labourer aged 60 or more relative to one under 50.",
           M + "M04: migrants who leave their township average 38.9 years (local workers 46.6); P32; many sites "
           "bar workers over 60; level an assumption", 0.0, 1.0),
@@ -224,7 +224,7 @@ PARAMS: tuple[Param, ...] = (
           "Migrant jobs open to the cohort in 2021 (held plus vacant), per cohort labourer: the market's "
           "capacity, shared among seekers (issue 11).",
           "calibrated: A20", 0.0, 1.0),
-    Param("labour", "migrant_jobs_growth", {2021: 0.0, 2022: 0.042, 2023: 0.0, 2024: -0.01, 2025: -0.025},
+    Param("labour", "migrant_jobs_growth", {2021: 0.0, 2022: 0.042, 2023: 0.0, 2024: -0.015, 2025: -0.03},
           "per year", "Growth of the migrant jobs open to the cohort (demand for its labour), applied each January "
           "from 2022; later years keep the last entry.",
           M + "M03 (formerly-poor labourers in work 31.45M end-2021, 32.78M 2022: +4.2%), A21 (to stay above 30M: "
@@ -234,7 +234,7 @@ PARAMS: tuple[Param, ...] = (
           "per year", "Annual nominal growth of migrant wages (applied each January from 2022).",
           P + "P13 (+3.6% in 2023); 2021 +8.8%, 2022 +4.1%, 2024 +3.8% from the same NBS survey", -0.2, 0.3,
           by_year=True),
-    Param("labour", "cohort_wage_catchup", {2021: 0.0, 2022: 0.05, 2023: 0.10, 2024: 0.0}, "per year",
+    Param("labour", "cohort_wage_catchup", {2021: 0.0, 2022: 0.07, 2023: 0.12, 2024: 0.0}, "per year",
           "Growth of the cohort's migrant wages over the national migrant series (more days worked, better jobs "
           "as the cohort's migrants settle), applied each January from 2022; later years keep the last entry.",
           "calibrated: M01, M02 (registry net income +14.3% in 2022 and 2023; the part national wage growth, "
@@ -668,7 +668,7 @@ PARAMS: tuple[Param, ...] = (
           "Growth of the cohesion fund after the last year of budget.cohesion_fund.",
           ASSUME + "the fund rose ~6% a year 2021-23 (P24) and ~1% in 2024; 2% a year is a middle rule",
           0.0, 0.3),
-    Param("budget", "household_share", 0.51, "share of the fund",
+    Param("budget", "household_share", 0.515, "share of the fund",
           "Share of the fund that finances the programmes modelled here (industry projects, training, posts, "
           "workshops, the dividend guarantee); the rest goes to village infrastructure and other uses not modelled.",
           "calibrated: set so the baseline spends 80-100% of it in every year 2021-2025 (its stated purpose); "
