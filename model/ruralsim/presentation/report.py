@@ -404,6 +404,32 @@ def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
                                               + fmt_interval(r["fiscal_cost_ci_lo"], r["fiscal_cost_ci_hi"],
                                                              "fiscal_cost"),
                                               f"fiscal_cost|{year}", repr(float(r["fiscal_cost"])))])
+    return rows + _fund_rule_rows(folder, dates, lang)
+
+
+def _fund_rule_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
+    """Per headline year: the fund-financed cost scaled to the whole cohort against the year's central fund,
+    and the industry share against P24's rule; a year that breaks either says so (fiscal_fund_rules.csv)."""
+    path = folder / "fiscal_fund_rules.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False).set_index("year")
+    zh = lang == "zh"
+    rows = []
+    for year in sorted({int(d[:4]) for d in dates} | set(int(y) for y in table.index if str(table.loc[y, "flag"]))):
+        if year not in table.index:
+            continue
+        r = table.loc[year]
+        text = ((f"全国（全部脱贫人口）{float(r['fund_spending_national']) / 1e8:,.0f} 亿元/年，占当年中央衔接资金 "
+                 f"{float(r['fund_share_of_central_fund']):.0%}；产业占衔接资金支出 {float(r['industry_share']):.0%}"
+                 f"（规则 ≥{float(r['rule']):.0%}，P24）") if zh else
+                (f"whole cohort {float(r['fund_spending_national']) / 1e9:,.1f} bn yuan a year, "
+                 f"{float(r['fund_share_of_central_fund']):.0%} of the year's central fund; industry "
+                 f"{float(r['industry_share']):.0%} of fund spending (rule >= {float(r['rule']):.0%}, P24)"))
+        if str(r["flag"]):
+            text += ("  ⚠ 违反：" if zh else "  FLAG: ") + str(r["flag"]).split(": ", 1)[-1]
+        rows.append([Cell("衔接资金支出与规则（全国）" if zh else "Fund-financed cost and the fund's rules (national)"),
+                     Cell(str(year)), Cell(text, f"fund_rules|{year}", repr(float(r["fund_spending_national"])))])
     return rows
 
 

@@ -103,13 +103,14 @@ def _numba_kernels():
             return kn.household_sums(values, lab_hh, n_households)
 
         @staticmethod
-        def training(c, u_enrol, u_place):
+        def training(c, u_enrol, u_place, moved):
             p, L = c.p, c.labs
             return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
                                u_enrol, u_place, f32(p["training_placement_prob"]),
                                float(p["training_monitored_priority"] * c.training_priority_factor),
                                p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
-                               int(p["training_course_months"]), c.span.lab_starts)
+                               int(p["training_course_months"]), c.span.lab_starts,
+                               np.asarray(moved, float), float(p["training_cost_per_trainee"]))
 
         # Household phases --------------------------------------------------------------------------
         @staticmethod

@@ -195,9 +195,10 @@ def household_sums(values, lab_hh, n_households):
 
 @_jit
 def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enrol, u_place, placement, priority,
-             base_rate, course_months, starts):
+             base_rate, course_months, starts, moved, cost):
     """:meth:`ruralsim.programmes.Training.step`: graduation, then enrolment at the county's normalised
-    rate; returns the enrolments per county."""
+    rate (plus what yuan moved from industry support buy, ``moved`` per county); returns the enrolments
+    per county."""
     m, n_c = status.shape[0], starts.shape[0]
     for i in range(m):
         if status[i] == TRAINING:
@@ -213,14 +214,17 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
             if mon_state[lab_hh[i]] == MONITORED:
                 monitored[county[i]] += 1.0
     mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
     for g in range(n_c):
         if eligible[g] > 0:
             mean_w[g] = (priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:  # programmes.extra_rate
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
     enrolled = np.zeros(n_c)
     for i in range(m):
         if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
             w = priority if mon_state[lab_hh[i]] == MONITORED else 1.0
-            if np.float64(u_enrol[i]) < base_rate * w / mean_w[county[i]]:
+            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
                 status[i] = TRAINING
                 timer[i] = course_months
                 enrolled[county[i]] += 1.0

@@ -660,7 +660,7 @@ class RuralModel(mesa.Model):
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
-        self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"))
+        self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"), self.prog_industry.moved(c))
         lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
         labour.search(c, c.ul("lab.find"), self.migrant_find, c.mon_state == MONITORED)
         lost_hh = np.zeros(c.n_households, bool)

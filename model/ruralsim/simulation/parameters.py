@@ -677,6 +677,10 @@ PARAMS: tuple[Param, ...] = (
           "Minimum share of the fund-financed spending that goes to industry, by year (checked every year and "
           "flagged when broken; later years keep the last rule).",
           P + "P24 (>50% 2021, >55% 2022, >60% 2023; A05)", 0.0, 1.0, by_year=True, table_only=True),
+    Param("budget", "industry_to_employment", {2021: 0.0}, "share of industry support",
+          "Lever: share of industry support moved to employment (extra training places bought with the same "
+          "yuan), by year; the industry line spends that much less.",
+          ASSUME + "0 is the fund as spent today; fund_to_employment moves 40% from 2026", 0.0, 1.0, by_year=True),
     Param("budget", "scale", 1.0, "x", "Multiplier on the fund (budget_cut lever: 0.8).",
           ASSUME + "1 is the fund as announced (A04)", 0.0, 5.0),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import categories
+from .parameters import value_in_year
 from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
 
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
@@ -74,11 +75,29 @@ class IndustrySupport(Programme):
         s = slice(c.span.c0, c.span.c1)
         return self.m.industry_op_pp[s], self.m.industry_asset_pp[s]
 
+    @staticmethod
+    def per_person_month(c) -> float:
+        """Industry support per person this month before any move to employment (yuan)."""
+        return c.p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
+
+    @staticmethod
+    def moved_share(c) -> float:
+        """Share of industry support moved to employment this year (``budget.industry_to_employment``)."""
+        return float(value_in_year(c.p["budget_industry_to_employment"], c.m.year))
+
+    def moved(self, c) -> np.ndarray:
+        """Yuan per county of the chunk moved this month from industry support to training (0 unless a
+        scenario moves money: ``budget.industry_to_employment``)."""
+        share = self.moved_share(c)
+        if share <= 0.0:
+            return np.zeros(c.n_counties)
+        return c.hh_sum((self.per_person_month(c) * share * c.hh.size).astype(np.float32))
+
     def invest(self, c, reached: int) -> None:
         """Buy this month's projects: ``industry.investment`` per person at the programme's level and the
-        fund's ration; booked as spending and reported per county (``industry_invest``) for the project book."""
-        p = c.p
-        per_person = p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
+        fund's ration, less what is moved to employment; booked as spending and reported per county
+        (``industry_invest``) for the project book."""
+        per_person = self.per_person_month(c) * (1.0 - self.moved_share(c))
         spent = c.hh_sum((per_person * c.hh.size).astype(np.float32))
         self.book(c, spent, reached)
         c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + spent
@@ -98,10 +117,14 @@ class Training(Programme):
     name = "training"
     fund = True
 
-    def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray) -> None:
+    def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray, moved: np.ndarray | None = None) -> None:
+        """Graduation and enrolment; ``moved`` (yuan per county, from industry support) buys extra places:
+        moved / (cost per trainee x eligible labourers) more enrolments a month in that county."""
         p, L = c.p, c.labs
+        if moved is None:
+            moved = np.zeros(c.n_counties)
         if c.kern.fast:
-            enrolled = c.kern.training(c, u_enrol, u_place)
+            enrolled = c.kern.training(c, u_enrol, u_place, moved)
             self.book(c, enrolled * p["training_cost_per_trainee"], int(enrolled.sum()))
             return
         # Graduates: skill up, then placed in a job at once with the placement probability.
@@ -123,11 +146,19 @@ class Training(Programme):
         mean_w = np.divide(prio * n_monitored + (n_eligible - n_monitored), n_eligible,
                            out=np.ones(c.n_counties), where=n_eligible > 0)
         weight = np.where(monitored, prio, 1.0)
-        rate = p["training_coverage"] * c.levels["training"] / 12.0 * c.ration * weight / mean_w[c.lab_county]
+        extra = extra_rate(moved, p["training_cost_per_trainee"], n_eligible)
+        rate = (p["training_coverage"] * c.levels["training"] / 12.0 * c.ration + extra[c.lab_county]) * weight / mean_w[c.lab_county]
         enrol = eligible & (u_enrol < rate)
         L.status[enrol] = TRAINING
         L.timer[enrol] = int(p["training_course_months"])
         self.book(c, c.lab_sum(enrol) * p["training_cost_per_trainee"], int(np.count_nonzero(enrol)))
+
+
+def extra_rate(moved: np.ndarray, cost: float, eligible: np.ndarray) -> np.ndarray:
+    """Monthly enrolment rate per county that ``moved`` yuan buy at ``cost`` a trainee among ``eligible``
+    labourers (0 where none is eligible); the rate is capped at 1 by the draw itself."""
+    return np.divide(np.asarray(moved, float), cost * eligible, out=np.zeros(len(eligible)),
+                     where=(eligible > 0) & (cost > 0))
 
 
 class PublicPosts(Programme):
