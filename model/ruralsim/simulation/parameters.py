@@ -224,11 +224,12 @@ PARAMS: tuple[Param, ...] = (
           "Migrant jobs open to the cohort in 2021 (held plus vacant), per cohort labourer: the market's "
           "capacity, shared among seekers (issue 11).",
           "calibrated: A20", 0.0, 1.0),
-    Param("labour", "migrant_jobs_growth", {2021: 0.0, 2022: 0.042, 2023: 0.0, 2024: -0.015, 2025: -0.03},
+    Param("labour", "migrant_jobs_growth", {2021: 0.0, 2022: 0.042, 2023: 0.0, 2024: -0.02, 2025: -0.045},
           "per year", "Growth of the migrant jobs open to the cohort (demand for its labour), applied each January "
           "from 2022; later years keep the last entry.",
-          M + "M03 (formerly-poor labourers in work 31.45M end-2021, 32.78M 2022: +4.2%), A21 (to stay above 30M: "
-          "flat 2023); from 2024 an assumption: demand for an ageing cohort falls as its labourers under 50 do",
+          M + "M03 (formerly-poor labourers in work 31.45M end-2021, 32.78M 2022: +4.2%), A21 and M05 (above 30M: "
+          "flat 2023); from 2024 an assumption: demand for an ageing cohort falls (-2%, then -4.5% a year, so that "
+          "vacancies, not search, limit hiring by 2028; no published series after 2024)",
           -0.2, 0.2, by_year=True),
     Param("labour", "migrant_wage_growth", {2021: 0.088, 2022: 0.041, 2023: 0.036, 2024: 0.038},
           "per year", "Annual nominal growth of migrant wages (applied each January from 2022).",
