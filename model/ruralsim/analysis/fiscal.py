@@ -51,13 +51,15 @@ def yearly_fiscal(ts: pd.DataFrame) -> pd.DataFrame:
             per["fund_share_of_budget"] = per["fund_spending"] / budget
     if "fund_spending" in per and "fiscal_industry" in per:
         per["industry_share_of_fund"] = per["fiscal_industry"] / per["fund_spending"].where(per["fund_spending"] > 0)
+    # What the fund pays for: its programmes and the fiscal funds turned into members' shares (资产收益, A15).
+    per["fund_cost"] = per.get("fund_spending", 0.0) + per.get("fiscal_coop_shares", 0.0)
     if "national_factor" in per:
-        for c in ("fiscal_cost", "fund_spending", *programme_columns(ts)):
+        for c in ("fiscal_cost", "fund_spending", "fund_cost", *programme_columns(ts)):
             per[f"{c}_national"] = per[c] * per["national_factor"]
         if "cohesion_fund_national" in per:
             # The year's fund, pro rata for a part year (a run that starts or stops mid-year).
             fund = per["cohesion_fund_national"] * per["months"] / 12.0
-            per["fund_spending_national_share_of_fund"] = per["fund_spending_national"] / fund.where(fund > 0)
+            per["fund_spending_national_share_of_fund"] = per["fund_cost_national"] / fund.where(fund > 0)
     per["fiscal_cost_per_person"] = per["fiscal_cost"] / _people(ts, grouped)
     return per.reset_index()
 
@@ -73,7 +75,7 @@ def fund_rules(ts: pd.DataFrame) -> pd.DataFrame:
 
     Columns: year, industry_share (mean over replicates), industry_share_min (lowest replicate), rule,
     industry_rule_met (every replicate at or above the rule), fund_spending_national (mean, yuan a year,
-    whole cohort), fiscal_cost_national, cohesion_fund_national (the year's fund, pro rata for a part year),
+    whole cohort: the fund's programmes plus fiscal funds turned into members' shares), fiscal_cost_national, cohesion_fund_national (the year's fund, pro rata for a part year),
     fund_share_of_central_fund, exceeds_fund (the national fund-financed cost above the year's fund in some
     replicate), flag (a sentence, empty when both rules hold)."""
     per = yearly_fiscal(ts)
@@ -87,8 +89,8 @@ def fund_rules(ts: pd.DataFrame) -> pd.DataFrame:
     out["industry_rule_met"] = out["industry_share_min"] >= out["rule"] - 1e-9
     if "fund_spending_national" in per:
         fund = per["cohesion_fund_national"] * per["months"] / 12.0
-        per["_exceeds"] = per["fund_spending_national"] > fund
-        out["fund_spending_national"] = g["fund_spending_national"].mean()
+        per["_exceeds"] = per["fund_cost_national"] > fund
+        out["fund_spending_national"] = g["fund_cost_national"].mean()
         out["fiscal_cost_national"] = g["fiscal_cost_national"].mean()
         out["cohesion_fund_national"] = fund.groupby(per["year"]).mean()
         out["fund_share_of_central_fund"] = out["fund_spending_national"] / out["cohesion_fund_national"]

@@ -391,7 +391,7 @@ PARAMS: tuple[Param, ...] = (
           "returns; the start's calibration counts it as operating income).",
           A + "A05; level an assumption", 0.0, 10_000.0),
     # --- industry projects (ruralsim.simulation.projects) ------------------------------------------
-    Param("industry", "investment", 520.0, "yuan/person/year",
+    Param("industry", "investment", 550.0, "yuan/person/year",
           "Industry support (fund-financed) per person a year at full level in 2021, moving with the fund after: "
           "it buys projects, which pay returns later (programmes.industry scales it; the fund's ration cuts it).",
           "calibrated: P24 (the fund's industry share >=50/55/60% in 2021/22/23, A05)", 0.0, 10_000.0),
@@ -669,7 +669,7 @@ PARAMS: tuple[Param, ...] = (
           "Growth of the cohesion fund after the last year of budget.cohesion_fund.",
           ASSUME + "the fund rose ~6% a year 2021-23 (P24) and ~1% in 2024; 2% a year is a middle rule",
           0.0, 0.3),
-    Param("budget", "household_share", 0.515, "share of the fund",
+    Param("budget", "household_share", 0.535, "share of the fund",
           "Share of the fund that finances the programmes modelled here (industry projects, training, posts, "
           "workshops, the dividend guarantee); the rest goes to village infrastructure and other uses not modelled.",
           "calibrated: set so the baseline spends 80-100% of it in every year 2021-2025 (its stated purpose); "

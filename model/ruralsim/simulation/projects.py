@@ -20,6 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 
+START_VINTAGES = 60  # projects per county in place at the start (a month each over 2016-2020)
+
+
 def monthly_hazard(annual: float) -> float:
     """Monthly failure probability equivalent to an annual probability ``annual`` (1 - (1 - q)^(1/12))."""
     return 1.0 - (1.0 - float(annual)) ** (1.0 / 12.0)
@@ -34,11 +37,13 @@ class Projects:
         self.people = np.maximum(np.asarray(people_by_county, float), 1.0)
         rate = float(p["industry_return_rate"])
         start_capital = (self.people * float(p["farm_industry_subsidy"]) / rate) if rate > 0 else np.zeros(self.n_counties)
-        # Projects in place at the start: one per county, already paying.
-        self.capital = start_capital.copy()
-        self.county = np.arange(self.n_counties, dtype=np.int32)
-        self.first = np.full(self.n_counties, -10_000, dtype=np.int64)
-        self.alive = start_capital > 0
+        # Projects in place at the start: one a month per county over the five years before the run (as if
+        # bought during the poverty campaign), already paying, each failing on its own.
+        k = START_VINTAGES
+        self.capital = np.repeat(start_capital / k, k)
+        self.county = np.repeat(np.arange(self.n_counties, dtype=np.int32), k)
+        self.first = np.full(self.n_counties * k, -10_000, dtype=np.int64)
+        self.alive = self.capital > 0
         self.failed_capital = 0.0   # capital lost to failures this month (yuan)
         self.invested = 0.0         # capital bought this month (yuan)
 
