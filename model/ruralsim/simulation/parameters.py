@@ -67,7 +67,7 @@ class Param:
         elif self.high is not None:
             rng += f" <= {_fmt(self.high)}"
         if self.table_only:
-            return f"a table of {rng[2:]} by year, e.g. {{ 2021 = 0.5, 2022 = 0.55, 2023 = 0.6 }}"
+            return f"a table of {rng[2:].replace('number', 'numbers', 1)} by year, e.g. {{ 2021 = 0.5, 2022 = 0.55, 2023 = 0.6 }}"
         if self.by_year:
             rng += ", or a table of such values by year, e.g. { 2021 = ..., 2024 = ... }"
         return rng
