@@ -531,8 +531,34 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
     return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows),
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
                                                                                    dates, table, lang)
-                  + _question_readings(folder, entries, reference, table, lang),
+                  + _question_readings(folder, entries, reference, table, lang) + _fund_rule_readings(folder, entries, lang),
                   params, figures, _repro(manifest, lang))
+
+
+def _fund_rule_readings(folder: Path, entries: list[dict], lang: str) -> list[str]:
+    """One line per scenario: its largest national fund-financed cost against that year's central fund, and the
+    years it breaks a fund rule (its fiscal_fund_rules.csv), so a scenario that breaks one is not read silently."""
+    out = []
+    for e in entries:
+        path = folder / e["folder"] / "fiscal_fund_rules.csv"
+        if not path.is_file():
+            continue
+        t = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+        if t.empty:
+            continue
+        top = t.loc[t["fund_spending_national"].astype(float).idxmax()]
+        flags = [str(f) for f in t["flag"] if str(f)]
+        if lang == "zh":
+            s = (f"{e['label']}：全国衔接资金支出最高年份 {int(top['year'])} 年 {float(top['fund_spending_national']) / 1e8:,.0f} 亿元，"
+                 f"为当年中央衔接资金的 {float(top['fund_share_of_central_fund']):.0%}。")
+            s += ("违反资金规则：" + "；".join(flags) + "。") if flags else "各年均满足产业占比规则（P24）且未超过中央衔接资金。"
+        else:
+            s = (f"{e['label']}: its largest national fund-financed cost is {float(top['fund_spending_national']) / 1e9:,.1f} bn "
+                 f"yuan in {int(top['year'])}, {float(top['fund_share_of_central_fund']):.0%} of that year's central fund.")
+            s += (" FLAG, the fund's rules broken: " + "; ".join(flags) + ".") if flags else \
+                " Every year meets P24's industry-share rule and stays within the central fund."
+        out.append(s)
+    return out
 
 
 def _scenario_params(folder: Path, entries: list[dict], label_: str) -> dict[str, Any]:
