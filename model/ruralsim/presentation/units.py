@@ -112,6 +112,11 @@ def _count(n: float, what: str, lang: str) -> str:
     return f"{n / 1e6:,.2f} million {what}"
 
 
+def yuan_text(v: float, lang: str) -> str:
+    """A national amount of yuan as a reader takes it in: 亿元 in Chinese, billion yuan in English."""
+    return _yuan(v, lang)
+
+
 def _yuan(v: float, lang: str) -> str:
     if lang == "zh":
         return f"{v / 1e8:,.1f} 亿元"
