@@ -496,7 +496,7 @@ def _fund_rule_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell
                  f"（规则 ≥{float(r['rule']):.0%}，P24）") if zh else
                 (f"whole cohort {float(r['fund_spending_national']) / 1e9:,.1f} bn yuan a year, "
                  f"{float(r['fund_share_of_central_fund']):.0%} of the year's central fund; industry "
-                 f"{float(r['industry_share']):.0%} of fund spending (rule >= {float(r['rule']):.0%}, P24)"))
+                 f"{float(r['industry_share']):.0%} of fund spending (rule ≥ {float(r['rule']):.0%}, P24)"))
         if str(r["flag"]):
             text += ("  ⚠ 违反：" if zh else "  FLAG: ") + str(r["flag"]).split(": ", 1)[-1]
         national = float(r["fund_spending_national"])  # already the whole cohort's: no per-household value
