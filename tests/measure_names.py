@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 #: Keys about being poor or falling poor (the measure decides the number).
-POVERTY = re.compile(r"poverty|below|fall|reentr|recover|spell|kept|mass_return|return|missed|assisted|above_line"
-                     r"|to_identification")
-#: Keys about income (what is deducted decides the number).
-INCOME = re.compile(r"income")
+POVERTY = re.compile(r"poverty|below|fall|reentr|recover|spell|kept|mass_return|return(?!s)|missed|assisted"
+                     r"|above_line|to_identification")
+#: Keys about income (what is deducted decides the number), project returns paid to households among them.
+INCOME = re.compile(r"income|returns")
 #: Keys that match but hold no measured number: the lines themselves and the dictionary's own column.
 NOT_MEASURED = {"poverty_line", "poverty_measure", "monitoring_line"}
 MEASURE_EN = ("registry", "alert")

@@ -367,7 +367,7 @@ _ENTRIES: tuple[Label, ...] = (
     _l("exceeds_fund", "National cost above the central fund", "全国支出超过中央衔接资金", ("true/false", "是/否"),
        "The national fund-financed cost exceeds the year's central fund in some replicate"),
     _l("flag", "Flag", "警示", ("text", "文字"), "What breaks a rule that year (empty when both hold)"),
-    _l("industry_returns", "Industry project returns paid", "产业项目收益", _Y,
+    _l("industry_returns", "Industry project returns paid (before medical costs)", "产业项目收益（未扣除医疗支出）", _Y,
        "Returns of live industry projects paid to households this month (operating and asset income; sample)"),
     _l("industry_capital", "Industry project capital", "产业项目资本", _Y, "Capital of live industry projects (sample)"),
     _l("industry_failed_capital", "Industry capital lost to failures", "失败项目损失资本", _Y,
