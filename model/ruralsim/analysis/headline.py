@@ -28,11 +28,11 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("poverty_rate_registry", "Registry poverty (people below the line, registry measure), last month",
+    Outcome("poverty_rate_registry", "Poverty rate (registry measure), last month",
             "建档口径贫困发生率（末月）", "pp of people", "百分点（人口）", 100.0, "registry"),
-    Outcome("registry_income", "Income per person (registry measure: calendar-year net income), last month",
+    Outcome("registry_income", "Income per person (registry measure), last month",
             "人均纯收入（建档口径，末月）", "yuan per person per year", "元/人/年", 1.0, "registry"),
-    Outcome("monitored_people_share", "Caseload: people in monitored households, last month",
+    Outcome("monitored_people_share", "Caseload: people under monitoring, last month",
             "监测对象人口占比（末月）", "pp of people", "百分点（人口）", 100.0, ""),
     Outcome("fiscal_cost_per_person", "Fiscal cost per person per year, whole run",
             "财政支出（全期人均每年）", "yuan per person per year", "元/人/年", 1.0, ""),

@@ -31,7 +31,7 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
     """The tornado figure of one scenario (rows of ``compare_robustness.csv`` for it)."""
     lang = current_lang()
     names = _labels(info, lang)
-    fig, axes = grid(2, 2, 15, 9.5)
+    fig, axes = grid(2, 2, 17, 9.5)
     for ax, o in zip(axes.flat, OUTCOMES):
         g = table[(table["scenario"] == label) & (table["outcome"] == o.key)]
         central = g[g["assumption"] == "central"]
@@ -53,7 +53,7 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
             ax.barh(yi, row["high"] - mid, left=mid, height=-0.36, align="edge", color=HIGH_COLOR,
                     label="assumption at its high" if yi == 0 else None)
         if np.isfinite(c["diff_ci_lo"]):
-            ax.axvspan(c["diff_ci_lo"] * k, c["diff_ci_hi"] * k, color="#bbbbbb", alpha=0.45, lw=0,
+            ax.axvspan(c["diff_ci_lo"] * k, c["diff_ci_hi"] * k, color="#bbbbbb", alpha=0.45, lw=0, zorder=0,
                        label="95% paired interval at the declared values")
         ax.axvline(mid, color="#222222", lw=1.2, label="difference at the declared values")
         ax.axvline(0.0, color="#555555", lw=1, ls="--")
@@ -61,7 +61,10 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
         ax.set_xlabel(("与参照的配对差，" + o.unit_zh) if lang == "zh"
                       else f"paired difference from the reference, {o.unit}", fontsize=9)
         ax.set_ylim(-0.8, len(sides) - 0.2)
-        ax.legend(fontsize=7.5, loc="best")
+    handles, names = next((ax.get_legend_handles_labels() for ax in axes.flat if ax.get_legend_handles_labels()[0]),
+                          ([], []))
+    if handles:  # one legend for the four panels, beside them, never over a bar
+        fig.legend(handles, names, loc="outside right upper", fontsize=8.5, frameon=False)
     rob = info.get("robustness") or {}
     # The note gives the robustness runs' own size, not the comparison's.
     note_meta = {**meta, "replicates": rob.get("replicates"), "households": rob.get("households")}
@@ -76,7 +79,7 @@ def _wrap(text: str, lang: str) -> str:
     if lang == "zh":
         from .figure_text_zh import wrap_zh
 
-        return wrap_zh(text, 16)
+        return wrap_zh(text, 18)
     return "\n".join(textwrap.wrap(text, 34))
 
 

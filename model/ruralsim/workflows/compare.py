@@ -459,4 +459,7 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
 
     diffs = out / "compare_groups.csv"
     group_plot = write_group_difference_plot(out, pd.read_csv(diffs, encoding="utf-8-sig"), meta) if diffs.exists() else []
-    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot
+    from .explain import redraw_explanation
+
+    return (paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot
+            + redraw_explanation(out, meta))
