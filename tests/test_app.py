@@ -17,7 +17,7 @@ from ruralsim.parameters import PARAMS_BY_FLAT  # noqa: E402
 from ruralsim.presentation.app.levers import LEVERS, LINE_FROM_YEAR, lever_overrides, lever_values  # noqa: E402
 from ruralsim.presentation.app.outcomes import outcomes  # noqa: E402
 from ruralsim.presentation.app.runs import RunManager, params_key, simulate  # noqa: E402
-from ruralsim.presentation.app.scenario_file import load_checked, save_scenario, scenario_options  # noqa: E402
+from ruralsim.presentation.app.scenario_file import load_checked, resolve, save_scenario, scenario_options  # noqa: E402
 
 SMALL = {"run_households": 60, "run_months": 24, "run_seed": 7}
 
@@ -70,7 +70,9 @@ def test_saved_scenario_is_listed_self_contained_and_never_overwritten(tmp_path)
     sc = load_scenario(path)
     assert sc.params["budget_scale"] == 0.8 and sc.params["run_households"] == 123
     assert sc.params["transition_exit_mode"] == "taper"  # the picked scenario's own settings come along
-    assert str(path.resolve()) in [o["value"] for o in scenario_options(tmp_path)]
+    assert "mine:mine.toml" in [o["value"] for o in scenario_options(tmp_path)]  # an id, never a path
+    assert not any("/" in o["value"] for o in scenario_options(tmp_path))
+    assert resolve("mine:mine.toml", tmp_path) == path
     with pytest.raises(ConfigError, match="exists already"):
         save_scenario(tmp_path, "mine", base, {}, run, {})
     with pytest.raises(ConfigError, match="file name"):
@@ -189,11 +191,17 @@ def test_the_report_link_serves_only_a_scenarios_stored_report(tmp_path):
 
     (tmp_path / "baseline").mkdir()
     (tmp_path / "baseline" / "report.html").write_text("<html>the baseline's report</html>")
+    (tmp_path / "baseline" / "manifest.json").write_text('{"schema": "ruralsim.run-manifest/1", "kind": "run"}')
     (tmp_path / "secret.html").write_text("not for the page")
     manager = RunManager(workers=1)
     try:
         client = create_app(AppSettings(results_dir=tmp_path, user_dir=tmp_path / "mine"), manager).server.test_client()
-        assert b"the baseline's report" in client.get("/report/baseline").data
+        answer = client.get("/report/baseline")
+        assert b"the baseline's report" in answer.data
+        assert "default-src 'none'" in answer.headers["Content-Security-Policy"]  # a report runs no script
+        assert "script-src" not in answer.headers["Content-Security-Policy"]
+        (tmp_path / "baseline" / "manifest.json").unlink()  # not a complete ruralsim result: not served
+        assert client.get("/report/baseline").status_code == 404
         assert client.get("/report/cliff_exit").status_code == 404  # no stored run
         for path in ("/report/..%2Fsecret", "/report/../secret.html", "/report/%2E%2E"):
             assert b"not for the page" not in client.get(path).data

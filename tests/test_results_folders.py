@@ -102,9 +102,15 @@ def test_a_hostile_name_stays_in_results_and_a_rerun_leaves_no_stale_file(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]  # nothing written outside
     (folder / "plots" / "old_plot.png").write_bytes(b"stale")
     (folder / "report_of_another_run.html").write_text("stale")
+    res = ruralsim("run", "evil.toml", *SMALL, "--seed", 5, cwd=proj)  # files ruralsim did not write: refused
+    assert res.returncode == 2 and "old_plot.png" in res.stderr and "report_of_another_run.html" in res.stderr
+    assert (folder / "plots" / "old_plot.png").exists() and (folder / "report_of_another_run.html").exists()
+    (folder / "plots" / "old_plot.png").unlink()
+    (folder / "report_of_another_run.html").unlink()
+    (folder / "summary.csv").write_text("stale")  # one of the run's own files, stale: replaced
     res = ruralsim("run", "evil.toml", *SMALL, "--seed", 5, cwd=proj)
     assert res.returncode == 0, res.stderr
-    assert not (folder / "plots" / "old_plot.png").exists() and not (folder / "report_of_another_run.html").exists()
+    assert (folder / "summary.csv").read_text() != "stale"
     assert (folder / "manifest.json").is_file() and not (folder / "INCOMPLETE.txt").exists()
 
 

@@ -10,7 +10,16 @@ A command that writes a results folder (run, compare, sweep, validate, calibrate
    result is cleared (a sweep keeps its finished runs), so old and new files never sit together
    under a manifest;
 4. the writer writes every file (each atomically) and ``manifest.json`` last;
-5. on success the marker is removed. A crash, kill or full disk leaves the marker in place.
+5. on success the manifest gets the list of every file and folder the writer left (``written``)
+   and the marker is removed. A crash, kill or full disk leaves the marker in place.
+
+Ownership: a folder's files are ruralsim's only when its manifest (a JSON object whose ``schema``
+starts ``ruralsim.``) lists them under ``written``; of an incomplete folder, everything but what its
+marker records as kept (``kept: [...]``). Anything else is foreign: a user's notes, a ``manifest.json``
+of another program, a symbolic link (ruralsim writes none). A rerun removes exactly what is listed
+and refuses (exit 2, naming the foreign entries) while anything foreign is there, unless ``--force``,
+which keeps the foreign entries in place and still deletes nothing of them. Symbolic links are never
+followed when a folder is listed or cleared.
 
 So "complete" is one rule for the whole folder, whatever files it holds: ``manifest.json`` present
 and no ``INCOMPLETE.txt`` in the folder or its parent (a comparison's scenario folders). Readers
@@ -26,7 +35,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
@@ -39,8 +47,10 @@ LOCK = ".ruralsim.lock"
 MANIFEST = "manifest.json"
 #: Files of ours that never count as content.
 OWN = (MARKER, LOCK)
-#: What identifies a sweep folder written before markers existed.
-SWEEP_STATE = ("experiment.json", "runs", "series", "failed", "design.parquet")
+#: Manifest key listing every file and folder (relative, ``/``-separated) the writer left.
+WRITTEN = "written"
+#: How a manifest says ruralsim wrote it.
+SCHEMA_PREFIX = "ruralsim."
 #: Longest output folder name made from a scenario's or experiment's ``name``.
 MAX_NAME = 80
 
@@ -81,11 +91,7 @@ def folder_state(folder: Path) -> str:
     if (folder / MANIFEST).is_file():
         return "complete"
     names = [p.name for p in folder.iterdir() if p.name not in OWN]
-    if not names:
-        return "empty"
-    if any(n in SWEEP_STATE for n in names):
-        return "incomplete"  # a sweep stopped before its first manifest
-    return "foreign"
+    return "foreign" if names else "empty"  # (a runs/ folder alone no longer means a sweep: issue 26)
 
 
 def require_complete(folder: Path, command: str) -> dict:
@@ -157,30 +163,34 @@ def inside(folder: Path, relative: object, what: str) -> Path:
 # ---------------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def writing(out: Path | str, kind: str, *, keep: Sequence[str] = (), strict: bool = True,
-            option: str = "--out") -> Iterator[Path]:
+            option: str = "--out", force: bool = False) -> Iterator[Path]:
     """Hold ``out`` for writing a result of ``kind`` (see the module docstring); yields the folder.
 
     ``keep``: entries kept from an earlier result of the same kind (a sweep's finished runs).
     ``strict`` (commands): refuse foreign content and clear the earlier result; library writers
-    called without it only lock, mark and drop the old manifest. Re-entrant within a process.
+    called without it only lock, mark and drop the old manifest. ``force``: write beside foreign
+    content (kept, never claimed). Re-entrant within a process.
     """
     out = Path(out)
     key = _key(out)
     if key in _HELD or any(p in _HELD for p in key.parents):
         yield out  # an outer writer of this process holds it (a command around a library writer)
         return
-    check_out(out, kind, option=option, strict=strict)
+    check_out(out, kind, option=option, strict=strict, force=force)
     out.mkdir(parents=True, exist_ok=True)
     lock = _lock(out, option)
     _HELD[key] = 1
     try:
-        _mark(out, kind)
-        _remove(out / MANIFEST)
+        owned, foreign = ownership(out)
+        _mark(out, kind, kept=foreign)
+        if owned is None or MANIFEST in owned:  # (an older ruralsim's manifest: its own, too)
+            _remove(out / MANIFEST)
         if strict:
-            clear(out, keep=(*keep, *OWN))
+            clear(out, owned, keep=(*keep, *OWN))
         yield out
         if not (out / MANIFEST).is_file():
             return  # the writer did not finish: the marker stays
+        claim(out, foreign)
         _remove(out / MARKER)
         _fsync_dir(out)
     finally:
@@ -190,23 +200,126 @@ def writing(out: Path | str, kind: str, *, keep: Sequence[str] = (), strict: boo
 
 @contextlib.contextmanager
 def updating(folder: Path | str, command: str) -> Iterator[dict]:
-    """Hold a complete folder to add or redraw files (``ruralsim plot``); yields its manifest."""
+    """Hold a complete folder to add or redraw files (``ruralsim plot``, ``ruralsim report``); yields its
+    manifest. Refused while the folder holds foreign entries (a symbolic link, a file a user added), so
+    nothing is read through a link and no file of the user's is overwritten; the files added are listed."""
     folder = Path(folder)
     manifest = require_complete(folder, command)
+    owned, foreign = ownership(folder)
+    if _manifest_doc(folder) is None:  # a manifest ruralsim cannot vouch for: only links are surely foreign
+        owned, foreign = None, _top_most([p for p in entries(folder) if (folder / p).is_symlink()])
+    if foreign:
+        raise ConfigError([Problem(str(folder), "", _no_value(), "holds entries ruralsim did not write: "
+                                   + _listed(foreign) + "; refusing to read or write beside them",
+                                   "move them out of the results folder, then run the command again")])
     lock = _lock(folder, "RESULTS_DIR")
     _HELD[_key(folder)] = 1
     try:
         yield manifest
+        if owned is not None and _listing(manifest) is not None:
+            claim(folder, [])
     finally:
         _HELD.pop(_key(folder), None)
         _unlock(lock)
 
 
-def check_out(out: Path, kind: str, *, option: str = "--out", strict: bool = True) -> None:
+# ---------------------------------------------------------------------------------------------
+# Ownership
+# ---------------------------------------------------------------------------------------------
+def is_ours(doc: object) -> bool:
+    """A manifest ruralsim wrote: a JSON object whose ``schema`` starts ``ruralsim.``."""
+    return isinstance(doc, dict) and isinstance(doc.get("schema"), str) and doc["schema"].startswith(SCHEMA_PREFIX)
+
+
+def entries(folder: Path) -> list[str]:
+    """Every file, folder and link under ``folder``, relative and ``/``-separated, without following
+    links (a link is listed, never entered); the marker and lock are left out."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        rel = Path(root).relative_to(folder)
+        for name in dirs + files:
+            path = (rel / name).as_posix()
+            if path not in OWN:
+                found.append(path)
+    return sorted(found)
+
+
+def ownership(folder: Path) -> tuple[set[str] | None, list[str]]:
+    """(what ruralsim wrote here, the foreign entries, top-most only). ``None`` for the first when an
+    older ruralsim's manifest lists nothing: all but links is taken as its, as before this rule."""
+    if not folder.is_dir():
+        return set(), []
+    marker = folder / MARKER
+    doc = _manifest_doc(folder)
+    ours = marker.is_file() and not marker.is_symlink() and _marker_kind(marker)
+    if not ours and doc is None:  # nothing here is ours: name the top-level entries (no walk of, say, ~)
+        return set(), sorted(p.name for p in folder.iterdir() if p.name not in OWN)
+    present = entries(folder)
+    links = {p for p in present if (folder / p).is_symlink()}
+    if ours:
+        kept = set(_marker_kept(marker))
+        owned = {p for p in present if p not in links and not _under(p, kept)}
+    elif _listing(doc) is None:
+        return None, _top_most(sorted(links))
+    else:
+        listed = set(_listing(doc))
+        owned = {p for p in present if p in listed and p not in links}
+    return owned, _top_most([p for p in present if p not in owned])
+
+
+def claim(folder: Path, foreign: Sequence[str]) -> None:
+    """List in the manifest every entry now in ``folder`` but the ``foreign`` ones and links."""
+    from .outputs import write_manifest
+
+    path = folder / MANIFEST
+    doc = _manifest_doc(folder)
+    if doc is None:
+        return
+    kept = set(foreign)
+    doc[WRITTEN] = [p for p in entries(folder) if not _under(p, kept) and not (folder / p).is_symlink()]
+    write_manifest(path, doc)
+
+
+def _manifest_doc(folder: Path) -> dict | None:
+    path = folder / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        doc = read_manifest(path)
+    except ConfigError:
+        return None
+    return doc if is_ours(doc) else None
+
+
+def _listing(doc: dict) -> list[str] | None:
+    listed = doc.get(WRITTEN)
+    return [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else None
+
+
+def _under(path: str, tops: set[str]) -> bool:
+    """``path`` is one of ``tops`` or inside one (checked by its ancestors: fast for long lists)."""
+    parts = path.split("/")
+    return any("/".join(parts[:i]) in tops for i in range(1, len(parts) + 1))
+
+
+def _top_most(paths: list[str]) -> list[str]:
+    given = set(paths)
+    return sorted(p for p in given if not _under(p.rsplit("/", 1)[0], given) or "/" not in p)
+
+
+def _listed(paths: Sequence[str], shown: int = 10) -> str:
+    text = ", ".join(paths[:shown])
+    return text + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
+
+
+def check_out(out: Path, kind: str, *, option: str = "--out", strict: bool = True, force: bool = False) -> None:
     """Cheap checks before any simulation: a folder we may write a ``kind`` result into."""
     out = Path(out)
     if "\x00" in str(out):
         raise ConfigError([Problem(option, "", _no_value(), "contains a NUL character", "a folder path")])
+    if out.is_symlink() and not out.exists():
+        raise ConfigError([Problem(option, "", str(out), f"is a symbolic link to {os.readlink(out)}, which does "
+                                   "not exist", "a folder path (remove the dangling link or choose another)")])
     state = folder_state(out)
     if state == "file":
         raise ConfigError([Problem(option, "", str(out), "is a file, not a folder",
@@ -224,50 +337,76 @@ def check_out(out: Path, kind: str, *, option: str = "--out", strict: bool = Tru
         raise ConfigError([Problem(option, "", str(out), "is not writable", "a folder you can write to")])
     if not strict or state == "empty":
         return
-    if state == "foreign":
-        raise ConfigError([Problem(option, "", str(out), "holds files that ruralsim did not write; refusing to "
-                                   "mix results with them", "a new or empty folder, or one written earlier by "
-                                   f"ruralsim {kind}")])
+    owned, foreign = ownership(out)
     found = _kind_of(out)
-    if found != kind:
+    if found not in (kind, "unknown") and owned:
         raise ConfigError([Problem(option, "", str(out), f"holds a {found} result, not a {kind} result; refusing "
                                    "to take it over", "another folder, or delete this one first")])
+    if owned is None and not force:
+        raise ConfigError([Problem(option, "", str(out), "holds a result of an older ruralsim that did not list "
+                                   "the files it wrote; refusing to delete anything in it",
+                                   "another folder, delete this one first, or --force (keeps its files)")])
+    if foreign and not force:
+        raise ConfigError([Problem(option, "", str(out), "holds files that ruralsim did not write: "
+                                   + _listed(foreign) + "; refusing to mix results with them",
+                                   "a new or empty folder, one written earlier by ruralsim "
+                                   f"{kind}, or --force (writes beside them and deletes none of them)")])
 
 
-def clear(out: Path, keep: Sequence[str]) -> None:
-    """Remove the earlier result's entries (except ``keep``), so no stale file survives a new run."""
-    for p in out.iterdir():
-        if p.name in keep:
+def clear(out: Path, owned: set[str] | None, keep: Sequence[str]) -> None:
+    """Remove exactly the earlier result's entries (except those under ``keep``), deepest first, so no
+    stale file survives a new run and nothing else is touched; a folder still holding foreign entries stays.
+    Links are never followed (none is ever owned)."""
+    for rel in sorted(owned or (), key=lambda p: p.count("/"), reverse=True):
+        if _under(rel, set(keep)):
             continue
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p)
+        p = out / rel
+        if p.is_symlink():
+            continue
+        if p.is_dir():
+            with contextlib.suppress(OSError):
+                p.rmdir()  # empty once its owned entries are gone; else foreign content keeps it
         else:
-            p.unlink()
+            _remove(p)
 
 
 def _kind_of(out: Path) -> str:
     marker = out / MARKER
-    if marker.is_file():
-        for line in marker.read_text(encoding="utf-8", errors="replace").splitlines()[:40]:
-            if line.startswith("kind: "):
-                return line[6:].strip()
-    if (out / MANIFEST).is_file():
-        try:
-            return manifest_kind(read_manifest(out / MANIFEST))
-        except ConfigError:
-            return "damaged"
-    if any((out / n).exists() for n in SWEEP_STATE):
-        return "sweep"
-    return "unknown"
+    if marker.is_file() and not marker.is_symlink() and (kind := _marker_kind(marker)):
+        return kind
+    doc = _manifest_doc(out)
+    return manifest_kind(doc) if doc is not None else "unknown"
 
 
-def _mark(out: Path, kind: str) -> None:
+def _marker_lines(marker: Path) -> list[str]:
+    try:
+        return marker.read_text(encoding="utf-8", errors="replace").splitlines()[:40]
+    except OSError:
+        return []
+
+
+def _marker_kind(marker: Path) -> str:
+    return next((line[6:].strip() for line in _marker_lines(marker) if line.startswith("kind: ")), "")
+
+
+def _marker_kept(marker: Path) -> list[str]:
+    for line in _marker_lines(marker):
+        if line.startswith("kept: "):
+            with contextlib.suppress(ValueError):
+                kept = json.loads(line[6:])
+                return [p for p in kept if isinstance(p, str)] if isinstance(kept, list) else []
+    return []
+
+
+def _mark(out: Path, kind: str, kept: Sequence[str] = ()) -> None:
     from .outputs import atomic_path
 
     text = (f"This folder is not a complete result: ruralsim {kind} is writing it, or was stopped before it\n"
             "finished (killed, interrupted, disk full). Its files may mix runs. Rerun the command to replace it\n"
-            "(a sweep resumes from its finished runs).\n\n"
-            f"kind: {kind}\npid: {os.getpid()}\nstarted: {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+            "(a sweep resumes from its finished runs). The rerun removes what ruralsim wrote here and keeps the\n"
+            "entries listed as kept (files that were here before; ruralsim never deletes them).\n\n"
+            f"kind: {kind}\npid: {os.getpid()}\nstarted: {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n"
+            f"kept: {json.dumps(list(kept), ensure_ascii=False)}\n")
     with atomic_path(out / MARKER) as tmp:
         tmp.write_text(text, encoding="utf-8")
     _fsync_dir(out)

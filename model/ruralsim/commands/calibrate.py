@@ -11,7 +11,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
-from .common import positive_int
+from .common import add_force_option, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/calibration/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_option(p)
     p.set_defaults(func=main)
 
 
@@ -63,7 +64,7 @@ def main(args: argparse.Namespace) -> int:
     from ..analysis.folders import writing
 
     out = args.out or Path("results") / "calibration"
-    with writing(out, "calibration"):  # checked, locked and marked incomplete before the search starts
+    with writing(out, "calibration", force=args.force):  # checked, locked, marked incomplete first
         cal = _calibrate(args, calibrate, write_calibration, scenario, free, targets, spec, target_set, out)
     return _report(args, cal, baseline, out, update_scenario_file, fmt_value)
 

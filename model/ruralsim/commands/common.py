@@ -59,3 +59,11 @@ def apply_lang(args: argparse.Namespace) -> str:
     lang = getattr(args, "lang", None) or "en"
     set_lang(lang)
     return lang
+
+
+def add_force_option(p: argparse.ArgumentParser) -> None:
+    """--force: write into a folder holding files ruralsim did not write (kept, never deleted)."""
+    p.add_argument("--force", action="store_true",
+                   help="write into --out even when it holds files ruralsim did not write: they are kept "
+                        "(a file with a name ruralsim writes is replaced); ruralsim deletes only what its "
+                        "manifest lists")

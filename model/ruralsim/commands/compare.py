@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
+from .common import add_force_option, add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/compare_<A>_vs_<B>/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_option(p)
     p.add_argument("--no-plots", action="store_true",
                    help="write data, tables and manifests only (draw the plots later with: ruralsim plot DIR)")
     _add_explain_options(p)
@@ -70,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
         for note in year_table_notes(sc.overrides, {**sc.params, **run}):
             print(f"note: {sc.name}: {note}", file=sys.stderr)
     out = Path(args.out or default_out_dir(unique_labels(scenarios)))
-    with writing(out, "comparison"):  # checked, locked and marked incomplete before the simulation starts
+    with writing(out, "comparison", force=args.force):  # checked, locked, marked incomplete first
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_comparison(cmp, out, plots=not args.no_plots)
         if explain_options.drivers or explain_options.robustness:

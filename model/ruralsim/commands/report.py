@@ -4,7 +4,6 @@ of a run, comparison or sweep folder from its stored results (nothing is rerun).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from ..simulation.config import ConfigError, Problem
@@ -24,26 +23,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..analysis.folders import manifest_kind, updating
     from ..presentation.report import finish_comparison, finish_folder
 
     lang = apply_lang(args)
     folder: Path = args.results
-    allowed = "a folder written by ruralsim run, compare or sweep"
-    if not folder.is_dir():
-        raise ConfigError([Problem("ruralsim report", "RESULTS_DIR", str(folder),
-                                   "no such folder" if not folder.exists() else "not a folder", allowed)])
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
-        raise ConfigError([Problem(str(folder), "", str(folder), "no manifest.json in this folder", allowed)])
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    kind = manifest.get("kind") or (manifest.get("extra") or {}).get("kind") or "run"
-    if kind not in KINDS:
-        raise ConfigError([Problem(str(manifest_path), "kind", kind, "no report for this kind of folder",
-                                   "one of " + ", ".join(KINDS))])
-    if kind == "comparison":
-        written = finish_comparison(folder, lang)
-    else:
-        written = finish_folder(folder, lang, workbook=kind != "sweep")
+    # A complete folder only (a killed one says "incomplete"), with nothing foreign in it: no symbolic link
+    # is read through and no file of the user's is overwritten; the files written join the manifest's list.
+    with updating(folder, "ruralsim report") as manifest:
+        kind = manifest_kind(manifest)
+        if kind not in KINDS:
+            raise ConfigError([Problem(str(folder / "manifest.json"), "kind", kind,
+                                       "no report for this kind of folder", "one of " + ", ".join(KINDS))])
+        if kind == "comparison":
+            written = finish_comparison(folder, lang)
+        else:
+            written = finish_folder(folder, lang, workbook=kind != "sweep")
     for path in written:
         print(path)
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..simulation.config import find_scenario, load_scenario
-from .common import add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
+from .common import add_force_option, add_lang_option, add_size_options, apply_lang, positive_int, size_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/<scenario>/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes for replicates (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_option(p)
     add_lang_option(p)
     p.set_defaults(func=main)
 
@@ -38,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
     for note in year_table_notes(scenario.overrides, {**scenario.params, **overrides}):
         print(f"note: {note}", file=sys.stderr)
     out = Path(args.out or default_out_dir(scenario.name))
-    with writing(out, "run"):  # checked, locked and marked incomplete before the simulation starts
+    with writing(out, "run", force=args.force):  # checked, locked, marked incomplete first
         result = run_scenario(scenario, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_scenario(result, out, scenario.name, extra={"argv": sys.argv})
         finish_folder(out, lang)

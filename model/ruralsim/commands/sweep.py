@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--check", action="store_true", help="validate the experiment and print its size; run nothing")
     p.add_argument("--list-outcomes", action="store_true", help="print the outcome names an experiment may keep")
     p.add_argument("--force", action="store_true",
-                   help="run a sweep larger than the declared maximum (100,000 runs)")
+                   help="run a sweep larger than the declared maximum (100,000 runs), or write into a folder that "
+                        "holds files ruralsim did not write (they are kept; ruralsim deletes only what it listed)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_lang_option(p)
     p.set_defaults(func=main)
@@ -98,10 +99,10 @@ def main(args: argparse.Namespace) -> int:
               f"{exp.scenario.name}; {len(exp.outcomes)} outcomes)")
         return 0
     out = args.out or default_out(exp)
-    check_out(out, "sweep")
+    check_out(out, "sweep", force=args.force)
     SweepStore(out).check_stale({t.run_id for t in tasks(exp, design)})  # before anything in the folder changes
     try:
-        with writing(out, "sweep", keep=SWEEP_KEEP):
+        with writing(out, "sweep", keep=SWEEP_KEEP, force=args.force):
             s = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
                           argv=sys.argv)
             from ..presentation.report import finish_folder

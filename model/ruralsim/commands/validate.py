@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import positive_int
+from .common import add_force_option, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default results/validation/)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="processes for replicates (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_option(p)
     p.set_defaults(func=main)
 
 
@@ -51,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     from ..analysis.folders import writing
 
     out = args.out or Path("results") / "validation"
-    with writing(out, "validation"):  # checked, locked and marked incomplete before the simulation starts
+    with writing(out, "validation", force=args.force):  # checked, locked, marked incomplete first
         v = validate(target_set, scenario, overrides, workers=args.workers, progress=not args.quiet)
         write_validation(v, out, extra={"argv": sys.argv})
     print(f"{target_set.title}: scenario {scenario.name}, {params['run_replicates']} replicate(s) x "

@@ -46,7 +46,7 @@ def plot_fit(targets: Sequence[Target], hist: pd.DataFrame, free: Sequence[FreeP
         ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:g}"))
     ax_loss.set(title="Loss: sum of squared errors in tolerance units", xlabel="evaluation", ylabel="loss")
     ax_loss.grid(alpha=0.3)
-    ax_loss.legend(fontsize=8, loc="upper right")
+    ax_loss.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
 
     for i, fp in enumerate(free):
         u = (search[fp.label] - fp.low) / (fp.high - fp.low)

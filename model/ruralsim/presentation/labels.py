@@ -180,6 +180,35 @@ _ENTRIES: tuple[Label, ...] = (
        "Share of households identified since 2021 whose risk involved costly illness (P30)"),
     _l("monitored", "Monitored", "监测中", _HH, "Households under monitoring"),
     _l("detected", "Detected", "识别纳入", _HH, "Households newly detected and put under monitoring"),
+    # --- identification by channel and targeting (issue 21; targeting.csv) ---
+    *(_l(f"identified_{k}", f"Identified by {en}", f"{zh}识别户数", _HH,
+         f"Households identified this month by {en} (simulation/identification.py)")
+      for k, en, zh in (("annual_check", "the annual income check", "年度收入核查"),
+                        ("self_report", "their own report", "农户自主申报"),
+                        ("cadre_screening", "cadres' visits", "基层干部排查"),
+                        ("data_screening", "departments' data", "部门筛查预警"))),
+    _l("median_months_to_identification", "Median months to identification", "识别等待月数中位数", ("months", "月"),
+       "Median months from the first month under the monitoring line (rolling income) to identification, "
+       "households identified in the calendar year so far", INCOME_MEASURE),
+    _l("below_assisted", "Below the line (registry) and assisted", "建档口径贫困线以下且已纳入监测或兜底户数", _HH,
+       "Households below the registry line that are monitored or under 低保/特困/单人保 (targeting.csv reads March's, "
+       "after the December check)", REGISTRY_MEASURE),
+    _l("below_missed", "Below the line (registry) and missed", "建档口径贫困线以下且未纳入户数", _HH,
+       "Households below the registry line at the December check that are neither monitored nor under 兜底 by "
+       "the following March", REGISTRY_MEASURE),
+    _l("below_missed_share", "Share of those below the line (registry) missed", "建档口径贫困线以下户遗漏比例",
+       ("share (0-1)", "占比（0–1）"), "below_missed / households_below_registry", REGISTRY_MEASURE),
+    _l("monitored_above_line", "Monitored, registry income above the monitoring line", "监测户中建档口径收入高于监测线户数",
+       _HH, "Monitored households whose last calendar-year income per person is above the monitoring line (leakage, "
+       "not an error by itself: assistance lifted them)", REGISTRY_MEASURE),
+    *(_l(f"identified_by_channel_{k}", f"Identified in the year: {en}", f"当年识别户数：{zh}", _HH,
+         f"Households identified in the calendar year by {en}")
+      for k, en, zh in (("annual", "the annual income check", "年度收入核查"),
+                        ("triggers", "triggers (own report and cadres' visits)", "触发识别（自主申报与干部排查）"),
+                        ("data", "departments' data", "部门筛查预警"),
+                        ("self_report", "their own report", "农户自主申报"),
+                        ("cadre_screening", "cadres' visits", "基层干部排查"))),
+    _l("replicates", "Replicates", "重复次数", ("runs", "次运行"), "Replicates the row's means are taken over"),
     _l("ever_monitored", "Ever monitored", "曾被监测", _HH, "Households ever under monitoring"),
     _l("ever_monitored_share", "Households ever monitored", "曾被监测户占比", _HS, "Share of households ever monitored"),
     _l("risk_eliminated_share", "Monitored households with risk eliminated", "监测户风险消除比例",

@@ -148,12 +148,15 @@ def _render(report: Report, lang: str, folder: Path, name: str) -> Path:
 
     from ..analysis.outputs import atomic_path
 
+    # Every value comes from files a user wrote (a scenario's name and header, an experiment's name, the
+    # command line), so none may become markup: HTML is autoescaped whatever the template's suffix, and
+    # Markdown (which renderers turn into HTML) gets the same escaping through ``finalize``.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
-                             autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+                             autoescape=name == HTML, finalize=None if name == HTML else markdown_text,
                              trim_blocks=False, keep_trailing_newline=True)
     template = env.get_template(name + ".j2")
     figures = [dict(f, src=_data_uri(folder / f["path"])) for f in report.figures] if name == HTML else report.figures
-    context = dict(title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
+    context = dict(csp=CONTENT_SECURITY_POLICY, title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
                    headline=report.headline, headline_note=report.headline_note, readings=report.readings,
                    parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro,
                    explain=_explain(report, folder, lang, name == HTML))
@@ -175,6 +178,20 @@ def _explain(report: Report, folder: Path, lang: str, html: bool) -> dict[str, A
     from .explain_report import explain_section
 
     return explain_section(folder, *args, lang=lang, html=html)
+
+
+#: report.html runs no script and loads nothing: figures and the font are ``data:`` URIs, styles inline.
+#: A meta tag, so the policy holds wherever the file is opened (the page serves it with the same header).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+                           "base-uri 'none'; form-action 'none'")
+
+
+def markdown_text(value: Any) -> str:
+    """A value as Markdown text that no renderer turns into markup or a link: ``<`` and ``>`` become
+    entities (so no tag and no autolink survives; Markdown shows them as ``<`` ``>``) and ``](`` is
+    broken with a backslash (no inline link). Other text, ``&`` included, reads as written."""
+    text = "" if value is None else str(value)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
 
 
 def font_face_css(text: str) -> str:
@@ -346,7 +363,9 @@ def _repro(manifest: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 
 def _figures(folder: Path, lang: str, prefix: str = "", group: str = "") -> list[dict[str, str]]:
     out = []
-    for png in sorted((folder / "plots").glob("*.png")) if (folder / "plots").is_dir() else []:
+    plots = folder / "plots"
+    found = [] if plots.is_symlink() or not plots.is_dir() else sorted(plots.glob("*.png"))
+    for png in (p for p in found if not p.is_symlink()):  # never read through a link (ruralsim writes none)
         en, zh = CAPTIONS.get(png.stem, (png.stem.replace("_", " ").capitalize(), _sweep_caption_zh(png.stem)))
         caption = (zh if lang == "zh" else en) + (f" · {group}" if group else "")
         out.append({"name": png.stem, "path": f"{prefix}plots/{png.name}", "caption": caption})

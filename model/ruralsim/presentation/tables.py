@@ -23,9 +23,11 @@ FIRST_SHEETS = ("summary", "comparison", "poverty_by_year", "cost_effectiveness"
 
 
 def table_files(folder: Path) -> list[Path]:
-    """The CSV and Parquet tables directly in ``folder`` (not the dictionary itself)."""
+    """The CSV and Parquet tables directly in ``folder`` (not the dictionary itself). Symbolic links are
+    left out: ruralsim writes none, and one could point at any file of the user's."""
     return sorted(p for p in folder.iterdir()
-                  if p.suffix in (".csv", ".parquet") and p.name != DICTIONARY and not p.name.startswith("."))
+                  if p.suffix in (".csv", ".parquet") and p.name != DICTIONARY and not p.name.startswith(".")
+                  and not p.is_symlink() and p.is_file())
 
 
 def columns_of(path: Path) -> list[str]:
@@ -56,9 +58,9 @@ def write_dictionary(folder: Path) -> Path:
 
 def write_workbook(folder: Path, name: str | None = None) -> Path:
     """``<folder name>.xlsx``: every CSV table of the folder as a sheet, the data dictionary last."""
-    csvs = {p.stem: p for p in folder.glob("*.csv") if p.name != DICTIONARY}
+    csvs = {p.stem: p for p in table_files(folder) if p.suffix == ".csv"}
     order = [s for s in FIRST_SHEETS if s in csvs] + sorted(s for s in csvs if s not in FIRST_SHEETS)
-    if (folder / DICTIONARY).exists():
+    if (folder / DICTIONARY).is_file() and not (folder / DICTIONARY).is_symlink():
         csvs["data_dictionary"] = folder / DICTIONARY
         order.append("data_dictionary")
     path = folder / f"{name or folder.name}.xlsx"

@@ -27,7 +27,7 @@ def plot_targeting(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any
     """Who is below the registry line and whether the system has them; who was found, by which channel."""
     years = [int(y) for y in table["year"]]
     x = np.arange(len(years))
-    fig, axes = grid(1, 2, 15, 5.6)
+    fig, axes = grid(1, 2, 15, 6.2)
     ax = axes[0, 0]
     assisted = table["below_assisted"].to_numpy(float)
     missed = table["below_missed"].to_numpy(float)
@@ -39,7 +39,7 @@ def plot_targeting(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any
     ax.set_xticks(x, [str(y) for y in years], fontsize=8.5)
     ax.set(title="Households below the registry line each December\n(label: share missed; last year: no March yet)",
            ylabel="households (sample, mean over replicates)")
-    ax.legend(fontsize=8.5, loc="upper right")
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     ax = axes[0, 1]
     bottom = np.zeros(len(years))
     for col, name, color in CHANNEL_SERIES:
@@ -53,7 +53,7 @@ def plot_targeting(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any
     ax.set_xticks(x, [str(y) for y in years], fontsize=8.5)
     ax.set(title="Households identified in the year, by channel\n(label: median months from first month under the line)",
            ylabel="households (sample, mean over replicates)")
-    ax.legend(fontsize=8.5, loc="upper right")
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     for a in axes[0]:
         a.set_ylim(top=a.get_ylim()[1] * 1.15)
     finish(fig, "Targeting: who is below the line, and who finds them", run_note(ts, meta))

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .population import MONITORED
+from .population import DIBAO, MONITORED, NONE, TEKUN
 
 # Channel codes (0: not identified this month) and their output names.
 ANNUAL, SELF_REPORT, CADRE, DATA = 1, 2, 3, 4
@@ -102,8 +102,6 @@ def annual_check(c, lines_hh: np.ndarray, u: np.ndarray) -> None:
     would be once large medical spending is paid (above ``monitoring.annual_rigid_share`` of income), and
     that are outside household-wide 兜底, are found with the check's coverage and identified
     ``annual_check_delay`` months later."""
-    from .programmes import DIBAO, TEKUN
-
     p = c.p
     size = c.hh.size
     # 纯收入 under the line, or large rigid (medical) spending that leaves the household under it once paid.
@@ -125,7 +123,6 @@ def exit_verification(c, m) -> None:
     below = c.reg_below.copy()
     if not below.any():
         return
-    from .programmes import NONE
 
     able = H.n_lab > 0
     old = c.dibao.copy()
@@ -139,6 +136,7 @@ def exit_verification(c, m) -> None:
     c.reg_inc[:] = (c.reg_inc + 12.0 * (c.dibao - old)).astype(np.float32)
     # ... and in the rolling income the alert measure reads, so both measures start from the same state.
     c.ring[:] += (c.dibao - old).astype(np.float32)
+    c.out["verification_credit"] = c.hh_sum(c.dibao - old)  # the same in the rolling transfer component
     c.inc_sum[:] = c.ring.sum(axis=0, dtype=np.float32)
     c.reg_below[:] = c.reg_inc / H.size < m.poverty_line
 
@@ -147,7 +145,6 @@ def targeting_parts(c, lines_hh: np.ndarray) -> None:
     """The month's targeting counts (targeting.csv reads March's and December's): households below the
     registry line that are monitored or under 兜底 now, and monitored households whose registry income is
     above the monitoring line (leakage, not an error by itself)."""
-    from .programmes import NONE
 
     mon = c.mon_state == MONITORED
     c.out["below_assisted"] = int(np.count_nonzero(c.reg_below & (mon | (c.cover != NONE))))

@@ -873,6 +873,8 @@ class RuralModel(mesa.Model):
                 self.reached[name] += value
         for k in COMPONENTS:
             self.comp_ring[k][t % 12] = combine_counties(parts, self.n_counties, k)
+        if t == -1:  # the exit verification's 兜底 counted in every month of the rolling year (identification)
+            self.comp_ring["transfer"] += combine_counties(parts, self.n_counties, "verification_credit")
         self.dividends_paid = combine_counties(parts, self.n_counties, "dividends_paid")
         falls = _add(parts, "falls_by_cause")
         extra = {f"falls_{name}": int(falls[i]) for i, name in enumerate(shocks.CAUSES)}

@@ -30,6 +30,9 @@ EMPLOYED = (MIGRANT, LOCAL, WORKSHOP, POST)
 
 # Monitoring states.
 NEVER, MONITORED, ELIMINATED = 0, 1, 2
+# 兜底 cover of a household (``cover``): none, 低保 for the household, 低保 for one ill or disabled member
+# (单人保), 特困 support. Here, beside the monitoring states, so identification and programmes share them.
+NONE, DIBAO, SINGLE, TEKUN = 0, 1, 2, 3
 
 POP_MONTH = -999  # the month address of the draws that build the population
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import categories
-from .population import ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, OUT, POST, TRAINING
+from .population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NONE, OUT, POST, SINGLE,  # noqa: F401
+                         TEKUN, TRAINING)
 
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
 
-# 兜底 cover of a household (``cover``): none, 低保 for the household, 低保 for one ill or disabled member
-# (单人保), 特困 support.
-NONE, DIBAO, SINGLE, TEKUN = 0, 1, 2, 3
 
 
 class Programme:

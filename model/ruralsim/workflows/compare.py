@@ -408,6 +408,7 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     from ..analysis.dynamics import dynamics_tables
     from ..analysis.fiscal import fiscal_tables
     from ..analysis.outputs import load_run, plot_meta
+    from ..analysis.targeting import targeting_table
     from .run import redraw_run
 
     ts, _, sub = load_run(folder)
@@ -417,7 +418,8 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
     if label is not None:
         meta["name"] = label
     paths = redraw_run(folder)
-    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts)}
+    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts),
+              "targeting": {"": targeting_table(ts)}}
     paths += list(_write_extra_plots(folder, tables, ts, meta).values())
     return paths, ts, sp
 
@@ -459,7 +461,9 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
 
     diffs = out / "compare_groups.csv"
     group_plot = write_group_difference_plot(out, pd.read_csv(diffs, encoding="utf-8-sig"), meta) if diffs.exists() else []
-    from .explain import redraw_explanation
+    from ..presentation.robustness_plots import write_tornado_plots
 
-    return (paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot
-            + redraw_explanation(out, meta))
+    robust = out / "compare_robustness.csv"  # the tornado charts of --robustness, when the folder has them
+    tornado = (write_tornado_plots(out, pd.read_csv(robust, encoding="utf-8-sig"), extra.get("explain") or {}, meta)
+               if robust.is_file() else [])
+    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot + tornado

@@ -239,16 +239,3 @@ def write_explanation(ex: Explanation, out: Path, meta: dict[str, Any], plots: b
         write_manifest(manifest_path, manifest)
     return paths
 
-
-def redraw_explanation(out: Path, meta: dict[str, Any]) -> list[Path]:
-    """Redraw the tornado charts from a folder's ``compare_robustness.csv`` (``ruralsim plot``)."""
-    from ..analysis.folders import read_manifest
-
-    out = Path(out)
-    table_path = out / "compare_robustness.csv"
-    if not table_path.is_file():
-        return []
-    info = (read_manifest(out / "manifest.json").get("extra") or {}).get("explain") or {}
-    from ..presentation.robustness_plots import write_tornado_plots
-
-    return write_tornado_plots(out, pd.read_csv(table_path, encoding="utf-8-sig"), info, meta)

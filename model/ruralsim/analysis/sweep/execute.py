@@ -195,6 +195,8 @@ def _kill(executor: Any) -> None:
 
 
 SCHEDULER_ALLOWED = "the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+#: Schemes a Dask scheduler listens on that ruralsim supports.
+SCHEDULER_SCHEMES = ("tcp", "tls")
 
 
 def check_scheduler_address(address: str) -> str:
@@ -205,8 +207,11 @@ def check_scheduler_address(address: str) -> str:
         from distributed.comm.addressing import parse_host_port
 
         scheme, location = parse_address(address)
-        if scheme in ("tcp", "tls"):
-            parse_host_port(location)
+        if scheme not in SCHEDULER_SCHEMES:
+            # Checked here, not by Client(): a Client refused for its scheme is half built, and its
+            # clean-up waits 30 s at exit and prints a traceback.
+            raise ValueError(f"the scheme {scheme!r} is not one of {', '.join(SCHEDULER_SCHEMES)}")
+        parse_host_port(location)
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise ConfigError([Problem("--scheduler", "", address, f"dask.distributed is not installed ({exc})",
                                    "pip install 'dask[distributed]'")]) from None

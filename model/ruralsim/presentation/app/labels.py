@@ -14,6 +14,8 @@ TEXT: dict[str, dict[str, str]] = {
     "done": {"en": "Done in {seconds:.1f} s", "zh": "完成，用时 {seconds:.1f} 秒"},
     "cached": {"en": "From the cache", "zh": "来自缓存"},
     "invalid": {"en": "This scenario cannot run:", "zh": "该情景无法运行："},
+    "expired": {"en": "This page's session has expired (the server keeps the most recent ones): reload the page",
+                "zh": "本页会话已过期（服务器只保留最近的会话）：请刷新页面"},
     "save": {"en": "Save as scenario", "zh": "另存为情景"},
     "save_name": {"en": "file name", "zh": "文件名"},
     "saved": {"en": "Saved {path}", "zh": "已保存 {path}"},

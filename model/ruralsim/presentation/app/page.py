@@ -1,12 +1,17 @@
 """The Dash page: layout and callbacks.
 
 Flow: picking a scenario sets the controls to its values; any change of scenario or control submits
-a request to the :class:`~.runs.RunManager` (superseding the one before); a 0.2 s timer polls the
-request, shows its progress, and draws the charts once all its replicates are in.
+a request to the :class:`~.runs.RunManager` (superseding the browser's one before); a 0.2 s timer polls
+the request, shows its progress, and draws the charts once all its replicates are in.
+
+What a client sends is never trusted: a scenario is an id from the list the server built (resolved on
+the server, :func:`~.scenario_file.resolve`), a request an id of the browser's own session
+(:mod:`.sessions`), and a callback given inputs of the wrong shape answers nothing instead of failing.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,8 +27,12 @@ from . import charts
 from .labels import t
 from .levers import LEVERS, lever_overrides, lever_values
 from .outcomes import HEADLINE, HEADLINE_YEAR, outcomes
+from ..report import CONTENT_SECURITY_POLICY
+from .guard import allowed_hosts, current_session, protect
 from .runs import RunManager
-from .scenario_file import load_checked, report_path, save_scenario, scenario_options
+from .scenario_file import (UNKNOWN, load_checked, report_path, resolve, save_scenario, scenario_id,
+                            scenario_options)
+from .sessions import Asked, Sessions
 
 POLL_SECONDS = 0.2
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")  # a scenario name, never a path
@@ -121,18 +130,50 @@ def headline_table(o, lang: str, request_id: int) -> html.Table:
                       **{"data-request": str(request_id)})
 
 
-def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
-    """The Dash app; assets are served from the installed packages (``serve_locally``)."""
-    app = dash.Dash(__name__, title="ruralsim", serve_locally=True, update_title=None)
+class _Dash(dash.Dash):
+    """Dash without the Python version in the page's ``_dash-config``."""
+
+    def _config(self):
+        config = super()._config()
+        for key in ("python_version", "dash_version_url"):
+            config.pop(key, None)
+        return config
+
+
+def guarded(*fallback: Any):
+    """Answer ``fallback`` instead of an HTTP 500 when a client posts inputs of the wrong shape (a list
+    where an id belongs, a number for a name): the page's own controls never do, so nothing is lost."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args):
+            try:
+                return fn(*args)
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError):
+                return fallback[0] if len(fallback) == 1 else list(fallback)
+        return inner
+    return wrap
+
+
+def create_app(s: AppSettings, manager: RunManager, host: str = "127.0.0.1", token: str | None = None) -> dash.Dash:
+    """The Dash app; assets are served from the installed packages (``serve_locally``).
+
+    ``host``: the address served (``Host`` headers are checked against it); ``token``: required of
+    every request when given (see :mod:`.guard`)."""
+    app = _Dash(__name__, title="ruralsim", serve_locally=True, update_title=None)
     baseline, msg = load_checked(s.baseline)
     if baseline is None:
         raise ConfigError(msg)
     months = int(baseline.params["run_months"])
     run = s.run_overrides(months)
-    first = str(s.baseline.resolve())
-    app.layout = layout(s, first)
+    app.layout = layout(s, scenario_id(s.baseline))
     lever_ids = [lv.control_id for lv in LEVERS]
-    state: dict[str, Any] = {"submitted": {}, "frames": {}}
+    sessions = app.sessions = Sessions(on_drop=manager.forget)
+    protect(app.server, sessions, allowed_hosts(host), token)
+    folders = (SCENARIO_DIR, s.user_dir)
+
+    def scenario(sid: object) -> tuple[Scenario | None, str]:
+        """The listed scenario behind a client's id; anything else is refused without reading a file."""
+        return load_checked(resolve(sid, s.user_dir), folders)
 
     def policy_params(sc: Scenario, values: list) -> tuple[dict, dict]:
         levers = lever_overrides(sc.params, dict(zip([lv.flat for lv in LEVERS], values)))
@@ -140,8 +181,9 @@ def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
 
     @app.callback([Output(i, "value") for i in lever_ids] + [Output("scenario-error", "children")],
                   Input("scenario", "value"))
-    def pick(path):
-        sc, message = load_checked(path)
+    @guarded(*[dash.no_update] * len(lever_ids), UNKNOWN)
+    def pick(sid):
+        sc, message = scenario(sid)
         if sc is None:
             return [dash.no_update] * len(lever_ids) + [message]
         shown = lever_values(sc.params)
@@ -149,72 +191,87 @@ def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
 
     @app.callback(Output("job", "data"), Output("run-error", "children"), Output("job-id", "children"),
                   Input("scenario", "value"), *[Input(i, "value") for i in lever_ids])
-    def submit(path, *values):
-        sc, message = load_checked(path)
+    @guarded(dash.no_update, "", dash.no_update)
+    def submit(sid, *values):
+        sc, message = scenario(sid)
         if sc is None:
             return dash.no_update, "", dash.no_update
         try:
             params, _ = policy_params(sc, list(values))
         except ConfigError as err:
             return dash.no_update, str(err), dash.no_update
-        rid = manager.submit(params, {**baseline.params, **run}, s.replicates)
-        state["submitted"][rid] = time.perf_counter()
-        return {"id": rid, "scenario": sc.name}, "", str(rid)
+        session = current_session()
+        asked = Asked(manager.submit(params, {**baseline.params, **run}, s.replicates, client=session.id), sc.name)
+        rid = session.add(asked)
+        return {"id": rid}, "", rid
 
     @app.callback(Output("progress", "value"), Output("status", "children"), Output("ready", "data"),
                   Input("poll", "n_intervals"), State("job", "data"), State("ready", "data"))
+    @guarded(dash.no_update, dash.no_update, dash.no_update)
     def poll(_, job, ready):
         # Cheap on purpose: the timer fires again before a slow answer arrives, and Dash drops the
         # answer of a callback fired again meanwhile; drawing is left to ``draw``, fired once by ``ready``.
         if not job or (ready and ready.get("id") == job["id"]):
             return dash.no_update, dash.no_update, dash.no_update
-        st = manager.status(job["id"])
+        session = current_session(create=False)
+        asked = session.asked(job["id"]) if session else None
+        if asked is None:  # a dropped session, or an id that is not this browser's
+            return "0", t("expired", s.lang), dash.no_update
+        st = manager.status(asked.manager_id, client=session.id)
         if st["error"]:
             return "0", st["error"], dash.no_update
         if not st["done"]:
             return f"{100 * st['fraction']:.0f}", t("running", s.lang, pct=100 * st["fraction"]), dash.no_update
-        seconds = time.perf_counter() - state["submitted"].get(job["id"], time.perf_counter())
-        return "100", t("done", s.lang, seconds=seconds), job
+        seconds = time.perf_counter() - asked.submitted
+        return "100", t("done", s.lang, seconds=seconds), {"id": job["id"]}
 
     @app.callback([Output("headline", "children"), Output("downloads", "children")]
                   + [Output(f"chart-{c}", "figure") for c in CHARTS],
                   Input("ready", "data"), prevent_initial_call=True)
+    @guarded(*[dash.no_update] * (2 + len(CHARTS)))
     def draw(ready):
         rid = ready["id"]
-        if rid not in state["frames"]:
-            state["frames"][rid] = outcomes(*manager.results(rid))
-            for old in list(state["frames"])[:-20]:  # keep the last few for their CSV downloads
-                del state["frames"][old]
-        o = state["frames"][rid]
+        session = current_session(create=False)
+        asked = session.asked(rid) if session else None
+        if asked is None:  # not this browser's request: nothing to draw
+            return [dash.no_update] * (2 + len(CHARTS))
+        o = session.frames.get(rid)
+        if o is None:
+            o = outcomes(*manager.results(asked.manager_id))
+            session.keep_frame(rid, o)
         figs = [charts.level_chart(o, "poverty", "chart_poverty", s.lang),
                 charts.level_chart(o, "returns", "chart_returns", s.lang),
                 charts.difference_chart(o, s.lang), charts.income_chart(o, s.lang),
                 charts.monitored_chart(o, s.lang), charts.fiscal_chart(o, s.lang)]
         links = [html.A(t("download_csv", s.lang), href=f"/download/{rid}.csv", id="download-csv")]
-        report = report_path(s.results_dir, ready["scenario"])
-        links += [html.Br(), html.A(t("download_report", s.lang), href=f"/report/{ready['scenario']}", id="report")
+        report = report_path(s.results_dir, asked.scenario) if SAFE_NAME.match(asked.scenario) else None
+        links += [html.Br(), html.A(t("download_report", s.lang), href=f"/report/{asked.scenario}", id="report")
                   if report else html.Span(t("no_report", s.lang), style={"color": "#777"})]
         return [headline_table(o, s.lang, rid), links] + figs
 
     @app.callback(Output("save-result", "children"), Output("scenario", "options"),
                   Input("save", "n_clicks"), State("save-name", "value"), State("scenario", "value"),
                   *[State(i, "value") for i in lever_ids], prevent_initial_call=True)
-    def save(_, name, path, *values):
-        sc, message = load_checked(path)
+    @guarded(html.Span("the page sent values it cannot read; reload the page", style={"color": "#b00"}),
+             dash.no_update)
+    def save(_, name, sid, *values):
+        sc, message = scenario(sid)
         if sc is None:
             return message, dash.no_update
         try:
             _, levers = policy_params(sc, list(values))
-            out = save_scenario(s.user_dir, name or "", sc, {**sc.overrides, **levers}, run, levers)
+            out = save_scenario(s.user_dir, name if isinstance(name, str) else "", sc, {**sc.overrides, **levers},
+                                run, levers)
         except ConfigError as err:
             return html.Span(str(err), style={"color": "#b00"}), dash.no_update
         return html.Span(t("saved", s.lang, path=str(out)), id="saved-path"), scenario_options(s.user_dir)
 
     server = app.server
 
-    @server.route("/download/<int:rid>.csv")
-    def download(rid: int):
-        o = state["frames"].get(rid)
+    @server.route("/download/<rid>.csv")
+    def download(rid: str):
+        session = current_session(create=False)
+        o = session.frames.get(rid) if session else None
         if o is None:
             abort(404)
         from io import BytesIO
@@ -227,6 +284,8 @@ def create_app(s: AppSettings, manager: RunManager) -> dash.Dash:
         path = report_path(s.results_dir, name) if SAFE_NAME.match(name) else None
         if path is None:
             abort(404)
-        return send_file(path.resolve(), mimetype="text/html")
+        answer = send_file(path.resolve(), mimetype="text/html")
+        answer.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'"
+        return answer
 
     return app

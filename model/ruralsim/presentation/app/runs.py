@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ import pandas as pd
 
 #: Slots of shared memory for progress and cancel flags; a ticket uses slot ticket % SLOTS.
 SLOTS = 1024
+#: Requests remembered (least recently used dropped first), across all clients.
+MAX_REQUESTS = 256
+#: Replicate series cached (about 100 kB each at the page's default size: ~25 MB), across all clients.
+MAX_CACHED = 240
 
 _CANCEL: Any = None
 _MONTHS: Any = None
@@ -75,7 +80,14 @@ class Request:
 
 
 class RunManager:
-    """Owns the worker pool, the cache and the current request."""
+    """Owns the worker pool, the cache and each client's current request.
+
+    Every client (a browser session of the page; ``""`` for a library caller) has one current
+    request; the runs kept going are those some client's current request needs, so one client's
+    change or poll never cancels another's. Memory is bounded: at most :data:`MAX_REQUESTS` requests
+    and :data:`MAX_CACHED` replicate series are kept, least recently used dropped first (never one a
+    current request still needs).
+    """
 
     def __init__(self, workers: int = 2):
         ctx = mp.get_context("spawn")  # no fork of a threaded web server
@@ -83,42 +95,77 @@ class RunManager:
         self._months = ctx.Array("i", SLOTS, lock=False)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                         initargs=(self._cancel, self._months))
-        self.cache: dict[tuple[str, int], pd.DataFrame] = {}
+        self.cache: OrderedDict[tuple[str, int], pd.DataFrame] = OrderedDict()
         self.running: dict[tuple[str, int], tuple[Future, int, int]] = {}  # task -> future, ticket, months
-        self.requests: dict[int, Request] = {}
-        self.current = 0
+        self.requests: OrderedDict[int, Request] = OrderedDict()
+        self.current: dict[str, int] = {}  # client -> its current request
         self._lock = threading.RLock()  # a done callback may run inside submit()
         self._ticket = 0
+        self._next_id = 0
 
     def warm_up(self) -> None:
         """Start the workers (spawned processes import the model once) before the first request."""
         for f in [self.pool.submit(int, 0) for _ in range(self.pool._max_workers)]:
             f.result()
 
-    def submit(self, policy: dict[str, Any], baseline: dict[str, Any], replicates: int) -> int:
-        """Ask for a request's runs; returns its id. Supersedes (cancels) the previous request."""
+    def submit(self, policy: dict[str, Any], baseline: dict[str, Any], replicates: int, client: str = "") -> int:
+        """Ask for a request's runs; returns its id. Supersedes (cancels) ``client``'s previous request."""
         with self._lock:
-            req = Request(policy, baseline, replicates, id=len(self.requests) + 1)
+            self._next_id += 1
+            req = Request(policy, baseline, replicates, id=self._next_id)
             req.tasks = [(k, r) for k in dict.fromkeys(req.keys) for r in range(replicates)]
             self.requests[req.id] = req
-            self._activate(req)
+            self._activate(req, client)
+            self._trim_requests()
             return req.id
 
-    def _activate(self, req: Request) -> None:
-        """Make ``req`` the current request: cancel the tasks only others need, start its missing ones.
+    def forget(self, client: str) -> None:
+        """A client is gone (its session dropped): its current request no longer keeps runs going."""
+        with self._lock:
+            if self.current.pop(client, None) is not None:
+                self._cancel_unneeded()
+
+    def _needed(self) -> set[tuple[str, int]]:
+        return {tk for rid in self.current.values() if rid in self.requests for tk in self.requests[rid].tasks}
+
+    def _activate(self, req: Request, client: str) -> None:
+        """Make ``req`` the client's current request: cancel the tasks no current request needs, start its
+        missing ones.
 
         Also called when the page polls a request that is not current: the web server may process two
         quick changes in either order, so the one the page shows last must be able to win back."""
-        self.current = req.id
+        self.current[client] = req.id
+        self._cancel_unneeded()
         params = {params_key(req.policy): req.policy, params_key(req.baseline): req.baseline}
+        for task in req.tasks:
+            if task in self.cache:
+                self.cache.move_to_end(task)
+            elif task not in self.running:
+                self._start(task, params[task[0]])
+
+    def _cancel_unneeded(self) -> None:
+        needed = self._needed()
         for task, (fut, ticket, _) in list(self.running.items()):
-            if task not in req.tasks:  # a cancelled task that had not started is simply dropped
+            if task not in needed:  # a cancelled task that had not started is simply dropped
                 del self.running[task]  # first: cancel() runs the done callback at once
                 self._cancel[ticket % SLOTS] = 1
                 fut.cancel()
-        for task in req.tasks:
-            if task not in self.cache and task not in self.running:
-                self._start(task, params[task[0]])
+
+    def _trim_requests(self) -> None:
+        current = set(self.current.values())
+        for rid in list(self.requests):
+            if len(self.requests) <= MAX_REQUESTS:
+                break
+            if rid not in current:
+                del self.requests[rid]
+
+    def _trim_cache(self) -> None:
+        needed = self._needed()
+        for task in list(self.cache):
+            if len(self.cache) <= MAX_CACHED:
+                break
+            if task not in needed:
+                del self.cache[task]
 
     def _start(self, task: tuple[str, int], params: dict[str, Any]) -> None:
         self._ticket += 1
@@ -144,15 +191,23 @@ class RunManager:
             ts = fut.result()
             if ts is not None:
                 self.cache[task] = ts
+                self._trim_cache()
 
-    def status(self, request_id: int) -> dict[str, Any]:
+    def status(self, request_id: int, client: str = "") -> dict[str, Any]:
         """Progress of a request: share of months done, whether it is done, superseded or failed.
 
-        Polling a request means the page waits for it: if it is not the current one, it becomes so."""
+        Polling a request means the client waits for it: if it is not the client's current one, it
+        becomes so (other clients' requests are untouched). An unknown (dropped) request says so."""
         with self._lock:
-            req = self.requests[request_id]
-            if request_id != self.current and not req.error and any(tk not in self.cache for tk in req.tasks):
-                self._activate(req)
+            req = self.requests.get(request_id)
+            if req is None:
+                return {"done": False, "fraction": 0.0, "current": False, "error": "this request was dropped: "
+                        "move a lever or pick the scenario again"}
+            self.requests.move_to_end(request_id)
+            mine = self.current.get(client) == request_id
+            if not mine and not req.error and any(tk not in self.cache for tk in req.tasks):
+                self._activate(req, client)
+                mine = True
             done = months = total = 0
             for task in req.tasks:
                 if task in self.cache:
@@ -166,14 +221,15 @@ class RunManager:
                 else:
                     total += int(req.policy["run_months"])
             return {"done": done == len(req.tasks), "fraction": months / max(total, 1),
-                    "current": request_id == self.current, "error": req.error}
+                    "current": mine, "error": req.error}
 
     def results(self, request_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(policy, baseline) timeseries of a finished request, replicates stacked."""
-        req = self.requests[request_id]
-        kp, kb = req.keys
-        stack = [pd.concat([self.cache[(k, r)].assign(replicate=r) for r in range(req.replicates)],
-                           ignore_index=True) for k in (kp, kb)]
+        with self._lock:
+            req = self.requests[request_id]
+            kp, kb = req.keys
+            stack = [pd.concat([self.cache[(k, r)].assign(replicate=r) for r in range(req.replicates)],
+                               ignore_index=True) for k in (kp, kb)]
         return stack[0], stack[1]
 
     def close(self) -> None:
