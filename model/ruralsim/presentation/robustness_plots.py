@@ -31,7 +31,7 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
     """The tornado figure of one scenario (rows of ``compare_robustness.csv`` for it)."""
     lang = current_lang()
     names = _labels(info, lang)
-    fig, axes = grid(2, 2, 17, 9.5)
+    fig, axes = grid(2, 2, 15, 10)
     for ax, o in zip(axes.flat, OUTCOMES):
         g = table[(table["scenario"] == label) & (table["outcome"] == o.key)]
         central = g[g["assumption"] == "central"]
@@ -63,8 +63,8 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
         ax.set_ylim(-0.8, len(sides) - 0.2)
     handles, names = next((ax.get_legend_handles_labels() for ax in axes.flat if ax.get_legend_handles_labels()[0]),
                           ([], []))
-    if handles:  # one legend for the four panels, beside them, never over a bar
-        fig.legend(handles, names, loc="outside right upper", fontsize=8.5, frameon=False)
+    if handles:  # one legend for the four panels, below them, never over a bar
+        fig.legend(handles, names, loc="outside lower center", ncols=len(handles), fontsize=8.5, frameon=False)
     rob = info.get("robustness") or {}
     # The note gives the robustness runs' own size, not the comparison's.
     note_meta = {**meta, "replicates": rob.get("replicates"), "households": rob.get("households")}
