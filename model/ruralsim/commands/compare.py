@@ -88,7 +88,7 @@ def _explain_options(args: argparse.Namespace):
 
     options = ExplainOptions(drivers=args.drivers, robustness=args.robustness, assumptions=args.assumptions,
                              households=args.robustness_households, replicates=args.robustness_replicates)
-    if options.robustness:
+    if options.robustness or options.assumptions is not None:  # a file given is checked even if unused
         load_assumptions(options.assumptions)  # a ConfigError here: exit 2, nothing run
     return options
 

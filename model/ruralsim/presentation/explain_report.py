@@ -24,14 +24,18 @@ TEXT = {
                figure="Tornado charts: the difference with each assumption at its low (blue) and high (red); line: "
                       "the declared values, grey: its 95% paired interval, dashed: zero",
                no_drivers="No drivers table (run with --drivers).",
-               no_robustness="No robustness runs (run with --robustness)."),
+               no_robustness="No robustness runs (run with --robustness).",
+               assumptions="The assumptions varied, each at its low and its high",
+               assumption_header=["Assumption", "Low", "High", "Why this range"], from_year="from {}"),
     "zh": dict(title="原因与把握：驱动因素与稳健性", lever="政策杠杆", keys="参数",
                drivers="驱动因素：在参照情景上单独施加每个杠杆（95%配对区间）",
                robustness="稳健性：效应的方向在每一项假设下是否都成立？",
                interaction="交互作用（合计减各杠杆之和）", total="合计效应", other="其他杠杆",
                figure="龙卷风图：各项假设取低值（蓝）与高值（红）时的配对差；实线为设定取值，灰色为其95%配对区间，虚线为零",
                no_drivers="没有驱动因素表（运行时加 `--drivers`）。",
-               no_robustness="没有稳健性运行（运行时加 `--robustness`）。"),
+               no_robustness="没有稳健性运行（运行时加 `--robustness`）。",
+               assumptions="所变动的假设（各取低值与高值）",
+               assumption_header=["假设", "低值", "高值", "取值范围的依据（文件原文）"], from_year="{}年起"),
 }
 
 
@@ -77,6 +81,19 @@ def _intro(manifest_extra: dict[str, Any], lang: str) -> list[str]:
             out.append(("跳过的假设（本模型没有其参数）：" + note.split("assumption ", 1)[-1].split(" skipped")[0])
                        if zh else note)
     return out
+
+
+def _assumption_rows(manifest_extra: dict[str, Any], lang: str) -> list[list[str]]:
+    """One row per assumption varied: its label, its low and high settings, the source of its range
+    (all text from the assumptions file: the templates escape it)."""
+    rob = (manifest_extra.get("explain") or {}).get("robustness") or {}
+    t = TEXT[lang]
+    rows = []
+    for a in rob.get("assumptions") or []:
+        dated = f" ({t['from_year'].format(a['from_year'])})" if a.get("from_year") else ""
+        sides = [", ".join(f"{k} = {v:g}" for k, v in (a.get(side) or {}).items()) + dated for side in ("low", "high")]
+        rows.append([a.get("label_zh" if lang == "zh" else "label", a.get("name", "")), *sides, a.get("source", "")])
+    return rows
 
 
 def explain_section(folder: Path, manifest: dict[str, Any], labels: list[str], reference: str, lang: str,
@@ -130,5 +147,7 @@ def explain_section(folder: Path, manifest: dict[str, Any], labels: list[str], r
         parts.append(part)
     return {"title": t["title"], "intro": _intro(manifest.get("extra") or {}, lang), "drivers_title": t["drivers"],
             "robustness_title": t["robustness"], "scenarios": parts,
+            "assumptions_title": t["assumptions"], "assumption_header": t["assumption_header"],
+            "assumptions": _assumption_rows(manifest.get("extra") or {}, lang),
             "no_drivers": t["no_drivers"] if drivers is None else "",
             "no_robustness": t["no_robustness"] if verdicts is None else ""}

@@ -63,13 +63,14 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
         ax.set_ylim(-0.8, len(sides) - 0.2)
     handles, names = next((ax.get_legend_handles_labels() for ax in axes.flat if ax.get_legend_handles_labels()[0]),
                           ([], []))
-    if handles:  # one legend for the four panels, below them, never over a bar
-        fig.legend(handles, names, loc="outside lower center", ncols=len(handles), fontsize=8.5, frameon=False)
     rob = info.get("robustness") or {}
     # The note gives the robustness runs' own size, not the comparison's.
     note_meta = {**meta, "replicates": rob.get("replicates"), "households": rob.get("households")}
     finish(fig, f"Robustness: {label} against {meta['labels'][0]} under each assumption's low and high",
            comparison_note(note_meta))
+    if handles:  # one legend for the four panels, under the lower left one (the layout makes room), never over a bar
+        axes[-1, 0].legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8.5,
+                           frameon=False)
     return fig
 
 
