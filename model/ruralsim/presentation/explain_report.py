@@ -19,7 +19,8 @@ from ..analysis.headline import OUTCOMES
 TEXT = {
     "en": dict(title="Why, and how sure: drivers and robustness", lever="Lever", keys="Parameters",
                drivers="Drivers: each lever alone on the reference (95% paired interval)",
-               robustness="Robustness: does the sign of the effect hold under every assumption?",
+               robustness="Robustness: does the sign of the effect hold under every assumption? (The difference in "
+                          "brackets is the robustness runs' own, at {size}: it can differ from the drivers' total.)",
                interaction="interaction (total − sum of levers)", total="total effect", other="other levers",
                figure="Tornado charts: the difference with each assumption at its low (blue) and high (red); line: "
                       "the declared values, grey: its 95% paired interval, dashed: zero",
@@ -29,7 +30,8 @@ TEXT = {
                assumption_header=["Assumption", "Low", "High", "Why this range"], from_year="from {}"),
     "zh": dict(title="原因与把握：驱动因素与稳健性", lever="政策杠杆", keys="参数",
                drivers="驱动因素：在参照情景上单独施加每个杠杆（95%配对区间）",
-               robustness="稳健性：效应的方向在每一项假设下是否都成立？",
+               robustness="稳健性：效应的方向在每一项假设下是否都成立？（括号内为稳健性运行本身的配对差，规模{size}，"
+                          "可能与驱动因素表的合计不同。）",
                interaction="交互作用（合计减各杠杆之和）", total="合计效应", other="其他杠杆",
                figure="龙卷风图：各项假设取低值（蓝）与高值（红）时的配对差；实线为设定取值，灰色为其95%配对区间，虚线为零",
                no_drivers="没有驱动因素表（运行时加 `--drivers`）。",
@@ -44,6 +46,7 @@ def _fmt(value: float, scale: float, signed: bool = True) -> str:
         return "–"
     v = value * scale
     digits = 2 if scale != 1 else 0
+    v = 0.0 if round(v, digits) == 0 else v  # no "-0"
     return f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
 
 
@@ -78,9 +81,17 @@ def _intro(manifest_extra: dict[str, Any], lang: str) -> list[str]:
                     f"{int(rob.get('households', 0)):,} households × {int(rob.get('replicates', 0))} paired replicates "
                     "(smaller than the comparison, to keep the run short), so their intervals are wider."))
         for note in rob.get("notes") or []:
+            # The note starts with the file's full path: the report names the file only (intro above).
             out.append(("跳过的假设（本模型没有其参数）：" + note.split("assumption ", 1)[-1].split(" skipped")[0])
-                       if zh else note)
+                       if zh else note.split(": ", 1)[-1][:1].upper() + note.split(": ", 1)[-1][1:] + ".")
     return out
+
+
+def _robust_size(manifest_extra: dict[str, Any], lang: str) -> str:
+    rob = (manifest_extra.get("explain") or {}).get("robustness") or {}
+    households, replicates = int(rob.get("households") or 0), int(rob.get("replicates") or 0)
+    return (f"{households:,} 户 × {replicates} 次配对重复" if lang == "zh"
+            else f"{households:,} households × {replicates} paired replicates")
 
 
 def _assumption_rows(manifest_extra: dict[str, Any], lang: str) -> list[list[str]]:
@@ -134,11 +145,11 @@ def explain_section(folder: Path, manifest: dict[str, Any], labels: list[str], r
                     continue
                 r = v.iloc[0]
                 sentence = r["verdict_zh"] if zh else r["verdict"]
-                title = o.title_zh if zh else o.title.split(",")[0].split(" (")[0]
+                title = o.title_zh if zh else o.title.split(",")[0]  # keeps "(registry measure)"
                 central = _fmt(r["central_diff"], o.scale)
                 unit = o.unit_zh if zh else o.unit
                 part["verdicts"].append(f"{title}（{central} {unit}）：{sentence}。" if zh
-                                        else f"{title} ({central} {unit}): {sentence}.")
+                                        else f"{title}, {central} {unit}: {sentence}.")
         png = folder / "plots" / "explain" / f"robustness_{label}.png"
         if png.is_file():
             part["figure"] = {"path": f"plots/explain/{png.name}", "caption": t["figure"],
@@ -146,7 +157,8 @@ def explain_section(folder: Path, manifest: dict[str, Any], labels: list[str], r
                               if html else ""}
         parts.append(part)
     return {"title": t["title"], "intro": _intro(manifest.get("extra") or {}, lang), "drivers_title": t["drivers"],
-            "robustness_title": t["robustness"], "scenarios": parts,
+            "robustness_title": t["robustness"].format(size=_robust_size(manifest.get("extra") or {}, lang)),
+            "scenarios": parts,
             "assumptions_title": t["assumptions"], "assumption_header": t["assumption_header"],
             "assumptions": _assumption_rows(manifest.get("extra") or {}, lang),
             "no_drivers": t["no_drivers"] if drivers is None else "",
