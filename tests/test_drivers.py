@@ -318,6 +318,12 @@ def test_compare_writes_both_tables_sections_and_lists_every_file(tmp_path):
         # the total is the comparison's own difference at its last month
         assert rows.loc["total", "mean"] == pytest.approx(last.set_index("metric").loc[key, "diff_mean"], rel=1e-4)
     assert len(verdict) == len(OUTCOMES) and verdict["verdict"].str.len().gt(10).all()
+    dictionary = pd.read_csv(out / "data_dictionary.csv")
+    for name, frame in (("compare_drivers.csv", drivers), ("compare_robustness.csv", robust),
+                        ("compare_robustness_verdicts.csv", verdict)):
+        rows = dictionary[dictionary["file"] == name].set_index("column")
+        assert set(frame.columns) <= set(rows.index), name
+        assert (rows["definition"] != "undocumented").all(), rows[rows["definition"] == "undocumented"].index.tolist()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     written = set(manifest["written"])
     assert {"compare_drivers.csv", "compare_robustness.csv", "compare_robustness_verdicts.csv",
@@ -331,6 +337,14 @@ def test_compare_writes_both_tables_sections_and_lists_every_file(tmp_path):
     assert "<b>" not in html and "&lt;b&gt;Take-up&lt;/b&gt; of 低保" in html  # a label is shown as text, never markup
     assert "&lt;b&gt;Take-up" in md and "<b>" not in md
     assert "data:image/png;base64," in html.split('id="explain"')[1]
+    # ruralsim plot redraws the tornado charts too (in Chinese here), and the folder still lists every file
+    tornado = out / "plots" / "explain" / "robustness_policy_2026.png"
+    before = tornado.stat().st_mtime_ns
+    res = subprocess.run([*CLI, "plot", str(out), "--lang", "zh"], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert tornado.stat().st_mtime_ns > before
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "plots/explain/robustness_policy_2026.png" in manifest["written"]
 
 
 def test_both_sections_are_on_by_default_unless_the_environment_says_off(monkeypatch):
