@@ -133,12 +133,16 @@ def test_every_scenario_starts_from_the_baseline_state(path, baseline_start):
 
 
 def test_dividend_push_raises_income_every_year_at_a_higher_cost():
-    """Issue 11: with one start, larger dividends are income on top (no re-fit of earning potential)."""
+    """Issue 11: with one start, larger dividends are income on top (no re-fit of earning potential). Issue 22:
+    the fund's cap binds, so the guarantee's cost rations the other fund programmes (fewer projects bought,
+    whose returns are missed years later): income is higher through the transition, not necessarily after."""
     kw = dict(run_households=4000, run_months=120)
     base = RuralModel(SCENARIOS / "baseline.toml", **kw).run().timeseries()
     push = RuralModel(SCENARIOS / "dividend_push.toml", **kw).run().timeseries()
     year = base["date"].dt.year
-    assert (push.groupby(year)["mean_income"].mean() >= base.groupby(year)["mean_income"].mean()).all()
+    during = push.groupby(year)["mean_income"].mean().loc[:2025] >= base.groupby(year)["mean_income"].mean().loc[:2025]
+    assert during.all()
+    assert push["budget_ration"].min() < base["budget_ration"].min()
     # The fund pays the dividend guarantee, so fund-financed spending is higher; the new shares are fiscal
     # funds converted into members' shares (coop.fiscal_share_of_new_shares), booked in 2021-01, so the
     # total fiscal cost is higher although 低保 and monitoring cost less (docs/ODD.md §9).
@@ -179,7 +183,7 @@ def test_no_january_step_in_employment(name):
 
 # --- bad input ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("section, key, value, allowed", [
-    ("labour", "migrant_jobs_growth", "{ 2022 = 0.5 }", "from -0.1 to 0.1"),
+    ("labour", "migrant_jobs_growth", "{ 2022 = 0.5 }", "from -0.2 to 0.2"),
     ("labour", "hire_factor_50s", "1.5", "from 0 to 1"),
     ("labour", "hire_factor_60plus", "-0.2", "from 0 to 1"),
     ("labour", "migrant_jobs_share", "2.0", "from 0 to 1"),

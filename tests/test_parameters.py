@@ -13,7 +13,7 @@ from ruralsim.simulation.parameters import PARAMS, value_in_year
 
 SOURCES = ROOT / "docs" / "sources"
 
-SOURCE = re.compile(r"^(article:A\d\d|public:[PQ]\d\d|places:R\d\d|assumption: .+|assumption$|calibrated: .+)")
+SOURCE = re.compile(r"^(article:A\d\d|public:[PQ]\d\d|places:R\d\d|markets:M\d\d|assumption: .+|assumption$|calibrated: .+)")
 
 
 @pytest.mark.parametrize("p", PARAMS, ids=lambda p: p.key)
@@ -38,7 +38,7 @@ def figure_ids(folder) -> set[str]:
     POST2025_FIGURES.md (the regime after the transition) and PLACES_FIGURES.md (places, issue 13)."""
     known = set(re.findall(r"\| (A\d\d) \|", (folder / "ARTICLE_FIGURES.md").read_text(encoding="utf-8")))
     known |= set(re.findall(r"\| (P\d\d) \|", (folder / "PUBLIC_FIGURES.md").read_text(encoding="utf-8")))
-    for name, prefix in (("POST2025_FIGURES.md", "Q"), ("PLACES_FIGURES.md", "R")):
+    for name, prefix in (("POST2025_FIGURES.md", "Q"), ("PLACES_FIGURES.md", "R"), ("MARKETS_FIGURES.md", "M")):
         if (folder / name).exists():
             known |= set(re.findall(rf"\| ({prefix}\d\d) \|", (folder / name).read_text(encoding="utf-8")))
     return known
@@ -49,8 +49,8 @@ def test_cited_ids_exist_in_the_figure_tables():
     figure tables the repository carries (docs/sources/)."""
     known = figure_ids(SOURCES)
     targets = (ROOT / "experiments" / "targets_article.toml").read_text(encoding="utf-8")
-    cited = {i for p in PARAMS for i in re.findall(r"\b([APQR]\d\d)\b", p.source)}
-    cited |= set(re.findall(r'source = "(?:article|public|places):([APQR]\d\d)"', targets))
+    cited = {i for p in PARAMS for i in re.findall(r"\b([APQRM]\d\d)\b", p.source)}
+    cited |= set(re.findall(r'source = "(?:article|public|places|markets):([APQRM]\d\d)"', targets))
     assert len(known) > 40 and cited and cited <= known, cited - known
 
 

@@ -172,8 +172,7 @@ def test_grant_is_paid_once_on_identification():
     assert list(first) == [3000.0, 0.0] and list(c.measures) == [1, 0]
     c.mon_state[:] = MONITORED
     later = prog.grant(c, np.array([False, False]))   # still monitored, no longer new: nothing
-    assert not later.any()
-    assert not prog.operating(c).any() or np.allclose(prog.operating(c), c.p["farm_industry_subsidy"] / 12 * 2)
+    assert not later.any()  # (industry income besides the grant is project returns per county: issue 22)
 
 
 def test_placement_episode_ends():

@@ -97,6 +97,9 @@ def test_run_headline_equals_summary_csv(run_dir):
         if metric == "fiscal_cost":
             fiscal = pd.read_csv(run_dir / "fiscal_budget.csv").set_index("year")
             assert value == pytest.approx(fiscal.loc[int(when), "fiscal_cost"], rel=1e-12)
+        elif metric == "fund_rules":  # the national fund-financed cost beside the fund's rules (issue 22)
+            rules = pd.read_csv(run_dir / "fiscal_fund_rules.csv").set_index("year")
+            assert value == pytest.approx(rules.loc[int(when), "fund_spending_national"], rel=1e-12)
         else:
             assert value == pytest.approx(summary.loc[(metric, when), "mean"], rel=1e-12)
         checked += 1
@@ -105,7 +108,7 @@ def test_run_headline_equals_summary_csv(run_dir):
     month = pd.to_datetime(ts["date"]).dt.strftime("%Y-%m")
     for key, value in cells.items():
         metric, when = key.split("|")
-        if metric != "fiscal_cost":
+        if metric not in ("fiscal_cost", "fund_rules"):
             exact = ts.loc[month == when, metric].mean()
             assert value == pytest.approx(exact, rel=1e-5, abs=1e-9), key
     metrics = {k.split("|")[0] for k in cells}

@@ -268,3 +268,19 @@ def test_village_and_county_tables_add_up_to_the_month(plain):
     assert int(villages["mass_return"].sum()) == last["mass_return_villages"]
     with pytest.raises(ValueError, match="village"):
         plain.group_table("province")
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_numba_equals_numpy_when_vacancies_bind_and_projects_fail():
+    """Issue 22's rules in both kernel sets: a migrant market short of vacancies (displacement), posts first to
+    those who cannot migrate, industry projects that fail often and pay part of their returns as asset income,
+    and money moved from industry to training places: every column and array equal."""
+    kw = dict(run_households=2000, run_months=30, labour_migrant_jobs_share=0.45, industry_failure_rate=0.5,
+              industry_asset_income_share=0.5, industry_return_lag=2, budget_industry_to_employment={2021: 0.3},
+              **SMALL_COUNTIES)
+    ref = _run(SCENARIOS / "baseline.toml", kernels="numpy", threads=1, **kw)
+    fast = _run(SCENARIOS / "baseline.toml", kernels="numba", threads=2, chunk_households=600, **kw)
+    ts = ref.timeseries()
+    assert (ts["migrant_displaced"] > 0).any() and (ts["industry_failed_capital"] > 0).any()
+    assert ts["fiscal_training"].sum() > 0 and (ts["industry_returns"] > 0).all()
+    _assert_same_run(ref, fast)

@@ -68,6 +68,8 @@ EXTRA_METRICS: tuple[Metric, ...] = (
     Metric("workshop_labourers", "Labourers in assistance workshops", "labourers", "labourers"),
     Metric("migrant_labourers", "Migrant labourers", "labourers", "labourers"),
     Metric("trained_share", "Labourers with a certificate", "share of labourers", "% of labourers", 100),
+    Metric("displaced_cum", "Untrained seekers displaced from migrant jobs since the start (vacancies short)",
+           "people, simulated households (expected hires lost)", "people"),
 )
 METRICS = {m.column: m for m in (*KEY_METRICS, *EXTRA_METRICS)}
 INCOME_SOURCES = ("wage_income", "operating_income", "transfer_income", "property_income")
@@ -80,7 +82,9 @@ def derive(ts: pd.DataFrame) -> pd.DataFrame:
       counts summed over the from-state);
     * ``fiscal_cost_year``: fiscal cost of the trailing 12 months (annualised in the first
       11 months, which have fewer); at a December it is that calendar year's cost;
-    * ``fiscal_cost_cum``: fiscal cost accumulated since the first month.
+    * ``fiscal_cost_cum``: fiscal cost accumulated since the first month;
+    * ``displaced_cum``: untrained seekers displaced from migrant jobs since the first month (expected
+      hires lost because seekers exceed vacancies; a scenario's paired difference is whom it displaces).
     """
     out = ts.copy()
     out["date"] = pd.to_datetime(out["date"])
@@ -91,6 +95,8 @@ def derive(ts: pd.DataFrame) -> pd.DataFrame:
     by_rep = out.groupby("replicate")["fiscal_cost"]
     out["fiscal_cost_year"] = by_rep.transform(lambda s: s.rolling(12, min_periods=1).mean() * 12.0)
     out["fiscal_cost_cum"] = by_rep.cumsum()
+    if "migrant_displaced_untrained" in out:  # whom vacancies short of seekers leave out (training displaces them)
+        out["displaced_cum"] = out.groupby("replicate")["migrant_displaced_untrained"].cumsum()
     return out
 
 

@@ -442,6 +442,32 @@ def _fiscal_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
                                               + fmt_interval(r["fiscal_cost_ci_lo"], r["fiscal_cost_ci_hi"],
                                                              "fiscal_cost"),
                                               f"fiscal_cost|{year}", repr(float(r["fiscal_cost"])))])
+    return rows + _fund_rule_rows(folder, dates, lang)
+
+
+def _fund_rule_rows(folder: Path, dates: list[str], lang: str) -> list[list[Cell]]:
+    """Per headline year: the fund-financed cost scaled to the whole cohort against the year's central fund,
+    and the industry share against P24's rule; a year that breaks either says so (fiscal_fund_rules.csv)."""
+    path = folder / "fiscal_fund_rules.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False).set_index("year")
+    zh = lang == "zh"
+    rows = []
+    for year in sorted({int(d[:4]) for d in dates} | set(int(y) for y in table.index if str(table.loc[y, "flag"]))):
+        if year not in table.index:
+            continue
+        r = table.loc[year]
+        text = ((f"全国（全部脱贫人口）{float(r['fund_spending_national']) / 1e8:,.0f} 亿元/年，占当年中央衔接资金 "
+                 f"{float(r['fund_share_of_central_fund']):.0%}；产业占衔接资金支出 {float(r['industry_share']):.0%}"
+                 f"（规则 ≥{float(r['rule']):.0%}，P24）") if zh else
+                (f"whole cohort {float(r['fund_spending_national']) / 1e9:,.1f} bn yuan a year, "
+                 f"{float(r['fund_share_of_central_fund']):.0%} of the year's central fund; industry "
+                 f"{float(r['industry_share']):.0%} of fund spending (rule >= {float(r['rule']):.0%}, P24)"))
+        if str(r["flag"]):
+            text += ("  ⚠ 违反：" if zh else "  FLAG: ") + str(r["flag"]).split(": ", 1)[-1]
+        rows.append([Cell("衔接资金支出与规则（全国）" if zh else "Fund-financed cost and the fund's rules (national)"),
+                     Cell(str(year)), Cell(text, f"fund_rules|{year}", repr(float(r["fund_spending_national"])))])
     return rows
 
 
@@ -543,8 +569,34 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
     return Report("comparison", _title("comparison", name, lang), questions, Headline(header, rows),
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
                                                                                    dates, table, lang)
-                  + _question_readings(folder, entries, reference, table, lang),
+                  + _question_readings(folder, entries, reference, table, lang) + _fund_rule_readings(folder, entries, lang),
                   params, figures, _repro(manifest, lang), extra={"explain": (manifest, labels, reference)})
+
+
+def _fund_rule_readings(folder: Path, entries: list[dict], lang: str) -> list[str]:
+    """One line per scenario: its largest national fund-financed cost against that year's central fund, and the
+    years it breaks a fund rule (its fiscal_fund_rules.csv), so a scenario that breaks one is not read silently."""
+    out = []
+    for e in entries:
+        path = folder / e["folder"] / "fiscal_fund_rules.csv"
+        if not path.is_file():
+            continue
+        t = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+        if t.empty:
+            continue
+        top = t.loc[t["fund_spending_national"].astype(float).idxmax()]
+        flags = [str(f) for f in t["flag"] if str(f)]
+        if lang == "zh":
+            s = (f"{e['label']}：全国衔接资金支出最高年份 {int(top['year'])} 年 {float(top['fund_spending_national']) / 1e8:,.0f} 亿元，"
+                 f"为当年中央衔接资金的 {float(top['fund_share_of_central_fund']):.0%}。")
+            s += ("违反资金规则：" + "；".join(flags) + "。") if flags else "各年均满足产业占比规则（P24）且未超过中央衔接资金。"
+        else:
+            s = (f"{e['label']}: its largest national fund-financed cost is {float(top['fund_spending_national']) / 1e9:,.1f} bn "
+                 f"yuan in {int(top['year'])}, {float(top['fund_share_of_central_fund']):.0%} of that year's central fund.")
+            s += (" FLAG, the fund's rules broken: " + "; ".join(flags) + ".") if flags else \
+                " Every year meets P24's industry-share rule and stays within the central fund."
+        out.append(s)
+    return out
 
 
 def _scenario_params(folder: Path, entries: list[dict], label_: str) -> dict[str, Any]:

@@ -222,6 +222,16 @@ class Partial:
     out: dict
 
 
+def county_array(parts: Sequence[Partial], n_counties: int, key: str, where: str = "out") -> np.ndarray:
+    """A per-county partial as one national array in county order (zeros where no chunk reported it)."""
+    full = np.zeros(n_counties)
+    for part in parts:
+        value = getattr(part, where).get(key)
+        if value is not None:
+            full[part.span.c0:part.span.c1] += value
+    return full
+
+
 def combine_counties(parts: Sequence[Partial], n_counties: int, key: str, where: str = "out") -> float:
     """National total of a per-county partial: county sums placed in county order, then summed."""
     full = np.zeros(n_counties)

@@ -522,6 +522,9 @@ def _check_value(p: Param, value: Any, src: str, key: str, problems: list[Proble
             else:
                 out[year] = norm
         return dict(sorted(out.items())) if ok else _NO_VALUE
+    if p.table_only:
+        problems.append(Problem(src, key, value, "a single value is not a rule by year", p.allowed()))
+        return _NO_VALUE
     return _check_scalar(p, value, src, key, problems)
 
 

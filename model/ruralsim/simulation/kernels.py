@@ -103,33 +103,35 @@ def _numba_kernels():
             return kn.household_sums(values, lab_hh, n_households)
 
         @staticmethod
-        def training(c, u_enrol, u_place):
+        def training(c, u_enrol, u_place, moved):
             p, L = c.p, c.labs
             return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
                                u_enrol, u_place, f32(p["training_placement_prob"]),
                                float(p["training_monitored_priority"] * c.training_priority_factor),
                                p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
-                               int(p["training_course_months"]), c.span.lab_starts)
+                               int(p["training_course_months"]), c.span.lab_starts,
+                               np.asarray(moved, float), float(p["training_cost_per_trainee"]))
 
         # Household phases --------------------------------------------------------------------------
         @staticmethod
         def incomes(c, m, wage_l, oop):
             """Operating, property, transfer and medical flows, and their ledger lines."""
             p, H, L, f = c.p, c.hh, c.labs, c.flows
-            sums, counts = np.zeros((7, c.n_counties)), np.zeros(5, np.int64)
+            sums, counts = np.zeros((8, c.n_counties)), np.zeros(5, np.int64)
             kn.incomes(L.status, L.hh, c.lab_county, wage_l, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
-                       p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0,
-                       0.0, f32(p["coop_land_rent"] / 12.0),  # the monitoring grant is one-off (policy phase)
+                       *m.prog_industry.per_person(c),  # project returns per person, this chunk's counties
+                       f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
                        sums, counts, f32(p["farm_idle_land_intensity"]))
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
-            m.prog_industry.book(c, sums[0], counts[0])
+            m.prog_industry.invest(c, counts[0])
+            c.out["industry_returns"] = sums[0] + sums[7]
             m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
             m.prog_dibao.book(c, sums[2], counts[1])
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
@@ -242,12 +244,12 @@ def _numba_kernels():
         def market_parts(c):
             """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
             p, L = c.p, c.labs
-            weight, migrants = kp.market_parts(
+            weight, untrained, migrants = kp.market_parts(
                 L.status, L.absent, L.skill, L.weak, L.age, L.hh, c.lab_county, c.hh.chronic,
                 f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
                 f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
                 f32(p["posts_migrant_search"]), c.n_counties)
-            return {"market_weight": weight, "market_migrants": int(migrants)}
+            return {"market_weight": weight, "market_weight_untrained": untrained, "market_migrants": int(migrants)}
 
         @staticmethod
         def more_parts(c):

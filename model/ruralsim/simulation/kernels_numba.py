@@ -111,7 +111,8 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
             prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
             d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
             d_workshop[village[i]] += np.float64(prio)
-            d_post[village[i]] += np.float64(prio * (post_weak if weak[i] == 1 else post_other))
+            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
+            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
     r_local = _rate(county_capacity - local, d_local)
     r_workshop = _rate(village_capacity - workshop, d_workshop)
     r_post = _rate(post_quota - post, d_post)
@@ -130,7 +131,8 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
         w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
         p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
         p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
-        w_post = prio * (post_weak if weak[i] == 1 else post_other)
+        cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1  # labour.cannot_migrate
+        w_post = prio * (post_weak if cannot else post_other)
         p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
         total = p_mig + p_loc + p_ws + p_post
         scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
@@ -193,9 +195,10 @@ def household_sums(values, lab_hh, n_households):
 
 @_jit
 def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enrol, u_place, placement, priority,
-             base_rate, course_months, starts):
+             base_rate, course_months, starts, moved, cost):
     """:meth:`ruralsim.programmes.Training.step`: graduation, then enrolment at the county's normalised
-    rate; returns the enrolments per county."""
+    rate (plus what yuan moved from industry support buy, ``moved`` per county); returns the enrolments
+    per county."""
     m, n_c = status.shape[0], starts.shape[0]
     for i in range(m):
         if status[i] == TRAINING:
@@ -211,14 +214,17 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
             if mon_state[lab_hh[i]] == MONITORED:
                 monitored[county[i]] += 1.0
     mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
     for g in range(n_c):
         if eligible[g] > 0:
             mean_w[g] = (priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:  # programmes.extra_rate
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
     enrolled = np.zeros(n_c)
     for i in range(m):
         if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
             w = priority if mon_state[lab_hh[i]] == MONITORED else 1.0
-            if np.float64(u_enrol[i]) < base_rate * w / mean_w[county[i]]:
+            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
                 status[i] = TRAINING
                 timer[i] = course_months
                 enrolled[county[i]] += 1.0
@@ -231,11 +237,12 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
 @_jit
 def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
-            fi12, industry_base, grant, rent12, per_person, pension12, assist_share,
+            fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
             operating, prop, transfer, medical, sums, counts, idle_intensity):
     """:meth:`ruralsim.model.RuralModel._incomes` after wages (dividends excepted): writes the operating,
-    property, transfer and medical flows; per-county sums in ``sums`` (rows: industry, subsidies, 低保,
-    medical assistance paid, insured people, post wages, workshop jobs) and counts (grant recipients,
+    property, transfer and medical flows; per-county sums in ``sums`` (rows: industry project returns as
+    operating income, subsidies, 低保, medical assistance paid, insured people, post wages, workshop jobs,
+    project returns as asset income) and counts (monitored households that can work,
     低保 households, assisted with a cost, post holders, workshop jobs)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
@@ -259,12 +266,15 @@ def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, po
             specialty = np.float64(crop_mu[i] * rev) * (grower_price[coop[i]] - cost_share)
         loss = keep_after_disaster if disaster_left[village[i]] > 0 else 1.0
         able = mon_state[i] == MONITORED and n_lab[i] > 0
-        industry = f32(industry_base * np.float64(size[i]) + (grant if able else 0.0))
+        # Industry projects' returns (ruralsim.simulation.projects): operating income and asset income.
+        industry = f32(industry_pp[k] * np.float64(size[i]))
+        asset = f32(asset_pp[k] * np.float64(size[i]))
         sums[0, k] += np.float64(industry)
+        sums[7, k] += np.float64(asset)
         if able:
             counts[0] += 1
         operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
-        prop[i] = pooled[i] * rent12
+        prop[i] = pooled[i] * rent12 + asset
         # Transfers: targeted subsidies, pensions, 低保.
         subsidy = f32(np.float64(size[i]) * per_person)
         sums[1, k] += np.float64(subsidy)

@@ -236,9 +236,10 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
 @_jit
 def market_parts(status, absent, skill, weak, age, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
                  factor_60plus, chronic_factor, post_search, n_counties):
-    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order) and the
-    migrant jobs held."""
+    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order), the
+    untrained seekers' part of it, and the migrant jobs held."""
     weight = np.zeros(n_counties)
+    untrained = np.zeros(n_counties)
     migrants = 0
     one = f32(1.0)
     for j in range(status.shape[0]):
@@ -256,7 +257,9 @@ def market_parts(status, absent, skill, weak, age, lab_hh, lab_county, chronic, 
         if holder:
             w = post_search * w
         weight[lab_county[j]] += np.float64(w)
-    return weight, migrants
+        if skill[j] == 0:
+            untrained[lab_county[j]] += np.float64(w)
+    return weight, untrained, migrants
 
 
 @_jit

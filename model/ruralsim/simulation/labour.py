@@ -81,6 +81,13 @@ def migrant_rate(vacancies: float, held: float, weight_sum: float, ceiling: floa
     return min(float(ceiling), fill * open_jobs / float(weight_sum))
 
 
+def displaced(ceiling: float, rate: float, weight: float) -> float:
+    """Seekers displaced this month (expected people): the hires that seekers of total hiring weight
+    ``weight`` would make at the frictional ceiling but cannot for want of vacancies (0 when the market
+    does not bind). With ``weight`` the untrained seekers' weight, it counts whom training displaces."""
+    return max(float(ceiling) - float(rate), 0.0) * float(weight)
+
+
 def migrant_weight(p, L, H, rows: np.ndarray) -> np.ndarray:
     """Hiring weight of each labourer in ``rows`` in the migrant market (float32): 1 for a healthy,
     untrained labourer under 50; higher with skill (training changes who is hired: P20, A18); lower for
@@ -111,7 +118,15 @@ def market_parts(c) -> dict:
     if p["posts_migrant_search"] > 0:
         holders = np.flatnonzero((st == POST) & (L.weak == 0) & (L.absent == 0))
         w[holders] = np.float32(p["posts_migrant_search"]) * migrant_weight(p, L, H, holders)
-    return {"market_weight": c.lab_sum(w), "market_migrants": int(np.count_nonzero(st == MIGRANT))}
+    # The untrained seekers' part: whom training displaces when vacancies are short.
+    return {"market_weight": c.lab_sum(w), "market_weight_untrained": c.lab_sum(np.where(L.skill == 0, w, np.float32(0.0))),
+            "market_migrants": int(np.count_nonzero(st == MIGRANT))}
+
+
+def cannot_migrate(L, H, rows: np.ndarray) -> np.ndarray:
+    """Labourers who can hardly take migrant work (weak labour, aged 60 or more, or of a chronically ill
+    household): public-welfare posts go to them first (posts.weak_priority)."""
+    return (L.weak[rows] == 1) | (L.age[rows] >= 60) | (H.chronic[L.hh[rows]] == 1)
 
 
 def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None:
@@ -141,8 +156,8 @@ def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None
                            c.county_capacity - _count(st, LOCAL, county, c.n_counties), fill)
     p_ws = _vacancy_share(village, prio,
                           c.village_capacity - _count(st, WORKSHOP, L.village, c.n_villages), fill)
-    # Public posts go to monitored households' labourers and weak labourers first.
-    post_w = np.where(weak == 1, np.float32(p["posts_weak_priority"]), np.float32(c.post_other_priority))
+    # Public posts go to monitored households' labourers and to those who cannot migrate first.
+    post_w = np.where(cannot_migrate(L, H, rows), np.float32(p["posts_weak_priority"]), np.float32(c.post_other_priority))
     p_post = _vacancy_share(village, prio * post_w, c.post_quota - _count(st, POST, L.village, c.n_villages), fill)
 
     total = p_mig + p_loc + p_ws + p_post
@@ -210,4 +225,4 @@ def employed_mask(L) -> np.ndarray:
 
 
 __all__ = ["separations", "search", "wages", "employed_mask", "migrant_rate", "migrant_weight", "age_factor",
-           "market_parts", "TRAINING", "MONITORED"]
+           "market_parts", "cannot_migrate", "displaced", "TRAINING", "MONITORED"]

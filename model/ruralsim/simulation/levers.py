@@ -38,11 +38,12 @@ LEVERS: frozenset[str] = frozenset({
     "workshop_expansion", "workshop_supported_share", "workshop_subsidy_per_job", "posts_per_village", "posts_wage",
     # medical insurance and assistance, transfers
     "medical_participation", "medical_premium_subsidy", "medical_assistance_share",
-    "transfers_targeted_subsidies", "transfers_temporary_assistance", "farm_industry_subsidy",
+    "transfers_targeted_subsidies", "transfers_temporary_assistance",
     # places: east-west labour collaboration, the fund's spread between key and other counties
     "places_east_west_rate", "places_key_fund_factor", "places_other_fund_factor",
     # the fund
-    "budget_scale", "budget_cohesion_fund", "budget_household_share",
+    "budget_scale", "budget_cohesion_fund", "budget_household_share", "budget_industry_to_employment",
+    "industry_investment",
     # the regime after 2025 (issue 13; act from 2026 or a programme path's first year)
     *(f"programmes_{name}" for name in ("subsidies", "industry", "training", "posts", "workshops", "dividend_subsidy",
                                         "medical", "dibao", "temporary", "monitoring")),

@@ -35,8 +35,8 @@ import pandas as pd
 
 from . import (categories, east_west, group_metrics, identification, labour, places as places_mod, population,
                programme_paths, shocks)
-from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
-                       partition, run_chunks)
+from .chunking import (HOUSEHOLD_STATE, Part, Partial, Span, combine_counties, county_array, default_chunk_households,
+                       default_threads, partition, run_chunks)
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
                      Workshop, WorkshopSector)
 from .budget import Budget
@@ -48,6 +48,7 @@ from .parameters import table_value, value_in_year
 from .population import ELIMINATED, FARM, INACTIVE, MONITORED, POST, WORKSHOP
 from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring, PublicPosts,
                          TargetedSubsidies, TemporaryAssistance, Training, Workshops)
+from .projects import Projects
 from .rng import Streams
 from .transition import support_level, support_shortfall
 
@@ -244,6 +245,10 @@ class RuralModel(mesa.Model):
         self.firms = EnterpriseSector(self.p, self.structure)
         self.workshops = WorkshopSector(self.p, self.structure)
         self.budget = Budget(self.p, float(self.people))
+        self.national_factor = float(self.p["population_national_people"]) / float(self.people)  # sample -> nation
+        self.displaced = self.displaced_untrained = 0.0
+        self.projects = Projects(self.p, np.bincount(H.county, H.size, minlength=self.n_counties))
+        self.industry_op_pp, self.industry_asset_pp = self.projects.returns_per_person(self.t)
         self.prog_subsidies = TargetedSubsidies(self)
         self.prog_industry = IndustrySupport(self)
         self.prog_training = Training(self)
@@ -271,7 +276,9 @@ class RuralModel(mesa.Model):
         p = self.p
         self.year = year
         self.wage_index = growth_index(p["labour_wage_growth"], self.start_year, year)
-        self.migrant_wage_index = growth_index(p["labour_migrant_wage_growth"], self.start_year, year)
+        # Migrant wages: the national migrant series times the cohort's catch-up on it (the registry's income path).
+        self.migrant_wage_index = (growth_index(p["labour_migrant_wage_growth"], self.start_year, year)
+                                   * growth_index(p["labour_cohort_wage_catchup"], self.start_year, year))
         self.migrant_jobs_index = growth_index(p["labour_migrant_jobs_growth"], self.start_year, year)
         self.farm_index = growth_index(p["farm_productivity_growth"], self.start_year, year)
         # Every level table continues after its last listed year by its declared growth rule.
@@ -281,6 +288,9 @@ class RuralModel(mesa.Model):
         self.tekun_standard = self.tekun_table = table_value(p, "transfers_tekun_standard", year)
         self.monitoring_table = self.monitoring_line
         self.pension = table_value(p, "transfers_pension", year)
+        # Industry support per person moves with the fund that finances it (its yearly table and growth rule).
+        self.fund_index = (table_value(p, "budget_cohesion_fund", year)
+                           / table_value(p, "budget_cohesion_fund", self.start_year))
 
     def _chunks(self, fn) -> list[Partial]:
         """Apply ``fn(part)`` to every chunk (on the model's threads); the parts, in chunk order, keep
@@ -353,10 +363,23 @@ class RuralModel(mesa.Model):
                                                 ceiling, float(p["labour_vacancy_fill_rate"]))
         # How open the market is (1: vacancies plentiful): guided migration places into the same vacancies.
         self.migrant_open = min(1.0, self.migrant_find / ceiling) if ceiling > 0 else 0.0
+        # Seekers displaced for want of vacancies (expected people this month), all and the untrained.
+        self.displaced = labour.displaced(ceiling, self.migrant_find, self.market_weight)
+        self.displaced_untrained = labour.displaced(ceiling, self.migrant_find,
+                                                    getattr(self, "market_weight_untrained", 0.0))
+
+    def _market_and_projects(self, returns: float = 0.0) -> dict[str, float]:
+        """The month's displacement in the migrant market and the industry projects' book (yuan, sample)."""
+        return {"migrant_displaced": self.displaced, "migrant_displaced_untrained": self.displaced_untrained,
+                "industry_returns": returns, "industry_capital": self.projects.live_capital(),
+                "industry_failed_capital": self.projects.failed_capital, "national_factor": self.national_factor,
+                "cohesion_fund_national": table_value(self.p, "budget_cohesion_fund", self.year) * self.p["budget_scale"],
+                "industry_share_rule": float(value_in_year(self.p["budget_industry_share_rule"], self.year))}
 
     def _market_from(self, parts: list[Partial]) -> None:
         """The migrant market's national aggregates from the chunks' parts (county sums in county order)."""
         self.market_weight = combine_counties(parts, self.n_counties, "market_weight")
+        self.market_weight_untrained = combine_counties(parts, self.n_counties, "market_weight_untrained")
         self.market_migrants = int(_add(parts, "market_migrants"))
 
     def _calibrate_start(self) -> None:
@@ -458,7 +481,8 @@ class RuralModel(mesa.Model):
         self.records.clear()
         self.ledger.clear()
         self.reached.clear()
-        market = {"migrant_vacancies": self.migrant_vacancies, "migrant_find_rate": self.migrant_find}
+        market = {"migrant_vacancies": self.migrant_vacancies, "migrant_find_rate": self.migrant_find,
+                  **self._market_and_projects()}
         self.current = self._metrics(self._chunks(self._metric_parts), extra={**no_dynamics(), **market}, t=-1)
         self.initial = dict(self.current)
         self._record_distribution(self._date(-1))
@@ -579,6 +603,9 @@ class RuralModel(mesa.Model):
         self.grower_price = self.coops.grower_price(p)
         self.coops.month(p, self.farm_index)
         self.per_share = self.coops.close_year(p) if moy == 11 else None
+        # Industry projects: this month's failures, then the returns per person of those still alive.
+        self.projects.fail(self.streams.small("industry.projects", t, self.projects.n_projects))
+        self.industry_op_pp, self.industry_asset_pp = self.projects.returns_per_person(t)
 
     def _households(self, c: Part) -> None:
         """The household phases of the month, for one chunk of whole counties."""
@@ -656,7 +683,7 @@ class RuralModel(mesa.Model):
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
-        self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"))
+        self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"), self.prog_industry.moved(c))
         lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
         labour.search(c, c.ul("lab.find"), self.migrant_find, c.mon_state == MONITORED)
         lost_hh = np.zeros(c.n_households, bool)
@@ -677,9 +704,13 @@ class RuralModel(mesa.Model):
             loss = np.where(c.disaster_left[H.village] > 0, 1.0 - p["shocks_disaster_loss"], 1.0)
             spec_price = self.grower_price[np.maximum(H.coop, 0)] - p["coop_crop_cost_share"]
             specialty = np.where(H.coop >= 0, H.crop_mu * p["coop_crop_revenue_per_mu"] * spec_price, 0.0)
+            project_op, project_asset = self.prog_industry.returns(c)
             flows["operating"][:] = ((land_own * farm_factor * H.farm_q + specialty) * (self.farm_index / 12.0)
-                                     * loss + self.prog_industry.operating(c))
-            flows["property"][:] = c.pooled_mu_hh * (p["coop_land_rent"] / 12.0)
+                                     * loss + project_op)
+            flows["property"][:] = c.pooled_mu_hh * np.float32(p["coop_land_rent"] / 12.0) + project_asset
+            able = (c.mon_state == MONITORED) & (H.n_lab > 0)
+            self.prog_industry.invest(c, int(np.count_nonzero(able)))
+            c.out["industry_returns"] = c.hh_sum(project_op) + c.hh_sum(project_asset)
             flows["transfer"][:] = (self.prog_subsidies.transfer(c) + H.n_elderly * (self.pension / 12.0)
                                     + self.prog_dibao.transfer(c))
             flows["medical"][:] = self.prog_medical.assist(c, oop)
@@ -894,8 +925,10 @@ class RuralModel(mesa.Model):
         self.id_wait_hist += _add(parts, "id_wait")
         extra["median_months_to_identification"] = identification.median_wait(self.id_wait_hist)
         self._market_from(parts)
+        self.projects.invest(t, county_array(parts, self.n_counties, "industry_invest"))
         extra["migrant_vacancies"] = self.migrant_vacancies
         extra["migrant_find_rate"] = self.migrant_find
+        extra.update(self._market_and_projects(combine_counties(parts, self.n_counties, "industry_returns")))
         self.current = self._metrics(parts, extra)
         fund_spent = self.current["fund_spending"]
         self.budget.book(fund_spent / self.ration if self.ration > 0.05 else (self.budget.last_planned or 0.0),

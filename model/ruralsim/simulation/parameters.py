@@ -31,6 +31,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     by_year: bool = False
+    table_only: bool = False  # a table by year is required (a scalar is refused)
     kind: str = field(default="")  # float | int | bool | choice | str, derived from default; or level (given)
 
     def __post_init__(self) -> None:
@@ -65,6 +66,8 @@ class Param:
             rng += f" >= {_fmt(self.low)}"
         elif self.high is not None:
             rng += f" <= {_fmt(self.high)}"
+        if self.table_only:
+            return f"a table of {rng[2:].replace('number', 'numbers', 1)} by year, e.g. {{ 2021 = 0.5, 2022 = 0.55, 2023 = 0.6 }}"
         if self.by_year:
             rng += ", or a table of such values by year, e.g. { 2021 = ..., 2024 = ... }"
         return rng
@@ -90,6 +93,7 @@ def _fmt(x: float) -> str:
 A = "article:"
 P = "public:"
 R = "places:"
+M = "markets:"
 ASSUME = "assumption: "
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +191,7 @@ PARAMS: tuple[Param, ...] = (
           "per year", "Annual nominal wage growth (applied each January from 2022).",
           P + "P06 (rural income growth 10.5%, 6.3%, 7.7%, 6.6% in 2021-24), slightly lower for wages",
           -0.2, 0.3, by_year=True),
-    Param("labour", "migrant_find_rate", 0.25, "per month",
+    Param("labour", "migrant_find_rate", 0.9, "per month",
           "Highest monthly probability an out-of-work, untrained, healthy labourer under 50 finds a migrant "
           "job, reached only when vacancies are plentiful (labour.migrant_jobs_share sets how plentiful).",
           ASSUME + "search frictions: even with open vacancies most seekers take some months", 0.0, 1.0),
@@ -204,29 +208,38 @@ PARAMS: tuple[Param, ...] = (
           A + "A18: 'with the certificate the job is steadier'", 0.0, 0.9),
     Param("labour", "skill_wage_premium", 0.044, "share per skill level",
           "Wage premium per skill level.", P + "P20 (+4.4% wages; +1.88 yuan/hour)", 0.0, 1.0),
-    Param("labour", "weak_find_cut", 0.6, "share",
-          "Proportional cut in migrant job-finding for weak labourers.",
-          ASSUME + "weak labourers rarely migrate", 0.0, 1.0),
-    Param("labour", "hire_factor_50s", 0.55, "x",
+    Param("labour", "weak_find_cut", 0.97, "share",
+          "Proportional cut in migrant hiring weight for weak labourers (弱劳动力: partial labour capacity).",
+          ASSUME + "weak labour (弱劳动力) is registered as fit only for light or part-time work, and migrants are "
+          "young (M04: average age 38.9): weak labourers rarely migrate; 97% is a judgement", 0.0, 1.0),
+    Param("labour", "hire_factor_50s", 0.5, "x",
           "Migrant hiring weight of a labourer aged 50-59 relative to one under 50 (employers' demand by age).",
           P + "P32: 30.6% of all migrant workers were over 50 in 2023, against about half of the cohort's "
           "labourers; the weight puts the model's migrants aged 50+ near a third", 0.0, 1.0),
-    Param("labour", "hire_factor_60plus", 0.2, "x",
+    Param("labour", "hire_factor_60plus", 0.02, "x",
           "Migrant hiring weight of a labourer aged 60 or more relative to one under 50.",
-          P + "P32 (few migrants are 60+; construction sites bar many over 60); level an assumption", 0.0, 1.0),
-    Param("labour", "migrant_jobs_share", 0.6166, "jobs per cohort labourer",
+          M + "M04: migrants who leave their township average 38.9 years (local workers 46.6); P32; many sites "
+          "bar workers over 60; level an assumption", 0.0, 1.0),
+    Param("labour", "migrant_jobs_share", 0.60, "jobs per cohort labourer",
           "Migrant jobs open to the cohort in 2021 (held plus vacant), per cohort labourer: the market's "
           "capacity, shared among seekers (issue 11).",
           "calibrated: A20", 0.0, 1.0),
-    Param("labour", "migrant_jobs_growth", {2021: 0.013, 2022: 0.001, 2023: 0.027, 2024: 0.012, 2025: 0.005},
-          "per year", "Growth of the migrant jobs open to the cohort (applied each January from 2022).",
-          ASSUME + "NBS migrant-worker monitoring survey: migrants outside their township +1.3% (2021), +0.1% "
-          "(2022), +2.7% (2023), +1.2% (2024); 2025+ 0.5% as the series slows (lead: add to PUBLIC_FIGURES)",
-          -0.1, 0.1, by_year=True),
+    Param("labour", "migrant_jobs_growth", {2021: 0.0, 2022: 0.042, 2023: 0.0, 2024: -0.02, 2025: -0.045},
+          "per year", "Growth of the migrant jobs open to the cohort (demand for its labour), applied each January "
+          "from 2022; later years keep the last entry.",
+          M + "M03 (formerly-poor labourers in work 31.45M end-2021, 32.78M 2022: +4.2%), A21 and M05 (above 30M: "
+          "flat 2023); from 2024 an assumption: demand for an ageing cohort falls (-2%, then -4.5% a year, so that "
+          "vacancies, not search, limit hiring by 2028; no published series after 2024)",
+          -0.2, 0.2, by_year=True),
     Param("labour", "migrant_wage_growth", {2021: 0.088, 2022: 0.041, 2023: 0.036, 2024: 0.038},
           "per year", "Annual nominal growth of migrant wages (applied each January from 2022).",
           P + "P13 (+3.6% in 2023); 2021 +8.8%, 2022 +4.1%, 2024 +3.8% from the same NBS survey", -0.2, 0.3,
           by_year=True),
+    Param("labour", "cohort_wage_catchup", {2021: 0.0, 2022: 0.07, 2023: 0.12, 2024: 0.0}, "per year",
+          "Growth of the cohort's migrant wages over the national migrant series (more days worked, better jobs "
+          "as the cohort's migrants settle), applied each January from 2022; later years keep the last entry.",
+          "calibrated: M01, M02 (registry net income +14.3% in 2022 and 2023; the part national wage growth, "
+          "employment, operating income and transfers leave unexplained)", -0.2, 0.5, by_year=True),
     Param("labour", "own_farm_share", 0.45, "share",
           "Share of labourers without wage work who work their own farm (the rest are out of work).",
           ASSUME + "most formerly-poor households keep some farming", 0.0, 1.0),
@@ -236,9 +249,9 @@ PARAMS: tuple[Param, ...] = (
           ASSUME + "rural residents have no retirement age and many farm or work locally into their late "
           "sixties (the cohort builder lets heads under 70 work as weak labour); the basic pension starts at 60",
           50, 80),
-    Param("labour", "chronic_find_factor", 0.8, "x",
-          "Job-finding multiplier for labourers of chronically ill households (care duties, own health).",
-          ASSUME + "a modest penalty; P19 finds health shocks cut income ~6% a year", 0.0, 1.0),
+    Param("labour", "chronic_find_factor", 0.5, "x",
+          "Migrant hiring weight of labourers of chronically ill households (care duties, own health).",
+          ASSUME + "someone must stay to care; P19 finds health shocks cut income ~6% a year; P30", 0.0, 1.0),
     Param("labour", "weak_local_cut", 0.5, "share",
           "How much less a weak labourer weighs than a full one among seekers of partner-firm (local) jobs.",
           ASSUME + "firms prefer full-capacity workers; weak ones compete at half weight", 0.0, 1.0),
@@ -374,8 +387,28 @@ PARAMS: tuple[Param, ...] = (
           "How fully a household's own land is farmed when none of its labourers works it full time.",
           ASSUME + "the elderly and part-time migrants keep part of the land in use", 0.0, 1.0),
     Param("farm", "industry_subsidy", 300.0, "yuan/person/year",
-          "Industry support to formerly-poor households (fund-financed, >60% of the fund: A05).",
+          "Industry income per person a year in 2020 from the industry projects in place before the run (their "
+          "returns; the start's calibration counts it as operating income).",
           A + "A05; level an assumption", 0.0, 10_000.0),
+    # --- industry projects (ruralsim.simulation.projects) ------------------------------------------
+    Param("industry", "investment", 550.0, "yuan/person/year",
+          "Industry support (fund-financed) per person a year at full level in 2021, moving with the fund after: "
+          "it buys projects, which pay returns later (programmes.industry scales it; the fund's ration cuts it).",
+          "calibrated: P24 (the fund's industry share >=50/55/60% in 2021/22/23, A05)", 0.0, 10_000.0),
+    Param("industry", "return_rate", 0.08, "share of capital per year",
+          "Yearly return of a live industry project on its capital, paid once the lag has passed.",
+          P + "P23: shares of fiscal assets earn 6-10% a year; the middle", 0.0, 1.0),
+    Param("industry", "return_lag", 12, "months",
+          "Months from buying a project to its first returns (planting to first harvest, building to first sales).",
+          ASSUME + "orchards, livestock and processing plants take about a year to earn", 0, 120),
+    Param("industry", "failure_rate", 0.06, "probability per year",
+          "Probability a year that an industry project fails (closes; its capital and returns are lost).",
+          ASSUME + "poverty-area industry projects often fail on markets or management; ~6% a year leaves "
+          "about half alive after ten years", 0.0, 1.0),
+    Param("industry", "asset_income_share", 0.25, "share of returns",
+          "Share of project returns that is asset income (资产收益): fiscal assets quantified as shares, paid "
+          "to households as dividends (property income); the rest is operating income.",
+          ASSUME + "asset-income projects (photovoltaic, collective shares) are a minority of industry projects", 0.0, 1.0),
     # --- shocks ----------------------------------------------------------------------------------
     Param("shocks", "illness_rate", 0.208, "admissions/person/year",
           "Inpatient admission rate of formerly-poor people.", P + "P17", 0.0, 2.0),
@@ -694,9 +727,19 @@ PARAMS: tuple[Param, ...] = (
           "Growth of the cohesion fund after the last year of budget.cohesion_fund.",
           ASSUME + "the fund rose ~6% a year 2021-23 (P24) and ~1% in 2024; 2% a year is a middle rule",
           0.0, 0.3),
-    Param("budget", "household_share", 0.5, "share of the fund",
-          "Share of the fund that reaches the household programmes modelled here (the rest builds infrastructure).",
-          ASSUME + "chosen so the baseline spends ~90% of it; A05 puts >60% into industry", 0.0, 1.0),
+    Param("budget", "household_share", 0.535, "share of the fund",
+          "Share of the fund that finances the programmes modelled here (industry projects, training, posts, "
+          "workshops, the dividend guarantee); the rest goes to village infrastructure and other uses not modelled.",
+          "calibrated: set so the baseline spends 80-100% of it in every year 2021-2025 (its stated purpose); "
+          "no published split (assumption)", 0.0, 1.0),
+    Param("budget", "industry_share_rule", {2021: 0.5, 2022: 0.55, 2023: 0.6}, "share of fund spending",
+          "Minimum share of the fund-financed spending that goes to industry, by year (checked every year and "
+          "flagged when broken; later years keep the last rule).",
+          P + "P24 (>50% 2021, >55% 2022, >60% 2023; A05)", 0.0, 1.0, by_year=True, table_only=True),
+    Param("budget", "industry_to_employment", {2021: 0.0}, "share of industry support",
+          "Lever: share of industry support moved to employment (extra training places bought with the same "
+          "yuan), by year; the industry line spends that much less.",
+          ASSUME + "0 is the fund as spent today; fund_to_employment moves 40% from 2026", 0.0, 1.0, by_year=True),
     Param("budget", "scale", 1.0, "x", "Multiplier on the fund (budget_cut lever: 0.8).",
           ASSUME + "1 is the fund as announced (A04)", 0.0, 5.0),
 )

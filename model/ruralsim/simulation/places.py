@@ -155,16 +155,17 @@ def fund_factors(p: dict) -> tuple[float, float]:
 
 
 def industry_top_up(c, flows: dict) -> None:
-    """Industry support per person under the key-county lever: the monthly amount times (factor - 1) is
-    added to operating income and booked to the industry line (after either kernel set's incomes)."""
+    """Industry support per person under the key-county lever: the month's investment per person times
+    (factor - 1) buys more (or fewer) projects in those counties, booked to the industry line (after either
+    kernel set's incomes); the projects pay later (:mod:`ruralsim.simulation.projects`), not this month."""
     key, other = fund_factors(c.p)
     if (key, other) == (1.0, 1.0) or int(c.p["run_start_year"]) + c.t // 12 < int(c.p["places_fund_factor_from"]):
         return
-    base = c.p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0
+    base = c.p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
     factor = np.where(chunk_villages(c, c.m.places.village_key) == 1, key - 1.0, other - 1.0)[c.hh.village]
-    extra = (base * factor * c.hh.size).astype(np.float32)
-    flows["operating"] += extra
-    c.book("industry", c.hh_sum(extra), 0)
+    extra = c.hh_sum((base * factor * c.hh.size).astype(np.float32))
+    c.book("industry", extra, 0)
+    c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + extra
 
 
 def group_members(group: str) -> np.ndarray:

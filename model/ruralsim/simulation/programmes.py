@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import categories
+from .parameters import value_in_year
 from .population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NONE, OUT, POST, SINGLE,  # noqa: F401
                          TEKUN, TRAINING)
 
@@ -50,21 +51,54 @@ class TargetedSubsidies(Programme):
 
 
 class IndustrySupport(Programme):
-    """Industry support (A05: >60% of the fund) and monitored households' development grants (A09).
+    """Industry support (A05, P24: at least 50/55/60% of the fund in 2021/22/23) and monitored households'
+    development grants (A09).
 
-    The grant is a measure with a start and an end: paid once, when a household that can work is
-    identified, not a flow for as long as it stays monitored."""
+    Support buys projects (:mod:`ruralsim.simulation.projects`): what the programme spends this month is
+    the projects it buys, booked on its line; households earn the returns of projects bought earlier,
+    after a lag, for as long as the projects live. The grant is a measure with a start and an end: paid
+    once, when a household that can work is identified, not a flow for as long as it stays monitored."""
 
     name = "industry"
     fund = True
 
-    def operating(self, c) -> np.ndarray:
-        p = c.p
-        base = p["farm_industry_subsidy"] * c.levels["industry"] * c.ration / 12.0 * c.hh.size
-        able = (c.mon_state == MONITORED) & (c.hh.n_lab > 0)
-        amount = np.asarray(base, np.float32)
-        self.book(c, c.hh_sum(amount), int(np.count_nonzero(able)))
-        return amount
+    def returns(self, c) -> tuple[np.ndarray, np.ndarray]:
+        """This month's project returns per household (float32): (operating income, asset-income dividends)."""
+        op_pp, asset_pp = self.per_person(c)
+        size = c.hh.size
+        return ((op_pp[c.hh.county] * size).astype(np.float32), (asset_pp[c.hh.county] * size).astype(np.float32))
+
+    def per_person(self, c) -> tuple[np.ndarray, np.ndarray]:
+        """The chunk's counties' project returns per person this month (operating, asset income)."""
+        s = slice(c.span.c0, c.span.c1)
+        return self.m.industry_op_pp[s], self.m.industry_asset_pp[s]
+
+    @staticmethod
+    def per_person_month(c) -> float:
+        """Industry support per person this month before any move to employment (yuan)."""
+        return c.p["industry_investment"] * c.m.fund_index * c.levels["industry"] * c.ration / 12.0
+
+    @staticmethod
+    def moved_share(c) -> float:
+        """Share of industry support moved to employment this year (``budget.industry_to_employment``)."""
+        return float(value_in_year(c.p["budget_industry_to_employment"], c.m.year))
+
+    def moved(self, c) -> np.ndarray:
+        """Yuan per county of the chunk moved this month from industry support to training (0 unless a
+        scenario moves money: ``budget.industry_to_employment``)."""
+        share = self.moved_share(c)
+        if share <= 0.0:
+            return np.zeros(c.n_counties)
+        return c.hh_sum((self.per_person_month(c) * share * c.hh.size).astype(np.float32))
+
+    def invest(self, c, reached: int) -> None:
+        """Buy this month's projects: ``industry.investment`` per person at the programme's level and the
+        fund's ration, less what is moved to employment; booked as spending and reported per county
+        (``industry_invest``) for the project book."""
+        per_person = self.per_person_month(c) * (1.0 - self.moved_share(c))
+        spent = c.hh_sum((per_person * c.hh.size).astype(np.float32))
+        self.book(c, spent, reached)
+        c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + spent
 
     def grant(self, c, newly_identified: np.ndarray, factor: np.ndarray | float = 1.0) -> np.ndarray:
         """One-off industry grant to newly identified households that can work; counts as a measure.
@@ -81,10 +115,14 @@ class Training(Programme):
     name = "training"
     fund = True
 
-    def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray) -> None:
+    def step(self, c, u_enrol: np.ndarray, u_place: np.ndarray, moved: np.ndarray | None = None) -> None:
+        """Graduation and enrolment; ``moved`` (yuan per county, from industry support) buys extra places:
+        moved / (cost per trainee x eligible labourers) more enrolments a month in that county."""
         p, L = c.p, c.labs
+        if moved is None:
+            moved = np.zeros(c.n_counties)
         if c.kern.fast:
-            enrolled = c.kern.training(c, u_enrol, u_place)
+            enrolled = c.kern.training(c, u_enrol, u_place, moved)
             self.book(c, enrolled * p["training_cost_per_trainee"], int(enrolled.sum()))
             return
         # Graduates: skill up, then placed in a job at once with the placement probability.
@@ -106,11 +144,19 @@ class Training(Programme):
         mean_w = np.divide(prio * n_monitored + (n_eligible - n_monitored), n_eligible,
                            out=np.ones(c.n_counties), where=n_eligible > 0)
         weight = np.where(monitored, prio, 1.0)
-        rate = p["training_coverage"] * c.levels["training"] / 12.0 * c.ration * weight / mean_w[c.lab_county]
+        extra = extra_rate(moved, p["training_cost_per_trainee"], n_eligible)
+        rate = (p["training_coverage"] * c.levels["training"] / 12.0 * c.ration + extra[c.lab_county]) * weight / mean_w[c.lab_county]
         enrol = eligible & (u_enrol < rate)
         L.status[enrol] = TRAINING
         L.timer[enrol] = int(p["training_course_months"])
         self.book(c, c.lab_sum(enrol) * p["training_cost_per_trainee"], int(np.count_nonzero(enrol)))
+
+
+def extra_rate(moved: np.ndarray, cost: float, eligible: np.ndarray) -> np.ndarray:
+    """Monthly enrolment rate per county that ``moved`` yuan buy at ``cost`` a trainee among ``eligible``
+    labourers (0 where none is eligible); the rate is capped at 1 by the draw itself."""
+    return np.divide(np.asarray(moved, float), cost * eligible, out=np.zeros(len(eligible)),
+                     where=(eligible > 0) & (cost > 0))
 
 
 class PublicPosts(Programme):
