@@ -261,15 +261,24 @@ def test_every_problem_of_a_file_is_listed_at_once(tmp_path):
     assert "unknown field" in reasons and any(r.startswith("low is above high") for r in reasons)
 
 
-def test_shipped_assumptions_lie_inside_their_parameters_ranges_and_say_why():
+def test_shipped_assumptions_bracket_the_declared_values_inside_their_parameters_ranges():
+    """Each range lies inside its parameter's range and brackets the value the baseline declares (in the
+    year it holds from, for a dated one), so low and high are two sides of the answer given."""
+    from ruralsim.simulation.parameters import value_in_year
+
     a = load_assumptions()
+    declared = load_scenario(SCENARIOS / "baseline.toml").params
+    assert not a.notes  # every assumption runs with this model (none skipped)
     for item in a.items:
         assert len(item.source) > 40, item.name  # a reason, not a placeholder
-        for side in (item.low, item.high):
-            for flat, v in side.items():
-                p = next(q for q in PARAMS_BY_KEY.values() if q.flat == flat)
-                assert p.low <= v <= p.high, (item.name, flat, v)
-        assert all(item.low[k] <= item.high[k] for k in item.low)
+        for flat in item.low:
+            p = next(q for q in PARAMS_BY_KEY.values() if q.flat == flat)
+            low, high = item.low[flat], item.high[flat]
+            assert p.low <= low <= high <= p.high, (item.name, flat, low, high)
+            value = declared[flat]
+            if item.from_year is not None:
+                value = value_in_year(value, item.from_year)
+            assert low <= value <= high, (item.name, flat, value, low, high)
 
 
 # ---------------------------------------------------------------------------------------------
