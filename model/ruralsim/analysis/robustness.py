@@ -102,7 +102,7 @@ def verdicts(table: pd.DataFrame, assumptions: Sequence[Assumption]) -> pd.DataF
             en, zh = f"reverses when {en}", f"当{zh}时方向逆转"
         if not clear and central["central_diff"] != 0:
             en = "not clear at the declared values (the paired interval contains 0); its sign " + en
-            zh = "设定取值下不明确（配对区间包含0）；其方向" + zh
+            zh = "设定取值下不明确（配对区间包含0）；" + ("其方向" + zh if holds else zh)  # "当…时方向逆转" names it already
         rows.append({"scenario": label, "outcome": outcome, "central_diff": central["central_diff"],
                      "central_half_width": central["central_half_width"], "clear": clear, "holds": bool(holds),
                      "reversed_by": ";".join(f"{r.assumption}:{r.side}" for r in flips.itertuples()),
