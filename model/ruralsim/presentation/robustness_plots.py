@@ -1,8 +1,9 @@
 """Tornado charts of a comparison's robustness (``plots/explain/robustness_<scenario>.png``).
 
 One figure per scenario, one panel per headline outcome: for each assumption of ``assumptions.toml`` a bar
-from the scenario's paired difference with the assumption at its low to that at its high, longest swing on
-top; the vertical line is the difference at the declared values with its paired interval shaded, the dashed
+from the scenario's paired difference at the declared values to that with the assumption at its low (blue)
+and at its high (red), the assumption that moves it furthest on top (either side: both sides can move it the
+same way); the vertical line is the difference at the declared values with its paired interval shaded, the dashed
 line zero. A bar that crosses the dashed line is an assumption that reverses the answer.
 """
 
@@ -43,10 +44,10 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
         c = central.iloc[0]
         k = o.scale
         sides = sides.reindex(columns=["low", "high"]) * k
-        swing = (sides["high"] - sides["low"]).abs()
-        sides = sides.loc[swing.sort_values().index]
-        y = np.arange(len(sides))
         mid = c["diff_mean"] * k
+        reach = (sides - mid).abs().max(axis=1)
+        sides = sides.loc[reach.sort_values(kind="stable").index]
+        y = np.arange(len(sides))
         for yi, (_, row) in zip(y, sides.iterrows()):
             ax.barh(yi, row["low"] - mid, left=mid, height=0.36, align="edge", color=LOW_COLOR,
                     label="assumption at its low" if yi == 0 else None)
