@@ -29,7 +29,7 @@ def mean(df, col, start="2021-01", end="2026-12"):
 
 def test_no_monitoring_leaves_more_people_below_the_line(base):
     none = ts(monitoring_enabled=False)
-    weak = ts(monitoring_detection_prob=0.025, monitoring_detection_delay=3, monitoring_team_size=1.5)
+    weak = ts(monitoring_detection_prob=0.005, monitoring_detection_delay=3, monitoring_team_size=1.5)
     assert mean(none, "poverty_rate") > mean(weak, "poverty_rate") > mean(base, "poverty_rate")
     assert none["monitored_households"].max() == 0
 

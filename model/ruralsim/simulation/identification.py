@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .population import DIBAO, MONITORED, NONE, TEKUN
+from .population import DIBAO, ELIMINATED, MONITORED, NONE, TEKUN
 
 # Channel codes (0: not identified this month) and their output names.
 ANNUAL, SELF_REPORT, CADRE, DATA = 1, 2, 3, 4
@@ -111,8 +111,34 @@ def annual_check(c, lines_hh: np.ndarray, u: np.ndarray) -> None:
     under = low & ~guaranteed
     coverage = min(1.0, float(p["monitoring_annual_check_coverage"]) * float(c.levels["monitoring"]))
     found = under & (c.mon_state != MONITORED) & (u.astype(np.float64) < coverage)
-    if p["monitoring_enabled"]:
-        c.annual_due[found] = c.t + int(p["monitoring_annual_check_delay"])
+    if not p["monitoring_enabled"]:
+        return
+    if c.t == -1:
+        _start_caseload(c, under, found)
+        return
+    c.annual_due[found] = c.t + int(p["monitoring_annual_check_delay"])
+
+
+def _start_caseload(c, under: np.ndarray, found: np.ndarray) -> None:
+    """End-2020: the verification re-checked every monitoring object of the warm-up. The caseload 2021 opens
+    with is what that check leaves: households it finds under the monitoring line (or under it once large
+    medical spending is paid) are monitored from now, not two months into 2021; monitored households above
+    it (and those under 兜底, which is not flagged on income) had their risk declared eliminated (P33), and
+    households below the registry line stay monitored (:func:`exit_verification`). Without this the start
+    carries the warm-up's whole stock plus the check's wave, and 2021's fall in the caseload is the start
+    settling, not policy."""
+    monitored = c.mon_state == MONITORED
+    c.mon_state[monitored & ~under & ~c.reg_below] = ELIMINATED
+    _identify_now(c, found)
+
+
+def _identify_now(c, mask: np.ndarray) -> None:
+    """Make ``mask``'s households monitoring objects this month (state, counters, the placement episode)."""
+    able = c.hh.n_lab > 0
+    c.mon_state[mask] = MONITORED
+    c.ever_monitored[mask] = 1
+    c.safe_months[mask] = 0
+    c.episode[mask] = np.where(able[mask], int(c.p["monitoring_placement_months"]), 0)
 
 
 def exit_verification(c, m) -> None:
@@ -129,10 +155,7 @@ def exit_verification(c, m) -> None:
     test = m.prog_dibao.test_income(c, c.inc_sum - 12.0 * c.dibao)
     c.cover[below] = NONE  # re-tested now: an enrolled household's payment follows its income of the year
     m.prog_dibao.enrol_detected(c, below, able, test, m.dibao_standard, m.tekun_standard)
-    c.mon_state[below] = MONITORED
-    c.ever_monitored[below] = 1
-    c.safe_months[below] = 0
-    c.episode[below] = np.where(able[below], int(c.p["monitoring_placement_months"]), 0)
+    _identify_now(c, below)
     c.reg_inc[:] = (c.reg_inc + 12.0 * (c.dibao - old)).astype(np.float32)
     # ... and in the rolling income the alert measure reads, so both measures start from the same state.
     c.ring[:] += (c.dibao - old).astype(np.float32)

@@ -59,6 +59,9 @@ BURN_IN_MONTHS = 24   # labour market only, before the warm-up: settles statuses
 WARMUP_MONTHS = 18    # the whole model through 2019-07..2020-12, unrecorded: long enough for start-up transients to pass
 _BURN_IN_STREAM_OFFSET = -200  # burn-in draws are addressed apart from the warm-up's (-12..-1)
 DISTRIBUTION_SAMPLE = 20_000
+# The month the anti-return monitoring mechanism opens: March 2020 (国开发〔2020〕6号, the guideline that set
+# it up), ten months before the start; the warm-up's earlier months have no identification channel.
+MONITORING_FROM = -10
 SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
 
 
@@ -578,6 +581,9 @@ class RuralModel(mesa.Model):
         self.monitoring_line = (p["monitoring_merged_line_multiple"] * self.dibao_standard if merged
                                 else self.monitoring_table)
         self.detect_factor = self.levels["monitoring"] * (p["monitoring_merged_detection_factor"] if merged else 1.0)
+        if self.t < MONITORING_FROM:  # the warm-up's months before the monitoring mechanism existed: no channel
+            self.levels = {**self.levels, "monitoring": 0.0}
+            self.detect_factor = 0.0
         self.packages = categories.packages_on(p, year)
         self.training_priority_factor = p["categories_training_factor"] if self.packages else 1.0
         self.post_other_priority = p["posts_other_priority"] * (p["categories_able_posts"] if after else 1.0)

@@ -518,7 +518,7 @@ PARAMS: tuple[Param, ...] = (
           "while eligible, identified ones are enrolled without it).",
           "calibrated: P31 (non-take-up among unidentified eligible households; Golan, Sicular & Umapathi 2017 "
           "find most eligible rural households outside Dibao before the registry's checks)", 0.0, 1.0),
-    Param("transfers", "gradual_exit_months", 6, "months",
+    Param("transfers", "gradual_exit_months", 3, "months",
           "渐退期: months an enrolled household whose income has risen above the standard keeps its 低保/特困 "
           "payment before it leaves.",
           ASSUME + "the 2021 civil-affairs rules (最低生活保障审核确认办法) allow a gradual-exit period for "
@@ -574,7 +574,7 @@ PARAMS: tuple[Param, ...] = (
     Param("monitoring", "poverty_line_growth", 0.02, "per year",
           "Growth of the poverty line after the last year of monitoring.poverty_line.",
           P + "P02: the line rose ~2-4% a year in current prices (2011-16)", 0.0, 0.3),
-    Param("monitoring", "detection_prob", 0.02, "per month",
+    Param("monitoring", "detection_prob", 0.01, "per month",
           "Channel 'cadre screening' (基层干部排查): monthly probability that the village work team of reference "
           "size finds a household at risk on its visits (the income signal or an event).",
           "calibrated: P29, A07 (issue 21, with the other channels; P11 and P35 speak of identification within ~15 days of a signal "
