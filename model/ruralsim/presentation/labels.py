@@ -100,7 +100,7 @@ _ENTRIES: tuple[Label, ...] = (
        "Lower end of the paired Student-t 95% interval of the difference"),
     _l("diff_ci_hi", "Paired difference, 95% interval upper", "配对差95%区间上限", ("unit of the metric", "同指标单位"),
        "Upper end of the paired Student-t 95% interval of the difference"),
-    # --- drivers and robustness of a comparison (compare_drivers.csv, compare_robustness*.csv; ODD §8.4) ---
+    # --- drivers and robustness of a comparison (compare_drivers.csv, compare_robustness*.csv; ODD §8.5) ---
     _l("outcome", "Headline outcome", "核心结果指标", ("key", "键"),
        "Key of the headline outcome explained (poverty_rate_registry, registry_income, monitored_people_share, "
        "fiscal_cost_per_person; its unit is in the row's unit column)"),
