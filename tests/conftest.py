@@ -12,6 +12,10 @@ import pytest
 # environment) is checked for hygiene when saved: no text outside the canvas, no legend over an
 # annotation, no series drawn twice under two names (ruralsim.presentation.hygiene).
 os.environ["RURALSIM_FIGURE_CHECK"] = "1"
+# A comparison runs its drivers and robustness sections by default (dozens of extra runs); the suite's
+# comparisons test other things, so they go without unless a test asks (tests/test_drivers.py passes
+# --drivers --robustness).
+os.environ.setdefault("RURALSIM_EXPLAIN", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -91,7 +91,7 @@ def test_params_prints_every_parameter_with_its_source():
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(pd.io.common.StringIO(res.stdout))
     assert len(table) == len(PARAMS)
-    assert table["source"].str.match(r"^(article:A\d\d|public:[PQ]\d\d|places:R\d\d|assumption|calibrated)").all()
+    assert table["source"].str.match(r"^(article:A\d\d|public:[PQ]\d\d|places:R\d\d|markets:M\d\d|assumption|calibrated)").all()
     res = ruralsim("params", SCENARIOS / "baseline.toml")
     assert res.returncode == 0 and "monitoring.detection_prob" in res.stdout
 

@@ -56,7 +56,7 @@ def test_shipped_targets_cover_the_article_outcomes():
     assert by["A17_growth"].observed == 0.225 and by["A17_growth"].base == "2021-12"
     assert by["A20"].observed == 32.779e6 and by["A21"].kind == "at_least"
     assert by["A10"].kind == "at_most" and by["A10"].scale == "national"
-    assert all(t.how and t.source.startswith(("article:", "public:")) for t in ts.targets)
+    assert all(t.how and t.source.startswith(("article:", "public:", "markets:")) for t in ts.targets)
     cal = ts.calibration
     assert set(cal.targets) <= set(by) and len(cal.params) >= 3
     assert months_needed(ts.targets, 2021) == 60  # A08/A10 run to 2025-12

@@ -26,8 +26,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_force_option(p)
     p.add_argument("--no-plots", action="store_true",
                    help="write data, tables and manifests only (draw the plots later with: ruralsim plot DIR)")
+    _add_explain_options(p)
     add_lang_option(p)
     p.set_defaults(func=main)
+
+
+def _add_explain_options(p: argparse.ArgumentParser) -> None:
+    from ..workflows.explain import ENV, ROBUST_HOUSEHOLDS, ROBUST_REPLICATES, default_on
+
+    on = default_on()
+    g = p.add_argument_group("drivers and robustness (both on unless the environment sets "
+                             f"{ENV}=off)")
+    g.add_argument("--drivers", action=argparse.BooleanOptionalAction, default=on,
+                   help="decompose each scenario's difference by lever: each lever alone on the reference, at the "
+                        "comparison's size (compare_drivers.csv)")
+    g.add_argument("--robustness", action=argparse.BooleanOptionalAction, default=on,
+                   help="re-estimate each difference with every assumption at its low and its high "
+                        "(compare_robustness.csv, tornado charts)")
+    g.add_argument("--assumptions", type=Path, metavar="FILE",
+                   help="assumptions file (default: experiments/assumptions.toml)")
+    g.add_argument("--robustness-households", type=positive_int, metavar="N",
+                   help=f"households of the robustness runs (default: {ROBUST_HOUSEHOLDS:,}, at most the comparison's)")
+    g.add_argument("--robustness-replicates", type=positive_int, metavar="N",
+                   help=f"paired replicates of the robustness runs (default: {ROBUST_REPLICATES}, at most the "
+                        "comparison's)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -39,6 +61,7 @@ def main(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args.scenarios)          # every file checked before anything runs
     overrides = size_overrides(args)
     _, notes = shared_run(scenarios, overrides)        # checks the size options too
+    explain_options = _explain_options(args)          # the assumptions file is checked before anything runs
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     from ..analysis.folders import writing
@@ -53,12 +76,39 @@ def main(args: argparse.Namespace) -> int:
     with writing(out, "comparison", force=args.force):  # checked, locked, marked incomplete first
         cmp = run_comparison(scenarios, overrides, workers=args.workers, progress=not args.quiet)
         paths = write_comparison(cmp, out, plots=not args.no_plots)
+        if explain_options.drivers or explain_options.robustness:
+            _explain(cmp, scenarios, explain_options, out, args)
         finish_comparison(out, "en")
         if lang == "zh":
             add_chinese(out, "comparison")
     _print_summary(cmp, out, paths, plots=not args.no_plots)
     print(f"  report: {Path(out) / 'report.html'} (also report.md, {Path(out).name}.xlsx; each scenario folder has its own)")
     return 0
+
+
+def _explain_options(args: argparse.Namespace):
+    from ..analysis.assumptions import load_assumptions
+    from ..workflows.explain import ExplainOptions
+
+    options = ExplainOptions(drivers=args.drivers, robustness=args.robustness, assumptions=args.assumptions,
+                             households=args.robustness_households, replicates=args.robustness_replicates)
+    if options.robustness or options.assumptions is not None:  # a file given is checked even if unused
+        load_assumptions(options.assumptions)  # a ConfigError here: exit 2, nothing run
+    return options
+
+
+def _explain(cmp, scenarios, options, out: Path, args: argparse.Namespace) -> None:
+    from ..workflows.compare import comparison_meta
+    from ..workflows.explain import explain, write_explanation
+
+    ex = explain(cmp, scenarios, options, workers=args.workers, progress=not args.quiet)
+    for note in ex.notes:
+        print(f"note: {note}", file=sys.stderr)
+    write_explanation(ex, out, comparison_meta(cmp), plots=not args.no_plots)
+    print(f"drivers and robustness: {ex.info.get('runs', 0)} extra runs in {ex.info.get('seconds', 0):.1f} s")
+    if ex.verdicts is not None:
+        for row in ex.verdicts.itertuples():
+            print(f"  {row.scenario} vs {cmp.reference}, {row.outcome}: {row.verdict}")
 
 
 def _print_summary(cmp, out: Path, paths: dict, plots: bool) -> None:

@@ -77,6 +77,10 @@ TARGETS_ZH: dict[str, str] = {
 }
 
 PHRASES_ZH: dict[str, str] = {
+    # --- comparison: robustness (issue 23) ---
+    "assumption at its low": "假设取低值", "assumption at its high": "假设取高值",
+    "95% paired interval at the declared values": "设定取值下的95%配对区间",
+    "difference at the declared values": "设定取值下的配对差", "no robustness runs": "无稳健性运行",
     # --- run: targeting (issue 21) ---
     "Monitored or under 兜底 by March": "次年3月前已纳入监测或兜底",
     "Missed": "遗漏",
@@ -377,6 +381,8 @@ PATTERNS_ZH: tuple[tuple[str, Builder], ...] = (
     (r"Rates per year \(alert measure\)", lambda m: "年度比率（预警口径）"),
     (r"ever fell below by (\S+): ([\d.]+)% of households", lambda m: f"截至 {m[1]} 曾低于贫困线：{m[2]}% 户"),
     # comparison
+    (r"Robustness: (\S+) against (\S+) under each assumption's low and high",
+     lambda m: f"稳健性：情景 {m[1]} 相对 {m[2]}，各项假设分别取低值与高值"),
     (r"(\S+) \(reference\)", lambda m: f"{m[1]}（参照）"),
     (r"Difference from (\S+) \(scenario minus reference, replicate by replicate\)",
      lambda m: f"与 {m[1]} 的差值（情景减参照，逐次重复配对）"),

@@ -177,7 +177,8 @@ def _render(report: Report, lang: str, folder: Path, name: str, file_name: str |
     figures = [dict(f, src=_data_uri(folder / f["path"])) for f in report.figures] if name == HTML else report.figures
     context = dict(csp=CONTENT_SECURITY_POLICY, title=report.title, t=TEXT[lang], lang=lang, questions=report.questions,
                    headline=report.headline, headline_note=report.headline_note, readings=report.readings,
-                   parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro)
+                   parameters=report.parameters, bands=BANDS[lang], figures=figures, repro=report.repro,
+                   explain=_explain(report, folder, lang, name == HTML))
     text = template.render(font_face="", **context)
     if name == HTML and any(ord(c) >= 0x2E80 for c in text):
         # The reader's machine may have no CJK font (CI, many Linux desktops): embed the glyphs used.
@@ -186,6 +187,16 @@ def _render(report: Report, lang: str, folder: Path, name: str, file_name: str |
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+def _explain(report: Report, folder: Path, lang: str, html: bool) -> dict[str, Any] | None:
+    """The drivers-and-robustness section of a comparison (:mod:`ruralsim.presentation.explain_report`)."""
+    args = report.extra.get("explain")
+    if not args:
+        return None
+    from .explain_report import explain_section
+
+    return explain_section(folder, *args, lang=lang, html=html)
 
 
 #: report.html runs no script and loads nothing: figures and the font are ``data:`` URIs, styles inline.
@@ -612,7 +623,7 @@ def _comparison_report(folder: Path, manifest: dict[str, Any], lang: str) -> Rep
                   _dates_note(dates, lang, comparison=True), _comparison_readings(folder, by, labels, reference,
                                                                                    dates, table, lang)
                   + _question_readings(folder, entries, reference, table, lang) + _fund_rule_readings(folder, entries, lang),
-                  params, figures, _repro(manifest, lang))
+                  params, figures, _repro(manifest, lang), extra={"explain": (manifest, labels, reference)})
 
 
 def _comparison_unit(metric: str, lang: str) -> str:

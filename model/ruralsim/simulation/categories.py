@@ -99,9 +99,14 @@ def extra_medical(c, oop: np.ndarray, medical: np.ndarray) -> None:
 
 
 def release_able_posts(c) -> None:
-    """January 2026 with ``categories.able_posts = 0`` (posts ended for the able-bodied): full labourers
-    holding a public-welfare post leave it (they look for work from next month); weak labourers keep theirs."""
+    """January 2026 with ``categories.able_posts = 0`` (posts ended for the able-bodied): labourers holding a
+    public-welfare post who could take migrant work leave it (they look for work from next month); those who
+    cannot (:func:`ruralsim.simulation.labour.cannot_migrate`: weak, 60 or older, a chronically ill
+    household), whom the posts go to first, keep theirs."""
+    from .labour import cannot_migrate
+
     if float(c.p["categories_able_posts"]) > 0.0:
         return
     L = c.labs
-    L.status[(L.status == POST) & (L.weak == 0)] = OUT
+    holders = np.flatnonzero(L.status == POST)
+    L.status[holders[~cannot_migrate(L, c.hh, holders)]] = OUT

@@ -461,4 +461,9 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
 
     diffs = out / "compare_groups.csv"
     group_plot = write_group_difference_plot(out, pd.read_csv(diffs, encoding="utf-8-sig"), meta) if diffs.exists() else []
-    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot
+    from ..presentation.robustness_plots import write_tornado_plots
+
+    robust = out / "compare_robustness.csv"  # the tornado charts of --robustness, when the folder has them
+    tornado = (write_tornado_plots(out, pd.read_csv(robust, encoding="utf-8-sig"), extra.get("explain") or {}, meta)
+               if robust.is_file() else [])
+    return paths + write_comparison_plots(out, frames, comparison_tables(frames), spells, meta) + group_plot + tornado
