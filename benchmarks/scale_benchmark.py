@@ -62,7 +62,7 @@ def worker(size: str, months: int, scenario: str | None) -> dict:
             "hh_steps_per_s_overall": m.n_households * months / (t2 - t0), "cpu_s": time.process_time() - c0,
             "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 2**30,
             "state_bytes_per_hh": nbytes / m.n_households,
-            "last_poverty_rate": float(ts["poverty_rate"].iloc[-1])}
+            "last_poverty_rate": float(ts["poverty_rate_registry"].iloc[-1])}
 
 
 def main(argv: list[str] | None = None) -> int:

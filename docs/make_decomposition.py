@@ -27,7 +27,7 @@ def outcome(scenario, n: int, reps: int, year: int, **kw) -> pd.DataFrame:
         ts["year"] = ts["date"].dt.year
         y = ts[ts["year"] == year]
         rows.append({"registry": 100 * y["poverty_rate_registry"].iloc[-1],
-                     "alert": 100 * y["poverty_rate"].mean(),
+                     "alert": 100 * y["poverty_rate_alert"].mean(),
                      "cost": y["fiscal_cost"].sum() / y["people_now"].iloc[-1],
                      "monitored": 100 * y["monitored_people_share"].iloc[-1]})
     return pd.DataFrame(rows)

@@ -38,11 +38,16 @@ def running_app(*args: str, cwd: Path, timeout: float = 180):
                 raise RuntimeError("ruralsim app did not start in time")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a served app: terminate, then kill if it has not gone within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from conftest import SCENARIOS
 
 pytest.importorskip("dash")
 
+from app_driver import stop  # noqa: E402
 from app_requests import post  # noqa: E402
 from ruralsim.presentation.app.page import AppSettings, create_app  # noqa: E402
 from ruralsim.presentation.app.runs import RunManager  # noqa: E402
@@ -284,8 +285,4 @@ def test_the_server_prints_a_token_for_0_0_0_0_and_reveals_no_versions(tmp_path)
         assert "python_version" not in config and sys.version.split()[0] not in config
         assert "Werkzeug" not in str(page.headers) and "Python" not in str(page.headers)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)

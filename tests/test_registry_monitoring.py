@@ -300,6 +300,12 @@ def _check(tmp_path, body: str):
     ("[monitoring]\neliminate_after = 0\n", "monitoring.eliminate_after", "0", "from 6 to 36"),
     ("[monitoring]\nrigid_spending_share = 1.2\n", "monitoring.rigid_spending_share", "1.2", "from 0 to 1"),
     ("[monitoring]\nhardship_share = -0.1\n", "monitoring.hardship_share", "-0.1", "from 0 to 1"),
+    # the identification channels' rates and delays, and 渐退 (issue 21)
+    ("[monitoring]\nannual_check_coverage = 1.2\n", "monitoring.annual_check_coverage", "1.2", "from 0 to 1"),
+    ("[monitoring]\nself_report_prob = -0.1\n", "monitoring.self_report_prob", "-0.1", "from 0 to 1"),
+    ("[monitoring]\ndata_screening_delay = -1\n", "monitoring.data_screening_delay", "-1", "from 0 to 12"),
+    ("[monitoring]\nannual_check_delay = 0\n", "monitoring.annual_check_delay", "0", "from 1 to 12"),
+    ("[transfers]\ngradual_exit_months = -2\n", "transfers.gradual_exit_months", "-2", "from 0 to 24"),
 ])
 def test_check_rejects_bad_rules(tmp_path, body, key, value, allowed):
     r, f = _check(tmp_path, body)
@@ -484,19 +490,6 @@ def test_the_start_has_nobody_below_the_registry_line():
     assert m.initial["poverty_rate_registry"] <= 0.005
     # and the verification is what does it: the households it found are monitored and under 兜底
     assert m.initial["households_below_registry"] == 0
-
-
-@pytest.mark.parametrize("body, key, value, allowed", [
-    ("[monitoring]\nannual_check_coverage = 1.2\n", "monitoring.annual_check_coverage", "1.2", "from 0 to 1"),
-    ("[monitoring]\nself_report_prob = -0.1\n", "monitoring.self_report_prob", "-0.1", "from 0 to 1"),
-    ("[monitoring]\ndata_screening_delay = -1\n", "monitoring.data_screening_delay", "-1", "from 0 to 12"),
-    ("[monitoring]\nannual_check_delay = 0\n", "monitoring.annual_check_delay", "0", "from 1 to 12"),
-    ("[transfers]\ngradual_exit_months = -2\n", "transfers.gradual_exit_months", "-2", "from 0 to 24"),
-])
-def test_check_rejects_bad_channel_rates_and_delays(tmp_path, body, key, value, allowed):
-    r, f = _check(tmp_path, body)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert str(f) in r.stderr and f"{key} = {value}" in r.stderr and allowed in r.stderr
 
 
 def test_check_rejects_an_unknown_channel(tmp_path):

@@ -59,8 +59,8 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
         ax.axvline(mid, color="#222222", lw=1.2, label="difference at the declared values")
         ax.axvline(0.0, color="#555555", lw=1, ls="--")
         ax.set_yticks(y, [_wrap(names.get(n, n), lang) for n in sides.index], fontsize=8.5)
-        ax.set_xlabel(("与参照的配对差，" + o.unit_zh) if lang == "zh"
-                      else f"paired difference from the reference, {o.unit}", fontsize=9)
+        ax.set_xlabel(("与参照的配对差\n" + o.unit_zh) if lang == "zh"
+                      else f"paired difference from the reference\n{o.unit}", fontsize=9)
         ax.set_ylim(-0.8, len(sides) - 0.2)
     handles, names = next((ax.get_legend_handles_labels() for ax in axes.flat if ax.get_legend_handles_labels()[0]),
                           ([], []))
@@ -69,9 +69,8 @@ def plot_tornado(table: pd.DataFrame, label: str, info: Mapping[str, Any], meta:
     note_meta = {**meta, "replicates": rob.get("replicates"), "households": rob.get("households")}
     finish(fig, f"Robustness: {label} against {meta['labels'][0]} under each assumption's low and high",
            comparison_note(note_meta))
-    if handles:  # one legend for the four panels, under the lower left one (the layout makes room), never over a bar
-        axes[-1, 0].legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8.5,
-                           frameon=False)
+    if handles:  # one legend for the four panels, beside them (the constrained layout makes room), never over a bar
+        fig.legend(handles, names, loc="outside right center", fontsize=8.5, frameon=False)
     return fig
 
 
