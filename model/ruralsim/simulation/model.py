@@ -57,6 +57,7 @@ FISCAL = ("subsidies", "industry", "training", "posts", "workshops", "dividend_s
           "temporary", "monitoring", "coop_shares")
 BURN_IN_MONTHS = 24   # labour market only, before the warm-up: settles statuses, learns expected wages
 WARMUP_MONTHS = 18    # the whole model through 2019-07..2020-12, unrecorded: long enough for start-up transients to pass
+_YEAR_BEFORE_WARMUP = (-WARMUP_MONTHS) % 12 / 12.0  # share of 2019 before the warm-up opens (July)
 _BURN_IN_STREAM_OFFSET = -200  # burn-in draws are addressed apart from the warm-up's (-12..-1)
 DISTRIBUTION_SAMPLE = 20_000
 # The month the anti-return monitoring mechanism opens: March 2020 (国开发〔2020〕6号, the guideline that set
@@ -404,7 +405,6 @@ class RuralModel(mesa.Model):
         self.coops.month(p, self.farm_index)
         self.coops.profit_ytd *= 12.0
         self.per_share = self.coops.close_year(p)
-        self.start_medical = np.zeros(self.n_households, np.float32)  # expected medical spending at the start
         parts = self._chunks(self._calibrate_chunk)
         for k in COMPONENTS:
             self.comp_ring[k][:] = combine_counties(parts, self.n_counties, k) / 12.0
@@ -458,7 +458,9 @@ class RuralModel(mesa.Model):
         c.ring[:] = annual / 12.0
         c.inc_sum[:] = annual
         c.reg_inc[:] = (annual + medical).astype(np.float32)
-        self.start_medical[c.span.h0:c.span.h1] = medical
+        # The warm-up opens mid-year: the year's months before it count at the calibrated income and medical
+        # spending, so the first December's registry income and annual check see a whole year (_warm_up).
+        c.year_med[:] = medical.astype(np.float32) * np.float32(_YEAR_BEFORE_WARMUP)
         for k, total in (("wage", wages), ("operating", operating), ("transfer", transfers + dibao),
                          ("property", rent + dividends), ("medical", medical)):
             c.out[k] = c.hh_sum(total)
@@ -470,11 +472,8 @@ class RuralModel(mesa.Model):
         smooth incomes. Every lever of the scenario is in force during it; dated ones (the
         transition's end, shock windows) are not reached."""
         self.t = -WARMUP_MONTHS
-        # The warm-up opens mid-year: the year's months before it count at the calibrated income, so the
-        # first December's registry income and annual check see a whole year.
-        before = (-WARMUP_MONTHS) % 12 / 12.0
-        self.year_inc[:] = (self.reg_inc * np.float32(before)).astype(np.float32)
-        self.year_med[:] = (self.start_medical * np.float32(before)).astype(np.float32)
+        # The year's months before the warm-up count at the calibrated income (medical spending: _calibrate_chunk).
+        self.year_inc[:] = (self.reg_inc * np.float32(_YEAR_BEFORE_WARMUP)).astype(np.float32)
         while self.t < 0:
             self._month()  # not Mesa's wrapped step(): Mesa's steps and time stay at 0
         self.ever_below[:] = self.below
