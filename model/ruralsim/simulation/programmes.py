@@ -20,7 +20,6 @@ from .population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NON
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
 
 
-
 class Programme:
     """Base class: a named line in the ledger.
 
