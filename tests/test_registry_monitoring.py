@@ -124,7 +124,8 @@ def test_detection_follows_the_village_probability():
 
 # --- elimination -----------------------------------------------------------------------------------
 def _monitored(n, **p):
-    c = FakePart(n, **p)
+    """Monitored households reviewed every month (the count rule alone; reviews are tested below)."""
+    c = FakePart(n, **{"monitoring_review_months": 1, **p})
     c.mon_state[:] = MONITORED
     return c
 
@@ -162,6 +163,43 @@ def test_a_bad_month_resets_the_stable_count():
     for pc in [9000.0] * 5 + [5000.0] + [9000.0] * 5:
         _step(c, [pc])
     assert c.mon_state[0] == MONITORED and c.safe_months[0] == 5
+
+
+def test_a_stable_household_leaves_only_at_the_years_review():
+    # Reviews every 12 months from the month the annual check's households are identified: December's
+    # check plus a 2-month delay is February (t % 12 == 1). Stable since t=5, six months are reached at
+    # t=10, but the household stays monitored until the review at t=13 (February of the next year).
+    c = _monitored(1, monitoring_eliminate_after=6, monitoring_review_months=12, monitoring_annual_check_delay=2)
+    c.measures[:] = 1
+    for t in range(5, 14):
+        c.t = t
+        _step(c, [9000.0])
+        assert c.mon_state[0] == (ELIMINATED if t == 13 else MONITORED), t
+    assert c.safe_months[0] == 9
+
+
+def test_review_month_follows_the_check_delay_and_the_merged_platform_reviews_monthly():
+    from ruralsim.simulation.identification import elimination_review
+    p = {**defaults(), "monitoring_review_months": 12, "monitoring_annual_check_delay": 3,
+         "monitoring_merged_review_months": 1}
+    assert [t for t in range(-12, 24) if elimination_review(p, t)] == [-10, 2, 14]   # every March
+    p["monitoring_review_months"] = 6
+    assert [t for t in range(0, 24) if elimination_review(p, t)] == [2, 8, 14, 20]
+    assert all(elimination_review(p, t, merged=True) for t in range(0, 24))
+
+
+def test_numba_policy_kernel_reviews_in_the_same_months():
+    if not numba_available():
+        pytest.skip("numba not installed")
+    from ruralsim.simulation.model import RuralModel
+    runs = {}
+    for kern in ("numpy", "numba"):
+        m = RuralModel("baseline", kernels=kern, run_households=600, run_months=15, monitoring_review_months=6)
+        while m.running:
+            m.step()
+        runs[kern] = m.datacollector.get_model_vars_dataframe()["monitored_households"].to_numpy()
+    assert (runs["numpy"] == runs["numba"]).all()
+    assert np.diff(runs["numpy"])[[1, 7, 13]].min() < 0 < runs["numpy"].max()   # February and August remove
 
 
 # --- measures have a start and an end -------------------------------------------------------------

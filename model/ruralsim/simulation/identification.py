@@ -85,6 +85,18 @@ def month_channels(c, not_monitored: np.ndarray, low: np.ndarray, rigid: np.ndar
     return channel if n else np.zeros(0, np.int8)
 
 
+def elimination_review(p, t: int, merged: bool = False) -> bool:
+    """Whether month ``t`` holds a risk-elimination review: every ``monitoring.review_months`` months,
+    counted from the month the annual check's households are identified (February with a 2-month delay),
+    so the year's check identifies the new and removes the stable at once (P33's procedure is the same as
+    identification's). Reviewing every month instead makes each wave leave ``eliminate_after`` months after
+    it came, on top of the next wave: a caseload that jumps each February. The merged platform (from 2026,
+    ``merged``) re-matches incomes monthly and reviews every ``monitoring.merged_review_months``."""
+    every = int(p["monitoring_merged_review_months"] if merged else p["monitoring_review_months"])
+    first = (11 + int(p["monitoring_annual_check_delay"])) % 12
+    return (t - first) % every == 0
+
+
 def count_channels(c, channel: np.ndarray) -> None:
     """The month's identifications by channel and their wait from the first month under the line (from 2021)."""
     o = c.out

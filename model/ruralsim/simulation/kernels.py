@@ -173,7 +173,8 @@ def _numba_kernels():
                       f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
                       detected, sums, counts, job_lost, c.annual_due, c.data_due, c.dibao_exit, bool(m.merged),
                       data_rate, int(p["monitoring_data_screening_delay"]), self_rate,
-                      bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist)
+                      bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist,
+                      identification.elimination_review(p, int(m.t), bool(m.merged)))
             for code, name in identification.CHANNELS.items():
                 c.out[f"id_{name}"] = int(ch_counts[code])
             c.out["id_wait"] = wait_hist

@@ -44,7 +44,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
            last_shock_month, t, enabled, line_hh, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
            above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
-           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist):
+           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
     and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
     assistance, and this month's slot of the income ring. Identification is by channel as
@@ -124,7 +124,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
             else:
                 safe_months[i] = 0
             measured = measures[i] > 0 or covered
-            if monitored and safe_months[i] >= eliminate_after and measured:
+            if monitored and safe_months[i] >= eliminate_after and measured and review:
                 mon_state[i] = _ELIMINATED
         detected[i] = det
         if mon_state[i] == MONITORED:

@@ -640,6 +640,14 @@ PARAMS: tuple[Param, ...] = (
           "capacity, under 兜底 cover) before risk is declared eliminated; at least one measure is also needed.",
           P + "P33: local rules ask for at least 6 months of stable income and at least one assistance measure",
           6, 36),
+    Param("monitoring", "review_months", 12, "months",
+          "Months between the reviews that declare risk eliminated (风险消除: home visit, village appraisal and "
+          "publicity, county approval): a household stable for eliminate_after months leaves at the next review. "
+          "One review falls in the month the annual check's households are identified, so the year's check "
+          "adds and removes together; 1 reviews every month.",
+          P + "P33 (the procedure is that of identification, decided on income stably above the year's "
+          "range); reviews are reported by quarter or at the year's check in local bulletins (P33); the "
+          "interval is an assumption", 1, 12),
     Param("monitoring", "placement_months", 6, "months",
           "Length of a job-placement episode: months during which employment assistance tries to place a "
           "monitored household's idle labourers.",

@@ -106,4 +106,10 @@ POST2025_PARAMS: tuple[dict[str, Any], ...] = (
           "line; the departments' data channel then sees income, not only events.",
           Q + "Q05 (the platform matches departments' data and alerts automatically); rate an assumption",
           0.0, 1.0),
+    Param("monitoring", "merged_review_months", 1, "months",
+          "Merged system: months between the reviews that take a household off the platform once it is stable "
+          "(monitoring.eliminate_after months above the merged line); the platform re-matches incomes each "
+          "month, so 1 reviews every month (the separate system reviews at the year's check: "
+          "monitoring.review_months).",
+          Q + "Q05 (dynamic monitoring on matched data); interval an assumption", 1, 12),
 )

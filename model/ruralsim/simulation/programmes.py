@@ -341,7 +341,8 @@ class Monitoring(Programme):
 
     Assistance is measures with a start and an end: a one-off industry grant and a job-placement episode
     of ``monitoring.placement_months`` for a household that can work; 兜底 (低保 / 特困) for one that
-    cannot; one-off temporary assistance in hardship. Risk is eliminated after ``eliminate_after`` stable
+    cannot; one-off temporary assistance in hardship. Risk is eliminated at a review
+    (:func:`~ruralsim.simulation.identification.elimination_review`) after ``eliminate_after`` stable
     months (income above the line; for a household without labour, under 兜底 cover) and only once at
     least one measure was received.
     """
@@ -391,7 +392,8 @@ class Monitoring(Programme):
             stable = np.where(able | above_limit, ~at_risk, guaranteed)
             c.safe_months[:] = np.where(monitored & stable & ~detected, np.minimum(c.safe_months + 1, 120), 0)
             measured = (c.measures > 0) | covered
-            done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured
+            review = identification.elimination_review(p, c.t, bool(c.merged))
+            done = monitored & (c.safe_months >= p["monitoring_eliminate_after"]) & measured & review
             c.mon_state[done] = ELIMINATED
         identification.count_channels(c, channel)
         monitored = c.mon_state == MONITORED
