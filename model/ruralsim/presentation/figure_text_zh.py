@@ -87,8 +87,10 @@ PHRASES_ZH: dict[str, str] = {
     "Households below the registry line each December\n(label: share missed; last year: no March yet)":
         "每年12月建档口径贫困线以下户数\n（标注：遗漏比例；最后一年尚无次年3月数据）",
     "households (sample, mean over replicates)": "户数（样本，各次重复平均）",
-    "Annual income check": "年度收入核查", "Own report": "农户自主申报", "Cadres' visits": "基层干部排查",
+    "Annual income check (the previous year's)": "年度收入核查（上年核查）", "Own report": "农户自主申报", "Cadres' visits": "基层干部排查",
     "Departments' data": "部门筛查预警",
+    "the end-2020 check identified its households at the start (2020-12), not in 2021":
+        "2020年底核查的识别户计入起点（2020年12月），不计入2021年",
     "Households identified in the year, by channel\n(label: median months from first month under the line)":
         "当年识别户数（按识别渠道）\n（标注：自首次低于监测线起的月数中位数）",
     "Targeting: who is below the line, and who finds them": "精准识别：谁在贫困线以下，谁发现了他们",

@@ -17,7 +17,9 @@ from matplotlib.figure import Figure
 
 from .style import finish, grid, run_note
 
-CHANNEL_SERIES = (("identified_by_channel_annual", "Annual income check", "#1f77b4"),
+# The December check of year Y identifies its households in February of Y + 1; the end-2020 check
+# identified its households at the start (2020-12), so 2021 has no bar of its own.
+CHANNEL_SERIES = (("identified_by_channel_annual", "Annual income check (the previous year's)", "#1f77b4"),
                   ("identified_by_channel_self_report", "Own report", "#ff7f0e"),
                   ("identified_by_channel_cadre_screening", "Cadres' visits", "#2ca02c"),
                   ("identified_by_channel_data", "Departments' data", "#9467bd"))
@@ -52,6 +54,7 @@ def plot_targeting(table: pd.DataFrame, ts: pd.DataFrame, meta: Mapping[str, Any
             ax.text(xi, top, f"{wait:.0f}", ha="center", va="bottom", fontsize=8.5)
     ax.set_xticks(x, [str(y) for y in years], fontsize=8.5)
     ax.set(title="Households identified in the year, by channel\n(label: median months from first month under the line)",
+           xlabel="the end-2020 check identified its households at the start (2020-12), not in 2021",
            ylabel="households (sample, mean over replicates)")
     ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     for a in axes[0]:
