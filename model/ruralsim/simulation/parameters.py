@@ -200,9 +200,12 @@ PARAMS: tuple[Param, ...] = (
           "calibrated: A20", 0.0, 1.0),
     Param("labour", "local_quit_rate", 0.03, "per month", "Monthly probability a local wage job ends.",
           ASSUME + "local jobs are seasonal and shorter than migrant ones", 0.0, 1.0),
-    Param("labour", "skill_find_bonus", 0.5, "x find rate per skill level",
-          "Proportional rise in job-finding per skill level (a certificate is level 2).",
-          P + "P20 and article A18 (a certificate makes work steadier)", 0.0, 5.0),
+    Param("labour", "skill_find_bonus", 0.1, "x hiring weight per skill level",
+          "Proportional rise in migrant hiring weight per skill level (a certificate is level 2): it sets who is "
+          "hired when vacancies are short, so training displaces others rather than adding jobs.",
+          ASSUME + "markets:M11 (trainees' employment +21%, net jobs unchanged) is the top of the evidence and "
+          "markets:M09, M10 find employment effects near zero; 0.1 a level (x1.2 certified) sits within. Was 0.5 "
+          "citing P20, which measures wages only (issue 22)", 0.0, 5.0),
     Param("labour", "skill_quit_cut", 0.25, "share per skill level",
           "Proportional fall in the job-loss rate per skill level.",
           A + "A18: 'with the certificate the job is steadier'", 0.0, 0.9),
