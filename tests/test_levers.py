@@ -34,10 +34,14 @@ def test_no_monitoring_leaves_more_people_below_the_line(base):
     assert none["monitored_households"].max() == 0
 
 
-def test_training_raises_skills_and_employment(base):
+def test_training_raises_skills_and_cost_but_employment_little(base):
+    """More training raises skills and its cost; employment moves by less than a point either way (trainees
+    are out of work while in a course; evaluations find employment effects near zero, markets:M09, M10; only
+    those who can migrate are placed, docs/ODD.md §7.7.2). It raised employment by more when order-based
+    courses placed weak and older graduates in migrant jobs."""
     push = ts(training_coverage=0.25, training_placement_prob=0.8)
     assert push["trained_share"].iloc[-1] > base["trained_share"].iloc[-1] + 0.05
-    assert mean(push, "employment_rate", "2023-01") > mean(base, "employment_rate", "2023-01")
+    assert abs(mean(push, "employment_rate", "2023-01") - mean(base, "employment_rate", "2023-01")) < 0.01
     assert mean(push, "fiscal_training") > mean(base, "fiscal_training")
 
 

@@ -34,25 +34,30 @@ def test_vacancies_are_shared_among_seekers():
     assert labour.migrant_rate(100, 100, 40, 0.9, 0.5) == 0.0 and labour.migrant_rate(100, 120, 40, 0.9, 0.5) == 0.0
 
 
-def _labourers(age, skill, weak=None, chronic=None):
+def _labourers(age, skill, weak=None, chronic=None, mobility=None):
     n = len(age)
     L = SimpleNamespace(age=np.array(age, np.int8), skill=np.array(skill, np.int8),
-                        weak=np.array(weak if weak is not None else [0] * n, np.int8), hh=np.arange(n, dtype=np.int32))
+                        weak=np.array(weak if weak is not None else [0] * n, np.int8), hh=np.arange(n, dtype=np.int32),
+                        mobility=np.array(mobility if mobility is not None else [0] * n, np.uint8))
     H = SimpleNamespace(chronic=np.array(chronic if chronic is not None else [0] * n, np.int8))
     return L, H
 
 
 def test_hiring_weight_by_age_band():
-    """Under 50: 1; 50-59: labour.hire_factor_50s; 60+: labour.hire_factor_60plus (P32)."""
+    """Under 50: 1; from 50: labour.hire_factor_50s (P32). At 60 or more only a share labour.hire_factor_60plus
+    can migrate at all (a fixed draw in 256ths below it): with the lowest draw a 60-year-old can and weighs as
+    one in the fifties, with the highest a 64-year-old cannot (weight 0)."""
     p = {**defaults(), "labour_hire_factor_50s": 0.5, "labour_hire_factor_60plus": 0.25}
-    L, H = _labourers([25, 49, 50, 59, 60, 64], [0] * 6)
+    L, H = _labourers([25, 49, 50, 59, 60, 64], [0] * 6, mobility=[0, 0, 0, 0, 0, 255])
     w = labour.migrant_weight(p, L, H, np.arange(6))
-    assert w.dtype == np.float32 and w.tolist() == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
-    # Shared vacancies: 3 open jobs, all filled (fill 1), two seekers aged 30 and 62 with weights 1 and 0.25.
-    rate = labour.migrant_rate(3.0, 0.0, float(w[[0, 5]].sum()), ceiling=10.0, fill=1.0)
-    p_young, p_old = rate * w[0], rate * w[5]
-    assert p_young == pytest.approx(3 / 1.25) and p_old == pytest.approx(0.75 / 1.25)
-    assert p_young / p_old == pytest.approx(4.0)
+    assert w.dtype == np.float32 and w.tolist() == [1.0, 1.0, 0.5, 0.5, 0.5, 0.0]
+    assert labour.can_migrate(p, _labourers([64] * 3, [0] * 3, mobility=[63, 64, 200])[0], np.arange(3)).tolist() == \
+        [True, False, False]  # 63.5/256 < 0.25 <= 64.5/256
+    # Shared vacancies: 3 open jobs, all filled (fill 1), two seekers aged 30 and 55 with weights 1 and 0.5.
+    rate = labour.migrant_rate(3.0, 0.0, float(w[[0, 3]].sum()), ceiling=10.0, fill=1.0)
+    p_young, p_old = rate * w[0], rate * w[3]
+    assert p_young == pytest.approx(3 / 1.5) and p_old == pytest.approx(1.5 / 1.5)
+    assert p_young / p_old == pytest.approx(2.0)
 
 
 def test_training_changes_who_is_hired_and_raises_the_wage():
@@ -83,7 +88,7 @@ def test_migrants_stay_within_the_market_and_more_seekers_lower_the_rate():
     """In a run, migrant jobs held never exceed the vacancies by more than a month's draw noise; withdrawing
     posts (cliff exit) sends more seekers to the same market and lowers the finding rate per seeker.
 
-    The test sets a capacity below the baseline's (0.5 against 0.60), so the market binds in every year,
+    The test sets a capacity below the baseline's (0.5 against 0.56), so the market binds in every year,
     not only after 2025 (docs/ODD.md §7.7.2, §9 posts and migration)."""
     kw = dict(run_households=3000, run_months=84, labour_migrant_jobs_share=0.5)
     base = RuralModel(SCENARIOS / "baseline.toml", **kw).run().timeseries().set_index("date")

@@ -39,7 +39,7 @@ class FakePart:
                              farm_q=np.zeros(n, f32), phi=np.ones(n, f32), target_pc=np.zeros(n, f32))
         self.labs = Labourers(hh=np.zeros(m, np.int32), village=np.zeros(m, np.int32), age=np.full(m, 40, i8),
                               weak=np.zeros(m, i8), skill=np.zeros(m, i8), status=np.full(m, OUT, i8),
-                              timer=np.zeros(m, i8), absent=np.zeros(m, i8))
+                              timer=np.zeros(m, i8), absent=np.zeros(m, i8), mobility=np.zeros(m, np.uint8))
         self.cover, self.dibao = np.zeros(n, i8), np.zeros(n, f32)
         self.mon_state, self.ever_monitored = np.zeros(n, i8), np.zeros(n, i8)
         self.risk_months, self.safe_months = np.zeros(n, np.int16), np.zeros(n, np.int16)

@@ -84,7 +84,9 @@ def derive(ts: pd.DataFrame) -> pd.DataFrame:
       11 months, which have fewer); at a December it is that calendar year's cost;
     * ``fiscal_cost_cum``: fiscal cost accumulated since the first month;
     * ``displaced_cum``: untrained seekers displaced from migrant jobs since the first month (expected
-      hires lost because seekers exceed vacancies; a scenario's paired difference is whom it displaces).
+      hires lost because seekers exceed vacancies; a scenario's paired difference is whom it displaces);
+    * ``income_cum``: the cohort's income (alert measure, net of medical costs) summed over the calendar
+      years completed so far (each December's trailing 12 months), yuan for the simulated households.
     """
     out = ts.copy()
     out["date"] = pd.to_datetime(out["date"])
@@ -97,6 +99,9 @@ def derive(ts: pd.DataFrame) -> pd.DataFrame:
     out["fiscal_cost_cum"] = by_rep.cumsum()
     if "migrant_displaced_untrained" in out:  # whom vacancies short of seekers leave out (training displaces them)
         out["displaced_cum"] = out.groupby("replicate")["migrant_displaced_untrained"].cumsum()
+    if "mean_income" in out and "people_now" in out:  # a December's trailing 12 months are its calendar year
+        year_income = (out["mean_income"] * out["people_now"]).where(out["date"].dt.month == 12, 0.0)
+        out["income_cum"] = year_income.groupby(out["replicate"]).cumsum()
     return out
 
 
@@ -271,6 +276,10 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
 
     ``per_household_year`` columns divide instead by the household-years kept above the line
     (cumulated monthly since the start), which uses the whole path rather than one month.
+
+    ``income_gain`` is the cohort's extra income over the calendar years completed (``income_cum``, paired)
+    and ``income_per_fiscal_yuan`` that gain per extra fiscal yuan (Fieller interval): the return of a
+    programme per yuan it costs, reported only when the extra cost's interval excludes 0.
     """
     labels = list(frames)
     ref = frames[labels[0]].set_index(["replicate", "date"])
@@ -282,6 +291,7 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
         d = pd.DataFrame({
             "cost": s["fiscal_cost_cum"] - ref["fiscal_cost_cum"],
             "kept": ref[col] - s[col],
+            "income": (s["income_cum"] - ref["income_cum"]) if "income_cum" in s else np.nan,
         }).reset_index()
         d["kept_years"] = d.groupby("replicate")["kept"].cumsum() / 12.0
         d["month"] = pd.to_datetime(d["date"]).dt.to_period("M").astype(str)
@@ -294,8 +304,8 @@ def cost_effectiveness(frames: Mapping[str, pd.DataFrame], dates: Sequence[str] 
 def _ce_row(label: str, reference: str, date: str, at: pd.DataFrame) -> dict:
     from .compare_stats import describe_rows
 
-    cost, kept, years = (at[c].to_numpy(float) for c in ("cost", "kept", "kept_years"))
-    dc, dk = describe_rows(cost[None, :]), describe_rows(kept[None, :])
+    cost, kept, years, income = (at[c].to_numpy(float) for c in ("cost", "kept", "kept_years", "income"))
+    dc, dk, di = describe_rows(cost[None, :]), describe_rows(kept[None, :]), describe_rows(income[None, :])
     row = {"date": date, "scenario": label, "reference": reference, "n": len(at),
            "extra_cost": dc["mean"][0], "extra_cost_ci_lo": dc["ci_lo"][0], "extra_cost_ci_hi": dc["ci_hi"][0],
            "households_kept": dk["mean"][0], "households_kept_ci_lo": dk["ci_lo"][0],
@@ -316,4 +326,10 @@ def _ce_row(label: str, reference: str, date: str, at: pd.DataFrame) -> dict:
                 "per_household_year_ci_lo": lo_y if case not in ("reference", "no_effect") else np.nan,
                 "per_household_year_ci_hi": hi_y if case not in ("reference", "no_effect") else np.nan,
                 "case": case, "reading": reading})
+    # The return per fiscal yuan: the cohort's extra income over the extra cost, where the cost is known to differ.
+    per_yuan, lo_i, hi_i, _ = ratio_interval(income, cost)
+    if label == reference or sign_cost == 0:
+        per_yuan = lo_i = hi_i = np.nan
+    row.update({"income_gain": di["mean"][0], "income_gain_ci_lo": di["ci_lo"][0], "income_gain_ci_hi": di["ci_hi"][0],
+                "income_per_fiscal_yuan": per_yuan, "income_per_yuan_ci_lo": lo_i, "income_per_yuan_ci_hi": hi_i})
     return row

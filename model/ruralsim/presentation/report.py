@@ -706,7 +706,25 @@ def _comparison_readings(folder: Path, by: pd.DataFrame, labels: list[str], refe
                                f"{translate(reading, lang)}")
                 else:
                     out.append(f"Cost-effectiveness ({row['scenario']} vs {row['reference']}, {row['date']}): {reading}")
+            out.extend(_income_per_yuan(row, lang))
     return out
+
+
+def _income_per_yuan(row, lang: str) -> list[str]:
+    """The cohort's extra income per extra fiscal yuan over the completed years (docs/ODD.md §9 gives the range
+    the evaluation literature supports for training), when the cost differs and the interval is bounded."""
+    per = float(row.get("income_per_fiscal_yuan", math.nan))
+    if not math.isfinite(per):
+        return []
+    lo, hi = float(row.get("income_per_yuan_ci_lo", math.nan)), float(row.get("income_per_yuan_ci_hi", math.nan))
+    band = f" [{lo:.1f}, {hi:.1f}]" if math.isfinite(lo) and math.isfinite(hi) else ""
+    gain = float(row.get("income_gain", math.nan))
+    if lang == "zh":
+        return [f"每元财政支出带来的收入（{row['scenario']} 相对 {row['reference']}，至 {row['date']} 的完整年份）："
+                f"{per:.1f} 元/元{band}；群体新增收入 {gain / 1e6:+.1f} 百万元（样本户，告警口径）。"]
+    return [f"Income per fiscal yuan ({row['scenario']} vs {row['reference']}, calendar years to {row['date']}): "
+            f"{per:.1f} yuan of the cohort's income per extra fiscal yuan{band}; extra income {gain / 1e6:+.1f} million "
+            f"yuan (simulated households, alert measure)."]
 
 
 def _question_readings(folder: Path, entries: list[dict], reference: str, table: pd.DataFrame,

@@ -79,7 +79,7 @@ def _numba_kernels():
         @staticmethod
         def search(c, u_find, rate, monitored_hh):
             p, L = c.p, c.labs
-            kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.hh, c.lab_county, L.village, c.hh.chronic,
+            kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.mobility, L.hh, c.lab_county, L.village, c.hh.chronic,
                       monitored_hh, u_find, f32(rate),
                       f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
                       f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
@@ -110,7 +110,8 @@ def _numba_kernels():
                                float(p["training_monitored_priority"] * c.training_priority_factor),
                                p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
                                int(p["training_course_months"]), c.span.lab_starts,
-                               np.asarray(moved, float), float(p["training_cost_per_trainee"]))
+                               np.asarray(moved, float), float(p["training_cost_per_trainee"]),
+                               L.weak, L.mobility, f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_60plus"]))
 
         # Household phases --------------------------------------------------------------------------
         @staticmethod
@@ -186,7 +187,8 @@ def _numba_kernels():
                 factor = categories.placement_factor(c, np.arange(c.n_households))
                 factor_hh = (np.asarray(factor, np.float32) if np.ndim(factor)
                              else np.full(c.n_households, factor, np.float32))
-                placed = kp.placements(L.status, L.absent, L.weak, L.hh, L.village, np.asarray(c.post_quota, float),
+                placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
+                                       f32(p["labour_hire_factor_60plus"]), L.hh, L.village, np.asarray(c.post_quota, float),
                                        c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
                                        f32(prob * c.migrant_open), factor_hh)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
@@ -246,7 +248,7 @@ def _numba_kernels():
             """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
             p, L = c.p, c.labs
             weight, untrained, migrants = kp.market_parts(
-                L.status, L.absent, L.skill, L.weak, L.age, L.hh, c.lab_county, c.hh.chronic,
+                L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
                 f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
                 f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
                 f32(p["posts_migrant_search"]), c.n_counties)

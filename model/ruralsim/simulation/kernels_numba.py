@@ -91,7 +91,7 @@ def _excess(employed, capacity):
 
 
 @_jit
-def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, monitored_hh, u_find,
+def search(status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, monitored_hh, u_find,
            rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, county_capacity, village_capacity, post_quota,
            chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search):
     """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
@@ -120,9 +120,8 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
         holder = status[i] == POST and weak[i] == 0 and post_search > 0
         if (status[i] > FARM and not holder) or absent[i] != 0:
             continue
-        age_cut = factor_60plus if age[i] >= 60 else (factor_50s if age[i] >= 50 else f32(1.0))
-        p_mig = (rate_mig * (f32(1.0) + bonus * f32(skill[i])) * (f32(1.0) - weak_cut * f32(weak[i]))
-                 * age_cut * (chronic_factor if chronic[lab_hh[i]] == 1 else f32(1.0)))
+        p_mig = rate_mig * migrant_weight(skill[i], weak[i], age[i], mobility[i], chronic[lab_hh[i]], bonus, weak_cut,
+                                          factor_50s, factor_60plus, chronic_factor)
         if holder:  # on-the-job search for migrant work (see labour.search)
             if u_find[i] < post_search * p_mig:
                 status[i] = MIGRANT
@@ -149,6 +148,23 @@ def search(status, absent, age, skill, weak, lab_hh, county, village, chronic, m
             status[i] = LOCAL
         elif u < c4:
             status[i] = MIGRANT
+
+
+@_jit
+def migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus, chronic_factor):
+    """:func:`ruralsim.labour.migrant_weight` of one labourer (float32; 0 when :func:`can_migrate` is false)."""
+    if not can_migrate(weak, age, mobility, weak_cut, factor_60plus):
+        return f32(0.0)
+    one = f32(1.0)
+    return ((one + bonus * f32(skill)) * (factor_50s if age >= 50 else one)) * (chronic_factor if chronic == 1 else one)
+
+
+@_jit
+def can_migrate(weak, age, mobility, weak_cut, factor_60plus):
+    """:func:`ruralsim.labour.can_migrate` of one labourer: the fixed draw below the capable share."""
+    one = f32(1.0)
+    share = (one - weak_cut * f32(weak)) * (factor_60plus if age >= 60 else one)
+    return f32(mobility) + f32(0.5) < share * f32(256.0)
 
 
 @_jit
@@ -195,7 +211,7 @@ def household_sums(values, lab_hh, n_households):
 
 @_jit
 def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enrol, u_place, placement, priority,
-             base_rate, course_months, starts, moved, cost):
+             base_rate, course_months, starts, moved, cost, weak, mobility, weak_cut, factor_60plus):
     """:meth:`ruralsim.programmes.Training.step`: graduation, then enrolment at the county's normalised
     rate (plus what yuan moved from industry support buy, ``moved`` per county); returns the enrolments
     per county."""
@@ -205,7 +221,8 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
             timer[i] -= 1
             if timer[i] <= 0:
                 skill[i] = min(skill[i] + 1, 2)
-                status[i] = MIGRANT if u_place[i] < placement else OUT
+                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
+                status[i] = MIGRANT if placed else OUT
     eligible = np.zeros(n_c)
     monitored = np.zeros(n_c)
     for i in range(m):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels_numba import _jit, f32
+from .kernels_numba import _jit, can_migrate, f32, migrant_weight
 from .population import FARM, MIGRANT, MONITORED, OUT, POST
 
 
@@ -170,7 +170,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 
 @_jit
-def placements(status, absent, weak, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
                p_full, factor_hh):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
     placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
@@ -183,8 +183,12 @@ def placements(status, absent, weak, lab_hh, lab_village, post_quota, mon_state,
         s = status[j]
         if ((s == OUT or s == FARM) and absent[j] == 0 and mon_state[h] == MONITORED and episode[h] > 0
                 and (weak[j] == 0 or post_quota[lab_village[j]] > 0)):
+            # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
+            to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
+            if to_post and post_quota[lab_village[j]] <= 0:
+                continue
             if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_hh[h]:
-                status[j] = POST if weak[j] == 1 else MIGRANT
+                status[j] = POST if to_post else MIGRANT
                 placed += 1
                 if h != last:
                     measures[h] = min(measures[h] + 1, 100)
@@ -234,14 +238,13 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
 # Per-month parts both kernel sets need (references: labour.market_parts, RuralModel._more_parts)
 # ---------------------------------------------------------------------------------------------
 @_jit
-def market_parts(status, absent, skill, weak, age, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
+def market_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
                  factor_60plus, chronic_factor, post_search, n_counties):
     """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order), the
     untrained seekers' part of it, and the migrant jobs held."""
     weight = np.zeros(n_counties)
     untrained = np.zeros(n_counties)
     migrants = 0
-    one = f32(1.0)
     for j in range(status.shape[0]):
         s = status[j]
         if s == MIGRANT:
@@ -250,10 +253,8 @@ def market_parts(status, absent, skill, weak, age, lab_hh, lab_county, chronic, 
         holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
         if not (seeker or holder):
             continue
-        a = age[j]
-        age_w = factor_60plus if a >= 60 else (factor_50s if a >= 50 else one)
-        w = ((one + bonus * f32(skill[j])) * (one - weak_cut * f32(weak[j])) * age_w
-             * (chronic_factor if chronic[lab_hh[j]] == 1 else one))
+        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
+                           factor_60plus, chronic_factor)
         if holder:
             w = post_search * w
         weight[lab_county[j]] += np.float64(w)

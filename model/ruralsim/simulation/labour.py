@@ -7,7 +7,8 @@ post, in training. Each month, in order:
    higher when migrant demand falls), and jobs above a firm's, workshop's or village's capacity end;
 2. search: labourers without wage work find one. Every kind of job is limited by its vacancies,
    shared among its seekers in proportion to a weight: migrant jobs in one national market for the
-   cohort (:func:`migrant_rate`; hiring weight by age, skill and capacity, :func:`migrant_weight`),
+   cohort (:func:`migrant_rate`; hiring weight by age, skill and capacity, :func:`migrant_weight`; weak
+   and older labourers mostly cannot migrate at all, :func:`can_migrate`),
    local, workshop and post jobs by county or village (monitored households first: A09, A22).
 
 The migrant market is resolved once a month from per-chunk aggregates of the month before (jobs held,
@@ -89,20 +90,41 @@ def displaced(ceiling: float, rate: float, weight: float) -> float:
 
 
 def migrant_weight(p, L, H, rows: np.ndarray) -> np.ndarray:
-    """Hiring weight of each labourer in ``rows`` in the migrant market (float32): 1 for a healthy,
-    untrained labourer under 50; higher with skill (training changes who is hired: P20, A18); lower for
-    weak labour, age 50-59 and 60+ (P32) and chronically ill households."""
-    skill, weak, hh = L.skill[rows], L.weak[rows], L.hh[rows]
-    return ((1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
-            * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
-            * age_factor(p, L.age[rows])
-            * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
+    """Hiring weight of each labourer in ``rows`` in the migrant market (float32): 0 for one who cannot take
+    migrant work at all (:func:`can_migrate`); else 1 for a healthy, untrained labourer under 50, higher with
+    skill (training changes who is hired: P20, A18), lower at 50 or more (P32) and for chronically ill
+    households."""
+    skill, hh = L.skill[rows], L.hh[rows]
+    return np.where(can_migrate(p, L, rows),
+                    (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
+                    * age_factor(p, L.age[rows])
+                    * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)),
+                    np.float32(0.0)).astype(np.float32)
+
+
+def migrant_capable_share(p, weak: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Share of labourers like these who can take migrant work at all (float32): 1 for a full labourer under
+    60, ``1 - labour.weak_find_cut`` for a weak one, times ``labour.hire_factor_60plus`` at 60 or more."""
+    return ((np.float32(1.0) - np.float32(p["labour_weak_find_cut"]) * weak.astype(np.float32))
+            * np.where(age >= 60, np.float32(p["labour_hire_factor_60plus"]), np.float32(1.0))).astype(np.float32)
+
+
+def can_migrate(p, L, rows: np.ndarray) -> np.ndarray:
+    """Whether each labourer in ``rows`` can take migrant work at all: a fixed draw per labourer
+    (``Labourers.mobility``, in 256ths: one byte a labourer) below :func:`migrant_capable_share`. Why a fixed draw and not a lower monthly
+    rate: a weak or older labourer who searches month after month would, at any positive rate, end up in
+    migrant work as often as the rate over the quit rate (at the market's ceiling of 0.9 a month, a weight of
+    0.03 put 17% of weak labourers under 60 in migrant work and made weak labourers most of the former post
+    holders who migrated after a cliff exit). 弱劳动力 are registered as fit only for light work: most never
+    migrate, whatever the months spent looking."""
+    return (L.mobility[rows].astype(np.float32) + np.float32(0.5)
+            < migrant_capable_share(p, L.weak[rows], L.age[rows]) * np.float32(256.0))
 
 
 def age_factor(p, age: np.ndarray) -> np.ndarray:
-    """Migrant hiring weight by age band: 1 under 50, then ``labour.hire_factor_50s`` and ``labour.hire_factor_60plus``."""
-    return np.where(age >= 60, np.float32(p["labour_hire_factor_60plus"]),
-                    np.where(age >= 50, np.float32(p["labour_hire_factor_50s"]), np.float32(1.0)))
+    """Migrant hiring weight by age of those who can migrate: 1 under 50, ``labour.hire_factor_50s`` from 50
+    (the few aged 60 or more who can migrate compete as labourers in their fifties)."""
+    return np.where(age >= 50, np.float32(p["labour_hire_factor_50s"]), np.float32(1.0))
 
 
 def market_parts(c) -> dict:
@@ -179,13 +201,8 @@ def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None
 
 def _migrant_find(p, L, H, rows: np.ndarray, rate: float) -> np.ndarray:
     """Monthly probability that each labourer in ``rows`` finds a migrant job (float32): the rate per
-    unit of weight times the hiring weight (the same factors as :func:`migrant_weight`, in one product)."""
-    skill, weak, hh = L.skill[rows], L.weak[rows], L.hh[rows]
-    return (np.float32(rate)
-            * (1.0 + np.float32(p["labour_skill_find_bonus"]) * skill)
-            * (1.0 - np.float32(p["labour_weak_find_cut"]) * weak)
-            * age_factor(p, L.age[rows])
-            * np.where(H.chronic[hh] == 1, np.float32(p["labour_chronic_find_factor"]), np.float32(1.0)))
+    unit of weight times the hiring weight (:func:`migrant_weight`)."""
+    return np.float32(rate) * migrant_weight(p, L, H, rows)
 
 
 def _count(st, code, group, n) -> np.ndarray:
@@ -225,4 +242,5 @@ def employed_mask(L) -> np.ndarray:
 
 
 __all__ = ["separations", "search", "wages", "employed_mask", "migrant_rate", "migrant_weight", "age_factor",
+           "can_migrate", "migrant_capable_share",
            "market_parts", "cannot_migrate", "displaced", "TRAINING", "MONITORED"]

@@ -200,24 +200,29 @@ PARAMS: tuple[Param, ...] = (
           "calibrated: A20", 0.0, 1.0),
     Param("labour", "local_quit_rate", 0.03, "per month", "Monthly probability a local wage job ends.",
           ASSUME + "local jobs are seasonal and shorter than migrant ones", 0.0, 1.0),
-    Param("labour", "skill_find_bonus", 0.5, "x find rate per skill level",
-          "Proportional rise in job-finding per skill level (a certificate is level 2).",
-          P + "P20 and article A18 (a certificate makes work steadier)", 0.0, 5.0),
+    Param("labour", "skill_find_bonus", 0.1, "x hiring weight per skill level",
+          "Proportional rise in migrant hiring weight per skill level (a certificate is level 2): it sets who is "
+          "hired when vacancies are short, so training displaces others rather than adding jobs.",
+          ASSUME + "markets:M11 (trainees' employment +21%, net jobs unchanged) is the top of the evidence and "
+          "markets:M09, M10 find employment effects near zero; 0.1 a level (x1.2 certified) sits within. Was 0.5 "
+          "citing P20, which measures wages only (issue 22)", 0.0, 5.0),
     Param("labour", "skill_quit_cut", 0.25, "share per skill level",
           "Proportional fall in the job-loss rate per skill level.",
           A + "A18: 'with the certificate the job is steadier'", 0.0, 0.9),
     Param("labour", "skill_wage_premium", 0.044, "share per skill level",
           "Wage premium per skill level.", P + "P20 (+4.4% wages; +1.88 yuan/hour)", 0.0, 1.0),
     Param("labour", "weak_find_cut", 0.97, "share",
-          "Proportional cut in migrant hiring weight for weak labourers (弱劳动力: partial labour capacity).",
+          "Share of weak labourers (弱劳动力: partial labour capacity) who cannot take migrant work at all "
+          "(a fixed draw per labourer, labour.can_migrate); the rest compete like full labourers of their age.",
           ASSUME + "weak labour (弱劳动力) is registered as fit only for light or part-time work, and migrants are "
           "young (M04: average age 38.9): weak labourers rarely migrate; 97% is a judgement", 0.0, 1.0),
     Param("labour", "hire_factor_50s", 0.5, "x",
-          "Migrant hiring weight of a labourer aged 50-59 relative to one under 50 (employers' demand by age).",
+          "Migrant hiring weight of a labourer aged 50 or more relative to one under 50 (employers' demand by age).",
           P + "P32: 30.6% of all migrant workers were over 50 in 2023, against about half of the cohort's "
           "labourers; the weight puts the model's migrants aged 50+ near a third", 0.0, 1.0),
-    Param("labour", "hire_factor_60plus", 0.02, "x",
-          "Migrant hiring weight of a labourer aged 60 or more relative to one under 50.",
+    Param("labour", "hire_factor_60plus", 0.02, "share",
+          "Share of labourers aged 60 or more who can take migrant work at all (a fixed draw per labourer, "
+          "labour.can_migrate); those who can compete as labourers in their fifties.",
           M + "M04: migrants who leave their township average 38.9 years (local workers 46.6); P32; many sites "
           "bar workers over 60; level an assumption", 0.0, 1.0),
     Param("labour", "migrant_jobs_share", 0.60, "jobs per cohort labourer",

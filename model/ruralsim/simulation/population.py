@@ -82,6 +82,7 @@ class Labourers:
     status: np.ndarray   # int8, see status codes
     timer: np.ndarray    # int8, months left in training
     absent: np.ndarray   # int8, months left off work through illness
+    mobility: np.ndarray  # uint8, a fixed draw in 256ths: a weak or older labourer can migrate when it is low (labour.can_migrate)
 
     @property
     def m(self) -> int:
@@ -249,7 +250,7 @@ def _labourers(p: dict, hh: Households, streams: Streams, threads: int = 1) -> L
     first[starts[counts > 0]] = True
     labs = Labourers(hh=lab_hh, village=hh.village[lab_hh], age=np.empty(m, np.int8), weak=np.empty(m, np.int8),
                      skill=np.empty(m, np.int8), status=np.full(m, OUT, np.int8), timer=np.zeros(m, np.int8),
-                     absent=np.zeros(m, np.int8))
+                     absent=np.zeros(m, np.int8), mobility=np.empty(m, np.uint8))
 
     def piece(rows: tuple[int, int]) -> None:
         a, b = rows
@@ -262,6 +263,7 @@ def _labourers(p: dict, hh: Households, streams: Streams, threads: int = 1) -> L
                           p["population_weak_labour_share"] * 0.6)
         labs.age[a:b] = age
         labs.weak[a:b] = ul("weak") < weak_p
+        labs.mobility[a:b] = (ul("mobility") * np.float32(256.0)).astype(np.uint8)  # u < 1: 0-255
         us = ul("skill")
         high, some = p["population_skill_high_share"], max(p["population_skill_some_share"], p["population_skill_high_share"])
         labs.skill[a:b] = np.where(us < high, 2, np.where(us < some, 1, 0))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import categories
+from . import categories, labour
 from .parameters import value_in_year
 from .population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NONE, OUT, POST, SINGLE,  # noqa: F401
                          TEKUN, TRAINING)
@@ -129,7 +129,9 @@ class Training(Programme):
         L.timer[in_course] -= 1
         done = in_course & (L.timer <= 0)
         L.skill[done] = np.minimum(L.skill[done] + 1, 2)
+        # The order's employer takes only graduates who can take migrant work (labour.can_migrate).
         placed = done & (u_place < p["training_placement_prob"])
+        placed[placed] = labour.can_migrate(p, L, np.flatnonzero(placed))
         L.status[placed] = MIGRANT
         L.status[done & ~placed] = OUT
 
@@ -413,11 +415,14 @@ class Monitoring(Programme):
         episode = (c.mon_state == MONITORED) & (c.episode > 0)
         idle = ((L.status == OUT) | (L.status == FARM)) & (L.absent == 0) & episode[L.hh]
         # A weak labourer is placed in a post only where the village has a post programme (programmes.posts > 0).
-        idle &= (L.weak == 0) | (c.post_quota[L.village] > 0)
+        # An able labourer who cannot migrate (labour.can_migrate) is placed in a post too, where there are posts.
+        to_post = L.weak == 1
+        to_post[~to_post] = ~labour.can_migrate(c.p, L, np.flatnonzero(~to_post))
+        idle &= ~to_post | (c.post_quota[L.village] > 0)
         prob = c.p["monitoring_placement_prob"] * c.ration
         placed = idle & (draw < np.where(L.weak == 1, np.float32(prob), np.float32(prob * c.migrant_open))
                          * categories.placement_factor(c, L.hh))
-        L.status[placed] = np.where(L.weak[placed] == 1, POST, MIGRANT)
+        L.status[placed] = np.where(to_post[placed], POST, MIGRANT)
         got = np.unique(L.hh[placed])
         c.measures[got] = np.minimum(c.measures[got] + 1, 100)
         c.reached["placements"] = c.reached.get("placements", 0) + int(np.count_nonzero(placed))
