@@ -57,16 +57,18 @@ def default_folder() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "ruralsim" / "starts"
 
 
-def setting(value: str | None = None) -> Setting:
-    """The cache setting from ``value`` or ``RURALSIM_CACHE`` (read at each call, so workers and tests follow it)."""
+def setting(value: str | None = None, source: str = "--dir") -> Setting:
+    """The cache setting from ``value`` (given as ``source``) or ``RURALSIM_CACHE`` (read at each call, so
+    workers and tests follow it)."""
     from .config import ConfigError, Problem
 
     text = (os.environ.get(ENV, "") if value is None else value).strip()
+    source, key = (f"environment variable {ENV}", ENV) if value is None else ("command line", source)
     if text.lower() in ("off", "memory"):
         return Setting(text.lower())
     folder = Path(text).expanduser().absolute() if text else default_folder()
     if folder.exists() and not folder.is_dir():
-        raise ConfigError([Problem(f"environment variable {ENV}", ENV, text, "is a file, not a folder",
+        raise ConfigError([Problem(source, key, text, "is a file, not a folder",
                                    "a folder for the start cache, 'memory' (this process only) or 'off'")])
     return Setting("disk", folder)
 
