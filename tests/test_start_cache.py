@@ -266,3 +266,21 @@ def test_cache_command_says_when_the_cache_is_off_and_rejects_a_file_as_folder(t
     bad = ruralsim("cache", "clear", "--dir", a_file)
     assert bad.returncode == 2 and "--dir" in bad.stderr and "not a folder" in bad.stderr
     assert a_file.read_text() == "x"
+
+
+def test_worker_processes_share_starts_through_the_folder_and_manifests_record_them(cache, tmp_path):
+    """``ruralsim compare`` with two worker processes: one start per replicate is computed, the other
+    scenario's runs get it from a worker's memory or the folder, and each run's manifest says which."""
+    import json
+
+    out = tmp_path / "cmp"
+    res = ruralsim("compare", "baseline", "cliff_exit", "--households", 1000, "--months", 2, "--replicates", 2,
+                   "--workers", 2, "--no-plots", "--quiet", "--out", out, env_cache=str(cache))
+    assert res.returncode == 0, res.stderr
+    starts = [s for label in ("baseline", "cliff_exit")
+              for s in json.loads((out / label / "manifest.json").read_text())["extra"]["starts"]]
+    assert sorted(s["replicate"] for s in starts) == [0, 0, 1, 1]
+    assert [s["start"] for s in starts].count("computed") == 2  # one per replicate, not one per run
+    assert {s["start"] for s in starts} - {"computed"} <= {"memory", "disk"} and len({s["key"] for s in starts}) == 2
+    assert all(s["cache"] == str(cache) for s in starts)
+    assert len(list(cache.glob("*.start"))) == 2

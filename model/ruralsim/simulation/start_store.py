@@ -95,7 +95,7 @@ class _HashingWriter:
 
 def prepare(folder: Path) -> None:
     """Create the folder (and its CACHEDIR.TAG) if needed."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # entries are pickles: only their owner writes them
     tag = folder / TAG
     if not tag.exists():
         with contextlib.suppress(OSError):
@@ -152,14 +152,17 @@ def read_trailer(fh: BinaryIO) -> dict | None:
 
 
 def open_entry(path: Path, key: dict) -> tuple[BinaryIO | None, Any]:
-    """(file, trailer) of an entry whose key equals ``key`` and whose payload matches the trailer's SHA-256,
-    else (None, why): "missing", "corrupt" or "stale". The caller reads the payload from the current
-    position (just after MAGIC) and closes the file."""
+    """(file, trailer) of an entry of this user whose key equals ``key`` and whose payload matches the
+    trailer's SHA-256, else (None, why): "missing", "foreign" (another user's file), "corrupt" or "stale".
+    The caller reads the payload from the current position (just after MAGIC) and closes the file."""
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
         return None, "missing"
     try:
+        if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+            fh.close()  # a pickle someone else wrote is never loaded
+            return None, "foreign"
         trailer = read_trailer(fh)
         if trailer is None:
             fh.close()
