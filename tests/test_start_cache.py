@@ -73,7 +73,13 @@ def test_results_are_bit_identical_with_and_without_the_cache(kernels, tmp_path,
     other = "numba" if kernels == "numpy" else "numpy"
     for sc in ("budget_cut", "cliff_exit"):
         model = run(sc, kernels=other, threads=2, chunk_households=700)
+        assert model.start_origin["start"] in ("disk", "memory")
         assert fingerprint(model) == reference[sc], sc
+    # The run's length is not part of the start: a shorter run restores it and matches its own run without cache.
+    short = run("health_shock", kernels=kernels, run_months=30)
+    assert short.start_origin["start"] == "memory" and len(short.timeseries()) == 30
+    monkeypatch.setenv("RURALSIM_CACHE", "off")
+    assert fingerprint(short) == fingerprint(run("health_shock", kernels=kernels, run_months=30))
     start_cache.forget()
 
 
@@ -284,3 +290,23 @@ def test_worker_processes_share_starts_through_the_folder_and_manifests_record_t
     assert {s["start"] for s in starts} - {"computed"} <= {"memory", "disk"} and len({s["key"] for s in starts}) == 2
     assert all(s["cache"] == str(cache) for s in starts)
     assert len(list(cache.glob("*.start"))) == 2
+
+
+def test_a_cache_that_cannot_be_written_never_stops_a_run(cache, monkeypatch):
+    import errno
+
+    monkeypatch.setattr(start_store, "has_room", lambda folder, need: False)
+    with pytest.warns(RuntimeWarning, match="too little disk space"):
+        model = RuralModel("baseline", run_households=2000, run_months=1)
+    assert model.start_origin["start"] == "computed" and not list(cache.glob("*.start"))
+    start_cache.forget()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.undo()
+    monkeypatch.setenv("RURALSIM_CACHE", str(cache))
+    monkeypatch.setattr(start_store, "write_entry", full)
+    with pytest.warns(RuntimeWarning, match="No space left"):
+        model = RuralModel("baseline", run_households=2000, run_months=2).run()
+    assert model.t == 2 and not list(cache.glob("*.start"))

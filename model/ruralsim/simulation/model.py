@@ -165,6 +165,7 @@ class RuralModel(mesa.Model):
         self.kern = kernel_set(n, kernels)
         self.streams.block_uniforms = self.kern.block_uniforms()
         self.chunk_target = chunk_households or default_chunk_households()
+        self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.start_cache`).
         self.start_origin = start_cache.establish(self, partial(self._set_up, n), self._rebuild_views)
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
@@ -186,7 +187,6 @@ class RuralModel(mesa.Model):
         self.places = self.structure.places
         self.n_households, self.n_labourers = self.hh.n, self.labs.m
         self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
-        self.months = int(p["run_months"])
         self.start_year = int(p["run_start_year"])
         self._cut_chunks()
         self._init_state()

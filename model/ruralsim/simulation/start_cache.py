@@ -7,8 +7,8 @@ once per (start parameters, replicate), not once per scenario. :func:`establish`
 time and snapshots it; later models with the same key restore the snapshot and then go their own way
 (their scenario's levers are switched on as 2021-01 opens, as before).
 
-The key is the start parameters (which hold the households, the scale and the seed), the replicate
-and the code's version (a hash of the simulation package's sources, NumPy's and Python's versions);
+The key is the start parameters (which hold the households, the scale and the seed; not the run's
+length nor its number of replicates, :data:`RUN_ONLY`), the replicate and the code's version (a hash of the simulation package's sources, NumPy's and Python's versions);
 not the kernels, threads or chunks, which never change results. Snapshots live in memory (a few, not
 national ones) and on disk (:mod:`.start_store`); a snapshot whose key or checksum does not match is
 recomputed, never used.
@@ -45,7 +45,9 @@ FORMAT = 1
 #: Set-ups of this process by how the start was had: "computed", "memory" or "disk" (tests count them).
 COUNTS: Counter = Counter()
 MEMORY_ENTRIES = 4          # starts kept in a process (a comparison has one per replicate in flight)
-MEMORY_BYTES = 1 << 30      # ... and at most this many bytes of them; national starts are never kept
+MEMORY_BYTES = 1 << 29      # ... and at most 512 MiB of them (two starts of 1M households); never national ones
+#: Parameters that say how long and how often to run, never read by the set-up: not part of the key.
+RUN_ONLY = frozenset({"run_months", "run_replicates"})
 #: Attributes the set-up makes that a restored model rebuilds rather than restores (they follow its options).
 REBUILT = frozenset({"spans", "_local_indices"})
 
@@ -88,7 +90,7 @@ def start_key(params: dict[str, Any], replicate: int) -> dict[str, Any]:
     """What a start depends on."""
     return {"format": FORMAT, "code": code_version(), "numpy": np.__version__,
             "python": ".".join(platform.python_version_tuple()[:2]), "replicate": int(replicate),
-            "params": {k: _canonical(params[k]) for k in sorted(params)}}
+            "params": {k: _canonical(params[k]) for k in sorted(params) if k not in RUN_ONLY}}
 
 
 def key_hash(key: dict[str, Any]) -> str:
@@ -211,6 +213,11 @@ def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: st
     if folder is None:
         return
     try:
+        need = len(payload) if payload is not None else sum(model.state_nbytes().values())
+        if not store.has_room(folder, need):
+            warnings.warn(f"ruralsim: the start ({need / 1e9:.1f} GB) was not cached in {folder}: too little disk "
+                          "space; runs go on, computing their start", RuntimeWarning, stacklevel=3)
+            return
         store.write_entry(folder, digest, key, labels,
                           (lambda w: w.write(payload)) if payload is not None else (lambda w: _dump(model, state, w)))
     except OSError as exc:  # a cache must never stop a run: a full or read-only disk only costs the reuse

@@ -102,6 +102,15 @@ def prepare(folder: Path) -> None:
             tag.write_text(TAG_TEXT, encoding="utf-8")
 
 
+def has_room(folder: Path, need: int) -> bool:
+    """Whether the folder's disk keeps 1 GiB free after an entry of about ``need`` bytes (a cache must not
+    fill the disk that results are written to)."""
+    import shutil
+
+    prepare(folder)
+    return shutil.disk_usage(folder).free >= need * 1.2 + (1 << 30)
+
+
 def write_entry(folder: Path, digest: str, key: dict, labels: dict, fill: Callable[[Any], None]) -> Path:
     """Write an entry atomically: ``fill(writer)`` writes the payload (a pickle) into ``writer``."""
     prepare(folder)
