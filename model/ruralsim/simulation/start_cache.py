@@ -8,10 +8,11 @@ time and snapshots it; later models with the same key restore the snapshot and t
 (their scenario's levers are switched on as 2021-01 opens, as before).
 
 The key is the start parameters (which hold the households, the scale and the seed; not the run's
-length nor its number of replicates, :data:`RUN_ONLY`), the replicate and the code's version (a hash of the simulation package's sources, NumPy's and Python's versions);
-not the kernels, threads or chunks, which never change results. Snapshots live in memory (a few, not
-national ones) and on disk (:mod:`.start_store`); a snapshot whose key or checksum does not match is
-recomputed, never used.
+length nor its number of replicates, :data:`RUN_ONLY`), the replicate and the code's version (a hash
+of the simulation package's sources; NumPy's, pandas' and Python's versions); not the kernels,
+threads or chunks, which never change results. Snapshots live in memory (a few, not national ones)
+and on disk (:mod:`.start_store`); a snapshot whose key or checksum does not match is recomputed,
+never used.
 
 The snapshot is the model's attributes that the set-up created (the household and labourer arrays,
 the sectors, budget, projects, ledgers, rings...), pickled with the model itself, its start
@@ -88,9 +89,15 @@ def _canonical(value: Any) -> Any:
 
 def start_key(params: dict[str, Any], replicate: int) -> dict[str, Any]:
     """What a start depends on."""
-    return {"format": FORMAT, "code": code_version(), "numpy": np.__version__,
+    return {"format": FORMAT, "code": code_version(), "numpy": np.__version__, "pandas": _pandas_version(),
             "python": ".".join(platform.python_version_tuple()[:2]), "replicate": int(replicate),
             "params": {k: _canonical(params[k]) for k in sorted(params) if k not in RUN_ONLY}}
+
+
+def _pandas_version() -> str:
+    import pandas
+
+    return pandas.__version__  # the start holds a DataFrame (the warm-up's income sample)
 
 
 def key_hash(key: dict[str, Any]) -> str:
@@ -235,12 +242,15 @@ def _restore_from_disk(model: Any, rebuild: Callable[[], None], folder: Path, ke
     if fh is None:
         return False
     with fh:
-        if _keeps_in_memory(model):
-            payload = fh.read(int(trailer["payload_bytes"]))
-            state = _load(model, io.BytesIO(payload))
-            _remember(digest, key, payload)
-        else:
-            state = _load(model, fh)
+        try:
+            if _keeps_in_memory(model):
+                payload = fh.read(int(trailer["payload_bytes"]))
+                state = _load(model, io.BytesIO(payload))
+                _remember(digest, key, payload)
+            else:
+                state = _load(model, fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return False  # checked, yet unreadable here: recomputed
     _restore(model, state, rebuild)
     return True
 
