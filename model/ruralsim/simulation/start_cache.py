@@ -45,7 +45,7 @@ from . import start_store as store
 FORMAT = 1
 #: Set-ups of this process by how the start was had: "computed", "memory" or "disk" (tests count them).
 COUNTS: Counter = Counter()
-MEMORY_ENTRIES = 4          # starts kept in a process (a comparison has one per replicate in flight)
+MEMORY_ENTRIES = 16         # starts kept in a process: a comparison needs one per replicate (scenario-major order)
 MEMORY_BYTES = 1 << 29      # ... and at most 512 MiB of them (two starts of 1M households); never national ones
 #: Parameters that say how long and how often to run, never read by the set-up: not part of the key.
 RUN_ONLY = frozenset({"run_months", "run_replicates"})
