@@ -110,6 +110,12 @@ def test_the_key_follows_what_the_start_depends_on(cache):
     keys = {m.start_origin["key"] for m in (base, world, rep, size)}
     assert len(keys) == 4
     assert world.start_origin["start"] == rep.start_origin["start"] == size.start_origin["start"] == "computed"
+    # A sweep or the app runs RuralModel(None, **params): points that differ in levers only share a start.
+    point = RuralModel(None, run_households=2000, run_months=1, training_coverage=0.3)
+    other = RuralModel(None, run_households=2000, run_months=1, training_coverage=0.6, posts_wage=900.0)
+    world_point = RuralModel(None, run_households=2000, run_months=1, training_coverage=0.3, shocks_illness_rate=0.02)
+    assert (point.start_origin["start"], other.start_origin["start"]) == ("computed", "memory")
+    assert other.start_origin["key"] == point.start_origin["key"] != world_point.start_origin["key"]
 
 
 # ---------------------------------------------------------------------------------------------
