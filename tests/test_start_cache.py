@@ -83,6 +83,33 @@ def test_results_are_bit_identical_with_and_without_the_cache(kernels, tmp_path,
     start_cache.forget()
 
 
+def test_every_shipped_scenario_numba_from_the_cache_equals_numpy_computed(tmp_path, monkeypatch):
+    """Every file in scenarios/: a NumPy run with its start built afresh equals a Numba run whose start came
+    from the cache (the first scenario's start serves all those of the same root and world)."""
+    from conftest import SCENARIOS as FOLDER
+
+    names = sorted(path.stem for path in FOLDER.glob("*.toml"))
+    assert len(names) >= 19
+    monkeypatch.setenv("RURALSIM_CACHE", "off")
+    reference = {}
+    for name in names:
+        model = run(name, kernels="numpy")
+        reference[name] = (fingerprint(model), model.inc_sum.copy(), model.mon_state.copy(), model.labs.status.copy())
+    monkeypatch.setenv("RURALSIM_CACHE", str(tmp_path / "starts"))
+    start_cache.forget()
+    origins, keys = [], set()
+    for name in names:
+        model = run(name, kernels="numba")
+        origins.append(model.start_origin["start"])
+        keys.add(model.start_origin["key"])
+        got = (fingerprint(model), model.inc_sum, model.mon_state, model.labs.status)
+        assert got[0] == reference[name][0], name
+        assert all((a == b).all() for a, b in zip(got[1:], reference[name][1:])), name
+    # One start computed per distinct start (today one for the whole library: its files change levers only).
+    assert origins.count("computed") == len(keys) and origins.count("memory") == len(names) - len(keys)
+    start_cache.forget()
+
+
 def test_a_restored_start_is_the_computed_state(cache):
     """Every array of the 2020-12 state equals the computed one, and restoring hands out a copy (a run cannot
     change the cached start)."""
