@@ -343,3 +343,17 @@ def test_a_cache_that_cannot_be_written_never_stops_a_run(cache, monkeypatch):
     with pytest.warns(RuntimeWarning, match="No space left"):
         model = RuralModel("baseline", run_households=2000, run_months=2).run()
     assert model.t == 2 and not list(cache.glob("*.start"))
+
+
+def test_a_start_too_big_for_memory_streams_to_and_from_the_folder(cache, monkeypatch):
+    """National starts are never kept in memory: they are pickled straight into the file and loaded straight
+    from it (the path taken here by pretending every start is national), with the same results."""
+    monkeypatch.setenv("RURALSIM_CACHE", "off")
+    reference = fingerprint(run("health_shock"))
+    monkeypatch.setenv("RURALSIM_CACHE", str(cache))
+    monkeypatch.setattr(start_cache, "_keeps_in_memory", lambda model: False)
+    first = RuralModel("baseline", **SMALL)
+    second = run("health_shock")
+    assert (first.start_origin["start"], second.start_origin["start"]) == ("computed", "disk")
+    assert fingerprint(second) == reference
+    assert not start_cache._memory
