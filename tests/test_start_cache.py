@@ -357,3 +357,20 @@ def test_a_start_too_big_for_memory_streams_to_and_from_the_folder(cache, monkey
     assert (first.start_origin["start"], second.start_origin["start"]) == ("computed", "disk")
     assert fingerprint(second) == reference
     assert not start_cache._memory
+
+
+def test_a_start_that_cannot_be_pickled_is_said_and_the_run_goes_on(cache, monkeypatch):
+    import threading
+
+    from ruralsim.simulation.model import RuralModel as Model
+
+    real = Model._set_up
+
+    def set_up_with_a_lock(self, n):
+        real(self, n)
+        self.some_lock = threading.Lock()  # as a future rule might keep
+
+    monkeypatch.setattr(Model, "_set_up", set_up_with_a_lock)
+    with pytest.warns(RuntimeWarning, match="cannot be cached"):
+        model = RuralModel("baseline", run_households=2000, run_months=2).run()
+    assert model.t == 2 and not list(cache.glob("*.start")) and not list(cache.glob(".*.tmp"))

@@ -212,14 +212,14 @@ def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: st
               "replicate": int(model.replicate), "seed": int(model.p["run_seed"]),
               "scale": str(model.p["run_scale"]), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     payload = None
-    if _keeps_in_memory(model):
-        buffer = io.BytesIO()
-        _dump(model, state, buffer)
-        payload = buffer.getvalue()
-        _remember(digest, key, payload)
-    if folder is None:
-        return
     try:
+        if _keeps_in_memory(model):
+            buffer = io.BytesIO()
+            _dump(model, state, buffer)
+            payload = buffer.getvalue()
+            _remember(digest, key, payload)
+        if folder is None:
+            return
         need = len(payload) if payload is not None else sum(model.state_nbytes().values())
         if not store.has_room(folder, need):
             warnings.warn(f"ruralsim: the start ({need / 1e9:.1f} GB) was not cached in {folder}: too little disk "
@@ -230,6 +230,10 @@ def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: st
     except OSError as exc:  # a cache must never stop a run: a full or read-only disk only costs the reuse
         warnings.warn(f"ruralsim: the start was not cached in {folder} ({exc.strerror or exc}); "
                       "runs go on, computing their start", RuntimeWarning, stacklevel=3)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        # A set-up attribute that cannot be pickled (a lock, a closure): the code's fault, said loudly, not fatal.
+        warnings.warn(f"ruralsim: this start cannot be cached ({type(exc).__name__}: {exc}); runs go on, "
+                      "computing their start", RuntimeWarning, stacklevel=3)
 
 
 def _restore_from_disk(model: Any, rebuild: Callable[[], None], folder: Path, key: dict, digest: str) -> bool:
