@@ -374,3 +374,24 @@ def test_a_start_that_cannot_be_pickled_is_said_and_the_run_goes_on(cache, monke
     with pytest.warns(RuntimeWarning, match="cannot be cached"):
         model = RuralModel("baseline", run_households=2000, run_months=2).run()
     assert model.t == 2 and not list(cache.glob("*.start")) and not list(cache.glob(".*.tmp"))
+
+
+def test_the_folder_keeps_to_its_size_limit_dropping_the_least_recently_used(cache, monkeypatch):
+    import os
+    import time
+
+    first = RuralModel("baseline", run_households=2000, run_months=1, replicate=0)
+    size = entry_of(first, cache).stat().st_size
+    monkeypatch.setenv("RURALSIM_CACHE_GB", str(2.5 * size / 1e9))  # room for two entries
+    second = RuralModel("baseline", run_households=2000, run_months=1, replicate=1)
+    old = time.time() - 3600
+    os.utime(entry_of(second, cache), (old, old))  # replicate 1's entry is now the least recently used
+    start_cache.forget()
+    assert RuralModel("baseline", run_households=2000, run_months=1, replicate=0).start_origin["start"] == "disk"
+    third = RuralModel("baseline", run_households=2000, run_months=1, replicate=2)
+    assert third.start_origin["start"] == "computed"
+    assert sorted(p.name for p in cache.glob("*.start")) == sorted(
+        entry_of(m, cache).name for m in (first, third))  # replicate 1's went, the one just used stayed
+    monkeypatch.setenv("RURALSIM_CACHE_GB", "lots")
+    with pytest.raises(ValueError, match="RURALSIM_CACHE_GB"):
+        RuralModel("baseline", run_households=2000, run_months=1, replicate=3)

@@ -193,10 +193,11 @@ def establish(model: Any, build: Callable[[], None], rebuild: Callable[[], None]
     if where.mode == "memory":
         _build_and_keep(model, build, key, digest, None)
         return done("computed")
+    limit = store.max_bytes()  # read (and checked) before the work, not after
     with store.entry_lock(where.folder, digest):
         if _restore_from_disk(model, rebuild, where.folder, key, digest):
             return done("disk")
-        _build_and_keep(model, build, key, digest, where.folder)
+        _build_and_keep(model, build, key, digest, where.folder, limit)
         return done("computed")
 
 
@@ -204,7 +205,8 @@ def _keeps_in_memory(model: Any) -> bool:
     return model.p.get("run_scale") != "national"
 
 
-def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: str, folder: Path | None) -> None:
+def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: str, folder: Path | None,
+                    limit: int = 0) -> None:
     before = set(vars(model))
     build()
     state = {k: v for k, v in vars(model).items() if k not in before and k not in REBUILT}
@@ -227,6 +229,7 @@ def _build_and_keep(model: Any, build: Callable[[], None], key: dict, digest: st
             return
         store.write_entry(folder, digest, key, labels,
                           (lambda w: w.write(payload)) if payload is not None else (lambda w: _dump(model, state, w)))
+        store.trim(folder, limit, keep=digest)
     except OSError as exc:  # a cache must never stop a run: a full or read-only disk only costs the reuse
         warnings.warn(f"ruralsim: the start was not cached in {folder} ({exc.strerror or exc}); "
                       "runs go on, computing their start", RuntimeWarning, stacklevel=3)
@@ -255,6 +258,7 @@ def _restore_from_disk(model: Any, rebuild: Callable[[], None], folder: Path, ke
                 state = _load(model, fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return False  # checked, yet unreadable here: recomputed
+    store.touch(store.entry_path(folder, digest))
     _restore(model, state, rebuild)
     return True
 

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 ENV = "RURALSIM_CACHE"
+SIZE_ENV = "RURALSIM_CACHE_GB"
+DEFAULT_GB = 10.0  # a sweep or calibration over non-lever keys makes a start per point: the folder must not grow forever
 MAGIC = b"ruralsim-start\x00\x01"   # 16 bytes: format 1
 END = b"RSSTART1"                   # 8 bytes
 SUFFIX, LOCK_SUFFIX = ".start", ".lock"
@@ -71,6 +73,52 @@ def setting(value: str | None = None, source: str = "--dir") -> Setting:
         raise ConfigError([Problem(source, key, text, "is a file, not a folder",
                                    "a folder for the start cache, 'memory' (this process only) or 'off'")])
     return Setting("disk", folder)
+
+
+def max_bytes() -> int:
+    """The folder's size limit (``RURALSIM_CACHE_GB``, default 10 GB): past it the least recently used entries go."""
+    from .config import ConfigError, Problem
+
+    text = os.environ.get(SIZE_ENV, "").strip()
+    if not text:
+        return int(DEFAULT_GB * 1e9)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise ConfigError([Problem(f"environment variable {SIZE_ENV}", SIZE_ENV, text, "is not a size in GB",
+                                   "a number of gigabytes > 0, e.g. 10 or 2.5")])
+    return int(value * 1e9)
+
+
+def trim(folder: Path, limit: int, keep: str) -> int:
+    """Delete the least recently used entries (by modification time, which a hit refreshes) until the folder's
+    entries fit in ``limit`` bytes; never ``keep`` (the entry just written). Returns the entries deleted."""
+    rows = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if _ENTRY.fullmatch(path.name) and path.name != f"{keep}{SUFFIX}" and is_own(path):
+                st = path.stat()
+                rows.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in rows)
+    with contextlib.suppress(OSError):
+        total += entry_path(folder, keep).stat().st_size
+    deleted = 0
+    for _, size, path in sorted(rows, key=lambda r: r[0]):
+        if total <= limit:
+            break
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            deleted += 1
+        total -= size
+    return deleted
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used (its modification time), so :func:`trim` keeps it longest."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def entry_path(folder: Path, digest: str) -> Path:
