@@ -44,14 +44,15 @@ def _info(folder: Path) -> int:
     if not rows:
         print("No entries.")
         return 0
-    print(f"{'entry':<34} {'households':>10} {'scale':<8} {'seed':>6} {'rep':>4} {'created (UTC)':<25} {'size':>12}")
+    print(f"{'entry':<34} {'households':>10} {'scale':<8} {'seed':>10} {'rep':>4} {'created (UTC)':<25} {'size':>12}")
     for r in rows:
         if not r["valid"]:
             print(f"{r['file'][:32]:<34} {'(unfinished or damaged: recomputed when needed)':<59} {_mb(r['bytes']):>12}")
             continue
-        print(f"{r['file'][:32]:<34} {r.get('households', ''):>10,} {r.get('scale', ''):<8} {r.get('seed', ''):>6} "
+        print(f"{r['file'][:32]:<34} {r.get('households', ''):>10,} {r.get('scale', ''):<8} {r.get('seed', ''):>10} "
               f"{r.get('replicate', ''):>4} {r.get('created', ''):<25} {_mb(r['bytes']):>12}")
-    print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}, {_mb(sum(r['bytes'] for r in rows))} in all "
+    print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}, {_mb(sum(r['bytes'] for r in rows))} in all, "
+          f"limit {store.max_bytes() / 1e9:,.1f} GB ({store.SIZE_ENV}; the least recently used go first) "
           "(households: households simulated; size in megabytes, 1 MB = 10^6 bytes)")
     return 0
 
