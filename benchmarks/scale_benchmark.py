@@ -23,6 +23,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+# The set-up is measured, so it is computed, never restored from the start cache (this process and the
+# subprocesses it starts; RURALSIM_CACHE set by the caller wins).
+os.environ.setdefault("RURALSIM_CACHE", "off")
 COLUMNS = ["size", "households", "labourers", "months", "chunks", "threads", "kernels", "setup_s", "step_s",
            "total_s", "hh_steps_per_s", "hh_steps_per_s_overall", "cpu_s", "peak_rss_gib", "state_bytes_per_hh",
            "load_before", "load_after"]

@@ -16,6 +16,9 @@ os.environ["RURALSIM_FIGURE_CHECK"] = "1"
 # comparisons test other things, so they go without unless a test asks (tests/test_drivers.py passes
 # --drivers --robustness).
 os.environ.setdefault("RURALSIM_EXPLAIN", "off")
+# The start cache (ruralsim.simulation.start_cache) is off: the suite must not write into the user's
+# ~/.cache, and some tests patch rules the start runs. tests/test_start_cache.py turns it on explicitly.
+os.environ["RURALSIM_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

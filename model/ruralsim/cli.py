@@ -15,7 +15,7 @@ import sys
 from .simulation.config import ConfigError
 
 # Subcommands, in the order ``ruralsim --help`` lists them.
-COMMANDS = ("run", "params", "check", "plot", "report", "compare", "sweep", "validate", "calibrate", "app")
+COMMANDS = ("run", "params", "check", "plot", "report", "compare", "sweep", "validate", "calibrate", "app", "cache")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,6 +50,7 @@ from .programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssis
                          TargetedSubsidies, TemporaryAssistance, Training, Workshops)
 from .projects import Projects
 from .rng import Streams
+from . import start_cache
 from .transition import support_level, support_shortfall
 
 COMPONENTS = ("wage", "operating", "transfer", "property", "medical")
@@ -161,24 +162,12 @@ class RuralModel(mesa.Model):
 
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
-        self.hh, self.labs, self.structure = population.build(p, n, self.streams, self.threads)
-        self.places = self.structure.places
-        self.n_households, self.n_labourers = self.hh.n, self.labs.m
-        self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
-        self.months = int(p["run_months"])
-        self.start_year = int(p["run_start_year"])
         self.kern = kernel_set(n, kernels)
         self.streams.block_uniforms = self.kern.block_uniforms()
-        self.spans = partition(self.hh.county, self.hh.village, self.labs.hh,
-                               chunk_households or default_chunk_households())
-        self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
-        self.streams.share_blocks(self.n_labourers, [s.l0 for s in self.spans])
-        self._init_state()
-        self._init_agents()
-        self._burn_in()
-        self._calibrate_start()
-        places_mod.apply_wage_levels(p, self.hh, self.places)  # regions' wages around the calibrated level
-        self._warm_up()
+        self.chunk_target = chunk_households or default_chunk_households()
+        self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
+        # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.start_cache`).
+        self.start_origin = start_cache.establish(self, partial(self._set_up, n), self._rebuild_views)
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
         # the warm-up, as Mesa models collect their initial state.
@@ -191,6 +180,32 @@ class RuralModel(mesa.Model):
     # ------------------------------------------------------------------------------------------
     # Set-up
     # ------------------------------------------------------------------------------------------
+    def _set_up(self, n: int) -> None:
+        """The common start: cohort, start-up fit, burn-in and warm-up (what :mod:`.start_cache` keeps)."""
+        p = self.p
+        self.hh, self.labs, self.structure = population.build(p, n, self.streams, self.threads)
+        self.places = self.structure.places
+        self.n_households, self.n_labourers = self.hh.n, self.labs.m
+        self.n_villages, self.n_counties = self.structure.n_villages, self.structure.n_counties
+        self.start_year = int(p["run_start_year"])
+        self._cut_chunks()
+        self._init_state()
+        self._init_agents()
+        self._burn_in()
+        self._calibrate_start()
+        places_mod.apply_wage_levels(p, self.hh, self.places)  # regions' wages around the calibrated level
+        self._warm_up()
+
+    def _cut_chunks(self) -> None:
+        self.spans = partition(self.hh.county, self.hh.village, self.labs.hh, self.chunk_target)
+        self.streams.share_blocks(self.n_households, [s.h0 for s in self.spans])
+        self.streams.share_blocks(self.n_labourers, [s.l0 for s in self.spans])
+
+    def _rebuild_views(self) -> None:
+        """After a start is restored: this model's chunks and its Mesa agent handles."""
+        self._cut_chunks()
+        self._init_agents()
+
     def _init_state(self) -> None:
         n, H, L = self.n_households, self.hh, self.labs
         self.t = 0

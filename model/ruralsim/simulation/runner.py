@@ -39,6 +39,7 @@ class ReplicateResult:
     spells: pd.DataFrame
     wall_seconds: float
     groups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    start: dict[str, Any] = field(default_factory=dict)  # how its 2020-12 state was had (start_cache.establish)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class ScenarioResult:
     wall_seconds: float
     replicate_seconds: list[float] = field(default_factory=list)
     groups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    starts: list[dict[str, Any]] = field(default_factory=list)  # per replicate: start computed or from the cache
 
     @property
     def seeds(self) -> list[dict]:
@@ -86,7 +88,7 @@ def run_replicate(scenario: Scenario, replicate: int, overrides: dict[str, Any],
     tables = {level: pd.concat(frames, ignore_index=True) for level, frames in groups.items()}
     tables[PLACES] = model.place_groups()
     return ReplicateResult(replicate, model.timeseries(), model.distribution_frame(), model.spell_lengths(),
-                           time.perf_counter() - t0, tables)
+                           time.perf_counter() - t0, tables, start={"replicate": replicate, **model.start_origin})
 
 
 def _group_snapshot(model: Any, level: str) -> pd.DataFrame:
@@ -154,7 +156,7 @@ def run_scenario(scenario: str | Path | Scenario | None, overrides: dict[str, An
         spells=pd.concat([r.spells for r in results], ignore_index=True),
         started_at=started, wall_seconds=time.perf_counter() - t0,
         replicate_seconds=[r.wall_seconds for r in results],
-        groups=stack_groups(results),
+        groups=stack_groups(results), starts=[r.start for r in results],
     )
 
 

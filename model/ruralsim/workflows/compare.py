@@ -180,7 +180,8 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
             spells=pd.concat([x.spells for x in reps], ignore_index=True),
             # Replicates of all scenarios ran interleaved: a scenario's time is its replicates' sum.
             started_at=started, wall_seconds=sum(x.wall_seconds for x in reps),
-            replicate_seconds=[x.wall_seconds for x in reps], groups=stack_groups(reps))
+            replicate_seconds=[x.wall_seconds for x in reps], groups=stack_groups(reps),
+            starts=[x.start for x in reps])
     return Comparison(labels, results, run, started, time.perf_counter() - t0, workers, notes)
 
 

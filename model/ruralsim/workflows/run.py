@@ -37,7 +37,8 @@ def _write_result(result: ScenarioResult, out: Path, extra: dict[str, Any] | Non
         result.params,
         scenario={"name": sc.name, "file": str(sc.path), "extends": [str(p) for p in sc.chain]},
         seeds=result.seeds, started_at=result.started_at, wall_seconds=result.wall_seconds,
-        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, **simulated(result.timeseries),
+        extra={"kind": "run", "replicate_seconds": result.replicate_seconds, "starts": result.starts,
+               **simulated(result.timeseries),
                **(extra or {})},
     )
     outputs.write_parquet(out / "spells.parquet", result.spells)
