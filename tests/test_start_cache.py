@@ -395,3 +395,21 @@ def test_the_folder_keeps_to_its_size_limit_dropping_the_least_recently_used(cac
     monkeypatch.setenv("RURALSIM_CACHE_GB", "lots")
     with pytest.raises(ValueError, match="RURALSIM_CACHE_GB"):
         RuralModel("baseline", run_households=2000, run_months=1, replicate=3)
+
+
+def test_unset_the_cache_stays_in_memory_and_writes_nothing_outside_where_the_user_pointed(tmp_path, monkeypatch):
+    """With RURALSIM_CACHE unset, two models of one start share it in memory and nothing is written under the
+    home folder or XDG_CACHE_HOME (a disk cache is only ever a folder the user names)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.delenv("RURALSIM_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    assert start_store.setting().mode == "memory"
+    start_cache.forget()
+    before = dict(start_cache.COUNTS)
+    a = RuralModel("baseline", run_households=500, run_months=3, replicate=11)
+    b = RuralModel("cliff_exit", run_households=500, run_months=3, replicate=11)
+    assert start_cache.COUNTS["memory"] - before.get("memory", 0) >= 1
+    assert a.datacollector.get_model_vars_dataframe().equals(b.datacollector.get_model_vars_dataframe())
+    assert not any(home.rglob("*")), list(home.rglob("*"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..simulation import start_store as store
@@ -13,12 +14,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Every scenario of a comparison, sweep point over levers and app request "
                                    "starts from the same 2020-12 state; ruralsim computes it once per (start "
                                    "parameters, replicate, code version) and keeps it in a cache folder: "
-                                   f"{store.ENV} if set ('off' disables the cache, 'memory' keeps starts in "
-                                   f"the process only), else {store.default_folder()}.")
+                                   f"{store.ENV} if it names one ('off' disables the cache, 'memory', the "
+                                   "default, keeps starts in the process only), e.g. "
+                                   f"{store.ENV}={store.suggested_folder()}.")
     p.add_argument("action", choices=("info", "clear"),
                    help="info: list the entries, their sizes and the total; clear: delete them (only files "
                         "ruralsim wrote; refused if the folder holds anything else)")
-    p.add_argument("--dir", metavar="DIR", help=f"the cache folder (default: {store.ENV} or {store.default_folder()})")
+    p.add_argument("--dir", metavar="DIR", help=f"the cache folder (default: the folder {store.ENV} names)")
     p.set_defaults(func=main)
 
 
@@ -30,7 +32,9 @@ def main(args: argparse.Namespace) -> int:
     where = store.setting(args.dir)
     if where.folder is None:
         print(f"The start cache is {'off' if where.mode == 'off' else 'kept in memory only'} "
-              f"({store.ENV}={where.mode}): no folder to {args.action}; give --dir DIR to name one.")
+              f"({store.ENV}={os.environ.get(store.ENV) or 'unset'}): no folder to "
+              f"{args.action}; give --dir DIR, or set {store.ENV}=DIR to keep starts on disk "
+              f"(e.g. {store.suggested_folder()}).")
         return 0
     folder = where.folder
     if args.action == "clear":

@@ -1,10 +1,10 @@
 """The start cache's folder (issue 25): one file per start, written atomically, checked before it is trusted.
 
 Where: ``RURALSIM_CACHE`` names the folder; ``off`` turns the cache off, ``memory`` keeps starts in the
-process only. Unset, it is ``$XDG_CACHE_HOME/ruralsim/starts`` (``~/.cache/ruralsim/starts``): the
-place a user's tools keep caches, shared by every working folder and every worker process of one
-machine, away from results folders (a start is not a result, and deleting ``results/`` should not cost
-the next run its starts). ``ruralsim cache info`` shows it; ``ruralsim cache clear`` empties it.
+process only. Unset, starts are kept in memory only: ruralsim writes nowhere the user did not point
+(a disk cache is a folder the user names, e.g. ``RURALSIM_CACHE=~/.cache/ruralsim/starts``, shared by
+every working folder and worker process of one machine). ``ruralsim cache info`` shows the folder;
+``ruralsim cache clear`` empties it.
 
 A start file ``<key hash>.start`` is::
 
@@ -54,7 +54,8 @@ class Setting:
     folder: Path | None = None
 
 
-def default_folder() -> Path:
+def suggested_folder() -> Path:
+    """Where the guide suggests a disk cache (``$XDG_CACHE_HOME/ruralsim/starts``); never used unless named."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(base) if base else Path.home() / ".cache") / "ruralsim" / "starts"
 
@@ -66,9 +67,11 @@ def setting(value: str | None = None, source: str = "--dir") -> Setting:
 
     text = (os.environ.get(ENV, "") if value is None else value).strip()
     source, key = (f"environment variable {ENV}", ENV) if value is None else ("command line", source)
+    if not text:
+        return Setting("memory")  # unset: nothing written outside where the user pointed
     if text.lower() in ("off", "memory"):
         return Setting(text.lower())
-    folder = Path(text).expanduser().absolute() if text else default_folder()
+    folder = Path(text).expanduser().absolute()
     if folder.exists() and not folder.is_dir():
         raise ConfigError([Problem(source, key, text, "is a file, not a folder",
                                    "a folder for the start cache, 'memory' (this process only) or 'off'")])
