@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .population import DIBAO, ELIMINATED, MONITORED, NONE, TEKUN
+from .programme_paths import FIRST_PATH_YEAR
 
 # Channel codes (0: not identified this month) and their output names.
 ANNUAL, SELF_REPORT, CADRE, DATA = 1, 2, 3, 4
@@ -91,10 +92,14 @@ def elimination_review(p, t: int, merged: bool = False) -> bool:
     so the year's check identifies the new and removes the stable at once (P33's procedure is the same as
     identification's). Reviewing every month instead makes each wave leave ``eliminate_after`` months after
     it came, on top of the next wave: a caseload that jumps each February. The merged platform (from 2026,
-    ``merged``) re-matches incomes monthly and reviews every ``monitoring.merged_review_months``."""
-    every = int(p["monitoring_merged_review_months"] if merged else p["monitoring_review_months"])
+    ``merged``) takes the separate system's caseload over and, from the first year's check on, reviews every
+    ``monitoring.merged_review_months`` (it re-matches incomes monthly); a review in the merger's first
+    January would drop the old caseload a month before the platform's matching finds anyone."""
     first = (11 + int(p["monitoring_annual_check_delay"])) % 12
-    return (t - first) % every == 0
+    if merged:
+        first += (FIRST_PATH_YEAR - int(p["run_start_year"])) * 12
+        return t >= first and (t - first) % int(p["monitoring_merged_review_months"]) == 0
+    return (t - first) % int(p["monitoring_review_months"]) == 0
 
 
 def count_channels(c, channel: np.ndarray) -> None:
