@@ -4,8 +4,7 @@ no module over 600 lines.
 Layers, lowest first: ``simulation`` (the model) → ``analysis`` (computations on stored results) →
 ``presentation`` (figures) → ``workflows`` (drivers: run, compare, sweep reports; they write folders and call
 the figure writers) → ``commands`` and ``cli.py``. Inside ``simulation`` the sub-packages have their own
-order, lowest first: ``inputs`` → ``cohort`` → ``phases`` → ``policy`` → ``engine`` (checked from the next
-commit). Every ``import`` counts,
+order, lowest first: ``inputs`` → ``cohort`` → ``phases`` → ``policy`` → ``engine``. Every ``import`` counts,
 also those deferred inside a function, since a deferred import is still a dependency. Read with :mod:`ast`,
 nothing is imported.
 """
@@ -157,6 +156,18 @@ def test_every_simulation_module_sits_in_a_sub_package():
         ("model_", "param_", "parameters_economy", "parameters_policy", "config_values"))}
     assert moved_from <= listed | {f"ruralsim.simulation.{p}" for p in SIMULATION_ORDER}
     assert all(m in MODULES for m in listed), sorted(listed - set(MODULES))
+
+
+def test_simulation_sub_packages_import_only_downward():
+    """inputs → cohort → phases → policy → engine: the parameters know no household, the cohort no
+    phase, a phase no programme, and only the engine knows the model."""
+    bad = [f"{m} line {line} imports {target}: {simulation_part(m)} may import only "
+           f"{', '.join(SIMULATION_ORDER[: SIMULATION_ORDER.index(simulation_part(m)) + 1])}"
+           for m, edges in graph().items() if simulation_part(m)
+           for target, line in edges
+           if simulation_part(target) and SIMULATION_ORDER.index(simulation_part(target))
+           > SIMULATION_ORDER.index(simulation_part(m))]
+    assert not bad, "\n".join(bad)
 
 
 def test_the_simulation_imports_nothing_above_it():

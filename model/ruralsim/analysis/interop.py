@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem, _suggest_param, check_overrides
-from ..simulation.engine.metrics import current_metric_name
+from ..simulation.phases.metrics import current_metric_name
 from ..simulation.inputs.parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, Param
 
 __all__ = ["DEFAULT_OUTCOMES", "ema_levers", "ema_model", "ema_uncertainties", "parameter_table",

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..simulation.engine.metrics import GROUP_LEVELS
+from ..simulation.phases.metrics import GROUP_LEVELS
 
 MANIFEST_SCHEMA = "ruralsim.run-manifest/1"
 

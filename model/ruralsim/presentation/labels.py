@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..simulation.engine.metrics import RENAMED_METRICS
+from ..simulation.phases.metrics import RENAMED_METRICS
 from .figure_text_zh import PHRASES_ZH, match_pattern
 from .label_entries import (  # noqa: F401  (the registry's names, as before the split)
     ALERT_MEASURE, ENV, INCOME_MEASURE, LANGS, Label, MEASURE_NAMES, MEDICAL_NOT_DEDUCTED, NET_OF_MEDICAL,

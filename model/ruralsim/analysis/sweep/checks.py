@@ -415,7 +415,7 @@ def _renamed(names: Any, src: str, key: str) -> Any:
     import sys
     import warnings
 
-    from ...simulation.engine.metrics import current_metric_name
+    from ...simulation.phases.metrics import current_metric_name
 
     if not isinstance(names, list):
         return names

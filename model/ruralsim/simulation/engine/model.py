@@ -44,7 +44,7 @@ from ..cohort.chunking import (Part, Partial, Span, combine_counties, default_ch
 from ..phases.kernels import select as kernel_set
 from .mesa_glue import batch_run_iteration, check_options, master_seed
 from ..policy.levers import start_params
-from .metrics import RENAMED_METRICS
+from ..phases.metrics import RENAMED_METRICS
 from ..inputs.parameters import table_value, value_in_year
 from ..cohort.population import FARM, MONITORED, POST, WORKSHOP
 from ..cohort.rng import Streams

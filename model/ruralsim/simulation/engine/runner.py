@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..cohort.chunking import default_threads
 from ..inputs.config import Scenario, check_overrides, load_scenario, scenario_from_overrides
-from .metrics import GROUP_LEVELS
+from ..phases.metrics import GROUP_LEVELS
 from ..cohort.rng import replicate_seeds
 
 #: The key of the place-group table (``groups.csv``) among a result's group tables.

@@ -270,7 +270,7 @@ def _numba_kernels():
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
             """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
-            from ..engine.metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
+            from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
 
             p, H, L, o = c.p, c.hh, c.labs, c.out
             nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / MEDIAN_BIN) + 1
