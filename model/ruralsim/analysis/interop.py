@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 
 from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem, _suggest_param, check_overrides
-from ..simulation.phases.metrics import current_metric_name
 from ..simulation.inputs.parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, Param
+from ..simulation.phases.metrics import current_metric_name
 
 __all__ = ["DEFAULT_OUTCOMES", "ema_levers", "ema_model", "ema_uncertainties", "parameter_table",
            "run_outcomes", "salib_kwargs", "salib_problem"]

@@ -13,9 +13,9 @@ import pandas as pd
 
 from . import units
 from .labels import label, translate
-from .report_parts import (Cell, GROUP_NAMES, Headline, Report, TEXT, _dates_note, _figures, _is_share,
-                           _manifest, _param_diff, _repro, _title, ever_metric, fmt, fmt_interval,
-                           header_comment, headline_dates, poverty_metric)
+from .report_parts import (Cell, GROUP_NAMES, Headline, Report, TEXT, _dates_note, _figures, _is_share, _manifest,
+                           _param_diff, _repro, _title, ever_metric, fmt, fmt_interval, header_comment,
+                           headline_dates, poverty_metric)
 
 
 # ---------------------------------------------------------------------------------------------

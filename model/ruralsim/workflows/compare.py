@@ -36,8 +36,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..simulation.inputs.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
 from ..simulation.engine.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
+from ..simulation.inputs.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario,
+                                        load_scenario)
 
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
 SPAWN = multiprocessing.get_context("spawn")

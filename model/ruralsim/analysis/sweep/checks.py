@@ -16,7 +16,7 @@ from typing import Any
 
 from ...simulation.inputs.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
 from ...simulation.inputs.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario,
-                                  redact, trusted)
+                                         redact, trusted)
 from ...simulation.inputs.parameters import PARAMS, PARAMS_BY_KEY, Param
 from . import outcomes as oc
 from .spec import Factor, scaled

@@ -36,20 +36,19 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from ..cohort import places as places_mod, population
-from ..inputs import programme_paths
-from ..phases import categories, east_west, identification, labour, shocks
-from ..cohort.chunking import (Part, Partial, Span, combine_counties, default_chunk_households,
-                               default_threads, run_chunks)
-from ..phases.kernels import select as kernel_set
-from .mesa_glue import batch_run_iteration, check_options, master_seed
-from ..policy.levers import start_params
-from ..phases.metrics import RENAMED_METRICS
-from ..inputs.parameters import table_value, value_in_year
+from ..cohort import places as places_mod, population, start_cache
+from ..cohort.chunking import (Part, Partial, Span, combine_counties, default_chunk_households, default_threads,
+                               run_chunks)
 from ..cohort.population import FARM, MONITORED, POST, WORKSHOP
 from ..cohort.rng import Streams
-from ..cohort import start_cache
+from ..inputs import programme_paths
+from ..inputs.parameters import table_value, value_in_year
+from ..phases import categories, east_west, identification, labour, shocks
+from ..phases.kernels import select as kernel_set
+from ..phases.metrics import RENAMED_METRICS
 from ..phases.transition import support_level, support_shortfall
+from ..policy.levers import start_params
+from .mesa_glue import batch_run_iteration, check_options, master_seed
 from .model_observation import ModelObservation
 from .model_setup import ModelSetUp, resolve_params, resolve_with_root  # noqa: F401  (public: resolve_params)
 from .model_shared import (  # noqa: F401  (names users and docs import from here)

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import group_metrics
 from ..cohort import places as places_mod, population
-from ..phases import categories, identification, labour, shocks
 from ..cohort.chunking import HOUSEHOLD_STATE, Part, Partial, combine_counties, county_array
-from ..phases.metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
 from ..cohort.population import ELIMINATED, INACTIVE, MONITORED, POST, WORKSHOP
+from ..phases import categories, identification, labour, shocks
+from ..phases.metrics import mass_return_villages, median_from_histogram, median_histogram, people_below, share_of
+from . import group_metrics
 from .model_shared import COMPONENTS, FISCAL, DISTRIBUTION_SAMPLE, SPELL_BINS, _add
 
 

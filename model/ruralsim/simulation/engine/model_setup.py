@@ -15,22 +15,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import group_metrics
 from ..cohort import places as places_mod, population
-from ..phases import categories, identification, labour, shocks
 from ..cohort.chunking import Part, combine_counties, partition
-from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
-                     Workshop, WorkshopSector)
+from ..cohort.population import MONITORED
+from ..inputs.parameters import table_value
+from ..phases import categories, identification, labour, shocks
+from ..phases.projects import Projects
 from ..policy.budget import Budget
 from ..policy.levers import changed_levers
-from ..inputs.parameters import table_value
-from ..cohort.population import MONITORED
 from ..policy.programmes import (DividendGuarantee, Dibao, IndustrySupport, MedicalAssistance, Monitoring,
                                  PublicPosts, TargetedSubsidies, TemporaryAssistance, Training, Workshops)
-from ..phases.projects import Projects
-from .model_shared import (COMPONENTS, BURN_IN_MONTHS, WARMUP_MONTHS, _YEAR_BEFORE_WARMUP,
-                           _BURN_IN_STREAM_OFFSET, SPELL_BINS, growth_index, N_KINDS, new_share_capital,
-                           _labourer_kind, no_dynamics)
+from . import group_metrics
+from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
+                     Workshop, WorkshopSector)
+from .model_shared import (COMPONENTS, BURN_IN_MONTHS, WARMUP_MONTHS, _YEAR_BEFORE_WARMUP, _BURN_IN_STREAM_OFFSET,
+                           SPELL_BINS, growth_index, N_KINDS, new_share_capital, _labourer_kind, no_dynamics)
 
 
 def resolve_params(scenario: str | Path | Any | None, overrides: dict[str, Any]) -> tuple[str, dict]:
@@ -45,7 +44,7 @@ def resolve_with_root(scenario: str | Path | Any | None, overrides: dict[str, An
     ``extends`` chain; the defaults without a file), whose levers the common start is built under
     (:mod:`ruralsim.simulation.policy.levers`)."""
     from ..inputs.config import (MEMORY, ConfigError, Scenario, check_overrides, check_place_shares, find_scenario,
-                         load_scenario, path_problems)
+                                 load_scenario, path_problems)
     from ..inputs.parameters import defaults
 
     if scenario is None:

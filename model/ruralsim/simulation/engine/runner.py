@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from ..cohort.chunking import default_threads
+from ..cohort.rng import replicate_seeds
 from ..inputs.config import Scenario, check_overrides, load_scenario, scenario_from_overrides
 from ..phases.metrics import GROUP_LEVELS
-from ..cohort.rng import replicate_seeds
 
 #: The key of the place-group table (``groups.csv``) among a result's group tables.
 PLACES = "places"

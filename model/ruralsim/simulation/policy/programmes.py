@@ -15,7 +15,7 @@ import numpy as np
 from ..phases import categories, labour
 from ..inputs.parameters import value_in_year
 from ..cohort.population import (DIBAO, ELIMINATED, FARM, MIGRANT, MONITORED, NEVER, NONE, OUT, POST, SINGLE,  # noqa: F401
-                         TEKUN, TRAINING)
+                                 TEKUN, TRAINING)
 
 ILLNESS_CAUSE = 1  # shocks.ILLNESS (kept here so programmes do not import the shocks module)
 
