@@ -7,11 +7,11 @@ Five sub-packages, each importing only those listed before it (``tests/test_laye
 * :mod:`~ruralsim.simulation.cohort` -- the households and their start: columns, places, random streams,
   chunks of counties, and the 2020-12 state built once and cached;
 * :mod:`~ruralsim.simulation.phases` -- the month's phases, each a module of NumPy rules (labour, shocks,
-  identification, ...), with their compiled Numba translations beside them (``kernels*``);
+  identification, ..., the named metrics), with their compiled Numba translations beside them (``kernels*``);
 * :mod:`~ruralsim.simulation.policy` -- the programmes, the budget that pays for them and the levers a
   scenario moves;
-* :mod:`~ruralsim.simulation.engine` -- :class:`RuralModel`, which runs the phases in order, its Mesa face,
-  its metrics and the runner of replicates.
+* :mod:`~ruralsim.simulation.engine` -- :class:`RuralModel`, which runs the phases in order, its set-up, the
+  assembly of its metrics, its Mesa face and the runner of replicates.
 
 The flat names before this layout (``ruralsim.simulation.model``, ``ruralsim.simulation.labour``, ...) still
 import, as the same module objects (:data:`ruralsim.MOVED`).
