@@ -25,11 +25,24 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
+#: The simulation's sub-packages and their modules (their flat names, ``ruralsim.simulation.<module>``,
+#: were the layout before the sub-packages and still import, through :data:`MOVED`).
+SIMULATION = {
+    "inputs": ("parameters", "parameters_post2025", "config", "horizon", "programme_paths"),
+    "cohort": ("rng", "threads", "population", "places", "chunking", "start_store", "start_cache"),
+    "phases": ("demography", "labour", "shocks", "identification", "categories", "projects", "transition",
+               "east_west", "metrics", "kernels", "kernels_numba", "kernels_policy", "pcg64_numba"),
+    "policy": ("programmes", "budget", "levers"),
+    "engine": ("model", "mesa_glue", "agents", "runner", "processes", "group_metrics"),
+}
+_SIM_PLACE = {name: f"simulation.{sub}.{name}" for sub, names in SIMULATION.items() for name in names}
+
 #: Old module name (under ``ruralsim.``) -> its place in the layered package.
 MOVED = {
-    **{name: f"simulation.{name}" for name in (
+    **{name: _SIM_PLACE[name] for name in (
         "model", "population", "rng", "chunking", "kernels", "kernels_numba", "agents", "labour", "shocks",
         "transition", "programmes", "budget", "metrics", "parameters", "config", "runner")},
+    **{f"simulation.{name}": place for name, place in _SIM_PLACE.items()},
     **{name: f"analysis.{name}" for name in (
         "outputs", "compare_tables", "compare_stats", "dynamics", "fiscal", "validation", "calibration", "targets")},
     "plots": "presentation.run_plots",
@@ -75,10 +88,10 @@ if not any(isinstance(f, _Moved) for f in sys.meta_path):
 _mesa_before = "mesa.batchrunner" in sys.modules
 _start_method = _mp.get_start_method(allow_none=True)
 
-from .simulation.model import RuralModel  # noqa: E402
+from .simulation.engine.model import RuralModel  # noqa: E402
 
 if not _mesa_before:
     _mp.set_start_method(_start_method, force=True)
 del _mesa_before, _start_method
 
-__all__ = ["MOVED", "RuralModel", "__version__"]
+__all__ = ["MOVED", "RuralModel", "SIMULATION", "__version__"]

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from .simulation.config import ConfigError
+from .simulation.inputs.config import ConfigError
 
 # Subcommands, in the order ``ruralsim --help`` lists them.
 COMMANDS = ("run", "params", "check", "plot", "report", "compare", "sweep", "validate", "calibrate", "app", "cache")
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .simulation.processes import Terminated, on_sigterm_raise
+    from .simulation.engine.processes import Terminated, on_sigterm_raise
 
     parser = build_parser()
     args = parser.parse_args(argv)

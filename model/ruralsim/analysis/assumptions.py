@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..simulation.config import (_NO_VALUE, YEAR_RANGE, ConfigError, Problem, _check_scalar, _disp, _read_toml,
-                                 _suggest_param)
-from ..simulation.parameters import PARAMS_BY_FLAT, PARAMS_BY_KEY
+from ..simulation.inputs.config import (_NO_VALUE, YEAR_RANGE, ConfigError, Problem, _check_scalar, _disp,
+                                        _read_toml, _suggest_param)
+from ..simulation.inputs.parameters import PARAMS_BY_FLAT, PARAMS_BY_KEY
 
 FIELDS = ("label", "label_zh", "source", "low", "high", "from_year", "optional")
 REQUIRED = ("label", "label_zh", "source", "low", "high")

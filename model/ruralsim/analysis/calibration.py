@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..simulation.config import _NO_VALUE, ConfigError, Problem, Scenario, load_scenario
-from ..simulation.parameters import PARAMS_BY_FLAT
+from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem, Scenario, load_scenario
+from ..simulation.inputs.parameters import PARAMS_BY_FLAT
 from .targets import FreeParam, Target, months_needed
 
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
@@ -133,7 +133,7 @@ def round_value(fp: FreeParam, x: float) -> float | int:
 def _replicate_values(scenario: Scenario, replicate: int, overrides: dict[str, Any],
                       targets: tuple[Target, ...]) -> dict[str, float]:
     """Run one replicate and return each target's value (runs in a worker process)."""
-    from ..simulation.model import RuralModel
+    from ..simulation.engine.model import RuralModel
 
     m = RuralModel(scenario, replicate=replicate, record_distribution=False, **overrides).run()
     ts = m.timeseries()
@@ -212,7 +212,7 @@ def calibrate(scenario: Scenario, free: Sequence[FreeParam], targets: Sequence[T
         from tqdm.auto import tqdm
 
         bar = tqdm(total=budget + 1, desc="calibrate", unit="eval", dynamic_ncols=True)
-    from ..simulation.processes import pool as worker_pool, stop_pool
+    from ..simulation.engine.processes import pool as worker_pool, stop_pool
 
     pool = worker_pool(workers) if workers > 1 else None
     try:

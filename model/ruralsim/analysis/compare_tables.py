@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..simulation.shocks import CAUSES
+from ..simulation.phases.shocks import CAUSES
 from .compare_stats import compare_frames, ratio_interval
 from .dynamics import RATES, yearly
 from .fiscal import programme_columns, yearly_fiscal

@@ -9,7 +9,7 @@ ties by schema order) are merged into one "other levers" group, so a scenario ne
 
 Each lever is run *alone*: the reference's parameters plus that lever's values, with the same replicates
 (common random numbers) and the same common 2020-12 start; a dated lever keeps its date, because the model
-switches a lever on at 2021-01 or at its own date (:mod:`ruralsim.simulation.levers`) whoever sets it.
+switches a lever on at 2021-01 or at its own date (:mod:`ruralsim.simulation.policy.levers`) whoever sets it.
 Replicate by replicate::
 
     contribution_i = (reference + lever i) - reference
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..simulation.parameters import PARAMS, PARAMS_BY_FLAT
+from ..simulation.inputs.parameters import PARAMS, PARAMS_BY_FLAT
 from .compare_stats import describe_rows
 from .headline import OUTCOMES, as_matrix
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..simulation.shocks import CAUSES
+from ..simulation.phases.shocks import CAUSES
 from .compare_stats import describe_rows, summarise_frame, widen
 
 STATES = ("secure", "monitored", "below")

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..simulation.config import ConfigError, Problem
+from ..simulation.inputs.config import ConfigError, Problem
 
 MARKER = "INCOMPLETE.txt"
 LOCK = ".ruralsim.lock"
@@ -455,6 +455,6 @@ def _key(path: Path) -> Path:
 
 
 def _no_value():
-    from ..simulation.config import _NO_VALUE
+    from ..simulation.inputs.config import _NO_VALUE
 
     return _NO_VALUE

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from ..simulation.config import _NO_VALUE, ConfigError, Problem, _suggest_param, check_overrides
-from ..simulation.metrics import current_metric_name
-from ..simulation.parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, Param
+from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem, _suggest_param, check_overrides
+from ..simulation.inputs.parameters import PARAMS, PARAMS_BY_FLAT, PARAMS_BY_KEY, Param
+from ..simulation.phases.metrics import current_metric_name
 
 __all__ = ["DEFAULT_OUTCOMES", "ema_levers", "ema_model", "ema_uncertainties", "parameter_table",
            "run_outcomes", "salib_kwargs", "salib_problem"]
@@ -98,7 +98,7 @@ def run_outcomes(scenario: str = "baseline", outcomes: Sequence[str] = DEFAULT_O
                  replicate: int = 0, **params: Any) -> dict[str, float]:
     """Run ``RuralModel(scenario, **params)`` and reduce each outcome's monthly series to one number
     (``last`` month, ``mean`` or ``sum`` over the run): the function an EMA ``Model`` wraps."""
-    from ..simulation.model import RuralModel
+    from ..simulation.engine.model import RuralModel
 
     if reduce not in REDUCTIONS:
         raise ConfigError([Problem(_SOURCE, "reduce", reduce, "unknown reduction", ", ".join(REDUCTIONS))])

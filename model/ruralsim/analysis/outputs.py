@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..simulation.metrics import GROUP_LEVELS
+from ..simulation.phases.metrics import GROUP_LEVELS
 
 MANIFEST_SCHEMA = "ruralsim.run-manifest/1"
 
@@ -198,7 +198,7 @@ def nest_params(params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _schema_by_flat() -> dict[str, tuple[str, str]]:
     try:
-        from ruralsim.simulation.parameters import PARAMS
+        from ruralsim.simulation.inputs.parameters import PARAMS
     except ImportError:  # schema unavailable: fall back to the naming convention only
         return {}
     return {p.flat: (p.section, p.name) for p in PARAMS}

@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..simulation.group_metrics import COLUMNS
-from ..simulation.places import GROUPS
+from ..simulation.cohort.places import GROUPS
+from ..simulation.engine.group_metrics import COLUMNS
 
 GROUPS_CSV = "groups.csv"
 GROUPS_PARQUET = "groups.parquet"

@@ -5,7 +5,7 @@ the registry line at the December check, how many are monitored or under 兜底 
 following March, and how many are missed; monitored households above the monitoring line (leakage, not
 an error by itself: assistance lifted them, and they stay monitored until their risk is declared
 eliminated); the median wait from the first month under the monitoring line to identification; and the
-households identified in the year by each channel (:mod:`ruralsim.simulation.identification`).
+households identified in the year by each channel (:mod:`ruralsim.simulation.phases.identification`).
 All counts are households of the simulated sample.
 """
 

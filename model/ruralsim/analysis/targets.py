@@ -51,8 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..simulation.config import _NO_VALUE, ConfigError, Problem, _disp, _suggest, _suggest_param
-from ..simulation.parameters import PARAMS_BY_FLAT, PARAMS_BY_KEY, Param, value_in_year
+from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem, _disp, _suggest, _suggest_param
+from ..simulation.inputs.parameters import PARAMS_BY_FLAT, PARAMS_BY_KEY, Param, value_in_year
 
 STATS = ("value", "mean", "min", "max", "growth")
 KINDS = ("equal", "at_least", "at_most")
@@ -135,7 +135,7 @@ class Target:
     def factor(self, ts: pd.DataFrame) -> Any:
         """Multiplier applied to the metric: a number, or national people / cohort people per row."""
         if self.scale == "national":
-            from ..simulation.parameters import PARAMS_BY_FLAT
+            from ..simulation.inputs.parameters import PARAMS_BY_FLAT
 
             national = float(PARAMS_BY_FLAT["population_national_people"].default)
             if "national_people" in ts.attrs:
@@ -263,7 +263,7 @@ def set_year_entry(value: Any, year: int, x: Any) -> dict[int, Any]:
 @functools.lru_cache(maxsize=1)
 def metric_columns() -> tuple[str, ...]:
     """Numeric columns of :meth:`RuralModel.timeseries`, read from a tiny run (so never stale)."""
-    from ..simulation.model import RuralModel
+    from ..simulation.engine.model import RuralModel
 
     m = RuralModel(None, run_households=10, run_months=1, record_distribution=False).run()
     return tuple(k for k, v in m.current.items()
@@ -277,7 +277,7 @@ def load_targets(path: str | Path) -> TargetSet:
     """Read and validate a targets file; raise :class:`ConfigError` listing every problem."""
     path = Path(path)
     src = _disp(path)
-    from ..simulation.config import MAX_TOML_BYTES, read_config_file
+    from ..simulation.inputs.config import MAX_TOML_BYTES, read_config_file
 
     text = read_config_file(path, src, MAX_TOML_BYTES,
                             "a targets .toml file, e.g. experiments/targets_article.toml")

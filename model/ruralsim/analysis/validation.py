@@ -55,7 +55,7 @@ def run_size(target_set: TargetSet, scenario_params: Mapping[str, Any], househol
 def validate(target_set: TargetSet, scenario: Any, overrides: Mapping[str, Any] | None = None,
              workers: int | None = None, progress: bool = False) -> Validation:
     """Run ``scenario`` with ``overrides`` (flat names) and compare it with every target."""
-    from ..simulation.runner import as_scenario, run_scenario
+    from ..simulation.engine.runner import as_scenario, run_scenario
 
     sc = as_scenario(scenario)
     params = {**sc.params, **dict(overrides or {})}

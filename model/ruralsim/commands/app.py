@@ -39,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
         print("ruralsim app: error: the page needs Dash; install it with  pip install 'ruralsim[app]'",
               file=sys.stderr)
         return 2
-    from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
+    from ..simulation.inputs.config import SCENARIO_DIR, ConfigError, Problem, check_overrides, load_scenario
     from ..presentation.app.page import AppSettings
     from ..presentation.app.server import serve
     from ..analysis.folders import run_out_dir as default_out_dir

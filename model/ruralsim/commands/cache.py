@@ -1,4 +1,4 @@
-"""``ruralsim cache info|clear``: the folder of cached model starts (:mod:`ruralsim.simulation.start_cache`)."""
+"""``ruralsim cache info|clear``: the folder of cached model starts (:mod:`ruralsim.simulation.cohort.start_cache`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..simulation import start_store as store
+from ..simulation.cohort import start_store as store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from ..analysis.calibration import calibrate, parse_param_option, update_scenario_file
     from ..workflows.calibrate import write_calibration
-    from ..simulation.config import SCENARIO_DIR, ConfigError, Problem, load_scenario
+    from ..simulation.inputs.config import SCENARIO_DIR, ConfigError, Problem, load_scenario
     from ..analysis.targets import ARTICLE_TARGETS, check_dates, load_targets
     from ..analysis.validation import fmt_value
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..simulation.config import ConfigError, find_scenario, load_scenario
-from ..simulation.parameters import frozen_tables
+from ..simulation.inputs.config import ConfigError, find_scenario, load_scenario
+from ..simulation.inputs.parameters import frozen_tables
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..simulation.horizon import check_year_tables, setting_files
+    from ..simulation.inputs.horizon import check_year_tables, setting_files
 
     failed = 0
     for name in args.scenarios:

@@ -35,7 +35,7 @@ SIZE_OPTIONS = {"households": "run_households", "months": "run_months", "replica
 def size_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The flat parameter overrides given by the size options, checked against the schema here so a
     bad value is reported as the option the user typed (``--households = 5``), not as a parameter."""
-    from ..simulation.config import ConfigError, Problem, check_overrides
+    from ..simulation.inputs.config import ConfigError, Problem, check_overrides
 
     given = {opt: getattr(args, opt) for opt in SIZE_OPTIONS if getattr(args, opt, None) is not None}
     try:

@@ -65,8 +65,8 @@ def main(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     from ..analysis.folders import writing
-    from ..simulation.config import ConfigError
-    from ..simulation.horizon import setting_files, year_table_problems
+    from ..simulation.inputs.config import ConfigError
+    from ..simulation.inputs.horizon import setting_files, year_table_problems
 
     run, _ = shared_run(scenarios, overrides)
     problems = [p for sc in scenarios for p in year_table_problems(sc.overrides, {**sc.params, **run}, setting_files(sc))]

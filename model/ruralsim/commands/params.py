@@ -7,8 +7,8 @@ import csv
 import json
 import sys
 
-from ..simulation.config import find_scenario, load_scenario
-from ..simulation.parameters import PARAMS
+from ..simulation.inputs.config import find_scenario, load_scenario
+from ..simulation.inputs.parameters import PARAMS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,7 +9,7 @@ import argparse
 import importlib
 from pathlib import Path
 
-from ..simulation.config import _NO_VALUE, ConfigError, Problem
+from ..simulation.inputs.config import _NO_VALUE, ConfigError, Problem
 from .common import add_lang_option, apply_lang
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..simulation.config import ConfigError, Problem
+from ..simulation.inputs.config import ConfigError, Problem
 from .common import add_lang_option
 from .languages import add_chinese, english_first
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..simulation.config import find_scenario, load_scenario
+from ..simulation.inputs.config import find_scenario, load_scenario
 from .common import add_force_option, add_lang_option, add_size_options, positive_int, size_overrides
 from .languages import add_chinese, english_first
 
@@ -27,9 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from ..analysis.folders import writing
-    from ..simulation.horizon import check_year_tables, setting_files
+    from ..simulation.inputs.horizon import check_year_tables, setting_files
     from ..analysis.folders import run_out_dir as default_out_dir
-    from ..simulation.runner import run_scenario
+    from ..simulation.engine.runner import run_scenario
     from ..workflows.compare import write_scenario
 
     from ..presentation.report import finish_folder

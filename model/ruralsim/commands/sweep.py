@@ -53,8 +53,8 @@ def default_out(exp) -> Path:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..simulation.config import _NO_VALUE as NO_VALUE
-    from ..simulation.config import ConfigError, Problem
+    from ..simulation.inputs.config import _NO_VALUE as NO_VALUE
+    from ..simulation.inputs.config import ConfigError, Problem
     from ..analysis.sweep import build_design, find_experiment, load_experiment, tasks
     from ..workflows.sweep import run_sweep
     from ..analysis.sweep import outcomes as oc
@@ -74,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
         from ..analysis.sweep.execute import check_scheduler_address
 
         check_scheduler_address(args.scheduler)
-    from ..simulation import horizon
+    from ..simulation.inputs import horizon
     from ..analysis.folders import check_out, writing
     from ..analysis.sweep.designs import check_size
     from ..analysis.sweep.execute import SWEEP_KEEP
@@ -114,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
             if lang == "zh":
                 add_chinese(Path(out), "sweep")
     except KeyboardInterrupt as exc:
-        from ..simulation.processes import Terminated
+        from ..simulation.engine.processes import Terminated
 
         done = len(SweepStore(out).finished())
         what = "terminated" if isinstance(exc, Terminated) else "interrupted"

@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..simulation.config import find_scenario, load_scenario
+    from ..simulation.inputs.config import find_scenario, load_scenario
     from ..analysis.targets import ARTICLE_TARGETS, load_targets
     from ..analysis.validation import format_table, run_size, validate
     from ..workflows.validate import write_validation

@@ -17,7 +17,7 @@ def plot_fiscal(tables: Mapping[str, pd.DataFrame], ts: pd.DataFrame,
     """Spending by programme and year (stacked, with the total's interval) and budget use."""
     from .style import finish, grid, grouped_bars, run_note, year_marker, year_ticks
     from .run_plots import _money_unit, _palette, _thousands
-    from ..simulation.programmes import FUND_PROGRAMMES
+    from ..simulation.policy.programmes import FUND_PROGRAMMES
 
     prog = tables["by_programme"]
     budget = tables["budget"].set_index("year")

@@ -29,7 +29,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..analysis.sweep import outcomes as oc
 from ..analysis.sweep.analysis import band, coded
-from ..simulation.parameters import PARAMS_BY_KEY
+from ..simulation.inputs.parameters import PARAMS_BY_KEY
 from .labels import current_lang, translate
 from .fonts import install as _install_fonts
 

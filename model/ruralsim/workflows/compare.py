@@ -36,8 +36,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..simulation.config import ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario
-from ..simulation.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
+from ..simulation.engine.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
+from ..simulation.inputs.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario,
+                                        load_scenario)
 
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
 SPAWN = multiprocessing.get_context("spawn")
@@ -154,11 +155,11 @@ def run_comparison(scenarios: Sequence[Scenario], overrides: dict[str, Any] | No
                 done[(i, r)] = run_replicate(scenarios[i], r, run)
                 _tick(bar, labels[i])
         else:
-            from ..simulation.chunking import default_threads
+            from ..simulation.cohort.chunking import default_threads
 
             # Cores are shared out between processes and each model's threads (neither changes results).
             threads = max(1, default_threads() // workers)
-            from ..simulation.processes import worker_pool
+            from ..simulation.engine.processes import worker_pool
 
             with worker_pool(workers) as pool:
                 futures = {pool.submit(run_replicate, scenarios[i], r, run, None, threads): (i, r) for i, r in jobs}
@@ -293,7 +294,7 @@ def _write_comparison(cmp: Comparison, out: Path, argv: Sequence[str] | None, wo
                       plots: bool) -> dict[str, Path]:
     from ..presentation.compare_plots import FIGURES, draw_figure
     from ..analysis.outputs import run_manifest, write_csv, write_manifest
-    from ..simulation.rng import replicate_seeds
+    from ..simulation.cohort.rng import replicate_seeds
 
     out.mkdir(parents=True, exist_ok=True)
     argv = list(sys.argv if argv is None else argv)
@@ -338,7 +339,7 @@ def _write_group_differences(cmp: Comparison, out: Path, paths: dict[str, Path])
     (:func:`ruralsim.analysis.place_groups.paired_group_differences`)."""
     from ..analysis.outputs import write_csv
     from ..analysis.place_groups import paired_group_differences
-    from ..simulation.runner import PLACES
+    from ..simulation.engine.runner import PLACES
 
     tables = {lb: cmp.results[lb].groups.get(PLACES) for lb in cmp.labels}
     if any(t is None for t in tables.values()):
@@ -359,7 +360,7 @@ def _map(jobs: list[tuple[Callable, tuple]], workers: int) -> list[Any]:
     """Run independent writing jobs, in a process pool when there are several workers."""
     if workers <= 1 or len(jobs) <= 1:
         return [fn(*args) for fn, args in jobs]
-    from ..simulation.processes import worker_pool
+    from ..simulation.engine.processes import worker_pool
 
     with worker_pool(min(workers, len(jobs))) as pool:
         return [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
@@ -426,7 +427,7 @@ def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.Da
 
 
 def _no_value():
-    from ..simulation.config import _NO_VALUE
+    from ..simulation.inputs.config import _NO_VALUE
 
     return _NO_VALUE
 

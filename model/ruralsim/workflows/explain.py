@@ -31,7 +31,7 @@ from ..analysis.assumptions import Assumptions, load_assumptions
 from ..analysis.drivers import changed_keys, decompose, lever_groups, runs_needed
 from ..analysis.headline import OUTCOMES_BY_KEY, headline_values
 from ..analysis.robustness import settings as robustness_settings, robustness_table, verdicts
-from ..simulation.config import Scenario
+from ..simulation.inputs.config import Scenario
 
 #: Size of the robustness runs: (2 x assumptions + 1) runs of every scenario at 3,000 households x 3 paired
 #: replicates cost about as much as the plain comparison at 20,000 x 5 (a run's cost is ~1 s of start plus
@@ -132,7 +132,7 @@ def plan(scenarios: Sequence[Scenario], labels: Sequence[str], run: dict[str, An
 
 def _headline_job(scenario: Scenario, replicate: int, overrides: dict[str, Any], threads: int | None) -> pd.DataFrame:
     """One run, reduced to its headline values (small to send back from a worker)."""
-    from ..simulation.model import RuralModel
+    from ..simulation.engine.model import RuralModel
 
     model = RuralModel(scenario, replicate=replicate, threads=threads, **overrides)
     model.run()
@@ -153,8 +153,8 @@ def run_jobs(jobs: Sequence[Job], workers: int, progress: bool = True) -> dict[t
                 done.setdefault(j.key, []).append(_headline_job(j.scenario, j.replicate, j.overrides, None))
                 _tick(bar, j.label)
         else:
-            from ..simulation.chunking import default_threads
-            from ..simulation.processes import worker_pool
+            from ..simulation.cohort.chunking import default_threads
+            from ..simulation.engine.processes import worker_pool
 
             threads = max(1, default_threads() // workers)
             with worker_pool(min(workers, len(order))) as pool:

@@ -16,7 +16,7 @@ from ..analysis.dynamics import dynamics_tables
 from ..analysis.fiscal import fiscal_tables
 from ..analysis.outputs import (FILES, load_groups, load_run, plot_meta, summarise, write_csv, write_manifest,
                                 write_parquet)
-from ..simulation.runner import PLACES, ScenarioResult, simulated
+from ..simulation.engine.runner import PLACES, ScenarioResult, simulated
 
 
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,

@@ -112,7 +112,7 @@ def _once(todo: Iterator[Task]) -> Iterator[Task]:
 def _write_manifest(exp: Experiment, store: SweepStore, s: SweepSummary, scheduler: str | None,
                     argv: list[str] | None) -> None:
     from ..analysis.outputs import run_manifest, write_manifest
-    from ..simulation.rng import replicate_seeds
+    from ..simulation.cohort.rng import replicate_seeds
 
     manifest = run_manifest(
         exp.base, scenario={"name": exp.scenario.name, "file": str(exp.scenario.path),

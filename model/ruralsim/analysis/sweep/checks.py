@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ...simulation.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario,
-                                  redact, trusted)
-from ...simulation.parameters import PARAMS, PARAMS_BY_KEY, Param
+from ...simulation.inputs.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
+from ...simulation.inputs.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario, load_scenario,
+                                         redact, trusted)
+from ...simulation.inputs.parameters import PARAMS, PARAMS_BY_KEY, Param
 from . import outcomes as oc
 from .spec import Factor, scaled
 
@@ -28,7 +28,7 @@ RANGE_KEYS = ("low", "high", "steps", "scale")
 
 
 def check_scenario(doc: dict, path: Path, src: str, problems: list[Problem]) -> Scenario | None:
-    from ...simulation.config import scenario_paths
+    from ...simulation.inputs.config import scenario_paths
 
     shipped = ", ".join(p.stem for p in scenario_paths())
     allowed = f"a path relative to the experiment file, or a shipped scenario: {shipped}"
@@ -236,7 +236,7 @@ def _read_table(file: Path, src: str, base: dict, fixed: dict, problems: list[Pr
                 ) -> tuple[list[Factor], tuple[dict[str, Any], ...]]:
     import io
 
-    from ...simulation.config import MAX_CSV_BYTES, read_config_file
+    from ...simulation.inputs.config import MAX_CSV_BYTES, read_config_file
 
     try:
         text = read_config_file(file, src, MAX_CSV_BYTES, "a CSV design table")
@@ -415,7 +415,7 @@ def _renamed(names: Any, src: str, key: str) -> Any:
     import sys
     import warnings
 
-    from ...simulation.metrics import current_metric_name
+    from ...simulation.phases.metrics import current_metric_name
 
     if not isinstance(names, list):
         return names

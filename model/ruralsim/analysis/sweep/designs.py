@@ -63,7 +63,7 @@ def design_size(exp: Experiment) -> int:
 
 def check_size(exp: Experiment, force: bool = False, limit: int = MAX_RUNS) -> None:
     """A ConfigError when the sweep has more than ``limit`` runs, unless ``force``."""
-    from ...simulation.config import _NO_VALUE, ConfigError, Problem
+    from ...simulation.inputs.config import _NO_VALUE, ConfigError, Problem
 
     points = design_size(exp)
     runs = points * exp.replicates

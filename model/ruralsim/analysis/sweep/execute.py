@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...simulation.config import ConfigError, Problem
+from ...simulation.inputs.config import ConfigError, Problem
 from . import outcomes as oc
 from .designs import Task
 from .storage import format_exception
@@ -77,7 +77,7 @@ class SweepSummary:
 # ---------------------------------------------------------------------------------------------
 def simulate(params: dict[str, Any], replicate: int, threads: int | None = None) -> pd.DataFrame:
     """One run of the model; its monthly series."""
-    from ...simulation.model import RuralModel
+    from ...simulation.engine.model import RuralModel
 
     model = RuralModel(None, replicate=replicate, record_distribution=False, threads=threads, **params)
     return model.run().timeseries()
@@ -128,7 +128,7 @@ def _run_processes(todo: Iterator[Task], workers: int, record: Callable[[Task, R
     ctx = mp.get_context("spawn")  # fork after threads (tqdm, pyarrow) is unsafe; spawn is what mesa sets
 
     def pool() -> ProcessPoolExecutor:
-        from ...simulation.processes import pool as worker_pool
+        from ...simulation.engine.processes import pool as worker_pool
 
         return worker_pool(workers, mp_context=ctx)  # workers die with this process, ignore Ctrl-C
 
@@ -189,7 +189,7 @@ def outputs_id(exp) -> str:
 
 def _kill(executor: Any) -> None:
     """Stop a process pool at once (Ctrl-C): runs in flight are lost, finished ones are on disk."""
-    from ...simulation.processes import stop_pool
+    from ...simulation.engine.processes import stop_pool
 
     stop_pool(executor)
 

@@ -44,9 +44,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ...simulation.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
-from ...simulation.config import TEXT_ALLOWED, ConfigError, Problem, header_comment, text_problem
-from ...simulation.parameters import PARAMS
+from ...simulation.inputs.config import _NO_VALUE as NO_VALUE  # the "no value" marker of a Problem
+from ...simulation.inputs.config import TEXT_ALLOWED, ConfigError, Problem, header_comment, text_problem
+from ...simulation.inputs.parameters import PARAMS
 from .checks import (check_design, check_factors, check_outputs, check_scenario, checked, disp, flatten,
                      read_table, suggest)
 from .spec import SIZE_KEYS, Experiment, Factor, scaled
@@ -149,7 +149,7 @@ def load_experiment(path: str | Path, **sizes: int | None) -> Experiment:
 
 
 def _read(path: Path, src: str) -> tuple[dict[str, Any], str]:
-    from ...simulation.config import MAX_TOML_BYTES, read_config_file
+    from ...simulation.inputs.config import MAX_TOML_BYTES, read_config_file
 
     text = read_config_file(path, src, MAX_TOML_BYTES, "an experiment .toml file")
     try:

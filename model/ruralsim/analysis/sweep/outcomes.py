@@ -78,7 +78,7 @@ _NOT_SERIES = {"replicate", "date"}
 @functools.lru_cache(maxsize=1)
 def series_columns() -> tuple[str, ...]:
     """Numeric columns of the model's monthly series, learnt from a tiny model (so new metrics count)."""
-    from ...simulation.model import RuralModel
+    from ...simulation.engine.model import RuralModel
 
     model = RuralModel(None, run_households=40, run_months=1, record_distribution=False)
     model.run()

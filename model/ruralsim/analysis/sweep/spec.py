@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ...simulation.config import Scenario, check_overrides
-from ...simulation.parameters import PARAMS_BY_KEY, Param
+from ...simulation.inputs.config import Scenario, check_overrides
+from ...simulation.inputs.parameters import PARAMS_BY_KEY, Param
 from . import outcomes as oc
 
 SIZE_KEYS = {"households": "run_households", "months": "run_months", "replicates": "run_replicates",

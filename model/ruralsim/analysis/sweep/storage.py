@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...simulation.config import ConfigError, Problem
+from ...simulation.inputs.config import ConfigError, Problem
 from ..outputs import write_manifest, write_parquet
 from .designs import Design, Task
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...simulation.config import check_overrides
-from ...simulation.parameters import PARAMS_BY_FLAT, value_in_year
+from ...simulation.inputs.config import check_overrides
+from ...simulation.inputs.parameters import PARAMS_BY_FLAT, value_in_year
 
 #: First year the monitoring-line lever applies to (after the 2021-2025 transition period).
 LINE_FROM_YEAR = 2026

@@ -22,7 +22,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 from flask import abort, send_file
 
-from ...simulation.config import SCENARIO_DIR, ConfigError, Scenario
+from ...simulation.inputs.config import SCENARIO_DIR, ConfigError, Scenario
 from . import charts
 from .labels import t
 from .levers import LEVERS, lever_overrides, lever_values

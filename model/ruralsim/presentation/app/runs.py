@@ -44,13 +44,13 @@ def params_key(params: dict[str, Any]) -> str:
 def _init_worker(cancel, months) -> None:
     global _CANCEL, _MONTHS
     _CANCEL, _MONTHS = cancel, months
-    from ...simulation.model import RuralModel  # noqa: F401  (import once, before the first request)
+    from ...simulation.engine.model import RuralModel  # noqa: F401  (import once, before the first request)
 
 
 def simulate(params: dict[str, Any], replicate: int, ticket: int = -1) -> pd.DataFrame | None:
     """One replicate's monthly timeseries (None when cancelled); what :class:`RuralModel` gives for
     these parameters, which the page's tests compare with a direct run."""
-    from ...simulation.model import RuralModel
+    from ...simulation.engine.model import RuralModel
 
     model = RuralModel(None, replicate=replicate, threads=1, record_distribution=False, **params)
     slot = ticket % SLOTS

@@ -15,7 +15,8 @@ from typing import Any
 
 import tomli_w
 
-from ...simulation.config import SCENARIO_DIR, ConfigError, Scenario, load_scenario, scenario_paths, to_toml_tables
+from ...simulation.inputs.config import (SCENARIO_DIR, ConfigError, Scenario, load_scenario, scenario_paths,
+                                         to_toml_tables)
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")  # up to 80 characters in all
 SHIPPED, MINE = "shipped:", "mine:"

@@ -1,0 +1,324 @@
+"""The hot inner loops: NumPy (the reference) or Numba (optional, the ``fast`` extra).
+
+The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.programmes`,
+:mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
+search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
+same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
+checks whole runs); :mod:`ruralsim.simulation.phases.kernels_policy` does the same for the policy phase, birthdays,
+shocks and the market and registry parts, and :mod:`ruralsim.simulation.phases.pcg64_numba` makes the streams'
+uniform blocks (NumPy's numbers) in one compiled call. Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
+temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
+
+Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
+takes Numba when it is installed and the run has at least :data:`NUMBA_MIN_HOUSEHOLDS` households,
+below which compiling (a few seconds on first use, then cached on disk) costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import numpy as np
+
+NUMBA_MIN_HOUSEHOLDS = 100_000
+
+
+class NumpyKernels:
+    """The reference: each phase runs its own NumPy code (``fast`` is False)."""
+
+    name = "numpy"
+    fast = False
+
+    @staticmethod
+    def segment_sums(x: np.ndarray, seg: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Sum of ``x`` per segment (float64, added in row order): ``seg`` is each row's segment and
+        ``starts`` the first row of each segment (segments are contiguous and in order)."""
+        return np.bincount(seg, weights=x, minlength=len(starts))
+
+    @staticmethod
+    def block_uniforms():
+        """The streams' maker of a block of float32 uniforms from its address: None for NumPy's generators."""
+        return None
+
+
+@lru_cache(maxsize=None)
+def _numba_kernels():
+    from . import kernels_numba as kn
+    from . import kernels_policy as kp
+    from .pcg64_numba import pcg64_uniforms
+
+    f32 = np.float32
+
+    class NumbaKernels(NumpyKernels):
+        """Compiled kernels; they release the GIL, so chunks run in parallel threads."""
+
+        name = "numba"
+        fast = True
+
+        @staticmethod
+        def segment_sums(x, seg, starts):
+            return kn.segment_sums(x, starts)
+
+        @staticmethod
+        def block_uniforms():
+            return pcg64_uniforms
+
+        @staticmethod
+        def separations(c, u_sep, u_trim, u_kind, demand_drop):
+            p, L = c.p, c.labs
+            lost = np.zeros(L.m, bool)
+            kn.separations(L.status, L.skill, c.lab_county, L.village, u_sep, u_trim, u_kind,
+                           f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * demand_drop)),
+                           f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]),
+                           f32(p["posts_quit_rate"]), bool(c.demand_drop_started), f32(demand_drop),
+                           c.county_capacity, c.village_capacity, c.post_quota, f32(p["labour_own_farm_share"]),
+                           lost)
+            return lost
+
+        @staticmethod
+        def search(c, u_find, rate, monitored_hh):
+            p, L = c.p, c.labs
+            kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.mobility, L.hh, c.lab_county, L.village, c.hh.chronic,
+                      monitored_hh, u_find, f32(rate),
+                      f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
+                      f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
+                      f32(p["monitoring_job_priority"]),
+                      np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
+                      np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
+                      float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
+                      f32(c.post_other_priority), float(p["labour_weak_local_cut"]),
+                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]))
+
+        @staticmethod
+        def wages(c):
+            p, L, idx = c.p, c.labs, c.wage_index
+            return kn.wages(L.status, L.skill, L.absent, c.hh.phi, L.hh, c.lab_county, L.village,
+                            f32(p["labour_migrant_wage"] * c.migrant_wage_index), float(p["labour_local_wage"] * idx),
+                            c.county_wage_factor, c.village_wage, float(idx), float(p["labour_skill_wage_premium"]),
+                            f32(p["posts_wage"] * idx))
+
+        @staticmethod
+        def household_sums(values, lab_hh, n_households):
+            return kn.household_sums(values, lab_hh, n_households)
+
+        @staticmethod
+        def training(c, u_enrol, u_place, moved):
+            p, L = c.p, c.labs
+            return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
+                               u_enrol, u_place, f32(p["training_placement_prob"]),
+                               float(p["training_monitored_priority"] * c.training_priority_factor),
+                               p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
+                               int(p["training_course_months"]), c.span.lab_starts,
+                               np.asarray(moved, float), float(p["training_cost_per_trainee"]),
+                               L.weak, L.mobility, f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_60plus"]))
+
+        # Household phases --------------------------------------------------------------------------
+        @staticmethod
+        def incomes(c, m, wage_l, oop):
+            """Operating, property, transfer and medical flows, and their ledger lines."""
+            p, H, L, f = c.p, c.hh, c.labs, c.flows
+            sums, counts = np.zeros((8, c.n_counties)), np.zeros(5, np.int64)
+            kn.incomes(L.status, L.hh, c.lab_county, wage_l, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
+                       H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
+                       c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
+                       float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
+                       *m.prog_industry.per_person(c),  # project returns per person, this chunk's counties
+                       f32(p["coop_land_rent"] / 12.0),
+                       p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
+                       f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
+                       sums, counts, f32(p["farm_idle_land_intensity"]))
+            per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
+            m.prog_posts.book(c, sums[5], counts[3])
+            m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
+            m.prog_industry.invest(c, counts[0])
+            c.out["industry_returns"] = sums[0] + sums[7]
+            m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
+            m.prog_dibao.book(c, sums[2], counts[1])
+            m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
+
+        @staticmethod
+        def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
+            """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
+            returns the households identified this month. The monitoring line (each region's), the grant and
+            the placement threshold's package factors are per-household arrays; standards are scalars."""
+            from . import categories, identification
+            from ..cohort import places as places_mod
+
+            p, H, L = c.p, c.hh, c.labs
+            grant_hh = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factor(c),
+                                  dtype=np.float32)
+            if grant_hh.ndim == 0:
+                grant_hh = np.full(c.n_households, grant_hh, np.float32)
+            sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
+            detected = np.zeros(c.n_households, bool)
+            enabled = bool(p["monitoring_enabled"])
+            level = float(c.levels["monitoring"])
+            data_rate = min(1.0, (float(p["monitoring_merged_data_prob"]) if m.merged
+                                  else float(p["monitoring_data_screening_prob"])) * level)
+            self_rate = min(1.0, float(p["monitoring_self_report_prob"]) * float(c.detect_factor))
+            ch_counts = np.zeros(5, np.int64)
+            wait_hist = np.zeros(identification.WAIT_BINS, np.int64)
+            kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
+                      c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
+                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
+                      c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
+                      c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
+                      places_mod.monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
+                      float(p["monitoring_hardship_share"]),
+                      float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
+                      int(p["monitoring_placement_months"]),
+                      float(p["transfers_single_cover_limit"] * c.dibao_standard), int(p["monitoring_eliminate_after"]),
+                      grant_hh, *_test_terms(c, m),
+                      float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
+                      float(p["transfers_dibao_minimum"]),
+                      f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
+                      detected, sums, counts, job_lost, c.annual_due, c.data_due, c.dibao_exit, bool(m.merged),
+                      data_rate, int(p["monitoring_data_screening_delay"]), self_rate,
+                      bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist,
+                      identification.elimination_review(p, int(m.t), bool(m.merged)))
+            for code, name in identification.CHANNELS.items():
+                c.out[f"id_{name}"] = int(ch_counts[code])
+            c.out["id_wait"] = wait_hist
+            m.prog_monitoring.book(c, sums[0] * p["monitoring_cost_per_household"], int(counts[0]))
+            m.prog_industry.book(c, sums[1], 0)
+            m.prog_temporary.book(c, sums[2], int(counts[1]))
+            if enabled:
+                prob = p["monitoring_placement_prob"] * c.ration
+                factor = categories.placement_factor(c, np.arange(c.n_households))
+                factor_hh = (np.asarray(factor, np.float32) if np.ndim(factor)
+                             else np.full(c.n_households, factor, np.float32))
+                placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
+                                       f32(p["labour_hire_factor_60plus"]), L.hh, L.village, np.asarray(c.post_quota, float),
+                                       c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
+                                       f32(prob * c.migrant_open), factor_hh)
+                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
+            return detected
+
+        @staticmethod
+        def dibao_review(c, m, rows, u_takeup, u_single):
+            """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
+            the take-up draws are the chunk's whole rows."""
+            from . import categories
+
+            p, H = c.p, c.hh
+            first, _, step = rows.indices(c.n_households)
+            no_draw = categories.no_draw(c, slice(None))
+            use = not isinstance(no_draw, bool)
+            kp.dibao_review(first, step, c.inc_sum, c.dibao, c.cover, H.size, H.n_lab, H.n_elderly, H.chronic,
+                            c.mon_state, u_takeup, u_single, use, no_draw if use else np.zeros(1, bool),
+                            *_test_terms(c, m), float(m.dibao_standard), float(m.tekun_standard),
+                            float(p["transfers_tekun_takeup"]), float(p["transfers_dibao_takeup"]),
+                            float(p["transfers_single_cover_limit"]), float(p["transfers_single_cover_takeup"]),
+                            float(p["transfers_dibao_minimum"]), c.dibao_exit, int(p["transfers_gradual_exit_months"]),
+                            bool(p["monitoring_enrol_identified"]))
+
+        @staticmethod
+        def year_of_life(c, hh_rows, lab_rows):
+            """:func:`ruralsim.demography.year_of_life` in three loops; NumPy makes the probability tables."""
+            from . import demography
+
+            p, H, L = c.p, c.hh, c.labs
+            q_age = demography.mortality(p, np.arange(128, dtype=np.int8))
+            elderly = np.arange(128, dtype=np.int8)
+            q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
+            p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
+            lab0, _, lab_step = lab_rows.indices(c.n_labourers)
+            hh0, _, hh_step = hh_rows.indices(c.n_households)
+            kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
+                            H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
+                            c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
+                            p_young, int(p["labour_retirement_age"]))
+
+        @staticmethod
+        def illness_events(u_event, prob, H):
+            return kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+
+        @staticmethod
+        def absence_rows(c, event_hh, u_lab):
+            return kp.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
+
+        @staticmethod
+        def chronic(c, u_onset, u_end):
+            p = c.p
+            kp.chronic(c.hh.chronic, c.hh.head_age, u_onset, u_end, f32(p["shocks_chronic_onset"]),
+                       f32(p["shocks_chronic_onset_age_factor"]), f32(p["shocks_chronic_end"]))
+
+        @staticmethod
+        def market_parts(c):
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
+            p, L = c.p, c.labs
+            weight, untrained, migrants = kp.market_parts(
+                L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
+                f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
+                f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
+                f32(p["posts_migrant_search"]), c.n_counties)
+            return {"market_weight": weight, "market_weight_untrained": untrained, "market_migrants": int(migrants)}
+
+        @staticmethod
+        def more_parts(c):
+            """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
+            H = c.hh
+            reg, counts = kp.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
+                                        c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
+                                        c.cover, H.chronic, c.labs.status,
+                                        float(c.p["monitoring_mass_return_threshold"]))
+            out = {k: int(v) for k, v in zip(kp.MORE_PARTS, counts)}
+            out["registry_inc"] = reg
+            return out
+
+        @staticmethod
+        def status(c, m, event, lost_jobs, detected, components, spell_bins):
+            """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
+            from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
+
+            p, H, L, o = c.p, c.hh, c.labs, c.out
+            nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / MEDIAN_BIN) + 1
+            comp, inc_county = np.zeros((len(components), c.n_counties)), np.zeros(c.n_counties)
+            falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
+            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
+            kn.status(  # A10 (mass return) is counted on the registry measure in model._more_parts
+                *(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
+                H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
+                c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
+                m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,
+                inc_county, falls, spell_hist, transitions, hist, counts, float(p["shocks_cause_price_threshold"]),
+                f32(p["shocks_cause_illness_share"]))
+            for j, k in enumerate(components):
+                o[k] = comp[j]
+            employed, migrant, workshop, post, trained = (int(x) for x in kn.labour_counts(L.status, L.skill))
+            o.update(falls_by_cause=falls, reentries=int(counts[8]), recoveries=int(counts[9]), spell_hist=spell_hist,
+                     transitions=transitions, detected=int(np.count_nonzero(detected)), inc_sum=inc_county,
+                     median_hist=hist, people_below_poverty=int(counts[0]), people_below_monitoring=int(counts[1]),
+                     ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
+                     ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
+                     employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+
+    def _test_terms(c, m):
+        """The 低保 means test's left-out income (Dibao.test_income): share, subsidy per person, pension, and
+        the employment-cost deduction per labourer."""
+        p = c.p
+        return (float(p["transfers_income_test_excludes"]), float(p["transfers_targeted_subsidies"] * c.levels["subsidies"]),
+                float(m.pension), float(p["transfers_income_test_work_deduction"]))
+
+    return NumbaKernels
+
+
+def numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def select(n_households: int, requested: str | None = None):
+    """The kernel set for a run: ``requested``, else ``RURALSIM_KERNELS``, else "auto"."""
+    choice = (requested or os.environ.get("RURALSIM_KERNELS", "") or "auto").strip().lower()
+    if choice not in ("auto", "numpy", "numba"):
+        raise ValueError(f"kernels={choice!r} (or RURALSIM_KERNELS): use numpy, numba or auto")
+    if choice == "numba" and not numba_available():
+        raise ValueError("kernels='numba' but Numba is not installed: pip install 'ruralsim[fast]'")
+    if choice == "numpy" or (choice == "auto" and (n_households < NUMBA_MIN_HOUSEHOLDS or not numba_available())):
+        return NumpyKernels
+    return _numba_kernels()

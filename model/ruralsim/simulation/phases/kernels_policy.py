@@ -1,0 +1,428 @@
+"""Numba kernels of the monthly household passes added since issue 10: the policy phase (monitoring,
+grants, 兜底 enrolment and reviews, temporary help, placements), birthdays, household shocks, and the
+migrant-market and registry metric parts.
+
+Like :mod:`ruralsim.simulation.phases.kernels_numba` (whose conventions they follow), each is a translation of
+its NumPy reference doing the same arithmetic in the same precision and order, so runs are bit-identical
+(``tests/test_scale.py``); a phase becomes one or two loops over the chunk instead of a dozen NumPy
+passes. Inputs are explicit arrays and scalars (lines and standards as scalars today; a per-county or
+per-household line would be an array indexed in the loop). Wired in :mod:`ruralsim.simulation.phases.kernels`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels_numba import _jit, can_migrate, f32, migrant_weight
+from ..cohort.population import FARM, MIGRANT, MONITORED, OUT, POST
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy phase (references: RuralModel._policy, _dibao_reviews; Monitoring, IndustrySupport, Dibao,
+# TemporaryAssistance in programmes.py). Python floats of the NumPy code meet float32 arrays as float32
+# (NEP 50) and integer arrays as float64; the kernels pass them in that precision.
+# ---------------------------------------------------------------------------------------------
+_NONE, _DIBAO, _SINGLE, _TEKUN = 0, 1, 2, 3
+_ELIMINATED = 2
+
+
+@_jit
+def _payment(cover, test, size, standard, tekun_standard, floor):
+    """:meth:`ruralsim.programmes.Dibao._payment` for one household (float64 arithmetic, float32 result)."""
+    if cover == _NONE:
+        return f32(0.0)
+    people = 1.0 if cover == _SINGLE else np.float64(size)
+    level = tekun_standard if cover == _TEKUN else standard
+    per_person = max(max(level - test, 0.0) / 12.0, floor)
+    return f32(per_person * people)
+
+
+@_jit
+def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, n_lab, n_elderly, chronic, village,
+           county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
+           ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
+           last_shock_month, t, enabled, line_hh, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
+           above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
+           single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
+           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
+    """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
+    and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
+    assistance, and this month's slot of the income ring. Identification is by channel as
+    :func:`ruralsim.simulation.phases.identification.month_channels` decides it (``ch_counts``, ``wait_hist``: the
+    month's identified by channel code and their waits, from 2021). Per-county sums (rows: monitored households,
+    grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
+    Labourers' placements follow in :func:`placements` (they read the episodes set here)."""
+    n = size.shape[0]
+    hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
+    twelve = f32(12.0)
+    for i in range(n):
+        k = county[i]
+        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
+        annual = inc_sum[i] - ring[slot, i] + net
+        pc = annual / f32(size[i])
+        sudden = hardship_in[i] or (new_disaster[village[i]] and u_hardship[i] < hshare32)
+        # Monitoring.step
+        able = n_lab[i] > 0
+        cv = cover[i]
+        covered = cv != _NONE
+        guaranteed = cv == _DIBAO or cv == _TEKUN
+        rigid = oop[i] > rshare32 * max(annual, f32(1.0))
+        low = pc < line_hh[i] and not guaranteed  # the household's region's line (places.monitoring_lines)
+        at_risk = low or rigid or sudden
+        risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
+        det = False
+        if enabled:
+            episode[i] = max(episode[i] - 1, 0) if mon_state[i] == MONITORED else 0
+            ch = 0
+            if mon_state[i] != MONITORED:
+                yearly = annual_due[i] == t
+                signal = rigid or sudden or (job_lost[i] and low)
+                if merged:
+                    signal = signal or low
+                if signal and data_due[i] < t:
+                    data_due[i] = t + data_delay
+                ripe = data_due[i] == t
+                p_data = data_rate if ripe else 0.0
+                trig = risk_months[i] > detection_delay or rigid or sudden
+                p_self = self_rate if trig else 0.0
+                p_cadre = min(np.float64(detection_prob[village[i]]) * detect_factor, 1.0) if trig else 0.0
+                t1 = p_data
+                t2 = t1 + (1.0 - t1) * p_self
+                t3 = t2 + (1.0 - t2) * p_cadre
+                u = np.float64(u_detect[i])
+                if u < t1:
+                    ch = 4
+                elif u < t2:
+                    ch = 2
+                elif u < t3:
+                    ch = 3
+                if yearly:
+                    ch = 1
+                    annual_due[i] = -32768
+                if ripe or ch > 0:
+                    data_due[i] = -32768
+            det = ch > 0
+            if det and t >= 0:
+                ch_counts[ch] += 1
+                wait_hist[min(risk_months[i], wait_hist.shape[0] - 1)] += 1
+            if det:
+                mon_state[i] = MONITORED
+                ever_monitored[i] = 1
+                safe_months[i] = 0
+                measures[i] = 0
+                episode[i] = placement_months if able else 0
+                if t >= 0:
+                    identified[i] = 1
+                    ill_recently = last_shock[i] == 1 and t - last_shock_month[i] <= 12
+                    if rigid or chronic[i] == 1 or ill_recently:
+                        ill_risk[i] = 1
+            monitored = mon_state[i] == MONITORED
+            above_limit = pc >= limit32
+            stable = (not at_risk) if (able or above_limit) else guaranteed
+            if monitored and stable and not det:
+                safe_months[i] = min(safe_months[i] + 1, 120)
+            else:
+                safe_months[i] = 0
+            measured = measures[i] > 0 or covered
+            if monitored and safe_months[i] >= eliminate_after and measured and review:
+                mon_state[i] = _ELIMINATED
+        detected[i] = det
+        if mon_state[i] == MONITORED:
+            sums[0, k] += 1.0
+            counts[0] += 1
+        hard = det and (rigid or sudden)
+        # IndustrySupport.grant
+        grant = f32(0.0)
+        if det and able:
+            grant = grant_hh[i]  # the grant times the household's package factor (categories.grant_factor)
+            measures[i] = min(measures[i] + 1, 100)
+        sums[1, k] += np.float64(grant)
+        operating[i] += grant
+        # Dibao.enrol_detected on Dibao.test_income
+        if enrol and det and cv != _DIBAO and cv != _TEKUN:
+            sz = np.float64(size[i])
+            left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
+            test = (np.float64(annual + grant - twelve * dibao[i]) - left_out) / sz
+            elderly_only = n_elderly[i] >= size[i] and not able
+            limit = standard if able else single_limit * standard
+            new_cover = _NONE
+            if elderly_only and test < tekun_standard:
+                new_cover = _TEKUN
+            elif test < limit:
+                new_cover = _DIBAO
+            if new_cover != _NONE:
+                cover[i] = new_cover
+                dibao[i] = _payment(new_cover, test, size[i], standard, tekun_standard, dibao_floor)
+                dibao_exit[i] = 0
+        # TemporaryAssistance.pay
+        temp = f32(0.0)
+        if hard:
+            temp = temp_amount
+            measures[i] = min(measures[i] + 1, 100)
+            counts[1] += 1
+        sums[2, k] += np.float64(temp)
+        transfer[i] += temp
+        ring[slot, i] = net + grant + temp
+        acc = ring[0, i]
+        for s in range(1, ring.shape[0]):
+            acc += ring[s, i]
+        inc_sum[i] = acc
+
+
+@_jit
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
+               p_full, factor_hh):
+    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
+    placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
+    A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
+    by the household's package factor (``factor_hh``, categories.placement_factor). Returns the number placed."""
+    placed = 0
+    last = -1  # labourers are grouped by household: count a household's measure once
+    for j in range(status.shape[0]):
+        h = lab_hh[j]
+        s = status[j]
+        if ((s == OUT or s == FARM) and absent[j] == 0 and mon_state[h] == MONITORED and episode[h] > 0
+                and (weak[j] == 0 or post_quota[lab_village[j]] > 0)):
+            # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
+            to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
+            if to_post and post_quota[lab_village[j]] <= 0:
+                continue
+            if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_hh[h]:
+                status[j] = POST if to_post else MIGRANT
+                placed += 1
+                if h != last:
+                    measures[h] = min(measures[h] + 1, 100)
+                    last = h
+    return placed
+
+
+@_jit
+def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chronic, mon_state, u_takeup, u_single,
+                 use_no_draw, no_draw, excl, sub_support, pension, work_ded, standard, tekun_standard, tekun_takeup,
+                 dibao_takeup, single_limit, single_takeup, dibao_floor, dibao_exit, exit_months, enrol):
+    """:meth:`ruralsim.model.RuralModel._dibao_reviews`: the month's gradual exits over every row
+    (Dibao.exits), then the means test of rows ``first::step`` (the month's) (Dibao.test_income, then
+    Dibao.review). ``no_draw`` (read when ``use_no_draw``): households enrolled without the take-up draw
+    (categories.no_draw), over the chunk's whole rows."""
+    twelve = f32(12.0)
+    tk, dk, sk = f32(tekun_takeup), f32(dibao_takeup), f32(single_takeup)
+    for i in range(size.shape[0]):
+        if dibao_exit[i] > 0:
+            dibao_exit[i] -= 1
+            if dibao_exit[i] == 0:
+                cover[i] = _NONE
+                dibao[i] = f32(0.0)
+    for i in range(first, size.shape[0], step):
+        sz = np.float64(size[i])
+        left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
+        test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
+        elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
+        before = cover[i]
+        enrolled = before != _NONE
+        helped = (mon_state[i] == MONITORED and enrol) or (use_no_draw and no_draw[i]) or enrolled
+        tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
+        db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
+        single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
+                  and (u_single[i] < sk or enrolled))
+        cv = _TEKUN if tekun else (_DIBAO if db else (_SINGLE if single else _NONE))
+        if enrolled and cv == _NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
+            if dibao_exit[i] <= 0:
+                dibao_exit[i] = exit_months
+            continue
+        dibao_exit[i] = 0
+        cover[i] = cv
+        dibao[i] = _payment(cv, test, size[i], standard, tekun_standard, dibao_floor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-month parts both kernel sets need (references: labour.market_parts, RuralModel._more_parts)
+# ---------------------------------------------------------------------------------------------
+@_jit
+def market_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
+                 factor_60plus, chronic_factor, post_search, n_counties):
+    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order), the
+    untrained seekers' part of it, and the migrant jobs held."""
+    weight = np.zeros(n_counties)
+    untrained = np.zeros(n_counties)
+    migrants = 0
+    for j in range(status.shape[0]):
+        s = status[j]
+        if s == MIGRANT:
+            migrants += 1
+        seeker = s <= FARM and absent[j] == 0
+        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
+        if not (seeker or holder):
+            continue
+        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
+                           factor_60plus, chronic_factor)
+        if holder:
+            w = post_search * w
+        weight[lab_county[j]] += np.float64(w)
+        if skill[j] == 0:
+            untrained[lab_county[j]] += np.float64(w)
+    return weight, untrained, migrants
+
+
+@_jit
+def more_parts(size, reg_below, reg_inc, village, county, n_villages, n_counties, ever_below_reg, identified,
+               ill_risk, mon_state, cover, chronic, status, threshold):
+    """:meth:`ruralsim.model.RuralModel._more_parts`: the registry measure (with A10's villages), the safety
+    net, monitored people, demography. Returns per-county registry income and the counts in the order of
+    :data:`MORE_PARTS`."""
+    reg_county = np.zeros(n_counties)
+    hh_v = np.zeros(n_villages, np.int64)
+    down_v = np.zeros(n_villages, np.int64)
+    c = np.zeros(13, np.int64)
+    for i in range(size.shape[0]):
+        sz = np.int64(size[i])
+        c[0] += sz
+        if reg_below[i]:
+            c[1] += sz
+            c[2] += 1
+            down_v[village[i]] += 1
+        hh_v[village[i]] += 1
+        reg_county[county[i]] += np.float64(reg_inc[i])
+        c[4] += ever_below_reg[i] != 0
+        c[5] += identified[i] != 0
+        c[6] += ill_risk[i] != 0
+        if mon_state[i] == MONITORED:
+            c[7] += sz
+        cv = cover[i]
+        if cv == _DIBAO:
+            c[8] += 1
+            c[9] += sz
+        elif cv == _SINGLE:
+            c[8] += 1
+            c[9] += 1
+        elif cv == _TEKUN:
+            c[10] += sz
+        c[11] += chronic[i] != 0
+    for v in range(n_villages):
+        if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= threshold:
+            c[3] += 1
+    for j in range(status.shape[0]):
+        c[12] += status[j] != 7  # INACTIVE
+    return reg_county, c
+
+
+MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry", "mass_return", "ever_below_registry",
+              "identified", "ill_risk", "monitored_people", "dibao_households", "dibao_people", "tekun_people",
+              "chronic", "active_labourers")
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Demography (reference: ruralsim.demography.year_of_life)
+# ---------------------------------------------------------------------------------------------
+_INACTIVE = 7
+
+
+@_jit
+def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skill, absent, timer, lab_hh, size,
+                 n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
+                 p_young, retirement_age):
+    """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
+    rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
+    (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
+    young member comes of working age)."""
+    m, n = status.shape[0], size.shape[0]
+    # Labourers: who dies and who retires is decided on the households' sizes before this month's deaths.
+    flags = np.zeros(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int8)
+    k = 0
+    for j in range(first_lab, m, step_lab):
+        if status[j] != _INACTIVE:
+            if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
+                flags[k] = 1
+            elif age[j] >= retirement_age:
+                flags[k] = 2
+        k += 1
+    k = 0
+    for j in range(first_lab, m, step_lab):
+        f = flags[k]
+        k += 1
+        if f == 0:
+            continue
+        h = lab_hh[j]
+        if f == 1:
+            size[h] -= 1
+            hardship[h] = True
+        else:
+            n_elderly[h] += 1
+        n_lab[h] -= 1
+        if weak[j] == 0:
+            full_labourers[h] -= 1
+        status[j] = _INACTIVE
+        absent[j] = 0
+        timer[j] = 0
+    # Households: an elderly member may die; a young one may come of working age.
+    want = np.zeros(n, np.bool_)
+    any_want = False
+    for i in range(first_hh, n, step_hh):
+        if n_elderly[i] > 0 and size[i] >= 2:
+            if np.float64(u_elder[i]) < q_any[max(head_age[i], 70), n_elderly[i]]:
+                size[i] -= 1
+                n_elderly[i] -= 1
+        young = max(np.int64(size[i]) - n_lab[i] - n_elderly[i], 0)
+        if np.float64(u_coming[i]) < p_young[young]:
+            want[i] = True
+            any_want = True
+    if not any_want:
+        return
+    for j in range(m):  # the first free row of each such household is taken
+        h = lab_hh[j]
+        if want[h] and status[j] == _INACTIVE:
+            want[h] = False
+            status[j] = OUT
+            age[j] = 18
+            weak[j] = 0
+            skill[j] = 0
+            n_lab[h] += 1
+            full_labourers[h] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Household shocks (reference: ruralsim.shocks). What uses exp/log stays in NumPy, on the few rows hit.
+# ---------------------------------------------------------------------------------------------
+@_jit
+def illness_events(u_event, prob, size, chronic, head_age):
+    """:func:`ruralsim.shocks.illness`'s episodes: the ill households' rows (the table ``prob`` is NumPy's)."""
+    n = size.shape[0]
+    rows = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        cell = (np.int64(size[i]) * 2 + np.int64(chronic[i])) * 128 + np.int64(head_age[i])
+        if np.float64(u_event[i]) < prob[cell]:
+            rows[k] = i
+            k += 1
+    return rows[:k]
+
+
+@_jit
+def absence_rows(ill_hh_rows, lab_hh, n_lab, u_lab, n_households):
+    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
+    rows (in row order) sent off work."""
+    ill = np.zeros(n_households, np.bool_)
+    for r in ill_hh_rows:
+        ill[r] = True
+    m = lab_hh.shape[0]
+    rows = np.empty(m, np.int64)
+    k = 0
+    for j in range(m):
+        h = lab_hh[j]
+        if ill[h] and np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
+            rows[k] = j
+            k += 1
+    return rows[:k]
+
+
+@_jit
+def chronic(chronic_flag, head_age, u_onset, u_end, onset_rate, age_factor, end_rate):
+    """:func:`ruralsim.shocks.chronic`: onsets rising with the head's age over 60, recoveries at a flat rate
+    (float32, as NumPy's weak Python scalars make it)."""
+    for i in range(chronic_flag.shape[0]):
+        over60 = max(f32(head_age[i]) - f32(60.0), f32(0.0))
+        onset = u_onset[i] < onset_rate * (f32(1.0) + age_factor * over60)
+        if onset:
+            chronic_flag[i] = 1
+        elif chronic_flag[i] == 1 and u_end[i] < end_rate:
+            chronic_flag[i] = 0

@@ -1,0 +1,113 @@
+"""Compiled random draws for the Numba kernels: a block of float32 uniforms from its stream address.
+
+:mod:`ruralsim.simulation.cohort.rng` addresses every block of draws by a ``SeedSequence`` (run seed, replicate,
+stream, month, block) and makes its uniforms with NumPy's PCG64. Per block that costs a SeedSequence, a
+bit generator and NumPy's per-output calls; :func:`pcg64_uniforms` does the hashing, the seeding, the
+stepping and the float32 conversion in one compiled loop and gives exactly NumPy's numbers
+(``tests/test_scale.py`` compares them for every kind of address).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels_numba import _jit, f32
+
+_U = np.uint64
+_M32 = _U(0xFFFFFFFF)
+_S16, _S32, _S58, _S63 = _U(16), _U(32), _U(58), _U(63)
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = _U(0x43B0D7E5), _U(0x931E8875), _U(0x8B51F9DD), _U(0x58F38DED)
+_MIX_L, _MIX_R = _U(0xCA01F9DD), _U(0x4973F715)
+_PCG_MUL_HI, _PCG_MUL_LO = _U(2549297995355413924), _U(4865540595714422341)
+_ONE, _SIXTYFOUR = _U(1), _U(64)
+_SHIFT8, _SHIFT40 = _U(8), _U(40)
+
+
+@_jit
+def _hashmix(value, hash_const):
+    value = (value ^ hash_const) & _M32
+    hash_const = (hash_const * _MULT_A) & _M32
+    value = (value * hash_const) & _M32
+    value ^= value >> _S16
+    return value, hash_const
+
+
+@_jit
+def _mix(x, y):
+    result = ((_MIX_L * x) - (_MIX_R * y)) & _M32
+    return result ^ (result >> _S16)
+
+
+@_jit
+def _mulhi(a, b):
+    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
+    return p11 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+
+
+@_jit
+def _pcg_step(sh, sl, ih, il):
+    lo = sl * _PCG_MUL_LO
+    hi = sh * _PCG_MUL_LO + sl * _PCG_MUL_HI + _mulhi(sl, _PCG_MUL_LO)
+    lo2 = lo + il
+    carry = _ONE if lo2 < lo else _U(0)
+    return hi + ih + carry, lo2
+
+
+@_jit
+def pcg64_state(entropy):
+    """(state hi, state lo, inc hi, inc lo) of ``PCG64(SeedSequence)`` for the assembled entropy words
+    (uint64 array of 32-bit words: the run entropy padded to 4 words, then the spawn key's words)."""
+    mixer = np.zeros(4, np.uint64)
+    hc = _INIT_A
+    for i in range(4):
+        v = entropy[i] if i < entropy.shape[0] else _U(0)
+        mixer[i], hc = _hashmix(v, hc)
+    for i_src in range(4):
+        for i_dst in range(4):
+            if i_src != i_dst:
+                h, hc = _hashmix(mixer[i_src], hc)
+                mixer[i_dst] = _mix(mixer[i_dst], h)
+    for i_src in range(4, entropy.shape[0]):
+        for i_dst in range(4):
+            h, hc = _hashmix(entropy[i_src], hc)
+            mixer[i_dst] = _mix(mixer[i_dst], h)
+    words = np.zeros(8, np.uint64)
+    hb = _INIT_B
+    for i in range(8):
+        d = mixer[i % 4]
+        d = (d ^ hb) & _M32
+        hb = (hb * _MULT_B) & _M32
+        d = (d * hb) & _M32
+        d ^= d >> _S16
+        words[i] = d
+    seed0 = words[0] | (words[1] << _S32)
+    seed1 = words[2] | (words[3] << _S32)
+    inc0 = words[4] | (words[5] << _S32)
+    inc1 = words[6] | (words[7] << _S32)
+    # pcg_setseq_128_srandom_r: inc = (initseq << 1) | 1; step; state += initstate; step.
+    ih = (inc0 << _ONE) | (inc1 >> _S63)
+    il = (inc1 << _ONE) | _ONE
+    sh, sl = _pcg_step(_U(0), _U(0), ih, il)
+    lo = sl + seed1
+    carry = _ONE if lo < sl else _U(0)
+    sh, sl = sh + seed0 + carry, lo
+    sh, sl = _pcg_step(sh, sl, ih, il)
+    return sh, sl, ih, il
+
+
+@_jit
+def pcg64_uniforms(entropy, out):
+    """Fill ``out`` with the block's float32 uniforms (see the section comment)."""
+    sh, sl, ih, il = pcg64_state(entropy)
+    scale = f32(2.0 ** -24)
+    n = out.shape[0]
+    for k in range((n + 1) // 2):
+        sh, sl = _pcg_step(sh, sl, ih, il)
+        x = sh ^ sl
+        rot = sh >> _S58
+        x = (x >> rot) | (x << ((_SIXTYFOUR - rot) & _S63))
+        out[2 * k] = f32((x & _M32) >> _SHIFT8) * scale
+        if 2 * k + 1 < n:
+            out[2 * k + 1] = f32(x >> _SHIFT40) * scale
