@@ -429,14 +429,16 @@ _ENTRIES: tuple[Label, ...] = (
     _l("income_gain", "Extra income of the cohort", "群体新增收入", _Y,
        "The cohort's income over the calendar years completed (each December's trailing 12 months, net of medical "
        "costs) minus the reference's, paired; simulated households", INCOME_MEASURE),
-    _l("income_gain_ci_lo", "Extra income, 95% interval lower", "新增收入95%区间下限", _Y, "95% t-interval of the paired mean"),
-    _l("income_gain_ci_hi", "Extra income, 95% interval upper", "新增收入95%区间上限", _Y, "95% t-interval of the paired mean"),
+    _l("income_gain_ci_lo", "Extra income, 95% interval lower", "新增收入95%区间下限", _Y, "95% t-interval of the paired mean",
+       INCOME_MEASURE),
+    _l("income_gain_ci_hi", "Extra income, 95% interval upper", "新增收入95%区间上限", _Y, "95% t-interval of the paired mean",
+       INCOME_MEASURE),
     _l("income_per_fiscal_yuan", "Income per fiscal yuan", "每元财政支出带来的收入", ("yuan per yuan", "元/元"),
        "Extra income of the cohort divided by the extra fiscal cost (only when the cost differs)", INCOME_MEASURE),
     _l("income_per_yuan_ci_lo", "Income per fiscal yuan, 95% interval lower", "每元收入95%区间下限", ("yuan per yuan", "元/元"),
-       "Fieller-type 95% interval of the ratio"),
+       "Fieller-type 95% interval of the ratio", INCOME_MEASURE),
     _l("income_per_yuan_ci_hi", "Income per fiscal yuan, 95% interval upper", "每元收入95%区间上限", ("yuan per yuan", "元/元"),
-       "Fieller-type 95% interval of the ratio"),
+       "Fieller-type 95% interval of the ratio", INCOME_MEASURE),
     # --- places (groups.csv, compare_groups.csv) ---
     _l("group", "Place group", "地区分组", ("key", "键"),
        "Place group: key_county / other_county (national key assistance counties or not), east / central / west, "
