@@ -83,10 +83,12 @@ def test_training_vs_dividends_ci(tmp_path):
     runs = s.runs
     assert s.done == 25 and runs["training.coverage"].nunique() == 5
     assert sorted(runs["coop.guaranteed_dividend_rate"].unique()) == pytest.approx([0, 0.03, 0.06, 0.09, 0.12])
-    # Same shocks at every point: more training costs more and employs more; a 12% dividend guarantee pays.
+    # Same shocks at every point: more training costs more, and moves employment by little (markets:M09, M10:
+    # training's employment effect is close to zero; only those who can migrate are placed, issue 22); a 12%
+    # dividend guarantee pays.
     by_training = runs.groupby("training.coverage")[["fiscal_cost_per_person_year", "employment_rate_end"]].mean()
     assert by_training["fiscal_cost_per_person_year"].iloc[-1] > by_training["fiscal_cost_per_person_year"].iloc[0]
-    assert by_training["employment_rate_end"].iloc[-1] > by_training["employment_rate_end"].iloc[0]
+    assert abs(by_training["employment_rate_end"].iloc[-1] - by_training["employment_rate_end"].iloc[0]) < 0.03
     # Since issue 10 every household is means-tested for 低保, which claws back most of a dividend at the
     # bottom, so mean income barely moves at this size; the guarantee's cost must show.
     by_dividend = runs.groupby("coop.guaranteed_dividend_rate")["fiscal_cost_per_person_year"].mean()
