@@ -20,6 +20,7 @@ from ..analysis.compare_tables import INCOME_SOURCES, KEY_METRICS, METRICS, mont
 from ..analysis.dynamics import CAUSE_LABELS, CAUSES, spell_table
 from .labels import programme_label, translate
 from .compare_ce_plot import plot_cost_effectiveness
+from .figure_layout import MAX_WIDTH
 from .run_plots import COLORS, _date_axis, _money_unit, _thousands, _transition_marker, replicate_band, save_figure
 from .style import (CAUSE_COLORS, comparison_note, finish, grid, grouped_bars, scenario_colors, year_marker,
                     year_ticks)
@@ -160,7 +161,8 @@ def plot_poverty_by_year(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure
     colors = scenario_colors(labels)
     years = sorted(table["year"].unique())
     months = table.groupby("year")["months"].first().reindex(years).tolist()
-    fig, axes = grid(1, 1, max(10, 1.1 * len(years) * max(1, len(labels) / 3)), 6)
+    # At most the report's width (figure_layout.MAX_WIDTH): a wider figure shrinks its text under 8 pt there.
+    fig, axes = grid(1, 1, MAX_WIDTH, 6)
     ax = axes[0, 0]
     series = {lb: table[table["scenario"] == lb].set_index("year")[["mean", "ci_lo", "ci_hi"]] for lb in labels}
     grouped_bars(ax, years, series, colors, scale=100)
@@ -169,7 +171,8 @@ def plot_poverty_by_year(table: pd.DataFrame, meta: Mapping[str, Any]) -> Figure
     year_marker(ax, [int(y) for y in years], meta.get("transition_end"))
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
-    ax.legend(loc="upper left", fontsize=9, ncol=min(len(labels), 4))
+    # Below the axes: inside, a legend of many scenarios covers bars or the transition's label.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9, ncol=min(len(labels), 4), frameon=False)
     reps = meta.get("replicates") or 1
     finish(fig, None, comparison_note(meta, "error bars: 95% t-interval of the mean" if reps > 1 else ""))
     return fig
