@@ -256,21 +256,23 @@ def plot_dynamics_comparison(table: pd.DataFrame, spells: Mapping[str, pd.DataFr
     year_ticks(ax, [int(y) for y in years], _months(yearly, years))
     year_marker(ax, [int(y) for y in years], meta.get("transition_end"))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=9, loc="upper left")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)  # clear of the year marker
 
     ax = axes[0, 1]
     whole = table[table["year"] == "all"]
-    xs, bottom = np.arange(len(labels)), np.zeros(len(labels))
+    # Horizontal bars: scenario names read along the axis however many there are (as x ticks, six
+    # names overlapped).
+    ys, left = np.arange(len(labels)), np.zeros(len(labels))
     for cause in CAUSES:
         d = whole[whole["measure"] == f"falls_{cause}_rate"].set_index("scenario").reindex(labels)
         v = 1000 * d["mean"].fillna(0).to_numpy(float)
-        ax.bar(xs, v, 0.6, bottom=bottom, color=CAUSE_COLORS[cause], label=CAUSE_LABELS[cause])
-        bottom += v
-    ax.set_xticks(xs, labels, rotation=20 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
-    ax.set(title=_wrapped("Falls below the line over the whole run, by cause", 40), ylabel="falls per 1,000 households")
-    handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], fontsize=8, loc="upper left", framealpha=0.9)
-    ax.grid(axis="y", alpha=0.3)
+        ax.barh(ys, v, 0.6, left=left, color=CAUSE_COLORS[cause], label=CAUSE_LABELS[cause])
+        left += v
+    ax.set_yticks(ys, labels)
+    ax.invert_yaxis()  # the first scenario on top, as in the legends
+    ax.set(title=_wrapped("Falls below the line over the whole run, by cause", 40), xlabel="falls per 1,000 households")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, framealpha=0.9)
+    ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
 
     ax = axes[0, 2]
