@@ -196,7 +196,8 @@ def test_numba_policy_kernel_reviews_in_the_same_months():
     from ruralsim.simulation.model import RuralModel
     runs = {}
     for kern in ("numpy", "numba"):
-        m = RuralModel("baseline", kernels=kern, run_households=600, run_months=15, monitoring_review_months=6)
+        m = RuralModel("baseline", kernels=kern, run_households=600, run_months=15, monitoring_review_months=6,
+                      monitoring_annual_check_delay=2)
         while m.running:
             m.step()
         runs[kern] = m.datacollector.get_model_vars_dataframe()["monitored_households"].to_numpy()
@@ -536,3 +537,25 @@ def test_check_rejects_an_unknown_channel(tmp_path):
     r, f = _check(tmp_path, "[monitoring]\nneighbour_report_prob = 0.2\n")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert str(f) in r.stderr and "monitoring.neighbour_report_prob" in r.stderr
+
+
+def test_the_start_fit_tells_a_labourer_between_jobs_from_one_in_work():
+    """The start-up fit credits each labourer with the wage its type *and its standing* (out of work or in
+    training, own farm, employed) can expect over the next year (ODD §7.9.6). Cells by hand: a strong,
+    unskilled labourer aged 30 out of work is type (0*3 + 0)*4 + 0 = 0, cell 0*3 + 0 = 0; the same in work
+    is cell 2; a weak, skilled (2) labourer aged 70 on its own farm is type (1*3 + 2)*4 + 3 = 23, cell
+    23*3 + 1 = 70."""
+    from ruralsim.simulation.engine.model_shared import N_KINDS, N_STANDINGS, _labourer_kind
+    from ruralsim import RuralModel
+
+    L = SimpleNamespace(weak=np.array([0, 0, 1], np.int8), skill=np.array([0, 0, 2], np.int8),
+                        age=np.array([30, 30, 70], np.int8), status=np.array([OUT, MIGRANT, OUT], np.int8))
+    assert list(_labourer_kind(L)) == [0, 2, 69]
+    assert list(_labourer_kind(L, np.array([OUT, MIGRANT, 1], np.int8))) == [0, 2, 70]   # 1: own farm
+    # Over the burn-in's last year, a labourer out of work when it began earned less than one of its
+    # type in work: the fit no longer pays the first the second's wage (summed over the types both hold).
+    m = RuralModel("baseline", run_households=4000, run_months=1, kernels="numpy")
+    E = m.expected_wage.reshape(N_KINDS // N_STANDINGS, N_STANDINGS)
+    both = (E[:, 0] > 0) & (E[:, 2] > 0)
+    assert both.sum() >= 6
+    assert E[both, 0].sum() < 0.8 * E[both, 2].sum()

@@ -212,20 +212,25 @@ class ModelSetUp:
                                     self.workshops.village], 1.0)
             self._migrant_market(0.0)
             learn = k >= _BURN_IN_STREAM_OFFSET - 12
-            parts = self._chunks(partial(self._burn_in_month, month=k, learn=learn))
+            if k == _BURN_IN_STREAM_OFFSET - 12:  # where each labourer stands as the learning year begins
+                year_status = self.labs.status.copy()
+            parts = self._chunks(partial(self._burn_in_month, month=k,
+                                         year_status=year_status if learn else None))
             self._market_from(parts)
             for part in parts:
                 if learn:
                     wage_sums[part.span.c0:part.span.c1] += part.out["kind_wages"]
-        # Expected annual wage by type (weak x skill x age band): a household's earning capacity should
-        # not depend on whether its labourers happened to be between jobs in the burn-in year.
+        # Expected wage over the next year by type (weak x skill x age band) and standing when the year
+        # begins: the start is fitted to what a labourer in that position can expect to earn in the year
+        # that follows, so a household between jobs at the fit is neither penalised nor overpaid.
         count = sum(part.out["kind_count"] for part in self._chunks(lambda c: c.out.update(
-            kind_count=np.bincount(_labourer_kind(c.labs), minlength=N_KINDS))))
+            kind_count=np.bincount(_labourer_kind(c.labs, year_status[c.span.l0:c.span.l1]),
+                                   minlength=N_KINDS))))
         self.expected_wage = np.divide(wage_sums.sum(axis=0), count, out=np.zeros(N_KINDS), where=count > 0)
         self.ledger.clear()
         self.reached.clear()
 
-    def _burn_in_month(self, c: Part, month: int, learn: bool) -> None:
+    def _burn_in_month(self, c: Part, month: int, year_status: np.ndarray | None) -> None:
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
         # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
@@ -235,8 +240,8 @@ class ModelSetUp:
         labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
         labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
         c.out.update(labour.market_parts(c))
-        if learn:  # wages by county and labourer type, summed in row order (independent of chunking)
-            key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L)
+        if year_status is not None:  # wages by county and cell, summed in row order (independent of chunking)
+            key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L, year_status[c.span.l0:c.span.l1])
             c.out["kind_wages"] = np.bincount(key, labour.wages(c), minlength=c.n_counties * N_KINDS
                                               ).reshape(c.n_counties, N_KINDS)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..cohort import population
 from ..cohort.chunking import Partial
 from ..inputs.parameters import value_in_year
 from ..phases import identification, shocks
@@ -35,7 +36,9 @@ def growth_index(growth: Any, base_year: int, year: int) -> float:
     return level
 
 
-N_KINDS = 24  # labourer types for expected wages: weak (2) x skill (3) x age band (4)
+N_TYPES = 24  # labourer types: weak (2) x skill (3) x age band (4)
+N_STANDINGS = 3  # where a labourer stands when the year begins: out of work (or training), own farm, employed
+N_KINDS = N_TYPES * N_STANDINGS  # cells of the expected-wage table
 
 
 def due_rows(first_row: int, n: int, month_of_year: int) -> slice:
@@ -53,9 +56,17 @@ def new_share_capital(before: np.ndarray, after: np.ndarray, county: np.ndarray,
     return float(np.bincount(county, rise, minlength=n_counties).sum() * fiscal_share)
 
 
-def _labourer_kind(L) -> np.ndarray:
-    """Labourer type (weak x skill x age band 25-34, 35-44, 45-54, other) for expected wages."""
-    return (L.weak * 3 + L.skill) * 4 + np.clip((L.age.astype(np.int16) - 25) // 10, 0, 3)
+def _labourer_kind(L, status: np.ndarray | None = None) -> np.ndarray:
+    """Cell of the expected-wage table: labourer type (weak x skill x age band 25-34, 35-44, 45-54, other)
+    and standing (out of work or in training, own farm, employed) in ``status`` (default: the current one).
+
+    The standing matters: a labourer between jobs when the start is fitted earns less over the next year than
+    one in work, and crediting both with the type's average wage left the out-of-work households at a third
+    of their fitted 2020 income through the warm-up (ODD §7.9.6)."""
+    status = L.status if status is None else status
+    kind = (L.weak * 3 + L.skill) * 4 + np.clip((L.age.astype(np.int16) - 25) // 10, 0, 3)
+    standing = np.where(np.isin(status, population.EMPLOYED), 2, np.where(status == population.FARM, 1, 0))
+    return kind.astype(np.int64) * N_STANDINGS + standing
 
 
 def _add(parts: list[Partial], key: str) -> Any:

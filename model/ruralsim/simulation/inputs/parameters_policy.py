@@ -213,11 +213,12 @@ POLICY_PARAMS: tuple[Param, ...] = (
           ASSUME + "the rules name rigid spending (P08, P10) without a share; 10% of the household's means is "
           "the lower threshold of catastrophic health spending in the SDG 3.8.2 indicator (WHO / World Bank)",
           0.0, 1.0),
-    Param("monitoring", "annual_check_delay", 2, "months",
+    Param("monitoring", "annual_check_delay", 1, "months",
           "Months after the December income check at which the households it found are identified "
-          "(the check's data are entered, verified and published early in the year).",
-          ASSUME + "P11, P35 (verification and publicity within weeks); the income check closes the year's "
-          "accounts in December-January", 1, 12),
+          "(the check's data are entered, verified and published), and so the month of the year's review.",
+          ASSUME + "P11, P35 (identification within 15 days or 20 working days of the signal); markets:M14 (a "
+          "prefecture's 2021 annual adjustment ran October-December and was reported with the year's "
+          "figures): the year's check is done by the turn of the year", 1, 12),
     Param("monitoring", "enrol_identified", True, "-",
           "应保尽保: an identified household eligible for 兜底 is enrolled at once and reviewed without the "
           "take-up draw (switch off to see what the enrolment link is worth).",

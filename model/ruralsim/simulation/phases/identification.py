@@ -88,7 +88,8 @@ def month_channels(c, not_monitored: np.ndarray, low: np.ndarray, rigid: np.ndar
 
 def elimination_review(p, t: int, merged: bool = False) -> bool:
     """Whether month ``t`` holds a risk-elimination review: every ``monitoring.review_months`` months,
-    counted from the month the annual check's households are identified (February with a 2-month delay),
+    counted from the month the annual check's households are identified (January with the default 1-month
+    delay),
     so the year's check identifies the new and removes the stable at once (P33's procedure is the same as
     identification's). Reviewing every month instead makes each wave leave ``eliminate_after`` months after
     it came, on top of the next wave: a caseload that jumps each February. The merged platform (from 2026,
