@@ -25,11 +25,11 @@ def _series(scenario: str, months: int, **kw) -> np.ndarray:
 def test_the_years_check_adds_and_removes_together_so_its_month_does_not_jump():
     delay = int(defaults()["monitoring_annual_check_delay"])
     s = _series("baseline", 72)                 # row 0 is 2020-12, row 12*y + m is month m (1-12) of 2020 + y
-    before, check = s[11 + delay::12], s[12 + delay::12]   # the check's month (December + delay) from 2022,
-    #                                                        and the month before it
+    check = s[12 + delay::12]                   # the check's month (December + delay) from 2022 ...
+    before = s[11 + delay::12][:len(check)]     # ... and the month before it
     assert (check < before).all(), (before, check)  # the review removes the stable more than the check adds
     monthly = _series("baseline", 72, monitoring_review_months=1)
-    assert (monthly[12 + delay::12] > monthly[11 + delay::12]).all()   # reviewed every month: the check's wave lands on top
+    assert (monthly[12 + delay::12] > monthly[11 + delay::12][:len(check)]).all()   # reviewed every month: the check's wave lands on top
 
 
 def test_the_caseload_peaks_before_the_check_and_stays_in_p29s_range_from_2022():

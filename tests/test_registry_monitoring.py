@@ -388,8 +388,10 @@ def test_registry_income_is_the_calendar_year_without_the_medical_deduction(monk
     assert list(c.reg_below) == [False, True] and list(c.ever_below_reg) == [False, True]
     assert not c.year_inc.any()   # a new calendar year starts
     # the December check: household 1 (2,400 per person, under the 4,000 monitoring line) is found and due
-    # in February; household 0 (3,600) is found too (under 4,000); medical spending is closed for the year
-    assert list(c.annual_due) == [11 + 2, 11 + 2] and not c.year_med.any()
+    # annual_check_delay months later (January by default); household 0 (3,600) is found too (under 4,000);
+    # medical spending is closed for the year
+    delay = int(c.p["monitoring_annual_check_delay"])
+    assert list(c.annual_due) == [11 + delay, 11 + delay] and not c.year_med.any()
 
 
 def test_illness_prevalence_rises_with_age_and_stays_within_p18():

@@ -72,13 +72,13 @@ CAPTIONS = {
                   "they are monitored or under 兜底 by the following March (targeting.csv: below_assisted, "
                   "below_missed); households identified in the year by channel (annual income check, own report, "
                   "cadres' visits, departments' data) and the median months from the first month under the "
-                  "monitoring line to identification. The December check of a year identifies its households the "
-                  "next February; the end-2020 check's households are monitored from the start (2020-12), so 2021 "
+                  "monitoring line to identification. The December check of a year identifies its households "
+                  "monitoring.annual_check_delay months later (January by default); the end-2020 check's households are monitored from the start (2020-12), so 2021 "
                   "has no annual-check bar. Counts are households of the sample.",
                   "精准识别（建档口径）：每年12月建档口径贫困线以下户数，及其在次年3月前是否已纳入监测或兜底"
                   "（targeting.csv：below_assisted、below_missed）；当年按渠道识别的户数（年度收入核查、农户自主申报、"
                   "基层干部排查、部门筛查预警），以及自首次低于监测线至识别的月数中位数。"
-                  "某年12月核查的识别户于次年2月纳入；2020年底核查的识别户自起点（2020年12月）起即为监测对象，"
+                  "某年12月核查的识别户于monitoring.annual_check_delay个月后纳入（默认次年1月）；2020年底核查的识别户自起点（2020年12月）起即为监测对象，"
                   "故2021年无年度核查柱。户数为样本户数。"),
     "dynamics_falls": ("Falls below the line by cause", "按原因分的返贫"),
     "dynamics_spells": ("Length of spells below the line", "贫困持续时长"),

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from .style import finish, grid, run_note
 
-# The December check of year Y identifies its households in February of Y + 1; the end-2020 check
+# The December check of year Y identifies its households early in Y + 1 (monitoring.annual_check_delay
+# months later: January by default); the end-2020 check
 # identified its households at the start (2020-12), so 2021 has no bar of its own.
 CHANNEL_SERIES = (("identified_by_channel_annual", "Annual income check (the previous year's)", "#1f77b4"),
                   ("identified_by_channel_self_report", "Own report", "#ff7f0e"),
