@@ -187,9 +187,12 @@ def test_ageing_and_retirement_are_spread_over_the_year():
 
 def test_dibao_reviews_are_spread_over_the_year():
     """Each household is means-tested in its own month: January is an ordinary month for enrolment
-    (with one review for everyone in January, a fifth of enrolment turned over at once)."""
-    ts = RuralModel(None, run_households=3000, run_months=48).run().timeseries()
+    (with one review for everyone in January, a fifth of enrolment turned over at once). The annual check's
+    households are enrolled when identified (应保尽保), a wave of its own: the check is moved to February
+    here and its month left out, so only the reviews are compared."""
+    ts = RuralModel(None, run_households=3000, run_months=48, monitoring_annual_check_delay=2).run().timeseries()
     change = ts["dibao_households"].diff().abs()
-    january = pd.to_datetime(ts["date"]).dt.month == 1
-    assert change[january].max() <= change[~january].max()
+    month = pd.to_datetime(ts["date"]).dt.month
+    january, others = month == 1, (month != 1) & (month != 2)
+    assert change[january].max() <= change[others].max()
     assert change.sum() > 0
