@@ -433,9 +433,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
         """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
-        if c.kern.fast:
+        if c.kern.fast:  # with the metric parts in one loop (the labour counts come with labour.market_parts)
             c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
-            self._more_parts(c)
             return
         H, t, o = c.hh, self.t, c.out
         for k in COMPONENTS:

@@ -46,6 +46,7 @@ class NumpyKernels:
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
+    from . import kernels_status as ks
     from .pcg64_numba import pcg64_uniforms
 
     f32 = np.float32
@@ -164,7 +165,7 @@ def _numba_kernels():
                       c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
                       c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
-                      places_mod.monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
+                      places_mod.village_monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
                       float(p["monitoring_hardship_share"]),
                       float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
                       int(p["monitoring_placement_months"]),
@@ -246,53 +247,55 @@ def _numba_kernels():
 
         @staticmethod
         def market_parts(c):
-            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers, with the month's
+            labour counts (employed, migrant, workshop, post, trained, active: :data:`kernels_status.LABOUR_COUNTS`),
+            which the NumPy reference counts in :meth:`RuralModel._metric_parts`."""
             p, L = c.p, c.labs
-            weight, untrained, migrants = kp.market_parts(
-                L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
-                f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
-                f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
-                f32(p["posts_migrant_search"]), c.n_counties)
-            return {"market_weight": weight, "market_weight_untrained": untrained, "market_migrants": int(migrants)}
-
-        @staticmethod
-        def more_parts(c):
-            """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
-            H = c.hh
-            reg, counts = kp.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
-                                        c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
-                                        c.cover, H.chronic, c.labs.status,
-                                        float(c.p["monitoring_mass_return_threshold"]))
-            out = {k: int(v) for k, v in zip(kp.MORE_PARTS, counts)}
-            out["registry_inc"] = reg
-            return out
+            weight, untrained = np.zeros(c.n_counties), np.zeros(c.n_counties)
+            counts = np.zeros(len(ks.LABOUR_COUNTS), np.int64)
+            ks.labour_parts(L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
+                            f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
+                            f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
+                            f32(p["labour_chronic_find_factor"]), f32(p["posts_migrant_search"]), weight, untrained,
+                            counts)
+            return {"market_weight": weight, "market_weight_untrained": untrained,
+                    **{k: int(v) for k, v in zip(ks.LABOUR_COUNTS, counts)}}
 
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
-            """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
+            """Causes, falls, spells and transitions, and the month's household metric parts (into ``c.out``):
+            :meth:`RuralModel._status` with :meth:`_metric_parts` and :meth:`_more_parts` in one loop (the
+            labour counts come with :meth:`market_parts`)."""
+            from ..cohort import places as places_mod
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
 
-            p, H, L, o = c.p, c.hh, c.labs, c.out
+            p, H, o = c.p, c.hh, c.out
             nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / MEDIAN_BIN) + 1
-            comp, inc_county = np.zeros((len(components), c.n_counties)), np.zeros(c.n_counties)
+            n_c = c.n_counties
+            comp, inc_county, reg_county = np.zeros((len(components), n_c)), np.zeros(n_c), np.zeros(n_c)
             falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
-            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
-            kn.status(  # A10 (mass return) is counted on the registry measure in model._more_parts
-                *(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
-                H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
-                c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
-                m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,
-                inc_county, falls, spell_hist, transitions, hist, counts, float(p["shocks_cause_price_threshold"]),
-                f32(p["shocks_cause_illness_share"]))
+            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(len(ks.COUNTS), np.int64)
+            gsum = np.zeros((len(ks.GROUP_SUMS), n_c, places_mod.N_CODES))
+            gcount = np.zeros((len(ks.GROUP_COUNTS), n_c, places_mod.N_CODES), np.int64)
+            december = m.month_of_year == 11
+            ks.status(*(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
+                      H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
+                      c.spell, c.mon_state, c.ever_monitored, c.state3, c.insured, int(m.t), m.poverty_line,
+                      m.monitoring_line, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN),
+                      float(p["shocks_cause_price_threshold"]), f32(p["shocks_cause_illness_share"]), detected,
+                      c.reg_below, c.reg_inc, c.ever_below_reg, c.identified, c.ill_risk, c.cover, H.chronic,
+                      c.category, places_mod.village_monitoring_lines(c, m.monitoring_line),
+                      places_mod.chunk_villages(c, m.places.village_code), H.relocated, c.ring[m.t % 12], december,
+                      float(p["monitoring_mass_return_threshold"]), c.n_villages,
+                      comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount)
             for j, k in enumerate(components):
                 o[k] = comp[j]
-            employed, migrant, workshop, post, trained = (int(x) for x in kn.labour_counts(L.status, L.skill))
-            o.update(falls_by_cause=falls, reentries=int(counts[8]), recoveries=int(counts[9]), spell_hist=spell_hist,
-                     transitions=transitions, detected=int(np.count_nonzero(detected)), inc_sum=inc_county,
-                     median_hist=hist, people_below_poverty=int(counts[0]), people_below_monitoring=int(counts[1]),
-                     ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
-                     ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
-                     employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+            o.update({k: int(v) for k, v in zip(ks.COUNTS, counts)})
+            o.update(falls_by_cause=falls, spell_hist=spell_hist, transitions=transitions, inc_sum=inc_county,
+                     median_hist=hist, registry_inc=reg_county)
+            names = (*ks.GROUP_SUMS[:4], *ks.GROUP_COUNTS[:1], *ks.GROUP_SUMS[4:], *ks.GROUP_COUNTS[1:])
+            arrays = (*gsum[:4], *gcount[:1], *gsum[4:], *gcount[1:])
+            o["groups"] = {k: a for k, a in zip(names, arrays) if december or k in ks.GROUP_SUMS[:4]}
 
     def _test_terms(c, m):
         """The 低保 means test's left-out income (Dibao.test_income): share, subsidy per person, pension, and

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels_numba import _jit, can_migrate, f32, migrant_weight
+from .kernels_numba import _jit, can_migrate, f32
 from ..cohort.population import FARM, MIGRANT, MONITORED, OUT, POST
 
 
@@ -41,7 +41,7 @@ def _payment(cover, test, size, standard, tekun_standard, floor):
 def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, n_lab, n_elderly, chronic, village,
            county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
            ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
-           last_shock_month, t, enabled, line_hh, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
+           last_shock_month, t, enabled, lines_v, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
            above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
            merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
@@ -67,7 +67,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         covered = cv != _NONE
         guaranteed = cv == _DIBAO or cv == _TEKUN
         rigid = oop[i] > rshare32 * max(annual, f32(1.0))
-        low = pc < line_hh[i] and not guaranteed  # the household's region's line (places.monitoring_lines)
+        low = pc < lines_v[village[i]] and not guaranteed  # the village's line (places.monitoring_lines)
         at_risk = low or rigid or sudden
         risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
         det = False
@@ -232,83 +232,6 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
         dibao_exit[i] = 0
         cover[i] = cv
         dibao[i] = _payment(cv, test, size[i], standard, tekun_standard, dibao_floor)
-
-
-# ---------------------------------------------------------------------------------------------
-# Per-month parts both kernel sets need (references: labour.market_parts, RuralModel._more_parts)
-# ---------------------------------------------------------------------------------------------
-@_jit
-def market_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
-                 factor_60plus, chronic_factor, post_search, n_counties):
-    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order), the
-    untrained seekers' part of it, and the migrant jobs held."""
-    weight = np.zeros(n_counties)
-    untrained = np.zeros(n_counties)
-    migrants = 0
-    for j in range(status.shape[0]):
-        s = status[j]
-        if s == MIGRANT:
-            migrants += 1
-        seeker = s <= FARM and absent[j] == 0
-        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
-        if not (seeker or holder):
-            continue
-        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
-                           factor_60plus, chronic_factor)
-        if holder:
-            w = post_search * w
-        weight[lab_county[j]] += np.float64(w)
-        if skill[j] == 0:
-            untrained[lab_county[j]] += np.float64(w)
-    return weight, untrained, migrants
-
-
-@_jit
-def more_parts(size, reg_below, reg_inc, village, county, n_villages, n_counties, ever_below_reg, identified,
-               ill_risk, mon_state, cover, chronic, status, threshold):
-    """:meth:`ruralsim.model.RuralModel._more_parts`: the registry measure (with A10's villages), the safety
-    net, monitored people, demography. Returns per-county registry income and the counts in the order of
-    :data:`MORE_PARTS`."""
-    reg_county = np.zeros(n_counties)
-    hh_v = np.zeros(n_villages, np.int64)
-    down_v = np.zeros(n_villages, np.int64)
-    c = np.zeros(13, np.int64)
-    for i in range(size.shape[0]):
-        sz = np.int64(size[i])
-        c[0] += sz
-        if reg_below[i]:
-            c[1] += sz
-            c[2] += 1
-            down_v[village[i]] += 1
-        hh_v[village[i]] += 1
-        reg_county[county[i]] += np.float64(reg_inc[i])
-        c[4] += ever_below_reg[i] != 0
-        c[5] += identified[i] != 0
-        c[6] += ill_risk[i] != 0
-        if mon_state[i] == MONITORED:
-            c[7] += sz
-        cv = cover[i]
-        if cv == _DIBAO:
-            c[8] += 1
-            c[9] += sz
-        elif cv == _SINGLE:
-            c[8] += 1
-            c[9] += 1
-        elif cv == _TEKUN:
-            c[10] += sz
-        c[11] += chronic[i] != 0
-    for v in range(n_villages):
-        if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= threshold:
-            c[3] += 1
-    for j in range(status.shape[0]):
-        c[12] += status[j] != 7  # INACTIVE
-    return reg_county, c
-
-
-MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry", "mass_return", "ever_below_registry",
-              "identified", "ill_risk", "monitored_people", "dibao_households", "dibao_people", "tekun_people",
-              "chronic", "active_labourers")
-
 
 
 # ---------------------------------------------------------------------------------------------
