@@ -48,14 +48,24 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
     line32, mline32 = f32(poverty_line), f32(monitoring_line)
     hh_v = np.zeros(n_villages, np.int64)
     down_v = np.zeros(n_villages, np.int64)
-    cat = np.zeros(3, np.int64)
+    # Counts in scalars (registers), written to ``counts`` at the end in the order of COUNTS.
+    below_p = below_m = n_ever = n_mon = n_elim = n_ever_mon = n_db = n_ins = reentries = recoveries = n_det = 0
+    people = below_reg_p = below_reg_h = ever_reg = n_ident = n_ill = mon_people = db_people = tk_people = 0
+    n_chronic = able = partly = not_able = rigid = assisted = above = 0
+    # This county's running sums (rows are sorted by county): the five flows, rolling and registry income.
+    k = county[0] if n > 0 else 0
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
     for i in range(n):
-        k, v, sz = county[i], village[i], size[i]
-        comp[0, k] += np.float64(wage[i])
-        comp[1, k] += np.float64(operating[i])
-        comp[2, k] += np.float64(transfer[i])
-        comp[3, k] += np.float64(prop[i])
-        comp[4, k] += np.float64(medical[i])
+        if county[i] != k:
+            _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+            k = county[i]
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+        v, sz = village[i], size[i]
+        a0 += np.float64(wage[i])
+        a1 += np.float64(operating[i])
+        a2 += np.float64(transfer[i])
+        a3 += np.float64(prop[i])
+        a4 += np.float64(medical[i])
         # This month's shocks; the most telling one wins when several coincide.
         code = -1
         if coop[i] >= 0 and grower_price[coop[i]] < price_threshold:
@@ -76,58 +86,62 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
             cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
             falls[cause] += 1
             if ever_below[i]:
-                counts[8] += 1
+                reentries += 1
         if was and not now:
-            counts[9] += 1
+            recoveries += 1
             spell_hist[min(spell[i], spell_hist.shape[0] - 1)] += 1
         spell[i] = spell[i] + 1 if now else 0
-        ever_below[i] = ever_below[i] or now
+        ever = ever_below[i] or now
+        ever_below[i] = ever
         below[i] = now
-        mon = mon_state[i] == MONITORED
+        ms = mon_state[i]
+        mon = ms == MONITORED
         new3 = 2 if now else (1 if mon else 0)
         transitions[state3[i] * 3 + new3] += 1
         state3[i] = new3
         # Metric parts (RuralModel._metric_parts).
-        inc_county[k] += np.float64(inc_sum[i])
+        a5 += np.float64(inc_sum[i])
         x = min(max(pc, low), high)
         hist[np.int32((x - low) / bin_width)] += np.float64(sz)
-        counts[0] += sz * now
-        counts[1] += sz * (pc < mline32)
-        counts[2] += ever_below[i]
-        counts[3] += mon
-        counts[4] += mon_state[i] == _ELIMINATED
-        counts[5] += ever_monitored[i] != 0
-        counts[7] += insured[i] != 0
-        counts[10] += detected[i]
+        below_p += sz * now
+        below_m += sz * (pc < mline32)
+        n_ever += ever
+        n_mon += mon
+        n_elim += ms == _ELIMINATED
+        n_ever_mon += ever_monitored[i] != 0
+        n_ins += insured[i] != 0
+        n_det += detected[i]
         # The registry measure, the safety net, demography (RuralModel._more_parts).
-        counts[11] += sz
+        people += sz
         rb = reg_below[i]
         if rb:
-            counts[12] += sz
-            counts[13] += 1
+            below_reg_p += sz
+            below_reg_h += 1
             down_v[v] += 1
         hh_v[v] += 1
-        reg_county[k] += np.float64(reg_inc[i])
-        counts[15] += ever_below_reg[i] != 0
-        counts[16] += identified[i] != 0
-        counts[17] += ill_risk[i] != 0
-        if mon:
-            counts[18] += sz
+        a6 += np.float64(reg_inc[i])
+        ever_reg += ever_below_reg[i] != 0
+        n_ident += identified[i] != 0
+        n_ill += ill_risk[i] != 0
+        mon_people += sz * mon
         cv = cover[i]
         if cv == _DIBAO:
-            counts[6] += 1
-            counts[19] += sz
+            n_db += 1
+            db_people += sz
         elif cv == _SINGLE:
-            counts[6] += 1
-            counts[19] += 1
+            n_db += 1
+            db_people += 1
         elif cv == _TEKUN:
-            counts[20] += sz
-        counts[21] += chronic[i] != 0
+            tk_people += sz
+        n_chronic += chronic[i] != 0
         # Categories and targeting (RuralModel._category_parts, identification.targeting_parts).
-        cat[category[i] // 2] += 1
-        counts[25] += category[i] % 2 == 1
-        counts[26] += rb and (mon or cv != _NONE)
-        counts[27] += mon and reg_inc[i] / f32(sz) >= lines_v[v]
+        cap = category[i] // 2
+        able += cap == 0
+        partly += cap == 1
+        not_able += cap == 2
+        rigid += category[i] % 2 == 1
+        assisted += rb and (mon or cv != _NONE)
+        above += mon and reg_inc[i] / f32(sz) >= lines_v[v]
         # Place groups (group_metrics.chunk_parts).
         g = code_v[v] + relocated[i]
         gsum[0, k, g] += np.float64(wage[i])
@@ -142,12 +156,28 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
                 gsum[5, k, g] += np.float64(sz)
             if mon:
                 gcount[1, k, g] += 1
+    if n > 0:
+        _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+    mass = 0
     for v in range(n_villages):  # mass return (A10), on the registry measure
         if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= mass_threshold:
-            counts[14] += 1
-    counts[22] += cat[0]
-    counts[23] += cat[1]
-    counts[24] += cat[2]
+            mass += 1
+    values = (below_p, below_m, n_ever, n_mon, n_elim, n_ever_mon, n_db, n_ins, reentries, recoveries, n_det,
+              people, below_reg_p, below_reg_h, mass, ever_reg, n_ident, n_ill, mon_people, db_people, tk_people,
+              n_chronic, able, partly, not_able, rigid, assisted, above)
+    for j in range(len(values)):
+        counts[j] += values[j]
+
+
+@_jit
+def _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6):
+    comp[0, k] += a0
+    comp[1, k] += a1
+    comp[2, k] += a2
+    comp[3, k] += a3
+    comp[4, k] += a4
+    inc_county[k] += a5
+    reg_county[k] += a6
 
 
 #: The counts :func:`labour_parts` returns, in order.
@@ -159,15 +189,15 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
                  factor_60plus, chronic_factor, post_search, weight, untrained, counts):
     """:func:`ruralsim.simulation.phases.labour.market_parts` (seekers' hiring weight per county, float64 in
     row order, the untrained seekers' part of it) with the month's labour counts (:data:`LABOUR_COUNTS`)."""
+    migrants = employed = workshop = post = trained = active = 0
     for j in range(status.shape[0]):
         s = status[j]
-        if s == MIGRANT:
-            counts[0] += 1
-        counts[1] += s >= MIGRANT and s <= POST
-        counts[3] += s == WORKSHOP
-        counts[4] += s == POST
-        counts[5] += skill[j] != 0
-        counts[6] += s != _INACTIVE
+        migrants += s == MIGRANT
+        employed += s >= MIGRANT and s <= POST
+        workshop += s == WORKSHOP
+        post += s == POST
+        trained += skill[j] != 0
+        active += s != _INACTIVE
         seeker = s <= FARM and absent[j] == 0
         holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
         if not (seeker or holder):
@@ -179,5 +209,7 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
         weight[lab_county[j]] += np.float64(w)
         if skill[j] == 0:
             untrained[lab_county[j]] += np.float64(w)
-    counts[2] = counts[0]
+    values = (migrants, employed, migrants, workshop, post, trained, active)
+    for j in range(len(values)):
+        counts[j] += values[j]
 
