@@ -351,12 +351,11 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _incomes(self, c: Part, oop: np.ndarray) -> dict[str, np.ndarray]:
         p, H, L, flows = self.p, c.hh, c.labs, c.flows
-        wage_l = labour.wages(c)
-        flows["wage"][:] = (c.kern.household_sums(wage_l, L.hh, c.n_households) if c.kern.fast
-                            else np.bincount(L.hh, wage_l, minlength=c.n_households))
-        if c.kern.fast:
-            c.kern.incomes(c, self, wage_l, oop)
+        if c.kern.fast:  # the wages too, in the same loop over labourers
+            c.kern.incomes(c, self, oop)
         else:
+            wage_l = labour.wages(c)
+            flows["wage"][:] = np.bincount(L.hh, wage_l, minlength=c.n_households)
             self.prog_posts.pay(c, wage_l, L.status == POST)
             self.prog_workshops.pay(c, L.status == WORKSHOP)
             land_own, farm_factor = self._farm_land(c)

@@ -100,10 +100,6 @@ def _numba_kernels():
                             f32(p["posts_wage"] * idx))
 
         @staticmethod
-        def household_sums(values, lab_hh, n_households):
-            return kn.household_sums(values, lab_hh, n_households)
-
-        @staticmethod
         def training(c, u_enrol, u_place, moved):
             p, L = c.p, c.labs
             return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
@@ -116,11 +112,12 @@ def _numba_kernels():
 
         # Household phases --------------------------------------------------------------------------
         @staticmethod
-        def incomes(c, m, wage_l, oop):
-            """Operating, property, transfer and medical flows, and their ledger lines."""
-            p, H, L, f = c.p, c.hh, c.labs, c.flows
+        def incomes(c, m, oop):
+            """Wages summed per household, operating, property, transfer and medical flows, and their ledger
+            lines (:meth:`RuralModel._incomes`, dividends excepted)."""
+            p, H, L, f, idx = c.p, c.hh, c.labs, c.flows, c.wage_index
             sums, counts = np.zeros((8, c.n_counties)), np.zeros(5, np.int64)
-            kn.incomes(L.status, L.hh, c.lab_county, wage_l, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
+            kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
@@ -128,7 +125,10 @@ def _numba_kernels():
                        f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
-                       sums, counts, f32(p["farm_idle_land_intensity"]))
+                       sums, counts, f32(p["farm_idle_land_intensity"]),
+                       L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
+                       float(p["labour_local_wage"] * idx), c.county_wage_factor, c.village_wage, float(idx),
+                       float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"])
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])

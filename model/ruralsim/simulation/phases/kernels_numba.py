@@ -183,30 +183,28 @@ def wages(status, skill, absent, phi, lab_hh, county, village, wage_mig, wage_lo
     m = status.shape[0]
     out = np.zeros(m, np.float32)
     for i in range(m):
-        s = status[i]
-        w = f32(0.0)
-        if s == MIGRANT:
-            w = wage_mig
-        elif s == LOCAL:
-            w = f32(wage_local * county_factor[county[i]])
-        elif s == WORKSHOP:
-            w = f32(village_wage[village[i]] * index)
-        w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill[i])) * np.float64(phi[lab_hh[i]])))
-        if s == POST:
-            w = wage_post
-        if absent[i] > 0:
-            w = f32(0.0)
-        out[i] = w
+        out[i] = wage_of(status[i], skill[i], absent[i], phi[lab_hh[i]], county[i], village[i], wage_mig, wage_local,
+                         county_factor, village_wage, index, premium, wage_post)
     return out
 
 
 @_jit
-def household_sums(values, lab_hh, n_households):
-    """Per-household sums of a per-labourer array, in float64 (as ``np.bincount(lab_hh, values)``)."""
-    out = np.zeros(n_households)
-    for i in range(values.shape[0]):
-        out[lab_hh[i]] += np.float64(values[i])
-    return out
+def wage_of(s, skill, absent, phi, county, village, wage_mig, wage_local, county_factor, village_wage, index, premium,
+            wage_post):
+    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`)."""
+    w = f32(0.0)
+    if s == MIGRANT:
+        w = wage_mig
+    elif s == LOCAL:
+        w = f32(wage_local * county_factor[county])
+    elif s == WORKSHOP:
+        w = f32(village_wage[village] * index)
+    w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
+    if s == POST:
+        w = wage_post
+    if absent > 0:
+        w = f32(0.0)
+    return w
 
 
 @_jit
@@ -252,27 +250,42 @@ def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enr
 # Household phases (reference: RuralModel._incomes; the status phase is in kernels_status)
 # ---------------------------------------------------------------------------------------------
 @_jit
-def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
+def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
-            operating, prop, transfer, medical, sums, counts, idle_intensity):
-    """:meth:`ruralsim.model.RuralModel._incomes` after wages (dividends excepted): writes the operating,
-    property, transfer and medical flows; per-county sums in ``sums`` (rows: industry project returns as
-    operating income, subsidies, 低保, medical assistance paid, insured people, post wages, workshop jobs,
-    project returns as asset income) and counts (monitored households that can work,
-    低保 households, assisted with a cost, post holders, workshop jobs)."""
+            operating, prop, transfer, medical, sums, counts, idle_intensity,
+            skill, absent, phi, lab_village, wage_mig, wage_local, county_factor, village_wage, index, premium,
+            wage_post, wage):
+    """:meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
+    summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
+    household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
+    industry project returns as operating income, subsidies, 低保, medical assistance paid, insured people,
+    post wages, workshop jobs, project returns as asset income) and counts (monitored households that can
+    work, 低保 households, assisted with a cost, post holders, workshop jobs)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
+    for i in range(n):
+        wage[i] = f32(0.0)
+    h, acc = -1, 0.0
     for i in range(status.shape[0]):
         s = status[i]
+        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], lab_county[i], lab_village[i], wage_mig, wage_local,
+                    county_factor, village_wage, index, premium, wage_post)
+        if lab_hh[i] != h:
+            if h >= 0:
+                wage[h] = acc
+            h, acc = lab_hh[i], 0.0
+        acc += np.float64(w)
         if s == FARM:
             farming[lab_hh[i]] = True
         elif s == POST:
-            sums[5, lab_county[i]] += np.float64(wage_l[i])
+            sums[5, lab_county[i]] += np.float64(w)
             counts[3] += 1
         elif s == WORKSHOP:
             sums[6, lab_county[i]] += 1.0
             counts[4] += 1
+    if h >= 0:
+        wage[h] = acc
     for i in range(n):
         k = county[i]
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
