@@ -342,6 +342,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
+        if c.kern.fast:  # training, separations and search in three loops over labourers
+            enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))
+            self.prog_training.book_enrolled(c, enrolled)
+            return lost_hh
         self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"), self.prog_industry.moved(c))
         lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
         labour.search(c, c.ul("lab.find"), self.migrant_find, c.mon_state == MONITORED)

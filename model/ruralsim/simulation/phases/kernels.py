@@ -66,30 +66,39 @@ def _numba_kernels():
             return pcg64_uniforms
 
         @staticmethod
-        def separations(c, u_sep, u_trim, u_kind, demand_drop):
+        def labour(c, m, lost_ill, train, moved=None, month=None):
+            """Training (``train``; ``moved``: yuan per county from industry support; none in the burn-in),
+            separations and job search (:func:`kernels_numba.labour`); returns the enrolments per county and the
+            households with a job lost this month. ``month`` addresses the burn-in's draws."""
             p, L = c.p, c.labs
-            lost = np.zeros(L.m, bool)
-            kn.separations(L.status, L.skill, c.lab_county, L.village, u_sep, u_trim, u_kind,
-                           f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * demand_drop)),
-                           f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]),
-                           f32(p["posts_quit_rate"]), bool(c.demand_drop_started), f32(demand_drop),
-                           c.county_capacity, c.village_capacity, c.post_quota, f32(p["labour_own_farm_share"]),
-                           lost)
-            return lost
-
-        @staticmethod
-        def search(c, u_find, rate, monitored_hh):
-            p, L = c.p, c.labs
-            kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.mobility, L.hh, c.lab_county, L.village, c.hh.chronic,
-                      monitored_hh, u_find, f32(rate),
+            if moved is None:
+                moved = np.zeros(c.n_counties)
+            drop = m.demand_drop if train else 0.0
+            started = bool(c.demand_drop_started) if train else False
+            none = np.zeros(0, np.float32)
+            enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
+            kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
+                      c.hh.chronic, c.mon_state, train,
+                      c.ul("lab.train", month) if train else none, c.ul("lab.place", month) if train else none,
+                      f32(p["training_placement_prob"]),
+                      float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
+                      p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
+                      int(p["training_course_months"]), np.asarray(moved, float),
+                      float(p["training_cost_per_trainee"]), enrolled,
+                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month),
+                      f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * drop)),
+                      f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]), f32(p["posts_quit_rate"]),
+                      started, f32(drop), c.county_capacity, c.village_capacity, c.post_quota,
+                      f32(p["labour_own_farm_share"]),
+                      train, c.ul("lab.find", month), f32(m.migrant_find),
                       f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
                       f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
-                      f32(p["monitoring_job_priority"]),
-                      np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
-                      np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
+                      f32(p["monitoring_job_priority"]), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
                       f32(c.post_other_priority), float(p["labour_weak_local_cut"]),
-                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]))
+                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]),
+                      lost_ill, lost, lost_hh)
+            return enrolled, lost_hh
 
         @staticmethod
         def wages(c):
@@ -98,17 +107,6 @@ def _numba_kernels():
                             f32(p["labour_migrant_wage"] * c.migrant_wage_index), float(p["labour_local_wage"] * idx),
                             c.county_wage_factor, c.village_wage, float(idx), float(p["labour_skill_wage_premium"]),
                             f32(p["posts_wage"] * idx))
-
-        @staticmethod
-        def training(c, u_enrol, u_place, moved):
-            p, L = c.p, c.labs
-            return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
-                               u_enrol, u_place, f32(p["training_placement_prob"]),
-                               float(p["training_monitored_priority"] * c.training_priority_factor),
-                               p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
-                               int(p["training_course_months"]), c.span.lab_starts,
-                               np.asarray(moved, float), float(p["training_cost_per_trainee"]),
-                               L.weak, L.mobility, f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_60plus"]))
 
         # Household phases --------------------------------------------------------------------------
         @staticmethod

@@ -35,49 +35,167 @@ def segment_sums(x, starts):
 
 
 @_jit
-def separations(status, skill, county, village, u_sep, u_trim, u_kind, rate_mig, rate_local, skill_cut,
-                rate_post, drop_started, drop, county_capacity, village_capacity, post_quota, own_farm, lost):
-    """:func:`ruralsim.labour.separations`: quits and jobs above capacity; marks ``lost``, updates ``status``."""
+def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, village, chronic, mon_state,
+           train, u_enrol, u_place, placement, train_priority, base_rate, course_months, moved, cost, enrolled,
+           u_sep, u_trim, u_kind, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop,
+           county_capacity, village_capacity, post_quota, own_farm,
+           use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
+           fill, post_weak, post_other, weak_local_cut, find_cap, post_search, lost_ill, lost, lost_hh):
+    """The month's labour market after illness absences, in three loops over the chunk's labourers:
+
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the county's eligible labourers,
+       and the jobs held per group;
+    2. enrolment, then :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), then
+       the seekers' weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs held after
+       the separations are the counts of loop 1 less those lost);
+    3. :func:`ruralsim.labour.search`; households with a labourer who lost a job (not for a post found at
+       once) or fell ill off a migrant job get ``lost_hh``.
+
+    Every row's step reads only its own row and group totals made before the loop, as in the NumPy
+    reference's whole-array steps, so the interleaving changes no result. Enrolments per county go to
+    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in)."""
     m = status.shape[0]
-    local = np.zeros(county_capacity.shape[0])
-    workshop = np.zeros(village_capacity.shape[0])
-    post = np.zeros(post_quota.shape[0])
+    n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
+    local, workshop, post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
+    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
     for i in range(m):
-        s = status[i]
-        if s == LOCAL:
-            local[county[i]] += 1.0
-        elif s == WORKSHOP:
-            workshop[village[i]] += 1.0
-        elif s == POST:
-            post[village[i]] += 1.0
+        if train and status[i] == TRAINING:
+            timer[i] -= 1
+            if timer[i] <= 0:
+                skill[i] = min(skill[i] + 1, 2)
+                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
+                status[i] = MIGRANT if placed else OUT
+        if train and _trainable(status[i], skill[i], age[i], absent[i]):
+            eligible[county[i]] += 1.0
+            if mon_state[lab_hh[i]] == MONITORED:
+                monitored[county[i]] += 1.0
+        _count_job(status[i], county[i], village[i], local, workshop, post, 1.0)
+    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate).
+    mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
+    for g in range(n_c):
+        if eligible[g] > 0:
+            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
     p_local = _excess(local, county_capacity)
     p_workshop = _excess(workshop, village_capacity)
     p_post = _excess(post, post_quota)
+    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for i in range(m):
+        if train and _trainable(status[i], skill[i], age[i], absent[i]):
+            w = train_priority if mon_state[lab_hh[i]] == MONITORED else 1.0
+            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
+                status[i] = TRAINING
+                timer[i] = course_months
+                enrolled[county[i]] += 1.0
         s = status[i]
-        if s < MIGRANT:
-            continue
-        rate = f32(0.0)
-        if s == MIGRANT:
-            rate = rate_mig
-        elif s == LOCAL or s == WORKSHOP:
-            rate = rate_local
-        rate = f32(np.float64(rate) * (1.0 - skill_cut * np.float64(skill[i])))
-        if s == POST:
-            rate = rate_post
-        if drop_started and s == MIGRANT:
-            rate = max(rate, drop)
-        out = u_sep[i] < rate
-        u = np.float64(u_trim[i])
-        if s == LOCAL:
-            out = out or u < p_local[county[i]]
-        elif s == WORKSHOP:
-            out = out or u < p_workshop[village[i]]
-        elif s == POST:
-            out = out or u < p_post[village[i]]
-        if out:
+        if s >= MIGRANT and _separated(s, skill[i], u_sep[i], u_trim[i], rate_mig, rate_local, skill_cut, rate_post,
+                                       drop_started, drop, p_local[county[i]], p_workshop[village[i]],
+                                       p_post[village[i]]):
             lost[i] = True
             status[i] = FARM if u_kind[i] < own_farm else OUT
+            _count_job(s, county[i], village[i], local, workshop, post, -1.0)
+        if status[i] <= FARM and absent[i] == 0:  # a seeker (one who just lost a job included)
+            prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
+            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
+            d_workshop[village[i]] += np.float64(prio)
+            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
+            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
+    r_local = _rate(county_capacity - local, d_local)
+    r_workshop = _rate(village_capacity - workshop, d_workshop)
+    r_post = _rate(post_quota - post, d_post)
+    for i in range(m):
+        _search_row(i, status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, mon_state,
+                    use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority,
+                    chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search, r_local,
+                    r_workshop, r_post)
+        if (lost[i] and status[i] != POST) or lost_ill[i]:
+            lost_hh[lab_hh[i]] = True
+
+
+@_jit
+def _trainable(s, skill, age, absent):
+    """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
+    return (s == OUT or s == FARM) and skill < 2 and age < 60 and absent == 0
+
+
+@_jit
+def _count_job(s, county, village, local, workshop, post, one):
+    """Count (``one`` = 1) or uncount (-1) a job held: local jobs per county, workshop jobs and posts per village."""
+    if s == LOCAL:
+        local[county] += one
+    elif s == WORKSHOP:
+        workshop[village] += one
+    elif s == POST:
+        post[village] += one
+
+
+@_jit
+def _separated(s, skill, u_sep, u_trim, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop, p_local,
+               p_workshop, p_post):
+    """Whether a labourer in a job (``s`` >= MIGRANT) loses it (:func:`ruralsim.labour.separations`): a quit
+    at the status's rate (lower with skill; migrants at least ``drop`` when a fall in demand starts), or the
+    job is above its group's capacity (``p_*``: the group's excess share)."""
+    rate = f32(0.0)
+    if s == MIGRANT:
+        rate = rate_mig
+    elif s == LOCAL or s == WORKSHOP:
+        rate = rate_local
+    rate = f32(np.float64(rate) * (1.0 - skill_cut * np.float64(skill)))
+    if s == POST:
+        rate = rate_post
+    if drop_started and s == MIGRANT:
+        rate = max(rate, drop)
+    out = u_sep < rate
+    u = np.float64(u_trim)
+    if s == LOCAL:
+        out = out or u < p_local
+    elif s == WORKSHOP:
+        out = out or u < p_workshop
+    elif s == POST:
+        out = out or u < p_post
+    return out
+
+
+@_jit
+def _search_row(i, status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, mon_state,
+                use_monitored, u_find, rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
+                fill, post_weak, post_other, weak_local_cut, find_cap, post_search, r_local, r_workshop, r_post):
+    """:func:`ruralsim.labour.search` for labourer ``i``: a seeker's chances of a post, a workshop job, a local
+    job and a migrant job (capped in total), one draw; a post holder's on-the-job search for migrant work."""
+    holder = status[i] == POST and weak[i] == 0 and post_search > 0
+    if (status[i] > FARM and not holder) or absent[i] != 0:
+        return
+    ch = chronic[lab_hh[i]]
+    p_mig = rate_mig * migrant_weight(skill[i], weak[i], age[i], mobility[i], ch, bonus, weak_cut, factor_50s,
+                                      factor_60plus, chronic_factor)
+    if holder:  # on-the-job search for migrant work (see labour.search)
+        if u_find[i] < post_search * p_mig:
+            status[i] = MIGRANT
+        return
+    prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
+    w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
+    p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
+    p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
+    cannot = weak[i] == 1 or age[i] >= 60 or ch == 1  # labour.cannot_migrate
+    w_post = prio * (post_weak if cannot else post_other)
+    p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
+    total = p_mig + p_loc + p_ws + p_post
+    scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
+    u = u_find[i]
+    c1 = p_post * scale
+    c2 = c1 + p_ws * scale
+    c3 = c2 + p_loc * scale
+    c4 = c3 + p_mig * scale
+    if u < c1:
+        status[i] = POST
+    elif u < c2:
+        status[i] = WORKSHOP
+    elif u < c3:
+        status[i] = LOCAL
+    elif u < c4:
+        status[i] = MIGRANT
 
 
 @_jit
@@ -88,66 +206,6 @@ def _excess(employed, capacity):
         if employed[g] > 0:
             out[g] = min(max((employed[g] - capacity[g]) / employed[g], 0.0), 1.0)
     return out
-
-
-@_jit
-def search(status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, monitored_hh, u_find,
-           rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, county_capacity, village_capacity, post_quota,
-           chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search):
-    """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
-    m = status.shape[0]
-    n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
-    local, workshop, post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
-    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
-    for i in range(m):  # jobs held, and seekers' weighted demand, per group
-        s = status[i]
-        if s == LOCAL:
-            local[county[i]] += 1.0
-        elif s == WORKSHOP:
-            workshop[village[i]] += 1.0
-        elif s == POST:
-            post[village[i]] += 1.0
-        elif s <= FARM and absent[i] == 0:
-            prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
-            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-            d_workshop[village[i]] += np.float64(prio)
-            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
-            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
-    r_local = _rate(county_capacity - local, d_local)
-    r_workshop = _rate(village_capacity - workshop, d_workshop)
-    r_post = _rate(post_quota - post, d_post)
-    for i in range(m):
-        holder = status[i] == POST and weak[i] == 0 and post_search > 0
-        if (status[i] > FARM and not holder) or absent[i] != 0:
-            continue
-        p_mig = rate_mig * migrant_weight(skill[i], weak[i], age[i], mobility[i], chronic[lab_hh[i]], bonus, weak_cut,
-                                          factor_50s, factor_60plus, chronic_factor)
-        if holder:  # on-the-job search for migrant work (see labour.search)
-            if u_find[i] < post_search * p_mig:
-                status[i] = MIGRANT
-            continue
-        prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
-        w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-        p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
-        p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
-        cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1  # labour.cannot_migrate
-        w_post = prio * (post_weak if cannot else post_other)
-        p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
-        total = p_mig + p_loc + p_ws + p_post
-        scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
-        u = u_find[i]
-        c1 = p_post * scale
-        c2 = c1 + p_ws * scale
-        c3 = c2 + p_loc * scale
-        c4 = c3 + p_mig * scale
-        if u < c1:
-            status[i] = POST
-        elif u < c2:
-            status[i] = WORKSHOP
-        elif u < c3:
-            status[i] = LOCAL
-        elif u < c4:
-            status[i] = MIGRANT
 
 
 @_jit
@@ -205,45 +263,6 @@ def wage_of(s, skill, absent, phi, county, village, wage_mig, wage_local, county
     if absent > 0:
         w = f32(0.0)
     return w
-
-
-@_jit
-def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enrol, u_place, placement, priority,
-             base_rate, course_months, starts, moved, cost, weak, mobility, weak_cut, factor_60plus):
-    """:meth:`ruralsim.programmes.Training.step`: graduation, then enrolment at the county's normalised
-    rate (plus what yuan moved from industry support buy, ``moved`` per county); returns the enrolments
-    per county."""
-    m, n_c = status.shape[0], starts.shape[0]
-    for i in range(m):
-        if status[i] == TRAINING:
-            timer[i] -= 1
-            if timer[i] <= 0:
-                skill[i] = min(skill[i] + 1, 2)
-                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
-                status[i] = MIGRANT if placed else OUT
-    eligible = np.zeros(n_c)
-    monitored = np.zeros(n_c)
-    for i in range(m):
-        if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
-            eligible[county[i]] += 1.0
-            if mon_state[lab_hh[i]] == MONITORED:
-                monitored[county[i]] += 1.0
-    mean_w = np.ones(n_c)
-    rate = np.full(n_c, base_rate)
-    for g in range(n_c):
-        if eligible[g] > 0:
-            mean_w[g] = (priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
-            if cost > 0:  # programmes.extra_rate
-                rate[g] = base_rate + moved[g] / (cost * eligible[g])
-    enrolled = np.zeros(n_c)
-    for i in range(m):
-        if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
-            w = priority if mon_state[lab_hh[i]] == MONITORED else 1.0
-            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
-                status[i] = TRAINING
-                timer[i] = course_months
-                enrolled[county[i]] += 1.0
-    return enrolled
 
 
 # ---------------------------------------------------------------------------------------------
