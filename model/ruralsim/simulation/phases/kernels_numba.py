@@ -15,6 +15,8 @@ import numpy as np
 
 from ..cohort.population import FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
 
+# Per-row helpers a loop calls take and return scalars only: an array handed to a compiled call costs its
+# reference counting on every row (a loop calling one with three arrays ran six times slower).
 _jit = numba.njit(nogil=True, cache=True)
 
 f32 = np.float32
@@ -69,7 +71,13 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             eligible[county[i]] += 1.0
             if mon_state[lab_hh[i]] == MONITORED:
                 monitored[county[i]] += 1.0
-        _count_job(status[i], county[i], village[i], local, workshop, post, 1.0)
+        s = status[i]  # jobs held per group (local jobs per county, workshop jobs and posts per village)
+        if s == LOCAL:
+            local[county[i]] += 1.0
+        elif s == WORKSHOP:
+            workshop[village[i]] += 1.0
+        elif s == POST:
+            post[village[i]] += 1.0
     # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate).
     mean_w = np.ones(n_c)
     rate = np.full(n_c, base_rate)
@@ -95,7 +103,12 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                        p_post[village[i]]):
             lost[i] = True
             status[i] = FARM if u_kind[i] < own_farm else OUT
-            _count_job(s, county[i], village[i], local, workshop, post, -1.0)
+            if s == LOCAL:  # the job no longer held
+                local[county[i]] -= 1.0
+            elif s == WORKSHOP:
+                workshop[village[i]] -= 1.0
+            elif s == POST:
+                post[village[i]] -= 1.0
         if status[i] <= FARM and absent[i] == 0:  # a seeker (one who just lost a job included)
             prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
             d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
@@ -106,10 +119,11 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     r_workshop = _rate(village_capacity - workshop, d_workshop)
     r_post = _rate(post_quota - post, d_post)
     for i in range(m):
-        _search_row(i, status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, mon_state,
-                    use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority,
-                    chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search, r_local,
-                    r_workshop, r_post)
+        status[i] = _search_row(status[i], absent[i], age[i], skill[i], weak[i], mobility[i], chronic[lab_hh[i]],
+                                use_monitored and mon_state[lab_hh[i]] == MONITORED, u_find[i], rate_find, bonus,
+                                weak_cut, factor_50s, factor_60plus, priority, chronic_factor, fill, post_weak,
+                                post_other, weak_local_cut, find_cap, post_search, r_local[county[i]],
+                                r_workshop[village[i]], r_post[village[i]])
         if (lost[i] and status[i] != POST) or lost_ill[i]:
             lost_hh[lab_hh[i]] = True
 
@@ -118,17 +132,6 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
 def _trainable(s, skill, age, absent):
     """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
     return (s == OUT or s == FARM) and skill < 2 and age < 60 and absent == 0
-
-
-@_jit
-def _count_job(s, county, village, local, workshop, post, one):
-    """Count (``one`` = 1) or uncount (-1) a job held: local jobs per county, workshop jobs and posts per village."""
-    if s == LOCAL:
-        local[county] += one
-    elif s == WORKSHOP:
-        workshop[village] += one
-    elif s == POST:
-        post[village] += one
 
 
 @_jit
@@ -159,43 +162,41 @@ def _separated(s, skill, u_sep, u_trim, rate_mig, rate_local, skill_cut, rate_po
 
 
 @_jit
-def _search_row(i, status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, mon_state,
-                use_monitored, u_find, rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
-                fill, post_weak, post_other, weak_local_cut, find_cap, post_search, r_local, r_workshop, r_post):
-    """:func:`ruralsim.labour.search` for labourer ``i``: a seeker's chances of a post, a workshop job, a local
-    job and a migrant job (capped in total), one draw; a post holder's on-the-job search for migrant work."""
-    holder = status[i] == POST and weak[i] == 0 and post_search > 0
-    if (status[i] > FARM and not holder) or absent[i] != 0:
-        return
-    ch = chronic[lab_hh[i]]
-    p_mig = rate_mig * migrant_weight(skill[i], weak[i], age[i], mobility[i], ch, bonus, weak_cut, factor_50s,
+def _search_row(s, absent, age, skill, weak, mobility, chronic, monitored, u, rate_mig, bonus, weak_cut, factor_50s,
+                factor_60plus, priority, chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap,
+                post_search, r_local, r_workshop, r_post):
+    """:func:`ruralsim.labour.search` for one labourer of status ``s``: a seeker's chances of a post, a workshop
+    job, a local job and a migrant job (capped in total), one draw ``u``; a post holder's on-the-job search for
+    migrant work. ``r_*``: the group's vacancies per unit of demand. Returns the new status."""
+    holder = s == POST and weak == 0 and post_search > 0
+    if (s > FARM and not holder) or absent != 0:
+        return s
+    p_mig = rate_mig * migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
                                       factor_60plus, chronic_factor)
     if holder:  # on-the-job search for migrant work (see labour.search)
-        if u_find[i] < post_search * p_mig:
-            status[i] = MIGRANT
-        return
-    prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
-    w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-    p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
-    p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
-    cannot = weak[i] == 1 or age[i] >= 60 or ch == 1  # labour.cannot_migrate
+        return MIGRANT if u < post_search * p_mig else s
+    prio = priority if monitored else f32(1.0)
+    w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak))
+    p_loc = f32(fill * min(r_local * w_local, 1.0))
+    p_ws = f32(fill * min(r_workshop * np.float64(prio), 1.0))
+    cannot = weak == 1 or age >= 60 or chronic == 1  # labour.cannot_migrate
     w_post = prio * (post_weak if cannot else post_other)
-    p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
+    p_post = f32(fill * min(r_post * np.float64(w_post), 1.0))
     total = p_mig + p_loc + p_ws + p_post
     scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
-    u = u_find[i]
     c1 = p_post * scale
     c2 = c1 + p_ws * scale
     c3 = c2 + p_loc * scale
     c4 = c3 + p_mig * scale
     if u < c1:
-        status[i] = POST
-    elif u < c2:
-        status[i] = WORKSHOP
-    elif u < c3:
-        status[i] = LOCAL
-    elif u < c4:
-        status[i] = MIGRANT
+        return POST
+    if u < c2:
+        return WORKSHOP
+    if u < c3:
+        return LOCAL
+    if u < c4:
+        return MIGRANT
+    return s
 
 
 @_jit
@@ -241,22 +242,22 @@ def wages(status, skill, absent, phi, lab_hh, county, village, wage_mig, wage_lo
     m = status.shape[0]
     out = np.zeros(m, np.float32)
     for i in range(m):
-        out[i] = wage_of(status[i], skill[i], absent[i], phi[lab_hh[i]], county[i], village[i], wage_mig, wage_local,
-                         county_factor, village_wage, index, premium, wage_post)
+        out[i] = wage_of(status[i], skill[i], absent[i], phi[lab_hh[i]], county_factor[county[i]],
+                         village_wage[village[i]], wage_mig, wage_local, index, premium, wage_post)
     return out
 
 
 @_jit
-def wage_of(s, skill, absent, phi, county, village, wage_mig, wage_local, county_factor, village_wage, index, premium,
-            wage_post):
-    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`)."""
+def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_local, index, premium, wage_post):
+    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`);
+    ``county_factor`` and ``village_wage`` are the labourer's county's and village's."""
     w = f32(0.0)
     if s == MIGRANT:
         w = wage_mig
     elif s == LOCAL:
-        w = f32(wage_local * county_factor[county])
+        w = f32(wage_local * county_factor)
     elif s == WORKSHOP:
-        w = f32(village_wage[village] * index)
+        w = f32(village_wage * index)
     w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
     if s == POST:
         w = wage_post
@@ -288,8 +289,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     h, acc = -1, 0.0
     for i in range(status.shape[0]):
         s = status[i]
-        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], lab_county[i], lab_village[i], wage_mig, wage_local,
-                    county_factor, village_wage, index, premium, wage_post)
+        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], county_factor[lab_county[i]],
+                    village_wage[lab_village[i]], wage_mig, wage_local, index, premium, wage_post)
         if lab_hh[i] != h:
             if h >= 0:
                 wage[h] = acc
