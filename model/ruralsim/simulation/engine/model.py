@@ -277,7 +277,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
-        east_west.placement(c)
+        if not c.kern.fast:  # the Numba incomes kernel places them in its loop over labourers
+            east_west.placement(c)
         flows = self._incomes(c, oop)
         places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
         detected = self._policy(c, flows, oop, lost_jobs)

@@ -111,10 +111,14 @@ def _numba_kernels():
         # Household phases --------------------------------------------------------------------------
         @staticmethod
         def incomes(c, m, oop):
-            """Wages summed per household, operating, property, transfer and medical flows, and their ledger
-            lines (:meth:`RuralModel._incomes`, dividends excepted)."""
+            """East–west placements, then wages summed per household, operating, property, transfer and medical
+            flows, and their ledger lines (:meth:`RuralModel._incomes`, dividends excepted)."""
+            from ..cohort.places import WEST, chunk_villages
+
             p, H, L, f, idx = c.p, c.hh, c.labs, c.flows, c.wage_index
-            sums, counts = np.zeros((8, c.n_counties)), np.zeros(5, np.int64)
+            sums, counts = np.zeros((8, c.n_counties)), np.zeros(6, np.int64)
+            east_rate = float(p["places_east_west_rate"])
+            east = east_rate > 0.0
             kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
@@ -126,7 +130,11 @@ def _numba_kernels():
                        sums, counts, f32(p["farm_idle_land_intensity"]),
                        L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
                        float(p["labour_local_wage"] * idx), c.county_wage_factor, c.village_wage, float(idx),
-                       float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"])
+                       float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"],
+                       east, c.ul("lab.eastwest") if east else np.zeros(0, np.float32), f32(east_rate * c.migrant_open),
+                       chunk_villages(c, m.places.village_region) == WEST, L.weak, L.age)
+            if east:
+                c.reached["east_west"] = c.reached.get("east_west", 0) + int(counts[5])
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])

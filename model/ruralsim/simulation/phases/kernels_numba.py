@@ -14,6 +14,7 @@ import numba
 import numpy as np
 
 from ..cohort.population import FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
+from .east_west import MAX_AGE as EAST_WEST_MAX_AGE
 
 # Per-row helpers a loop calls take and return scalars only: an array handed to a compiled call costs its
 # reference counting on every row (a loop calling one with three arrays ran six times slower).
@@ -275,13 +276,15 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
             operating, prop, transfer, medical, sums, counts, idle_intensity,
             skill, absent, phi, lab_village, wage_mig, wage_local, county_factor, village_wage, index, premium,
-            wage_post, wage):
-    """:meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
+            wage_post, wage, east, u_east, p_east, west_v, weak, age):
+    """East–west placements (``east``: :func:`ruralsim.simulation.phases.east_west.placement`, an idle, able
+    western labourer under 60 placed in migrant work if ``u_east < p_east``; ``west_v``: western villages), then
+    :meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
     summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
     household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
     industry project returns as operating income, subsidies, 低保, medical assistance paid, insured people,
     post wages, workshop jobs, project returns as asset income) and counts (monitored households that can
-    work, 低保 households, assisted with a cost, post holders, workshop jobs)."""
+    work, 低保 households, assisted with a cost, post holders, workshop jobs, east–west placements)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
     for i in range(n):
@@ -289,6 +292,11 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     h, acc = -1, 0.0
     for i in range(status.shape[0]):
         s = status[i]
+        if (east and (s == OUT or s == FARM) and absent[i] == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE
+                and west_v[lab_village[i]] and u_east[i] < p_east):
+            s = MIGRANT
+            status[i] = s
+            counts[5] += 1
         w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], county_factor[lab_county[i]],
                     village_wage[lab_village[i]], wage_mig, wage_local, index, premium, wage_post)
         if lab_hh[i] != h:
