@@ -38,7 +38,8 @@ class NumpyKernels:
 
     @staticmethod
     def block_uniforms():
-        """The streams' maker of a block of float32 uniforms from its address: None for NumPy's generators."""
+        """The streams' compiled maker of consecutive blocks of float32 uniforms from their addresses: None
+        for NumPy's generators."""
         return None
 
 
@@ -47,7 +48,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import pcg64_uniforms
+    from .pcg64_numba import pcg64_blocks
 
     f32 = np.float32
 
@@ -63,7 +64,7 @@ def _numba_kernels():
 
         @staticmethod
         def block_uniforms():
-            return pcg64_uniforms
+            return pcg64_blocks
 
         @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):

