@@ -148,16 +148,15 @@ def _numba_kernels():
         @staticmethod
         def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
             """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
-            returns the households identified this month. The monitoring line (each region's), the grant and
-            the placement threshold's package factors are per-household arrays; standards are scalars."""
+            returns the households identified this month. The monitoring line (each village's), the grant and
+            the placement threshold's package factors (by capacity) are small tables; standards are scalars."""
             from . import categories, identification
             from ..cohort import places as places_mod
 
             p, H, L = c.p, c.hh, c.labs
-            grant_hh = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factor(c),
-                                  dtype=np.float32)
-            if grant_hh.ndim == 0:
-                grant_hh = np.full(c.n_households, grant_hh, np.float32)
+            # The grant times the package factor, by capacity (categories.grant_factors): a table, not a column.
+            grant_cap = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factors(c),
+                                   dtype=np.float32)
             sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
             detected = np.zeros(c.n_households, bool)
             enabled = bool(p["monitoring_enabled"])
@@ -177,7 +176,7 @@ def _numba_kernels():
                       float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
                       int(p["monitoring_placement_months"]),
                       float(p["transfers_single_cover_limit"] * c.dibao_standard), int(p["monitoring_eliminate_after"]),
-                      grant_hh, *_test_terms(c, m),
+                      grant_cap, c.category, *_test_terms(c, m),
                       float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
                       float(p["transfers_dibao_minimum"]),
                       f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
@@ -193,13 +192,10 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
-                factor = categories.placement_factor(c, np.arange(c.n_households))
-                factor_hh = (np.asarray(factor, np.float32) if np.ndim(factor)
-                             else np.full(c.n_households, factor, np.float32))
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
                                        f32(p["labour_hire_factor_60plus"]), L.hh, L.village, np.asarray(c.post_quota, float),
                                        c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
-                                       f32(prob * c.migrant_open), factor_hh)
+                                       f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
 

@@ -42,7 +42,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
            county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
            ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
            last_shock_month, t, enabled, lines_v, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
-           above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
+           above_limit_line, eliminate_after, grant_cap, category, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
            merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
@@ -134,7 +134,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         # IndustrySupport.grant
         grant = f32(0.0)
         if det and able:
-            grant = grant_hh[i]  # the grant times the household's package factor (categories.grant_factor)
+            grant = grant_cap[category[i] // 2]  # times the package factor by capacity (categories.grant_factors)
             measures[i] = min(measures[i] + 1, 100)
         sums[1, k] += np.float64(grant)
         operating[i] += grant
@@ -171,11 +171,12 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 @_jit
 def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
-               p_full, factor_hh):
+               p_full, factor_cap, category):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
     placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
     A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
-    by the household's package factor (``factor_hh``, categories.placement_factor). Returns the number placed."""
+    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Returns the
+    number placed."""
     placed = 0
     last = -1  # labourers are grouped by household: count a household's measure once
     for j in range(status.shape[0]):
@@ -187,7 +188,7 @@ def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab
             to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
             if to_post and post_quota[lab_village[j]] <= 0:
                 continue
-            if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_hh[h]:
+            if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
                 status[j] = POST if to_post else MIGRANT
                 placed += 1
                 if h != last:
