@@ -61,6 +61,11 @@ class FakePart:
         self.booked: dict[str, float] = {}
         self.reached: dict[str, int] = {}
 
+    @property
+    def lab_first(self):
+        """Each household's first labourer row and the end (as Part's: labourers grouped by household)."""
+        return np.searchsorted(self.labs.hh, np.arange(self.n_households + 1))
+
     def hh_sum(self, x):
         return np.array([float(np.sum(x))])
 

@@ -170,30 +170,32 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 
 @_jit
-def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
-               p_full, factor_cap, category):
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
+               mon_state, episode, measures, draw, p_weak, p_full, factor_cap, category):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
     placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
     A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
-    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Returns the
-    number placed."""
+    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
+    households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
+    order. Returns the number placed."""
     placed = 0
-    last = -1  # labourers are grouped by household: count a household's measure once
-    for j in range(status.shape[0]):
-        h = lab_hh[j]
-        s = status[j]
-        if ((s == OUT or s == FARM) and absent[j] == 0 and mon_state[h] == MONITORED and episode[h] > 0
-                and (weak[j] == 0 or post_quota[lab_village[j]] > 0)):
-            # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
-            to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
-            if to_post and post_quota[lab_village[j]] <= 0:
-                continue
-            if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
-                status[j] = POST if to_post else MIGRANT
-                placed += 1
-                if h != last:
-                    measures[h] = min(measures[h] + 1, 100)
-                    last = h
+    for h in range(mon_state.shape[0]):
+        if mon_state[h] != MONITORED or episode[h] <= 0:
+            continue
+        counted = False  # a household's measure counts once
+        for j in range(lab_first[h], lab_first[h + 1]):
+            s = status[j]
+            if (s == OUT or s == FARM) and absent[j] == 0 and (weak[j] == 0 or post_quota[lab_village[j]] > 0):
+                # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
+                to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
+                if to_post and post_quota[lab_village[j]] <= 0:
+                    continue
+                if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
+                    status[j] = POST if to_post else MIGRANT
+                    placed += 1
+                    if not counted:
+                        measures[h] = min(measures[h] + 1, 100)
+                        counted = True
     return placed
 
 
@@ -244,7 +246,7 @@ _INACTIVE = 7
 @_jit
 def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skill, absent, timer, lab_hh, size,
                  n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
-                 p_young, retirement_age):
+                 p_young, retirement_age, lab_first):
     """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
     rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
     (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
@@ -292,16 +294,18 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
             any_want = True
     if not any_want:
         return
-    for j in range(m):  # the first free row of each such household is taken
-        h = lab_hh[j]
-        if want[h] and status[j] == _INACTIVE:
-            want[h] = False
-            status[j] = OUT
-            age[j] = 18
-            weak[j] = 0
-            skill[j] = 0
-            n_lab[h] += 1
-            full_labourers[h] += 1
+    for h in range(first_hh, n, step_hh):  # the first free row of each such household is taken
+        if not want[h]:
+            continue
+        for j in range(lab_first[h], lab_first[h + 1]):
+            if status[j] == _INACTIVE:
+                status[j] = OUT
+                age[j] = 18
+                weak[j] = 0
+                skill[j] = 0
+                n_lab[h] += 1
+                full_labourers[h] += 1
+                break
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,20 +326,17 @@ def illness_events(u_event, prob, size, chronic, head_age):
 
 
 @_jit
-def absence_rows(ill_hh_rows, lab_hh, n_lab, u_lab, n_households):
+def absence_rows(ill_hh_rows, lab_first, n_lab, u_lab):
     """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
-    rows (in row order) sent off work."""
-    ill = np.zeros(n_households, np.bool_)
-    for r in ill_hh_rows:
-        ill[r] = True
-    m = lab_hh.shape[0]
-    rows = np.empty(m, np.int64)
+    rows (in row order) sent off work. Only the ill households' labourers are visited (``ill_hh_rows`` ascending;
+    household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
+    rows = np.empty(u_lab.shape[0], np.int64)
     k = 0
-    for j in range(m):
-        h = lab_hh[j]
-        if ill[h] and np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
-            rows[k] = j
-            k += 1
+    for h in ill_hh_rows:
+        for j in range(lab_first[h], lab_first[h + 1]):
+            if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
+                rows[k] = j
+                k += 1
     return rows[:k]
 
 
