@@ -196,6 +196,17 @@ class Part:
         return self.m.streams.uniform(name, self.m.t if month is None else month, self.m.n_labourers,
                                       self.span.l0, self.span.l1)
 
+    def uh_due(self, name: str) -> np.ndarray:
+        """:meth:`uh` of which only the rows due this month are read (model rows ``r % 12`` = the month of the
+        year: birthdays, reviews); the compiled draws skip the others (:meth:`Streams.uniform_every`)."""
+        m = self.m
+        return m.streams.uniform_every(name, m.t, m.n_households, self.span.h0, self.span.h1, m.month_of_year)
+
+    def ul_due(self, name: str) -> np.ndarray:
+        """:meth:`ul` of which only the labourer rows due this month are read (see :meth:`uh_due`)."""
+        m = self.m
+        return m.streams.uniform_every(name, m.t, m.n_labourers, self.span.l0, self.span.l1, m.month_of_year)
+
     # Per-county sums (what makes totals independent of the partition) ----------------------------
     def hh_sum(self, x: np.ndarray) -> np.ndarray:
         """Per-county sums (float64, in row order) of a per-household array of the chunk."""

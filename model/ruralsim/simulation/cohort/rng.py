@@ -47,6 +47,8 @@ class Streams:
         # model with the Numba kernels): the same numbers as :meth:`generator` and :func:`_uniform32`, without
         # their Python objects.
         self.block_uniforms = None
+        # Its maker of every ``step``-th row only, ``(entropy, out, BLOCK, first row per block, step)``.
+        self.block_uniforms_every = None
         self._run_words = _int_words(self.seed) if self.seed >= 0 else None
 
     def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
@@ -77,6 +79,12 @@ class Streams:
         """Float32 uniforms in [0, 1) for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=False)
 
+    def uniform_every(self, name: str, month: int, n: int, lo: int, hi: int, phase: int, step: int = 12) -> np.ndarray:
+        """:meth:`uniform` where only rows ``r`` with ``r % step == phase`` (model rows) will be read: with the
+        compiled maker the other rows of whole blocks are not drawn (their values are unspecified); the rows
+        read are exactly :meth:`uniform`'s."""
+        return self._rows(name, month, n, lo, hi, normal=False, every=(phase, step))
+
     def normal(self, name: str, month: int, n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Float32 standard normals for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=True)
@@ -89,7 +97,8 @@ class Streams:
         """Float64 standard normals for a few rows."""
         return self.generator(name, month, 0).standard_normal(size)
 
-    def _rows(self, name: str, month: int, n: int, lo: int, hi: int | None, normal: bool) -> np.ndarray:
+    def _rows(self, name: str, month: int, n: int, lo: int, hi: int | None, normal: bool,
+              every: tuple[int, int] | None = None) -> np.ndarray:
         hi = n if hi is None else hi
         out = np.empty(hi - lo, dtype=np.float32)
         b0, b1 = lo // BLOCK, (hi - 1) // BLOCK if hi > lo else lo // BLOCK - 1
@@ -107,8 +116,13 @@ class Streams:
                 out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
         if whole:  # in one compiled call
             first = whole[0] * BLOCK
-            self.block_uniforms(self._entropy(name, month, whole), out[first - lo:min(first + len(whole) * BLOCK, n) - lo],
-                                BLOCK)
+            span = out[first - lo:min(first + len(whole) * BLOCK, n) - lo]
+            if every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
+                phase, step = every
+                firsts = np.array([(phase - b * BLOCK) % step for b in whole], np.int64)
+                self.block_uniforms_every(self._entropy(name, month, whole), span, BLOCK, firsts, step)
+            else:
+                self.block_uniforms(self._entropy(name, month, whole), span, BLOCK)
         return out
 
     def _compiled(self, name: str, month: int, b: int) -> bool:

@@ -111,7 +111,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.kern = kernel_set(n, kernels)
-        self.streams.block_uniforms = self.kern.block_uniforms()
+        self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
         self.chunk_target = chunk_households or default_chunk_households()
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
@@ -322,8 +322,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
         # A household not yet enrolled nor identified applies with the take-up probability: a fresh draw at
         # each review (the month's address), so non-take-up is a chance each year, not a lifelong trait.
-        takeup = c.uh("hh.dibao_takeup")
-        single = c.uh("hh.single_takeup")
+        takeup = c.uh_due("hh.dibao_takeup")  # only the month's rows are read
+        single = c.uh_due("hh.single_takeup")
         if c.kern.fast:  # the kernel runs the month's exits and reads categories.no_draw over the chunk's rows
             c.kern.dibao_review(c, self, rows, takeup, single)
             return

@@ -38,9 +38,9 @@ class NumpyKernels:
 
     @staticmethod
     def block_uniforms():
-        """The streams' compiled maker of consecutive blocks of float32 uniforms from their addresses: None
-        for NumPy's generators."""
-        return None
+        """The streams' compiled makers of consecutive blocks of float32 uniforms from their addresses (all
+        rows, and every ``step``-th row: :mod:`.pcg64_numba`): None for NumPy's generators."""
+        return None, None
 
 
 @lru_cache(maxsize=None)
@@ -48,7 +48,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import pcg64_blocks
+    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every
 
     f32 = np.float32
 
@@ -64,7 +64,7 @@ def _numba_kernels():
 
         @staticmethod
         def block_uniforms():
-            return pcg64_blocks
+            return pcg64_blocks, pcg64_blocks_every
 
         @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):
@@ -202,7 +202,7 @@ def _numba_kernels():
         @staticmethod
         def dibao_review(c, m, rows, u_takeup, u_single):
             """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
-            the take-up draws are the chunk's whole rows."""
+            the take-up draws are read on the month's rows only."""
             from . import categories
 
             p, H = c.p, c.hh
@@ -231,7 +231,7 @@ def _numba_kernels():
             hh0, _, hh_step = hh_rows.indices(c.n_households)
             kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
                             H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
-                            c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
+                            c.ul_due("lab.death"), c.uh_due("hh.elder_death"), c.uh_due("hh.coming_of_age"), q_age, q_any,
                             p_young, int(p["labour_retirement_age"]), c.lab_first)
 
         @staticmethod
