@@ -1,13 +1,14 @@
 """The hot inner loops: NumPy (the reference) or Numba (optional, the ``fast`` extra).
 
 The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.programmes`,
-:mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
-search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
-same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
-checks whole runs); :mod:`ruralsim.simulation.phases.kernels_policy` does the same for the policy phase, birthdays,
-shocks and the market and registry parts, and :mod:`ruralsim.simulation.phases.pcg64_numba` makes the streams'
-uniform blocks (NumPy's numbers) in one compiled call. Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
-temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
+:mod:`ruralsim.model`); the Numba set has compiled translations that do exactly the same arithmetic in the
+same precision and order, so results are bit-identical (``tests/test_scale.py`` checks whole runs):
+:mod:`ruralsim.simulation.phases.kernels_numba` the labour market (training, separations and search in three
+loops) and incomes (with wages and east–west placements), :mod:`ruralsim.simulation.phases.kernels_policy` the
+policy phase, birthdays and shocks, :mod:`ruralsim.simulation.phases.kernels_status` the status phase with the
+month's metric parts and the labour counts, and :mod:`ruralsim.simulation.phases.pcg64_numba` the streams'
+uniform blocks (NumPy's numbers). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes
+with temporaries over the chunk, its kernel one to three loops with its sums and counts kept in the loop.
 
 Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
 takes Numba when it is installed and the run has at least :data:`NUMBA_MIN_HOUSEHOLDS` households,
