@@ -59,7 +59,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
-    local, workshop, post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
+    held = np.zeros(n_c + 2 * n_v)  # jobs held: local per county, then workshop and post per village (_job_slot)
+    local, workshop, post = held[:n_c], held[n_c:n_c + n_v], held[n_c + n_v:]
     eligible, monitored = np.zeros(n_c), np.zeros(n_c)
     for i in range(m):
         if train and status[i] == TRAINING:
@@ -72,13 +73,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             eligible[county[i]] += 1.0
             if mon_state[lab_hh[i]] == MONITORED:
                 monitored[county[i]] += 1.0
-        s = status[i]  # jobs held per group (local jobs per county, workshop jobs and posts per village)
-        if s == LOCAL:
-            local[county[i]] += 1.0
-        elif s == WORKSHOP:
-            workshop[village[i]] += 1.0
-        elif s == POST:
-            post[village[i]] += 1.0
+        slot = _job_slot(status[i], county[i], village[i], n_c, n_v)
+        if slot >= 0:
+            held[slot] += 1.0
     # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate).
     mean_w = np.ones(n_c)
     rate = np.full(n_c, base_rate)
@@ -104,12 +101,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                        p_post[village[i]]):
             lost[i] = True
             status[i] = FARM if u_kind[i] < own_farm else OUT
-            if s == LOCAL:  # the job no longer held
-                local[county[i]] -= 1.0
-            elif s == WORKSHOP:
-                workshop[village[i]] -= 1.0
-            elif s == POST:
-                post[village[i]] -= 1.0
+            slot = _job_slot(s, county[i], village[i], n_c, n_v)
+            if slot >= 0:  # a job no longer held
+                held[slot] -= 1.0
         if status[i] <= FARM and absent[i] == 0:  # a seeker (one who just lost a job included)
             prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
             d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
@@ -127,6 +121,19 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                 r_workshop[village[i]], r_post[village[i]])
         if (lost[i] and status[i] != POST) or lost_ill[i]:
             lost_hh[lab_hh[i]] = True
+
+
+@_jit
+def _job_slot(s, county, village, n_counties, n_villages):
+    """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
+    :func:`labour`): local jobs per county, then workshop jobs and posts per village; -1 for no such job."""
+    if s == LOCAL:
+        return county
+    if s == WORKSHOP:
+        return n_counties + village
+    if s == POST:
+        return n_counties + n_villages + village
+    return -1
 
 
 @_jit
