@@ -335,7 +335,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
-        event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_share(c))
+        event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_shares(c))
         shocks.chronic(c, c.uh("hh.chronic"), c.uh("hh.chronic_end"))
         return event, oop
 

@@ -204,12 +204,13 @@ class MedicalAssistance(Programme):
 
     name = "medical"
 
-    def oop_share(self, c) -> np.ndarray:
-        """Out-of-pocket share per household given insurance and the poverty-specific tiers in force."""
+    def oop_shares(self, c) -> np.ndarray:
+        """Out-of-pocket share (float32) of an uninsured and an insured household (indexed by ``insured``), given
+        the poverty-specific tiers in force: a table, looked up for the households with a cost only."""
         p = c.p
         insured_share = p["medical_oop_share_basic"] - (
             p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * c.levels["medical"]
-        return np.where(c.insured == 1, insured_share, p["medical_oop_share_uninsured"]).astype(np.float32)
+        return np.array([p["medical_oop_share_uninsured"], insured_share]).astype(np.float32)
 
     def assist(self, c, oop: np.ndarray) -> np.ndarray:
         """Pay part of the out-of-pocket cost of assisted households; return what they still pay."""
