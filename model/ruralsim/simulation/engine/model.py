@@ -419,7 +419,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
     def _registry_year(self, c: Part, flows: dict[str, np.ndarray]) -> None:
         """The registry measure: each household's calendar-year per-capita net income (纯收入, all sources
         including transfers, medical costs not deducted), tested against the year's poverty line once a
-        year, in December (the annual income check)."""
+        year, in December (the annual income check). Other months the Numba status kernel adds the month's
+        income to the year's in its loop (:func:`kernels_status.status`)."""
+        if c.kern.fast and self.month_of_year != 11:
+            return
         gross = c.ring[self.t % 12] + flows["medical"]
         c.year_inc += gross
         c.year_med += flows["medical"]

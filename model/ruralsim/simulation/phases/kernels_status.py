@@ -37,13 +37,16 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
            state3, insured, t, poverty_line, monitoring_line, low, high, bin_width, price_threshold,
            illness_share, detected, reg_below, reg_inc, ever_below_reg, identified, ill_risk, cover, chronic, category,
            lines_v, code_v, relocated, ring_slot, december, mass_threshold, n_villages,
-           comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount):
+           comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount, add_year, year_inc,
+           year_med):
     """:meth:`RuralModel._status` with the month's household metric parts, in one loop over households.
 
     Causes, falls, spells and transitions as ``_status``; ``comp`` gets the per-county sums of the five
     flows, ``inc_county`` of the rolling income, ``reg_county`` of the registry income; ``counts`` the
     :data:`COUNTS`; ``gsum``/``gcount`` the place groups' per-(county, code) sums (December's rows only in
-    December). ``lines_v`` is each village's monitoring line, ``code_v`` its group code (no relocation bit)."""
+    December). ``lines_v`` is each village's monitoring line, ``code_v`` its group code (no relocation bit).
+    With ``add_year`` (months but December) the month's registry income is added to the year's
+    (:meth:`RuralModel._registry_year`: the slot's net income plus medical costs, and the costs)."""
     n = size.shape[0]
     line32, mline32 = f32(poverty_line), f32(monitoring_line)
     hh_v = np.zeros(n_villages, np.int64)
@@ -142,6 +145,9 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         rigid += category[i] % 2 == 1
         assisted += rb and (mon or cv != _NONE)
         above += mon and reg_inc[i] / f32(sz) >= lines_v[v]
+        if add_year:
+            year_inc[i] += ring_slot[i] + medical[i]
+            year_med[i] += medical[i]
         # Place groups (group_metrics.chunk_parts).
         g = code_v[v] + relocated[i]
         gsum[0, k, g] += np.float64(wage[i])
