@@ -121,10 +121,11 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
 
 def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
     """A chunk's local index arrays (households' village and county, labourers' household and village, the
-    villages' county, labourers' county, each household's first labourer row with the end as a last entry:
-    labourers are grouped by household in household order), made once per chunk and kept on the model: households never change
-    village or county, nor labourers household, so they are the same every month (a rule that moved rows
-    between groups would clear ``m._local_indices``). Read-only by convention: the phases only index with them."""
+    villages' county, labourers' county, and each household's first labourer row with the end as a last entry:
+    labourers are grouped by household in household order), made once per chunk and kept on the model:
+    households never change village or county, nor labourers household, so they are the same every month (a
+    rule that moved rows between groups would clear ``m._local_indices``). Read-only by convention: the phases
+    only index with them."""
     cache = m.__dict__.setdefault("_local_indices", {})
     got = cache.get(span)
     if got is None:

@@ -194,7 +194,8 @@ def _numba_kernels():
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
-                                       f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village, np.asarray(c.post_quota, float),
+                                       f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
+                                       np.asarray(c.post_quota, float),
                                        c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
                                        f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
@@ -232,7 +233,8 @@ def _numba_kernels():
             hh0, _, hh_step = hh_rows.indices(c.n_households)
             kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
                             H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
-                            c.ul_due("lab.death"), c.uh_due("hh.elder_death"), c.uh_due("hh.coming_of_age"), q_age, q_any,
+                            c.ul_due("lab.death"), c.uh_due("hh.elder_death"), c.uh_due("hh.coming_of_age"),
+                            q_age, q_any,
                             p_young, int(p["labour_retirement_age"]), c.lab_first)
 
         @staticmethod
