@@ -78,6 +78,8 @@ class FakePart:
     def ul(self, name, month=None):
         return np.asarray(self.draws.get(name, np.ones(self.n_labourers)), float)
 
+    uh_due, ul_due = uh, ul  # the month's rows of the draws (Part's skip the others; these have them all)
+
 
 def _step(c, pc, oop=None, sudden=None, line=6000.0, u=None, job_lost=None):
     n = c.n_households
