@@ -158,8 +158,7 @@ def _numba_kernels():
             # The grant times the package factor, by capacity (categories.grant_factors): a table, not a column.
             grant_cap = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factors(c),
                                    dtype=np.float32)
-            sums, counts = np.zeros((3, c.n_counties)), np.zeros(3, np.int64)
-            prob = p["monitoring_placement_prob"] * c.ration
+            sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
             detected = np.zeros(c.n_households, bool)
             enabled = bool(p["monitoring_enabled"])
             level = float(c.levels["monitoring"])
@@ -185,11 +184,7 @@ def _numba_kernels():
                       detected, sums, counts, job_lost, c.annual_due, c.data_due, c.dibao_exit, bool(m.merged),
                       data_rate, int(p["monitoring_data_screening_delay"]), self_rate,
                       bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist,
-                      identification.elimination_review(p, int(m.t), bool(m.merged)), c.lab_first, L.status, L.absent,
-                      L.weak, L.age, L.mobility, L.village, np.asarray(c.post_quota, float),
-                      c.ul("lab.assist") if enabled else np.zeros(0, np.float32), f32(prob), f32(prob * c.migrant_open),
-                      categories.placement_factors(c), f32(p["labour_weak_find_cut"]),
-                      f32(p["labour_hire_factor_60plus"]))
+                      identification.elimination_review(p, int(m.t), bool(m.merged)))
             for code, name in identification.CHANNELS.items():
                 c.out[f"id_{name}"] = int(ch_counts[code])
             c.out["id_wait"] = wait_hist
@@ -197,7 +192,13 @@ def _numba_kernels():
             m.prog_industry.book(c, sums[1], 0)
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
-                c.reached["placements"] = c.reached.get("placements", 0) + int(counts[2])
+                prob = p["monitoring_placement_prob"] * c.ration
+                placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
+                                       f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
+                                       np.asarray(c.post_quota, float),
+                                       c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
+                                       f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
+                c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
 
         @staticmethod

@@ -44,17 +44,14 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
            last_shock_month, t, enabled, lines_v, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
            above_limit_line, eliminate_after, grant_cap, category, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
-           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review, lab_first, lab_status,
-           absent, weak, age, mobility, lab_village, post_quota, u_assist, p_weak, p_full, factor_cap, weak_cut,
-           factor_60plus):
+           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
     and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
     assistance, and this month's slot of the income ring. Identification is by channel as
     :func:`ruralsim.simulation.phases.identification.month_channels` decides it (``ch_counts``, ``wait_hist``: the
     month's identified by channel code and their waits, from 2021). Per-county sums (rows: monitored households,
-    grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship,
-    labourers placed. Each household's labourers (rows ``lab_first[h]:lab_first[h + 1]``) are placed after
-    its row (:func:`_placement`: they read the episode set here)."""
+    grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
+    Labourers' placements follow in :func:`placements` (they read the episodes set here)."""
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
@@ -170,36 +167,36 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         for s in range(1, ring.shape[0]):
             acc += ring[s, i]
         inc_sum[i] = acc
-        # Monitoring.place: the household's idle labourers, if it is in a placement episode.
-        if enabled and mon_state[i] == MONITORED and episode[i] > 0:
-            factor = factor_cap[category[i] // 2]
-            counted = False  # a household's measure counts once
-            for j in range(lab_first[i], lab_first[i + 1]):
-                new_status = _placement(lab_status[j], absent[j], weak[j], age[j], mobility[j],
-                                        post_quota[lab_village[j]], u_assist[j], p_weak, p_full, factor, weak_cut,
-                                        factor_60plus)
-                if new_status >= 0:
-                    lab_status[j] = new_status
-                    counts[2] += 1
-                    if not counted:
-                        measures[i] = min(measures[i] + 1, 100)
-                        counted = True
 
 
 @_jit
-def _placement(s, absent, weak, age, mobility, quota, draw, p_weak, p_full, factor, weak_cut, factor_60plus):
-    """:meth:`ruralsim.programmes.Monitoring.place` for one labourer of a household in a placement episode: an
-    idle labourer is placed (a weak one, or an able one who cannot migrate, in a post where the village has
-    posts, ``quota`` > 0; others by guided migration) if ``draw`` is below the probability times the
-    household's package factor (categories.placement_factors). Returns the new status, or -1."""
-    if not ((s == OUT or s == FARM) and absent == 0 and (weak == 0 or quota > 0)):
-        return -1
-    to_post = weak == 1 or not can_migrate(weak, age, mobility, weak_cut, factor_60plus)
-    if to_post and quota <= 0:
-        return -1
-    if draw < (p_weak if weak == 1 else p_full) * factor:
-        return POST if to_post else MIGRANT
-    return -1
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
+               mon_state, episode, measures, draw, p_weak, p_full, factor_cap, category):
+    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
+    placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
+    A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
+    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
+    households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
+    order. Returns the number placed."""
+    placed = 0
+    for h in range(mon_state.shape[0]):
+        if mon_state[h] != MONITORED or episode[h] <= 0:
+            continue
+        counted = False  # a household's measure counts once
+        for j in range(lab_first[h], lab_first[h + 1]):
+            s = status[j]
+            if (s == OUT or s == FARM) and absent[j] == 0 and (weak[j] == 0 or post_quota[lab_village[j]] > 0):
+                # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
+                to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
+                if to_post and post_quota[lab_village[j]] <= 0:
+                    continue
+                if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
+                    status[j] = POST if to_post else MIGRANT
+                    placed += 1
+                    if not counted:
+                        measures[h] = min(measures[h] + 1, 100)
+                        counted = True
+    return placed
 
 
 @_jit
