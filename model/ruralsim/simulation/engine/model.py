@@ -285,8 +285,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self._registry_year(c, flows)
         self._status(c, flows, event, lost_jobs, detected)
         self._support_but_for(c)
-        if not c.kern.fast:  # the Numba status loop has the migrant market's parts too
-            c.out.update(labour.market_parts(c))
+        c.out.update(labour.market_parts(c))
 
     def _insurance_year(self, c: Part) -> None:
         """January: the year's medical-insurance enrolment (enrolment is by calendar year). Without the
@@ -441,7 +440,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
         """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
-        if c.kern.fast:  # with the metric parts and the migrant market's parts, in one loop
+        if c.kern.fast:  # with the metric parts in one loop (the labour counts come with labour.market_parts)
             c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
             return
         H, t, o = c.hh, self.t, c.out

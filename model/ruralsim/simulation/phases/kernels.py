@@ -253,10 +253,9 @@ def _numba_kernels():
 
         @staticmethod
         def market_parts(c):
-            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers (the set-up's months;
-            the month's step has them from :meth:`status`), with the month's labour counts (employed, migrant,
-            workshop, post, trained, active: :data:`kernels_status.LABOUR_COUNTS`), which the NumPy reference
-            counts in :meth:`RuralModel._metric_parts`."""
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers, with the month's
+            labour counts (employed, migrant, workshop, post, trained, active: :data:`kernels_status.LABOUR_COUNTS`),
+            which the NumPy reference counts in :meth:`RuralModel._metric_parts`."""
             p, L = c.p, c.labs
             weight, untrained = np.zeros(c.n_counties), np.zeros(c.n_counties)
             counts = np.zeros(len(ks.LABOUR_COUNTS), np.int64)
@@ -270,10 +269,9 @@ def _numba_kernels():
 
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
-            """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``):
-            :meth:`RuralModel._status` with :meth:`_metric_parts` and :meth:`_more_parts` in one loop over
-            households, each with its labourers' part of the migrant market and the labour counts
-            (:func:`ruralsim.simulation.phases.labour.market_parts`)."""
+            """Causes, falls, spells and transitions, and the month's household metric parts (into ``c.out``):
+            :meth:`RuralModel._status` with :meth:`_metric_parts` and :meth:`_more_parts` in one loop (the
+            labour counts come with :meth:`market_parts`)."""
             from ..cohort import places as places_mod
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
 
@@ -286,9 +284,6 @@ def _numba_kernels():
             gsum = np.zeros((len(ks.GROUP_SUMS), n_c, places_mod.N_CODES))
             gcount = np.zeros((len(ks.GROUP_COUNTS), n_c, places_mod.N_CODES), np.int64)
             december = m.month_of_year == 11
-            L = c.labs
-            weight, untrained = np.zeros(n_c), np.zeros(n_c)
-            lcounts = np.zeros(len(ks.LABOUR_COUNTS), np.int64)
             ks.status(*(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
                       H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
                       c.spell, c.mon_state, c.ever_monitored, c.state3, c.insured, int(m.t), m.poverty_line,
@@ -299,10 +294,7 @@ def _numba_kernels():
                       places_mod.chunk_villages(c, m.places.village_code), H.relocated, c.ring[m.t % 12], december,
                       float(p["monitoring_mass_return_threshold"]), c.n_villages,
                       comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount,
-                      not december, c.year_inc, c.year_med, c.lab_first, L.status, L.absent, L.skill, L.weak, L.age,
-                      L.mobility, c.lab_county, f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
-                      f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
-                      f32(p["labour_chronic_find_factor"]), f32(p["posts_migrant_search"]), weight, untrained, lcounts)
+                      not december, c.year_inc, c.year_med)
             for j, k in enumerate(components):
                 o[k] = comp[j]
             o.update({k: int(v) for k, v in zip(ks.COUNTS, counts)})
@@ -311,8 +303,6 @@ def _numba_kernels():
             names = (*ks.GROUP_SUMS[:4], *ks.GROUP_COUNTS[:1], *ks.GROUP_SUMS[4:], *ks.GROUP_COUNTS[1:])
             arrays = (*gsum[:4], *gcount[:1], *gsum[4:], *gcount[1:])
             o["groups"] = {k: a for k, a in zip(names, arrays) if december or k in ks.GROUP_SUMS[:4]}
-            o.update(market_weight=weight, market_weight_untrained=untrained,
-                     **{k: int(v) for k, v in zip(ks.LABOUR_COUNTS, lcounts)})
 
     def _test_terms(c, m):
         """The 低保 means test's left-out income (Dibao.test_income): share, subsidy per person, pension, and

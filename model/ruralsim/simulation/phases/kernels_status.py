@@ -38,8 +38,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
            illness_share, detected, reg_below, reg_inc, ever_below_reg, identified, ill_risk, cover, chronic, category,
            lines_v, code_v, relocated, ring_slot, december, mass_threshold, n_villages,
            comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount, add_year, year_inc,
-           year_med, lab_first, lab_status, absent, skill, weak, age, mobility, lab_county, bonus, weak_cut, factor_50s,
-           factor_60plus, chronic_factor, post_search, weight, untrained, lcounts):
+           year_med):
     """:meth:`RuralModel._status` with the month's household metric parts, in one loop over households.
 
     Causes, falls, spells and transitions as ``_status``; ``comp`` gets the per-county sums of the five
@@ -47,12 +46,9 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
     :data:`COUNTS`; ``gsum``/``gcount`` the place groups' per-(county, code) sums (December's rows only in
     December). ``lines_v`` is each village's monitoring line, ``code_v`` its group code (no relocation bit).
     With ``add_year`` (months but December) the month's registry income is added to the year's
-    (:meth:`RuralModel._registry_year`: the slot's net income plus medical costs, and the costs). Each
-    household's labourers (rows ``lab_first[h]:lab_first[h + 1]``) then add their part of the migrant market
-    and the labour counts (:func:`labour_parts`: ``weight``, ``untrained``, ``lcounts``)."""
+    (:meth:`RuralModel._registry_year`: the slot's net income plus medical costs, and the costs)."""
     n = size.shape[0]
     line32, mline32 = f32(poverty_line), f32(monitoring_line)
-    migrants = employed = workshop = post = trained = active = 0
     hh_v = np.zeros(n_villages, np.int64)
     down_v = np.zeros(n_villages, np.int64)
     # Counts in scalars (registers), written to ``counts`` at the end in the order of COUNTS.
@@ -166,17 +162,6 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
                 gsum[5, k, g] += np.float64(sz)
             if mon:
                 gcount[1, k, g] += 1
-        # The household's labourers: the migrant market's parts and the labour counts (labour_parts).
-        for j in range(lab_first[i], lab_first[i + 1]):
-            mg, em, ws, po, tr, ac, searching, w = _labour_row(
-                lab_status[j], absent[j], skill[j], weak[j], age[j], mobility[j], chronic[i], bonus, weak_cut,
-                factor_50s, factor_60plus, chronic_factor, post_search)
-            migrants, employed, workshop, post, trained, active = (migrants + mg, employed + em, workshop + ws,
-                                                                   post + po, trained + tr, active + ac)
-            if searching:
-                weight[lab_county[j]] += np.float64(w)
-                if skill[j] == 0:
-                    untrained[lab_county[j]] += np.float64(w)
     if n > 0:
         _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
     mass = 0
@@ -188,9 +173,6 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
               n_chronic, able, partly, not_able, rigid, assisted, above)
     for j in range(len(values)):
         counts[j] += values[j]
-    lvalues = (migrants, employed, migrants, workshop, post, trained, active)
-    for j in range(len(lvalues)):
-        lcounts[j] += lvalues[j]
 
 
 @_jit
@@ -212,36 +194,28 @@ LABOUR_COUNTS = ("market_migrants", "employed", "migrant", "workshop", "post", "
 def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
                  factor_60plus, chronic_factor, post_search, weight, untrained, counts):
     """:func:`ruralsim.simulation.phases.labour.market_parts` (seekers' hiring weight per county, float64 in
-    row order, the untrained seekers' part of it) with the month's labour counts (:data:`LABOUR_COUNTS`); the
-    month's step counts them in :func:`status`, this is for the set-up's months."""
+    row order, the untrained seekers' part of it) with the month's labour counts (:data:`LABOUR_COUNTS`)."""
     migrants = employed = workshop = post = trained = active = 0
     for j in range(status.shape[0]):
-        mg, em, ws, po, tr, ac, searching, w = _labour_row(
-            status[j], absent[j], skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut,
-            factor_50s, factor_60plus, chronic_factor, post_search)
-        migrants, employed, workshop, post, trained, active = (migrants + mg, employed + em, workshop + ws,
-                                                               post + po, trained + tr, active + ac)
-        if searching:
-            weight[lab_county[j]] += np.float64(w)
-            if skill[j] == 0:
-                untrained[lab_county[j]] += np.float64(w)
+        s = status[j]
+        migrants += s == MIGRANT
+        employed += s >= MIGRANT and s <= POST
+        workshop += s == WORKSHOP
+        post += s == POST
+        trained += skill[j] != 0
+        active += s != _INACTIVE
+        seeker = s <= FARM and absent[j] == 0
+        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
+        if not (seeker or holder):
+            continue
+        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
+                           factor_60plus, chronic_factor)
+        if holder:
+            w = post_search * w
+        weight[lab_county[j]] += np.float64(w)
+        if skill[j] == 0:
+            untrained[lab_county[j]] += np.float64(w)
     values = (migrants, employed, migrants, workshop, post, trained, active)
     for j in range(len(values)):
         counts[j] += values[j]
 
-
-@_jit
-def _labour_row(s, absent, skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus,
-                chronic_factor, post_search):
-    """One labourer's part of the month's labour counts (migrant, employed, workshop, post, trained, active) and
-    of the migrant market: whether a seeker (or a post holder searching on the job) and the hiring weight."""
-    seeker = s <= FARM and absent == 0
-    holder = post_search > 0 and s == POST and weak == 0 and absent == 0
-    w = f32(0.0)
-    if seeker or holder:
-        w = migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus,
-                           chronic_factor)
-        if holder:
-            w = post_search * w
-    return (np.int64(s == MIGRANT), np.int64(s >= MIGRANT and s <= POST), np.int64(s == WORKSHOP),
-            np.int64(s == POST), np.int64(skill != 0), np.int64(s != _INACTIVE), seeker or holder, w)
