@@ -121,7 +121,7 @@ def _numba_kernels():
             sums, counts = np.zeros((8, c.n_counties)), np.zeros(6, np.int64)
             east_rate = float(p["places_east_west_rate"])
             east = east_rate > 0.0
-            kn.incomes(L.status, c.lab_first, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
+            kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,

@@ -278,7 +278,7 @@ def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_l
 # Household phases (reference: RuralModel._incomes; the status phase is in kernels_status)
 # ---------------------------------------------------------------------------------------------
 @_jit
-def incomes(status, lab_first, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
+def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
             operating, prop, transfer, medical, sums, counts, idle_intensity,
@@ -287,39 +287,45 @@ def incomes(status, lab_first, lab_county, size, n_lab, n_elderly, land, pooled,
     """East–west placements (``east``: :func:`ruralsim.simulation.phases.east_west.placement`, an idle, able
     western labourer under 60 placed in migrant work if ``u_east < p_east``; ``west_v``: western villages), then
     :meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
-    summed per household into ``wage`` (float64 in row order, as ``np.bincount``), and the operating, property,
-    transfer and medical flows, in one loop over households, each with its labourers (rows
-    ``lab_first[h]:lab_first[h + 1]``: labourers are grouped by household); per-county sums in ``sums`` (rows:
+    summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
+    household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
     industry project returns as operating income, subsidies, 低保, medical assistance paid, insured people,
     post wages, workshop jobs, project returns as asset income) and counts (monitored households that can
     work, 低保 households, assisted with a cost, post holders, workshop jobs, east–west placements)."""
     n = size.shape[0]
+    farming = np.zeros(n, np.bool_)
     for i in range(n):
-        # The household's labourers (rows lab_first[i]:lab_first[i + 1]): east–west placements, then wages.
-        acc, farming = 0.0, False
-        for j in range(lab_first[i], lab_first[i + 1]):
-            s = status[j]
-            if (east and (s == OUT or s == FARM) and absent[j] == 0 and weak[j] == 0 and age[j] < EAST_WEST_MAX_AGE
-                    and west_v[lab_village[j]] and u_east[j] < p_east):
-                s = MIGRANT
-                status[j] = s
-                counts[5] += 1
-            w = wage_of(s, skill[j], absent[j], phi[i], county_factor[lab_county[j]], village_wage[lab_village[j]],
-                        wage_mig, wage_local, index, premium, wage_post)
-            acc += np.float64(w)
-            if s == FARM:
-                farming = True
-            elif s == POST:
-                sums[5, lab_county[j]] += np.float64(w)
-                counts[3] += 1
-            elif s == WORKSHOP:
-                sums[6, lab_county[j]] += 1.0
-                counts[4] += 1
-        wage[i] = acc
+        wage[i] = f32(0.0)
+    h, acc = -1, 0.0
+    for i in range(status.shape[0]):
+        s = status[i]
+        if (east and (s == OUT or s == FARM) and absent[i] == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE
+                and west_v[lab_village[i]] and u_east[i] < p_east):
+            s = MIGRANT
+            status[i] = s
+            counts[5] += 1
+        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], county_factor[lab_county[i]],
+                    village_wage[lab_village[i]], wage_mig, wage_local, index, premium, wage_post)
+        if lab_hh[i] != h:
+            if h >= 0:
+                wage[h] = acc
+            h, acc = lab_hh[i], 0.0
+        acc += np.float64(w)
+        if s == FARM:
+            farming[lab_hh[i]] = True
+        elif s == POST:
+            sums[5, lab_county[i]] += np.float64(w)
+            counts[3] += 1
+        elif s == WORKSHOP:
+            sums[6, lab_county[i]] += 1.0
+            counts[4] += 1
+    if h >= 0:
+        wage[h] = acc
+    for i in range(n):
         k = county[i]
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
         land_own = land[i] - pooled[i]
-        own = (land_own * (f32(1.0) if farming else idle_intensity)) * farm_q[i]
+        own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
         specialty = 0.0
         if coop[i] >= 0:
             specialty = np.float64(crop_mu[i] * rev) * (grower_price[coop[i]] - cost_share)
