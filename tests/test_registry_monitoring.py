@@ -61,6 +61,11 @@ class FakePart:
         self.booked: dict[str, float] = {}
         self.reached: dict[str, int] = {}
 
+    @property
+    def lab_first(self):
+        """Each household's first labourer row and the end (as Part's: labourers grouped by household)."""
+        return np.searchsorted(self.labs.hh, np.arange(self.n_households + 1))
+
     def hh_sum(self, x):
         return np.array([float(np.sum(x))])
 
@@ -72,6 +77,8 @@ class FakePart:
 
     def ul(self, name, month=None):
         return np.asarray(self.draws.get(name, np.ones(self.n_labourers)), float)
+
+    uh_due, ul_due = uh, ul  # the month's rows of the draws (Part's skip the others; these have them all)
 
 
 def _step(c, pc, oop=None, sudden=None, line=6000.0, u=None, job_lost=None):

@@ -218,11 +218,18 @@ def test_compiled_blocks_are_numpys_seedsequence_pcg64_uniforms(seed):
     n = 2 * BLOCK + 999  # whole blocks and a short last one
     for replicate, name, month in ((0, "hh.illness", 0), (3, "lab.find", -215), (1, "hh.dibao_takeup", -999)):
         compiled = Streams(seed, replicate)
-        compiled.block_uniforms = select(10**9, "numba").block_uniforms()
+        compiled.block_uniforms, compiled.block_uniforms_every = select(10**9, "numba").block_uniforms()
         ref = Streams(seed, replicate)
         plain = ref.uniform(name, month, n)
         np.testing.assert_array_equal(compiled.uniform(name, month, n), plain)
         np.testing.assert_array_equal(compiled.uniform(name, month, n, 70_000, n - 5), plain[70_000:n - 5])
+        # Every twelfth row only (a month's birthdays and reviews), jumping over the others: the same numbers.
+        for phase in (0, 5, 11):
+            for lo, hi in ((0, n), (BLOCK, n), (3, 2 * BLOCK)):
+                rows = np.arange(lo, hi)
+                due = rows[rows % 12 == phase]
+                got = compiled.uniform_every(name, month, n, lo, hi, phase)
+                np.testing.assert_array_equal(got[due - lo], plain[due])
         np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).random(BLOCK, dtype=np.float32))
 
 

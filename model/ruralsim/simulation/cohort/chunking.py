@@ -121,9 +121,11 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
 
 def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
     """A chunk's local index arrays (households' village and county, labourers' household and village, the
-    villages' county, labourers' county), made once per chunk and kept on the model: households never change
-    village or county, nor labourers household, so they are the same every month (a rule that moved rows
-    between groups would clear ``m._local_indices``). Read-only by convention: the phases only index with them."""
+    villages' county, labourers' county, and each household's first labourer row with the end as a last entry:
+    labourers are grouped by household in household order), made once per chunk and kept on the model:
+    households never change village or county, nor labourers household, so they are the same every month (a
+    rule that moved rows between groups would clear ``m._local_indices``). Read-only by convention: the phases
+    only index with them."""
     cache = m.__dict__.setdefault("_local_indices", {})
     got = cache.get(span)
     if got is None:
@@ -131,8 +133,10 @@ def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
         h, lab = slice(span.h0, span.h1), slice(span.l0, span.l1)
         village_county = m.structure.village_county[span.v0:span.v1] - np.int32(span.c0)
         lab_village = L.village[lab] - np.int32(span.v0)
+        lab_hh = L.hh[lab] - np.int32(span.h0)
         got = cache[span] = (H.village[h] - np.int32(span.v0), H.county[h] - np.int32(span.c0),
-                             L.hh[lab] - np.int32(span.h0), lab_village, village_county, village_county[lab_village])
+                             lab_hh, lab_village, village_county, village_county[lab_village],
+                             np.searchsorted(lab_hh, np.arange(span.h1 - span.h0 + 1)))
     return got
 
 
@@ -153,7 +157,7 @@ class Part:
         self.hh = Households(**{f.name: getattr(H, f.name)[h] for f in fields(Households)})
         self.labs = Labourers(**{f.name: getattr(L, f.name)[lab] for f in fields(Labourers)})
         (self.hh.village, self.hh.county, self.labs.hh, self.labs.village, self.village_county,
-         self.lab_county) = local_indices(m, span)
+         self.lab_county, self.lab_first) = local_indices(m, span)
         for name in HOUSEHOLD_STATE:
             setattr(self, name, getattr(m, name)[h])
         self.ring = m.ring[:, h]
@@ -192,6 +196,17 @@ class Part:
         """Uniforms for the chunk's labourers."""
         return self.m.streams.uniform(name, self.m.t if month is None else month, self.m.n_labourers,
                                       self.span.l0, self.span.l1)
+
+    def uh_due(self, name: str) -> np.ndarray:
+        """:meth:`uh` of which only the rows due this month are read (model rows ``r % 12`` = the month of the
+        year: birthdays, reviews); the compiled draws skip the others (:meth:`Streams.uniform_every`)."""
+        m = self.m
+        return m.streams.uniform_every(name, m.t, m.n_households, self.span.h0, self.span.h1, m.month_of_year)
+
+    def ul_due(self, name: str) -> np.ndarray:
+        """:meth:`ul` of which only the labourer rows due this month are read (see :meth:`uh_due`)."""
+        m = self.m
+        return m.streams.uniform_every(name, m.t, m.n_labourers, self.span.l0, self.span.l1, m.month_of_year)
 
     # Per-county sums (what makes totals independent of the partition) ----------------------------
     def hh_sum(self, x: np.ndarray) -> np.ndarray:

@@ -136,10 +136,15 @@ def chunk_villages(c, values: np.ndarray) -> np.ndarray:
     return values[c.span.v0:c.span.v1]
 
 
+def village_monitoring_lines(c, line: float) -> np.ndarray:
+    """Each of the chunk's villages' monitoring line this month (float32): the year's line times its region's
+    level (the table the Numba kernels look households' lines up in)."""
+    return np.float32(line) * line_levels(c.p)[chunk_villages(c, c.m.places.village_region)]
+
+
 def monitoring_lines(c, line: float) -> np.ndarray:
-    """Each household's monitoring line this month (float32): the year's line times its region's level."""
-    levels = line_levels(c.p)[chunk_villages(c, c.m.places.village_region)]
-    return (np.float32(line) * levels)[c.hh.village]
+    """Each household's monitoring line this month (float32): its village's (:func:`village_monitoring_lines`)."""
+    return village_monitoring_lines(c, line)[c.hh.village]
 
 
 def household_codes(c) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import threading
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,7 @@ BLOCK = 1 << 16  # rows per independently seeded block
 _MONTH_OFFSET = 1000  # so burn-in months (negative) map to non-negative spawn keys
 
 
+@lru_cache(maxsize=None)
 def stream_id(name: str) -> int:
     """A stable integer for a stream name (independent of declaration order)."""
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
@@ -41,9 +43,12 @@ class Streams:
         self._sharers: dict[int, np.ndarray] = {}
         self._shared: dict[tuple, list] = {}
         self._lock = threading.Lock()
-        # A compiled ``(entropy words, out)`` maker of a block's uniforms (set by the model with the Numba
-        # kernels): the same numbers as :meth:`generator` and :func:`_uniform32`, without their Python objects.
+        # A compiled ``(entropy words per block, out, BLOCK)`` maker of consecutive blocks' uniforms (set by the
+        # model with the Numba kernels): the same numbers as :meth:`generator` and :func:`_uniform32`, without
+        # their Python objects.
         self.block_uniforms = None
+        # Its maker of every ``step``-th row only, ``(entropy, out, BLOCK, first row per block, step)``.
+        self.block_uniforms_every = None
         self._run_words = _int_words(self.seed) if self.seed >= 0 else None
 
     def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
@@ -74,6 +79,12 @@ class Streams:
         """Float32 uniforms in [0, 1) for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=False)
 
+    def uniform_every(self, name: str, month: int, n: int, lo: int, hi: int, phase: int, step: int = 12) -> np.ndarray:
+        """:meth:`uniform` where only rows ``r`` with ``r % step == phase`` (model rows) will be read: with the
+        compiled maker the other rows of whole blocks are not drawn (their values are unspecified); the rows
+        read are exactly :meth:`uniform`'s."""
+        return self._rows(name, month, n, lo, hi, normal=False, every=(phase, step))
+
     def normal(self, name: str, month: int, n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Float32 standard normals for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=True)
@@ -86,26 +97,52 @@ class Streams:
         """Float64 standard normals for a few rows."""
         return self.generator(name, month, 0).standard_normal(size)
 
-    def _rows(self, name: str, month: int, n: int, lo: int, hi: int | None, normal: bool) -> np.ndarray:
+    def _rows(self, name: str, month: int, n: int, lo: int, hi: int | None, normal: bool,
+              every: tuple[int, int] | None = None) -> np.ndarray:
         hi = n if hi is None else hi
         out = np.empty(hi - lo, dtype=np.float32)
         b0, b1 = lo // BLOCK, (hi - 1) // BLOCK if hi > lo else lo // BLOCK - 1
+        whole = []  # whole blocks for the compiled maker (consecutive: only the first and last can be cut)
         for b in range(b0, b1 + 1):  # a loop over blocks of 65,536 rows, not over households
             start = b * BLOCK
             size = min(BLOCK, n - start)
             s, e = max(lo, start), min(hi, start + size)
             if s == start and e == start + size:  # the whole block is wanted: draw straight into place
-                self._block(name, month, b, size, normal, out[s - lo:e - lo])
+                if not normal and self._compiled(name, month, b):
+                    whole.append(b)
+                else:
+                    self._block(name, month, b, size, normal, out[s - lo:e - lo])
             else:  # a block cut by the chunk's edge: keep the chunk's rows of the whole block
                 out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
+        if whole:  # in one compiled call
+            first = whole[0] * BLOCK
+            span = out[first - lo:min(first + len(whole) * BLOCK, n) - lo]
+            if every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
+                phase, step = every
+                firsts = np.array([(phase - b * BLOCK) % step for b in whole], np.int64)
+                self.block_uniforms_every(self._entropy(name, month, whole), span, BLOCK, firsts, step)
+            else:
+                self.block_uniforms(self._entropy(name, month, whole), span, BLOCK)
         return out
 
+    def _compiled(self, name: str, month: int, b: int) -> bool:
+        """Whether the compiled maker can draw this address: one 32-bit word per key, as SeedSequence takes them."""
+        if self.block_uniforms is None or self._run_words is None:
+            return False
+        return 0 <= self.replicate < 2**32 and 0 <= month + _MONTH_OFFSET < 2**32 and 0 <= b < 2**32
+
+    def _entropy(self, name: str, month: int, blocks: list[int]) -> np.ndarray:
+        """SeedSequence's entropy words of each block's address (one row per block), for the compiled maker."""
+        words = np.empty((len(blocks), len(self._run_words) + 4), np.uint64)
+        words[:, :len(self._run_words)] = self._run_words
+        words[:, -4:-1] = (self.replicate, stream_id(name), month + _MONTH_OFFSET)
+        words[:, -1] = blocks
+        return words
+
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
-        if not normal and self.block_uniforms is not None and self._run_words is not None:
-            key = (self.replicate, stream_id(name), month + _MONTH_OFFSET, b)
-            if all(0 <= k < 2**32 for k in key):  # one 32-bit word each, as SeedSequence would take them
-                self.block_uniforms(np.array(self._run_words + list(key), np.uint64), out[:size])
-                return
+        if not normal and self._compiled(name, month, b):
+            self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
+            return
         g = self.generator(name, month, b)
         if normal:
             g.standard_normal(size, dtype=np.float32, out=out)

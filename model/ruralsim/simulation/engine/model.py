@@ -111,7 +111,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.kern = kernel_set(n, kernels)
-        self.streams.block_uniforms = self.kern.block_uniforms()
+        self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
         self.chunk_target = chunk_households or default_chunk_households()
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
@@ -277,7 +277,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self._dibao_reviews(c)
         event, oop = self._shocks(c)
         lost_jobs = self._labour(c, event)
-        east_west.placement(c)
+        if not c.kern.fast:  # the Numba incomes kernel places them in its loop over labourers
+            east_west.placement(c)
         flows = self._incomes(c, oop)
         places_mod.industry_top_up(c, flows)  # the key-county lever (none at its neutral value)
         detected = self._policy(c, flows, oop, lost_jobs)
@@ -321,8 +322,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         rows = due_rows(c.span.h0, c.n_households, self.month_of_year)
         # A household not yet enrolled nor identified applies with the take-up probability: a fresh draw at
         # each review (the month's address), so non-take-up is a chance each year, not a lifelong trait.
-        takeup = c.uh("hh.dibao_takeup")
-        single = c.uh("hh.single_takeup")
+        takeup = c.uh_due("hh.dibao_takeup")  # only the month's rows are read
+        single = c.uh_due("hh.single_takeup")
         if c.kern.fast:  # the kernel runs the month's exits and reads categories.no_draw over the chunk's rows
             c.kern.dibao_review(c, self, rows, takeup, single)
             return
@@ -334,7 +335,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _shocks(self, c: Part) -> tuple[np.ndarray, np.ndarray]:
         """Illness and its cost, and new chronic illness (households' shocks; the others are collective)."""
-        event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_share(c))
+        event, oop = shocks.illness(c, c.uh("hh.illness"), c.nh("hh.illness_cost"), self.prog_medical.oop_shares(c))
         shocks.chronic(c, c.uh("hh.chronic"), c.uh("hh.chronic_end"))
         return event, oop
 
@@ -342,6 +343,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
+        if c.kern.fast:  # training, separations and search in three loops over labourers
+            enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))
+            self.prog_training.book_enrolled(c, enrolled)
+            return lost_hh
         self.prog_training.step(c, c.ul("lab.train"), c.ul("lab.place"), self.prog_industry.moved(c))
         lost = labour.separations(c, c.ul("lab.sep"), c.ul("lab.trim"), c.ul("lab.kind"), self.demand_drop)
         labour.search(c, c.ul("lab.find"), self.migrant_find, c.mon_state == MONITORED)
@@ -351,12 +356,11 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _incomes(self, c: Part, oop: np.ndarray) -> dict[str, np.ndarray]:
         p, H, L, flows = self.p, c.hh, c.labs, c.flows
-        wage_l = labour.wages(c)
-        flows["wage"][:] = (c.kern.household_sums(wage_l, L.hh, c.n_households) if c.kern.fast
-                            else np.bincount(L.hh, wage_l, minlength=c.n_households))
-        if c.kern.fast:
-            c.kern.incomes(c, self, wage_l, oop)
+        if c.kern.fast:  # the wages too, in the same loop over labourers
+            c.kern.incomes(c, self, oop)
         else:
+            wage_l = labour.wages(c)
+            flows["wage"][:] = np.bincount(L.hh, wage_l, minlength=c.n_households)
             self.prog_posts.pay(c, wage_l, L.status == POST)
             self.prog_workshops.pay(c, L.status == WORKSHOP)
             land_own, farm_factor = self._farm_land(c)
@@ -415,7 +419,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
     def _registry_year(self, c: Part, flows: dict[str, np.ndarray]) -> None:
         """The registry measure: each household's calendar-year per-capita net income (纯收入, all sources
         including transfers, medical costs not deducted), tested against the year's poverty line once a
-        year, in December (the annual income check)."""
+        year, in December (the annual income check). Other months the Numba status kernel adds the month's
+        income to the year's in its loop (:func:`kernels_status.status`)."""
+        if c.kern.fast and self.month_of_year != 11:
+            return
         gross = c.ring[self.t % 12] + flows["medical"]
         c.year_inc += gross
         c.year_med += flows["medical"]
@@ -433,9 +440,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _status(self, c: Part, flows, event, lost_jobs, detected) -> None:
         """Poverty status, falls and their causes, spells, state transitions; then the month's metric parts."""
-        if c.kern.fast:
+        if c.kern.fast:  # with the metric parts in one loop (the labour counts come with labour.market_parts)
             c.kern.status(c, self, event, lost_jobs, detected, COMPONENTS, SPELL_BINS)
-            self._more_parts(c)
             return
         H, t, o = c.hh, self.t, c.out
         for k in COMPONENTS:

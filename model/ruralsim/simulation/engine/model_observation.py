@@ -45,15 +45,11 @@ class ModelObservation:
         self._more_parts(c)
 
     def _more_parts(self, c: Part) -> None:
-        """The metric parts both kernel sets compute in NumPy: the registry measure, the safety net,
-        the monitored caseload in people, demography."""
+        """The registry measure, the safety net, the monitored caseload in people, demography (the Numba
+        kernels count them in their status loop: :mod:`ruralsim.simulation.phases.kernels_status`)."""
         from ..policy.programmes import DIBAO, SINGLE, TEKUN
 
         H, o = c.hh, c.out
-        if c.kern.fast:
-            o.update(c.kern.more_parts(c))
-            self._category_parts(c)
-            return
         size = H.size.astype(np.int64)
         mon = c.mon_state == MONITORED
         o["people_now"] = int(size.sum())
@@ -76,7 +72,7 @@ class ModelObservation:
         self._category_parts(c)
 
     def _category_parts(self, c: Part) -> None:
-        """The category counts and the groups' parts (NumPy after either kernel set's _more_parts)."""
+        """The category counts, targeting counts and the groups' parts."""
         o = c.out
         cap = np.bincount(categories.capacity(c.category), minlength=3)
         o["cat_able"], o["cat_partly"], o["cat_not_able"] = int(cap[0]), int(cap[1]), int(cap[2])

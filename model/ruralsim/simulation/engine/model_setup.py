@@ -236,9 +236,12 @@ class ModelSetUp:
         # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
         # addressed apart from every other month's, are not made.
         event, _ = shocks.illness(c, c.uh("hh.illness", month), np.zeros(c.n_households, np.float32), 0.0)
-        shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
-        labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
-        labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
+        lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
+        if c.kern.fast:  # separations and search (no training before 2021) in the month's labour kernel
+            c.kern.labour(c, self, lost_ill, False, month=month)
+        else:
+            labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
+            labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
         c.out.update(labour.market_parts(c))
         if year_status is not None:  # wages by county and cell, summed in row order (independent of chunking)
             key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L, year_status[c.span.l0:c.span.l1])

@@ -63,18 +63,34 @@ def update(c, rows) -> None:
     c.category[rows] = categorise(c.full_labourers[rows], H.n_lab[rows], H.chronic[rows], ill)
 
 
+def placement_factors(c) -> np.ndarray:
+    """Multiplier on the placement probability by capacity (``ABLE``, ``PARTLY``, ``NOT_ABLE``; float32): the
+    development package's for households that can work, 1 without packages (a table the kernels look up)."""
+    if not c.packages:
+        return np.ones(3, np.float32)
+    return np.where(np.arange(3) < NOT_ABLE, np.float32(c.p["categories_placement_factor"]), np.float32(1.0))
+
+
 def placement_factor(c, lab_hh: np.ndarray) -> np.ndarray | float:
     """Per-labourer multiplier on the placement probability (1 without packages)."""
     if not c.packages:
         return 1.0
-    return np.where(can_work(c.category)[lab_hh], np.float32(c.p["categories_placement_factor"]), np.float32(1.0))
+    return placement_factors(c)[capacity(c.category)][lab_hh]
+
+
+def grant_factors(c) -> np.ndarray:
+    """Multiplier on the one-off industry grant by capacity (float64): the package's for ``ABLE`` households,
+    1 otherwise and without packages (a table the kernels look up)."""
+    if not c.packages:
+        return np.ones(3)
+    return np.where(np.arange(3) == ABLE, c.p["categories_grant_factor"], 1.0)
 
 
 def grant_factor(c) -> np.ndarray | float:
     """Per-household multiplier on the one-off industry grant (1 without packages)."""
     if not c.packages:
         return 1.0
-    return np.where(capacity(c.category) == ABLE, c.p["categories_grant_factor"], 1.0)
+    return grant_factors(c)[capacity(c.category)]
 
 
 def no_draw(c, rows) -> np.ndarray | bool:

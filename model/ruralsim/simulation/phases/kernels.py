@@ -1,13 +1,14 @@
 """The hot inner loops: NumPy (the reference) or Numba (optional, the ``fast`` extra).
 
 The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.programmes`,
-:mod:`ruralsim.model`); for those that dominated the profile (the labour market: separations, job
-search, training, wages; the household phases: incomes, status and metrics; per-county sums) :mod:`ruralsim.kernels_numba` has compiled translations that do exactly the
-same arithmetic in the same precision and order, so results are bit-identical (``tests/test_scale.py``
-checks whole runs); :mod:`ruralsim.simulation.phases.kernels_policy` does the same for the policy phase, birthdays,
-shocks and the market and registry parts, and :mod:`ruralsim.simulation.phases.pcg64_numba` makes the streams'
-uniform blocks (NumPy's numbers) in one compiled call. Which set runs is a matter of speed only: a NumPy phase makes a dozen passes with
-temporaries over the chunk, its kernel one or two loops (the step is ~1.6x faster single-threaded).
+:mod:`ruralsim.model`); the Numba set has compiled translations that do exactly the same arithmetic in the
+same precision and order, so results are bit-identical (``tests/test_scale.py`` checks whole runs):
+:mod:`ruralsim.simulation.phases.kernels_numba` the labour market (training, separations and search in three
+loops) and incomes (with wages and east–west placements), :mod:`ruralsim.simulation.phases.kernels_policy` the
+policy phase, birthdays and shocks, :mod:`ruralsim.simulation.phases.kernels_status` the status phase with the
+month's metric parts and the labour counts, and :mod:`ruralsim.simulation.phases.pcg64_numba` the streams'
+uniform blocks (NumPy's numbers). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes
+with temporaries over the chunk, its kernel one to three loops with its sums and counts kept in the loop.
 
 Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
 takes Numba when it is installed and the run has at least :data:`NUMBA_MIN_HOUSEHOLDS` households,
@@ -38,15 +39,17 @@ class NumpyKernels:
 
     @staticmethod
     def block_uniforms():
-        """The streams' maker of a block of float32 uniforms from its address: None for NumPy's generators."""
-        return None
+        """The streams' compiled makers of consecutive blocks of float32 uniforms from their addresses (all
+        rows, and every ``step``-th row: :mod:`.pcg64_numba`): None for NumPy's generators."""
+        return None, None
 
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
-    from .pcg64_numba import pcg64_uniforms
+    from . import kernels_status as ks
+    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every
 
     f32 = np.float32
 
@@ -62,33 +65,42 @@ def _numba_kernels():
 
         @staticmethod
         def block_uniforms():
-            return pcg64_uniforms
+            return pcg64_blocks, pcg64_blocks_every
 
         @staticmethod
-        def separations(c, u_sep, u_trim, u_kind, demand_drop):
+        def labour(c, m, lost_ill, train, moved=None, month=None):
+            """Training (``train``; ``moved``: yuan per county from industry support; none in the burn-in),
+            separations and job search (:func:`kernels_numba.labour`); returns the enrolments per county and the
+            households with a job lost this month. ``month`` addresses the burn-in's draws."""
             p, L = c.p, c.labs
-            lost = np.zeros(L.m, bool)
-            kn.separations(L.status, L.skill, c.lab_county, L.village, u_sep, u_trim, u_kind,
-                           f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * demand_drop)),
-                           f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]),
-                           f32(p["posts_quit_rate"]), bool(c.demand_drop_started), f32(demand_drop),
-                           c.county_capacity, c.village_capacity, c.post_quota, f32(p["labour_own_farm_share"]),
-                           lost)
-            return lost
-
-        @staticmethod
-        def search(c, u_find, rate, monitored_hh):
-            p, L = c.p, c.labs
-            kn.search(L.status, L.absent, L.age, L.skill, L.weak, L.mobility, L.hh, c.lab_county, L.village, c.hh.chronic,
-                      monitored_hh, u_find, f32(rate),
+            if moved is None:
+                moved = np.zeros(c.n_counties)
+            drop = m.demand_drop if train else 0.0
+            started = bool(c.demand_drop_started) if train else False
+            none = np.zeros(0, np.float32)
+            enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
+            kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
+                      c.hh.chronic, c.mon_state, train,
+                      c.ul("lab.train", month) if train else none, c.ul("lab.place", month) if train else none,
+                      f32(p["training_placement_prob"]),
+                      float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
+                      p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
+                      int(p["training_course_months"]), np.asarray(moved, float),
+                      float(p["training_cost_per_trainee"]), enrolled,
+                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month),
+                      f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * drop)),
+                      f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]), f32(p["posts_quit_rate"]),
+                      started, f32(drop), c.county_capacity, c.village_capacity, c.post_quota,
+                      f32(p["labour_own_farm_share"]),
+                      train, c.ul("lab.find", month), f32(m.migrant_find),
                       f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
                       f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
-                      f32(p["monitoring_job_priority"]),
-                      np.asarray(c.county_capacity, float), np.asarray(c.village_capacity, float),
-                      np.asarray(c.post_quota, float), f32(p["labour_chronic_find_factor"]),
+                      f32(p["monitoring_job_priority"]), f32(p["labour_chronic_find_factor"]),
                       float(p["labour_vacancy_fill_rate"]), f32(p["posts_weak_priority"]),
                       f32(c.post_other_priority), float(p["labour_weak_local_cut"]),
-                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]))
+                      f32(p["labour_find_cap"]), f32(p["posts_migrant_search"]),
+                      lost_ill, lost, lost_hh)
+            return enrolled, lost_hh
 
         @staticmethod
         def wages(c):
@@ -98,28 +110,18 @@ def _numba_kernels():
                             c.county_wage_factor, c.village_wage, float(idx), float(p["labour_skill_wage_premium"]),
                             f32(p["posts_wage"] * idx))
 
-        @staticmethod
-        def household_sums(values, lab_hh, n_households):
-            return kn.household_sums(values, lab_hh, n_households)
-
-        @staticmethod
-        def training(c, u_enrol, u_place, moved):
-            p, L = c.p, c.labs
-            return kn.training(L.status, L.timer, L.skill, L.age, L.absent, L.hh, c.lab_county, c.mon_state,
-                               u_enrol, u_place, f32(p["training_placement_prob"]),
-                               float(p["training_monitored_priority"] * c.training_priority_factor),
-                               p["training_coverage"] * c.levels["training"] / 12.0 * c.ration,
-                               int(p["training_course_months"]), c.span.lab_starts,
-                               np.asarray(moved, float), float(p["training_cost_per_trainee"]),
-                               L.weak, L.mobility, f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_60plus"]))
-
         # Household phases --------------------------------------------------------------------------
         @staticmethod
-        def incomes(c, m, wage_l, oop):
-            """Operating, property, transfer and medical flows, and their ledger lines."""
-            p, H, L, f = c.p, c.hh, c.labs, c.flows
-            sums, counts = np.zeros((8, c.n_counties)), np.zeros(5, np.int64)
-            kn.incomes(L.status, L.hh, c.lab_county, wage_l, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
+        def incomes(c, m, oop):
+            """East–west placements, then wages summed per household, operating, property, transfer and medical
+            flows, and their ledger lines (:meth:`RuralModel._incomes`, dividends excepted)."""
+            from ..cohort.places import WEST, chunk_villages
+
+            p, H, L, f, idx = c.p, c.hh, c.labs, c.flows, c.wage_index
+            sums, counts = np.zeros((8, c.n_counties)), np.zeros(6, np.int64)
+            east_rate = float(p["places_east_west_rate"])
+            east = east_rate > 0.0
+            kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
                        H.farm_q, H.coop, H.crop_mu, H.village, H.county, c.mon_state, c.dibao, c.insured, oop,
                        c.disaster_left, m.grower_price, 1.0 - p["shocks_disaster_loss"],
                        float(p["coop_crop_cost_share"]), f32(p["coop_crop_revenue_per_mu"]), m.farm_index / 12.0,
@@ -127,7 +129,14 @@ def _numba_kernels():
                        f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
-                       sums, counts, f32(p["farm_idle_land_intensity"]))
+                       sums, counts, f32(p["farm_idle_land_intensity"]),
+                       L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
+                       float(p["labour_local_wage"] * idx), c.county_wage_factor, c.village_wage, float(idx),
+                       float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"],
+                       east, c.ul("lab.eastwest") if east else np.zeros(0, np.float32), f32(east_rate * c.migrant_open),
+                       chunk_villages(c, m.places.village_region) == WEST, L.weak, L.age)
+            if east:
+                c.reached["east_west"] = c.reached.get("east_west", 0) + int(counts[5])
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
@@ -140,16 +149,15 @@ def _numba_kernels():
         @staticmethod
         def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
             """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
-            returns the households identified this month. The monitoring line (each region's), the grant and
-            the placement threshold's package factors are per-household arrays; standards are scalars."""
+            returns the households identified this month. The monitoring line (each village's), the grant and
+            the placement threshold's package factors (by capacity) are small tables; standards are scalars."""
             from . import categories, identification
             from ..cohort import places as places_mod
 
             p, H, L = c.p, c.hh, c.labs
-            grant_hh = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factor(c),
-                                  dtype=np.float32)
-            if grant_hh.ndim == 0:
-                grant_hh = np.full(c.n_households, grant_hh, np.float32)
+            # The grant times the package factor, by capacity (categories.grant_factors): a table, not a column.
+            grant_cap = np.asarray(np.float64(p["monitoring_industry_grant"] * c.ration) * categories.grant_factors(c),
+                                   dtype=np.float32)
             sums, counts = np.zeros((3, c.n_counties)), np.zeros(2, np.int64)
             detected = np.zeros(c.n_households, bool)
             enabled = bool(p["monitoring_enabled"])
@@ -164,12 +172,12 @@ def _numba_kernels():
                       c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
                       c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
-                      places_mod.monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
+                      places_mod.village_monitoring_lines(c, m.monitoring_line), float(c.detect_factor),
                       float(p["monitoring_hardship_share"]),
                       float(p["monitoring_rigid_spending_share"]), int(p["monitoring_detection_delay"]),
                       int(p["monitoring_placement_months"]),
                       float(p["transfers_single_cover_limit"] * c.dibao_standard), int(p["monitoring_eliminate_after"]),
-                      grant_hh, *_test_terms(c, m),
+                      grant_cap, c.category, *_test_terms(c, m),
                       float(m.dibao_standard), float(m.tekun_standard), float(p["transfers_single_cover_limit"]),
                       float(p["transfers_dibao_minimum"]),
                       f32(p["transfers_temporary_assistance"] * c.levels["temporary"]),
@@ -185,20 +193,18 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
-                factor = categories.placement_factor(c, np.arange(c.n_households))
-                factor_hh = (np.asarray(factor, np.float32) if np.ndim(factor)
-                             else np.full(c.n_households, factor, np.float32))
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
-                                       f32(p["labour_hire_factor_60plus"]), L.hh, L.village, np.asarray(c.post_quota, float),
+                                       f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
+                                       np.asarray(c.post_quota, float),
                                        c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
-                                       f32(prob * c.migrant_open), factor_hh)
+                                       f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
 
         @staticmethod
         def dibao_review(c, m, rows, u_takeup, u_single):
             """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
-            the take-up draws are the chunk's whole rows."""
+            the take-up draws are read on the month's rows only."""
             from . import categories
 
             p, H = c.p, c.hh
@@ -227,8 +233,9 @@ def _numba_kernels():
             hh0, _, hh_step = hh_rows.indices(c.n_households)
             kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
                             H.size, H.n_lab, H.n_elderly, c.full_labourers, c.hardship, H.head_age,
-                            c.ul("lab.death"), c.uh("hh.elder_death"), c.uh("hh.coming_of_age"), q_age, q_any,
-                            p_young, int(p["labour_retirement_age"]))
+                            c.ul_due("lab.death"), c.uh_due("hh.elder_death"), c.uh_due("hh.coming_of_age"),
+                            q_age, q_any,
+                            p_young, int(p["labour_retirement_age"]), c.lab_first)
 
         @staticmethod
         def illness_events(u_event, prob, H):
@@ -236,7 +243,7 @@ def _numba_kernels():
 
         @staticmethod
         def absence_rows(c, event_hh, u_lab):
-            return kp.absence_rows(np.flatnonzero(event_hh), c.labs.hh, c.hh.n_lab, u_lab, c.n_households)
+            return kp.absence_rows(np.flatnonzero(event_hh), c.lab_first, c.hh.n_lab, u_lab)
 
         @staticmethod
         def chronic(c, u_onset, u_end):
@@ -246,53 +253,56 @@ def _numba_kernels():
 
         @staticmethod
         def market_parts(c):
-            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers."""
+            """:func:`ruralsim.labour.market_parts` in one loop over the chunk's labourers, with the month's
+            labour counts (employed, migrant, workshop, post, trained, active: :data:`kernels_status.LABOUR_COUNTS`),
+            which the NumPy reference counts in :meth:`RuralModel._metric_parts`."""
             p, L = c.p, c.labs
-            weight, untrained, migrants = kp.market_parts(
-                L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
-                f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]), f32(p["labour_hire_factor_50s"]),
-                f32(p["labour_hire_factor_60plus"]), f32(p["labour_chronic_find_factor"]),
-                f32(p["posts_migrant_search"]), c.n_counties)
-            return {"market_weight": weight, "market_weight_untrained": untrained, "market_migrants": int(migrants)}
-
-        @staticmethod
-        def more_parts(c):
-            """:meth:`RuralModel._more_parts` in one loop over households and one over labourers."""
-            H = c.hh
-            reg, counts = kp.more_parts(H.size, c.reg_below, c.reg_inc, H.village, H.county, c.n_villages,
-                                        c.n_counties, c.ever_below_reg, c.identified, c.ill_risk, c.mon_state,
-                                        c.cover, H.chronic, c.labs.status,
-                                        float(c.p["monitoring_mass_return_threshold"]))
-            out = {k: int(v) for k, v in zip(kp.MORE_PARTS, counts)}
-            out["registry_inc"] = reg
-            return out
+            weight, untrained = np.zeros(c.n_counties), np.zeros(c.n_counties)
+            counts = np.zeros(len(ks.LABOUR_COUNTS), np.int64)
+            ks.labour_parts(L.status, L.absent, L.skill, L.weak, L.age, L.mobility, L.hh, c.lab_county, c.hh.chronic,
+                            f32(p["labour_skill_find_bonus"]), f32(p["labour_weak_find_cut"]),
+                            f32(p["labour_hire_factor_50s"]), f32(p["labour_hire_factor_60plus"]),
+                            f32(p["labour_chronic_find_factor"]), f32(p["posts_migrant_search"]), weight, untrained,
+                            counts)
+            return {"market_weight": weight, "market_weight_untrained": untrained,
+                    **{k: int(v) for k, v in zip(ks.LABOUR_COUNTS, counts)}}
 
         @staticmethod
         def status(c, m, event, lost_jobs, detected, components, spell_bins):
-            """Causes, falls, spells and transitions, and the month's metric parts (into ``c.out``)."""
+            """Causes, falls, spells and transitions, and the month's household metric parts (into ``c.out``):
+            :meth:`RuralModel._status` with :meth:`_metric_parts` and :meth:`_more_parts` in one loop (the
+            labour counts come with :meth:`market_parts`)."""
+            from ..cohort import places as places_mod
             from .metrics import _MEDIAN_HIGH, _MEDIAN_LOW, MEDIAN_BIN
 
-            p, H, L, o = c.p, c.hh, c.labs, c.out
+            p, H, o = c.p, c.hh, c.out
             nbins = int((_MEDIAN_HIGH - _MEDIAN_LOW) / MEDIAN_BIN) + 1
-            comp, inc_county = np.zeros((len(components), c.n_counties)), np.zeros(c.n_counties)
+            n_c = c.n_counties
+            comp, inc_county, reg_county = np.zeros((len(components), n_c)), np.zeros(n_c), np.zeros(n_c)
             falls, spell_hist = np.zeros(6, np.int64), np.zeros(spell_bins, np.int64)
-            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(10, np.int64)
-            kn.status(  # A10 (mass return) is counted on the registry measure in model._more_parts
-                *(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
-                H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
-                c.spell, c.mon_state, c.ever_monitored, c.state3, c.dibao, c.insured, int(m.t), m.poverty_line,
-                m.monitoring_line, c.n_villages, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN), comp,
-                inc_county, falls, spell_hist, transitions, hist, counts, float(p["shocks_cause_price_threshold"]),
-                f32(p["shocks_cause_illness_share"]))
+            transitions, hist, counts = np.zeros(9, np.int64), np.zeros(nbins), np.zeros(len(ks.COUNTS), np.int64)
+            gsum = np.zeros((len(ks.GROUP_SUMS), n_c, places_mod.N_CODES))
+            gcount = np.zeros((len(ks.GROUP_COUNTS), n_c, places_mod.N_CODES), np.int64)
+            december = m.month_of_year == 11
+            ks.status(*(c.flows[k] for k in components), H.coop, m.grower_price, event, c.inc_sum, H.size, H.village,
+                      H.county, c.new_disaster, lost_jobs, c.last_shock, c.last_shock_month, c.below, c.ever_below,
+                      c.spell, c.mon_state, c.ever_monitored, c.state3, c.insured, int(m.t), m.poverty_line,
+                      m.monitoring_line, f32(_MEDIAN_LOW), f32(_MEDIAN_HIGH), f32(MEDIAN_BIN),
+                      float(p["shocks_cause_price_threshold"]), f32(p["shocks_cause_illness_share"]), detected,
+                      c.reg_below, c.reg_inc, c.ever_below_reg, c.identified, c.ill_risk, c.cover, H.chronic,
+                      c.category, places_mod.village_monitoring_lines(c, m.monitoring_line),
+                      places_mod.chunk_villages(c, m.places.village_code), H.relocated, c.ring[m.t % 12], december,
+                      float(p["monitoring_mass_return_threshold"]), c.n_villages,
+                      comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount,
+                      not december, c.year_inc, c.year_med)
             for j, k in enumerate(components):
                 o[k] = comp[j]
-            employed, migrant, workshop, post, trained = (int(x) for x in kn.labour_counts(L.status, L.skill))
-            o.update(falls_by_cause=falls, reentries=int(counts[8]), recoveries=int(counts[9]), spell_hist=spell_hist,
-                     transitions=transitions, detected=int(np.count_nonzero(detected)), inc_sum=inc_county,
-                     median_hist=hist, people_below_poverty=int(counts[0]), people_below_monitoring=int(counts[1]),
-                     ever_below=int(counts[2]), monitored=int(counts[3]), eliminated=int(counts[4]),
-                     ever_monitored=int(counts[5]), dibao_households=int(counts[6]), insured=int(counts[7]),
-                     employed=employed, migrant=migrant, workshop=workshop, post=post, trained=trained)
+            o.update({k: int(v) for k, v in zip(ks.COUNTS, counts)})
+            o.update(falls_by_cause=falls, spell_hist=spell_hist, transitions=transitions, inc_sum=inc_county,
+                     median_hist=hist, registry_inc=reg_county)
+            names = (*ks.GROUP_SUMS[:4], *ks.GROUP_COUNTS[:1], *ks.GROUP_SUMS[4:], *ks.GROUP_COUNTS[1:])
+            arrays = (*gsum[:4], *gcount[:1], *gsum[4:], *gcount[1:])
+            o["groups"] = {k: a for k, a in zip(names, arrays) if december or k in ks.GROUP_SUMS[:4]}
 
     def _test_terms(c, m):
         """The 低保 means test's left-out income (Dibao.test_income): share, subsidy per person, pension, and

@@ -14,7 +14,10 @@ import numba
 import numpy as np
 
 from ..cohort.population import FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
+from .east_west import MAX_AGE as EAST_WEST_MAX_AGE
 
+# Per-row helpers a loop calls take and return scalars only: an array handed to a compiled call costs its
+# reference counting on every row (a loop calling one with three arrays ran six times slower).
 _jit = numba.njit(nogil=True, cache=True)
 
 f32 = np.float32
@@ -35,49 +38,173 @@ def segment_sums(x, starts):
 
 
 @_jit
-def separations(status, skill, county, village, u_sep, u_trim, u_kind, rate_mig, rate_local, skill_cut,
-                rate_post, drop_started, drop, county_capacity, village_capacity, post_quota, own_farm, lost):
-    """:func:`ruralsim.labour.separations`: quits and jobs above capacity; marks ``lost``, updates ``status``."""
+def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, village, chronic, mon_state,
+           train, u_enrol, u_place, placement, train_priority, base_rate, course_months, moved, cost, enrolled,
+           u_sep, u_trim, u_kind, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop,
+           county_capacity, village_capacity, post_quota, own_farm,
+           use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
+           fill, post_weak, post_other, weak_local_cut, find_cap, post_search, lost_ill, lost, lost_hh):
+    """The month's labour market after illness absences, in three loops over the chunk's labourers:
+
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the county's eligible labourers,
+       and the jobs held per group;
+    2. enrolment, then :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), then
+       the seekers' weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs held after
+       the separations are the counts of loop 1 less those lost);
+    3. :func:`ruralsim.labour.search`; households with a labourer who lost a job (not for a post found at
+       once) or fell ill off a migrant job get ``lost_hh``.
+
+    Every row's step reads only its own row and group totals made before the loop, as in the NumPy
+    reference's whole-array steps, so the interleaving changes no result. Enrolments per county go to
+    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in)."""
     m = status.shape[0]
-    local = np.zeros(county_capacity.shape[0])
-    workshop = np.zeros(village_capacity.shape[0])
-    post = np.zeros(post_quota.shape[0])
+    n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
+    held = np.zeros(n_c + 2 * n_v)  # jobs held: local per county, then workshop and post per village (_job_slot)
+    local, workshop, post = held[:n_c], held[n_c:n_c + n_v], held[n_c + n_v:]
+    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
     for i in range(m):
-        s = status[i]
-        if s == LOCAL:
-            local[county[i]] += 1.0
-        elif s == WORKSHOP:
-            workshop[village[i]] += 1.0
-        elif s == POST:
-            post[village[i]] += 1.0
+        if train and status[i] == TRAINING:
+            timer[i] -= 1
+            if timer[i] <= 0:
+                skill[i] = min(skill[i] + 1, 2)
+                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
+                status[i] = MIGRANT if placed else OUT
+        if train and _trainable(status[i], skill[i], age[i], absent[i]):
+            eligible[county[i]] += 1.0
+            if mon_state[lab_hh[i]] == MONITORED:
+                monitored[county[i]] += 1.0
+        slot = _job_slot(status[i], county[i], village[i], n_c, n_v)
+        if slot >= 0:
+            held[slot] += 1.0
+    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate).
+    mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
+    for g in range(n_c):
+        if eligible[g] > 0:
+            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
     p_local = _excess(local, county_capacity)
     p_workshop = _excess(workshop, village_capacity)
     p_post = _excess(post, post_quota)
+    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for i in range(m):
+        if train and _trainable(status[i], skill[i], age[i], absent[i]):
+            w = train_priority if mon_state[lab_hh[i]] == MONITORED else 1.0
+            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
+                status[i] = TRAINING
+                timer[i] = course_months
+                enrolled[county[i]] += 1.0
         s = status[i]
-        if s < MIGRANT:
-            continue
-        rate = f32(0.0)
-        if s == MIGRANT:
-            rate = rate_mig
-        elif s == LOCAL or s == WORKSHOP:
-            rate = rate_local
-        rate = f32(np.float64(rate) * (1.0 - skill_cut * np.float64(skill[i])))
-        if s == POST:
-            rate = rate_post
-        if drop_started and s == MIGRANT:
-            rate = max(rate, drop)
-        out = u_sep[i] < rate
-        u = np.float64(u_trim[i])
-        if s == LOCAL:
-            out = out or u < p_local[county[i]]
-        elif s == WORKSHOP:
-            out = out or u < p_workshop[village[i]]
-        elif s == POST:
-            out = out or u < p_post[village[i]]
-        if out:
+        if s >= MIGRANT and _separated(s, skill[i], u_sep[i], u_trim[i], rate_mig, rate_local, skill_cut, rate_post,
+                                       drop_started, drop, p_local[county[i]], p_workshop[village[i]],
+                                       p_post[village[i]]):
             lost[i] = True
             status[i] = FARM if u_kind[i] < own_farm else OUT
+            slot = _job_slot(s, county[i], village[i], n_c, n_v)
+            if slot >= 0:  # a job no longer held
+                held[slot] -= 1.0
+        if status[i] <= FARM and absent[i] == 0:  # a seeker (one who just lost a job included)
+            prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
+            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
+            d_workshop[village[i]] += np.float64(prio)
+            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
+            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
+    r_local = _rate(county_capacity - local, d_local)
+    r_workshop = _rate(village_capacity - workshop, d_workshop)
+    r_post = _rate(post_quota - post, d_post)
+    for i in range(m):
+        status[i] = _search_row(status[i], absent[i], age[i], skill[i], weak[i], mobility[i], chronic[lab_hh[i]],
+                                use_monitored and mon_state[lab_hh[i]] == MONITORED, u_find[i], rate_find, bonus,
+                                weak_cut, factor_50s, factor_60plus, priority, chronic_factor, fill, post_weak,
+                                post_other, weak_local_cut, find_cap, post_search, r_local[county[i]],
+                                r_workshop[village[i]], r_post[village[i]])
+        if (lost[i] and status[i] != POST) or lost_ill[i]:
+            lost_hh[lab_hh[i]] = True
+
+
+@_jit
+def _job_slot(s, county, village, n_counties, n_villages):
+    """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
+    :func:`labour`): local jobs per county, then workshop jobs and posts per village; -1 for no such job."""
+    if s == LOCAL:
+        return county
+    if s == WORKSHOP:
+        return n_counties + village
+    if s == POST:
+        return n_counties + n_villages + village
+    return -1
+
+
+@_jit
+def _trainable(s, skill, age, absent):
+    """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
+    return (s == OUT or s == FARM) and skill < 2 and age < 60 and absent == 0
+
+
+@_jit
+def _separated(s, skill, u_sep, u_trim, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop, p_local,
+               p_workshop, p_post):
+    """Whether a labourer in a job (``s`` >= MIGRANT) loses it (:func:`ruralsim.labour.separations`): a quit
+    at the status's rate (lower with skill; migrants at least ``drop`` when a fall in demand starts), or the
+    job is above its group's capacity (``p_*``: the group's excess share)."""
+    rate = f32(0.0)
+    if s == MIGRANT:
+        rate = rate_mig
+    elif s == LOCAL or s == WORKSHOP:
+        rate = rate_local
+    rate = f32(np.float64(rate) * (1.0 - skill_cut * np.float64(skill)))
+    if s == POST:
+        rate = rate_post
+    if drop_started and s == MIGRANT:
+        rate = max(rate, drop)
+    out = u_sep < rate
+    u = np.float64(u_trim)
+    if s == LOCAL:
+        out = out or u < p_local
+    elif s == WORKSHOP:
+        out = out or u < p_workshop
+    elif s == POST:
+        out = out or u < p_post
+    return out
+
+
+@_jit
+def _search_row(s, absent, age, skill, weak, mobility, chronic, monitored, u, rate_mig, bonus, weak_cut, factor_50s,
+                factor_60plus, priority, chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap,
+                post_search, r_local, r_workshop, r_post):
+    """:func:`ruralsim.labour.search` for one labourer of status ``s``: a seeker's chances of a post, a workshop
+    job, a local job and a migrant job (capped in total), one draw ``u``; a post holder's on-the-job search for
+    migrant work. ``r_*``: the group's vacancies per unit of demand. Returns the new status."""
+    holder = s == POST and weak == 0 and post_search > 0
+    if (s > FARM and not holder) or absent != 0:
+        return s
+    p_mig = rate_mig * migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
+                                      factor_60plus, chronic_factor)
+    if holder:  # on-the-job search for migrant work (see labour.search)
+        return MIGRANT if u < post_search * p_mig else s
+    prio = priority if monitored else f32(1.0)
+    w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak))
+    p_loc = f32(fill * min(r_local * w_local, 1.0))
+    p_ws = f32(fill * min(r_workshop * np.float64(prio), 1.0))
+    cannot = weak == 1 or age >= 60 or chronic == 1  # labour.cannot_migrate
+    w_post = prio * (post_weak if cannot else post_other)
+    p_post = f32(fill * min(r_post * np.float64(w_post), 1.0))
+    total = p_mig + p_loc + p_ws + p_post
+    scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
+    c1 = p_post * scale
+    c2 = c1 + p_ws * scale
+    c3 = c2 + p_loc * scale
+    c4 = c3 + p_mig * scale
+    if u < c1:
+        return POST
+    if u < c2:
+        return WORKSHOP
+    if u < c3:
+        return LOCAL
+    if u < c4:
+        return MIGRANT
+    return s
 
 
 @_jit
@@ -88,66 +215,6 @@ def _excess(employed, capacity):
         if employed[g] > 0:
             out[g] = min(max((employed[g] - capacity[g]) / employed[g], 0.0), 1.0)
     return out
-
-
-@_jit
-def search(status, absent, age, skill, weak, mobility, lab_hh, county, village, chronic, monitored_hh, u_find,
-           rate_mig, bonus, weak_cut, factor_50s, factor_60plus, priority, county_capacity, village_capacity, post_quota,
-           chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap, post_search):
-    """:func:`ruralsim.labour.search`: seekers share each group's vacancies by weight; updates ``status``."""
-    m = status.shape[0]
-    n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
-    local, workshop, post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
-    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
-    for i in range(m):  # jobs held, and seekers' weighted demand, per group
-        s = status[i]
-        if s == LOCAL:
-            local[county[i]] += 1.0
-        elif s == WORKSHOP:
-            workshop[village[i]] += 1.0
-        elif s == POST:
-            post[village[i]] += 1.0
-        elif s <= FARM and absent[i] == 0:
-            prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
-            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-            d_workshop[village[i]] += np.float64(prio)
-            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
-            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
-    r_local = _rate(county_capacity - local, d_local)
-    r_workshop = _rate(village_capacity - workshop, d_workshop)
-    r_post = _rate(post_quota - post, d_post)
-    for i in range(m):
-        holder = status[i] == POST and weak[i] == 0 and post_search > 0
-        if (status[i] > FARM and not holder) or absent[i] != 0:
-            continue
-        p_mig = rate_mig * migrant_weight(skill[i], weak[i], age[i], mobility[i], chronic[lab_hh[i]], bonus, weak_cut,
-                                          factor_50s, factor_60plus, chronic_factor)
-        if holder:  # on-the-job search for migrant work (see labour.search)
-            if u_find[i] < post_search * p_mig:
-                status[i] = MIGRANT
-            continue
-        prio = priority if monitored_hh[lab_hh[i]] else f32(1.0)
-        w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-        p_loc = f32(fill * min(r_local[county[i]] * w_local, 1.0))
-        p_ws = f32(fill * min(r_workshop[village[i]] * np.float64(prio), 1.0))
-        cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1  # labour.cannot_migrate
-        w_post = prio * (post_weak if cannot else post_other)
-        p_post = f32(fill * min(r_post[village[i]] * np.float64(w_post), 1.0))
-        total = p_mig + p_loc + p_ws + p_post
-        scale = find_cap / max(total, f32(1e-9)) if total > find_cap else f32(1.0)
-        u = u_find[i]
-        c1 = p_post * scale
-        c2 = c1 + p_ws * scale
-        c3 = c2 + p_loc * scale
-        c4 = c3 + p_mig * scale
-        if u < c1:
-            status[i] = POST
-        elif u < c2:
-            status[i] = WORKSHOP
-        elif u < c3:
-            status[i] = LOCAL
-        elif u < c4:
-            status[i] = MIGRANT
 
 
 @_jit
@@ -183,96 +250,77 @@ def wages(status, skill, absent, phi, lab_hh, county, village, wage_mig, wage_lo
     m = status.shape[0]
     out = np.zeros(m, np.float32)
     for i in range(m):
-        s = status[i]
+        out[i] = wage_of(status[i], skill[i], absent[i], phi[lab_hh[i]], county_factor[county[i]],
+                         village_wage[village[i]], wage_mig, wage_local, index, premium, wage_post)
+    return out
+
+
+@_jit
+def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_local, index, premium, wage_post):
+    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`);
+    ``county_factor`` and ``village_wage`` are the labourer's county's and village's."""
+    w = f32(0.0)
+    if s == MIGRANT:
+        w = wage_mig
+    elif s == LOCAL:
+        w = f32(wage_local * county_factor)
+    elif s == WORKSHOP:
+        w = f32(village_wage * index)
+    w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
+    if s == POST:
+        w = wage_post
+    if absent > 0:
         w = f32(0.0)
-        if s == MIGRANT:
-            w = wage_mig
-        elif s == LOCAL:
-            w = f32(wage_local * county_factor[county[i]])
-        elif s == WORKSHOP:
-            w = f32(village_wage[village[i]] * index)
-        w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill[i])) * np.float64(phi[lab_hh[i]])))
-        if s == POST:
-            w = wage_post
-        if absent[i] > 0:
-            w = f32(0.0)
-        out[i] = w
-    return out
-
-
-@_jit
-def household_sums(values, lab_hh, n_households):
-    """Per-household sums of a per-labourer array, in float64 (as ``np.bincount(lab_hh, values)``)."""
-    out = np.zeros(n_households)
-    for i in range(values.shape[0]):
-        out[lab_hh[i]] += np.float64(values[i])
-    return out
-
-
-@_jit
-def training(status, timer, skill, age, absent, lab_hh, county, mon_state, u_enrol, u_place, placement, priority,
-             base_rate, course_months, starts, moved, cost, weak, mobility, weak_cut, factor_60plus):
-    """:meth:`ruralsim.programmes.Training.step`: graduation, then enrolment at the county's normalised
-    rate (plus what yuan moved from industry support buy, ``moved`` per county); returns the enrolments
-    per county."""
-    m, n_c = status.shape[0], starts.shape[0]
-    for i in range(m):
-        if status[i] == TRAINING:
-            timer[i] -= 1
-            if timer[i] <= 0:
-                skill[i] = min(skill[i] + 1, 2)
-                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
-                status[i] = MIGRANT if placed else OUT
-    eligible = np.zeros(n_c)
-    monitored = np.zeros(n_c)
-    for i in range(m):
-        if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
-            eligible[county[i]] += 1.0
-            if mon_state[lab_hh[i]] == MONITORED:
-                monitored[county[i]] += 1.0
-    mean_w = np.ones(n_c)
-    rate = np.full(n_c, base_rate)
-    for g in range(n_c):
-        if eligible[g] > 0:
-            mean_w[g] = (priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
-            if cost > 0:  # programmes.extra_rate
-                rate[g] = base_rate + moved[g] / (cost * eligible[g])
-    enrolled = np.zeros(n_c)
-    for i in range(m):
-        if (status[i] == OUT or status[i] == FARM) and skill[i] < 2 and age[i] < 60 and absent[i] == 0:
-            w = priority if mon_state[lab_hh[i]] == MONITORED else 1.0
-            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
-                status[i] = TRAINING
-                timer[i] = course_months
-                enrolled[county[i]] += 1.0
-    return enrolled
+    return w
 
 
 # ---------------------------------------------------------------------------------------------
-# Household phases (references: RuralModel._incomes, _status and _metric_parts)
+# Household phases (reference: RuralModel._incomes; the status phase is in kernels_status)
 # ---------------------------------------------------------------------------------------------
 @_jit
-def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
+def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
-            operating, prop, transfer, medical, sums, counts, idle_intensity):
-    """:meth:`ruralsim.model.RuralModel._incomes` after wages (dividends excepted): writes the operating,
-    property, transfer and medical flows; per-county sums in ``sums`` (rows: industry project returns as
-    operating income, subsidies, 低保, medical assistance paid, insured people, post wages, workshop jobs,
-    project returns as asset income) and counts (monitored households that can work,
-    低保 households, assisted with a cost, post holders, workshop jobs)."""
+            operating, prop, transfer, medical, sums, counts, idle_intensity,
+            skill, absent, phi, lab_village, wage_mig, wage_local, county_factor, village_wage, index, premium,
+            wage_post, wage, east, u_east, p_east, west_v, weak, age):
+    """East–west placements (``east``: :func:`ruralsim.simulation.phases.east_west.placement`, an idle, able
+    western labourer under 60 placed in migrant work if ``u_east < p_east``; ``west_v``: western villages), then
+    :meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
+    summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
+    household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
+    industry project returns as operating income, subsidies, 低保, medical assistance paid, insured people,
+    post wages, workshop jobs, project returns as asset income) and counts (monitored households that can
+    work, 低保 households, assisted with a cost, post holders, workshop jobs, east–west placements)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
+    for i in range(n):
+        wage[i] = f32(0.0)
+    h, acc = -1, 0.0
     for i in range(status.shape[0]):
         s = status[i]
+        if (east and (s == OUT or s == FARM) and absent[i] == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE
+                and west_v[lab_village[i]] and u_east[i] < p_east):
+            s = MIGRANT
+            status[i] = s
+            counts[5] += 1
+        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], county_factor[lab_county[i]],
+                    village_wage[lab_village[i]], wage_mig, wage_local, index, premium, wage_post)
+        if lab_hh[i] != h:
+            if h >= 0:
+                wage[h] = acc
+            h, acc = lab_hh[i], 0.0
+        acc += np.float64(w)
         if s == FARM:
             farming[lab_hh[i]] = True
         elif s == POST:
-            sums[5, lab_county[i]] += np.float64(wage_l[i])
+            sums[5, lab_county[i]] += np.float64(w)
             counts[3] += 1
         elif s == WORKSHOP:
             sums[6, lab_county[i]] += 1.0
             counts[4] += 1
+    if h >= 0:
+        wage[h] = acc
     for i in range(n):
         k = county[i]
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
@@ -309,112 +357,3 @@ def incomes(status, lab_hh, lab_county, wage_l, size, n_lab, n_elderly, land, po
         if insured[i] == 1:
             sums[4, k] += np.float64(size[i])
         medical[i] = oop[i] - paid
-
-
-@_jit
-def status(wage, operating, transfer, prop, medical, coop, grower_price, event, inc_sum, size, village, county, new_disaster, lost_jobs, last_shock,
-           last_shock_month, below, ever_below, spell, mon_state, ever_monitored, state3, dibao, insured, t,
-           poverty_line, monitoring_line, n_villages, low, high, bin_width, comp, inc_county, falls, spell_hist,
-           transitions, hist, counts, price_threshold, illness_share):
-    """:meth:`ruralsim.model.RuralModel._status` and :meth:`_metric_parts` for households: causes, falls,
-    spells, transitions, and the month's per-household metric parts. ``comp`` gets the per-county sums
-    of the five flows, ``inc_county`` of the rolling income; ``counts``: people below the poverty and
-    monitoring lines, ever below, monitored, eliminated, ever monitored, 低保 and insured households,
-    reentries, recoveries, detected is left to the caller, and (last) villages with mass return."""
-    n = size.shape[0]
-    line32, mline32 = f32(poverty_line), f32(monitoring_line)
-    hh_v = np.zeros(n_villages, np.int64)
-    down_v = np.zeros(n_villages, np.int64)
-    people_below = people_below_m = n_ever_below = n_monitored = n_eliminated = 0
-    n_ever_monitored = n_dibao = n_insured = 0
-    k = county[0] if n > 0 else 0
-    a0 = a1 = a2 = a3 = a4 = a5 = 0.0  # this county's running sums (rows are sorted by county)
-    for i in range(n):
-        if county[i] != k:
-            _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5)
-            k = county[i]
-            a0 = a1 = a2 = a3 = a4 = a5 = 0.0
-        a0 += np.float64(wage[i])
-        a1 += np.float64(operating[i])
-        a2 += np.float64(transfer[i])
-        a3 += np.float64(prop[i])
-        a4 += np.float64(medical[i])
-        # This month's shocks; the most telling one wins when several coincide.
-        code = -1
-        if coop[i] >= 0 and grower_price[coop[i]] < price_threshold:
-            code = 3  # PRICE
-        if new_disaster[village[i]]:
-            code = 4  # DISASTER
-        if lost_jobs[i]:
-            code = 2  # JOB_LOSS
-        if event[i] and medical[i] > illness_share * max(inc_sum[i], f32(1.0)):
-            code = 1  # ILLNESS
-        if code >= 0:
-            last_shock[i] = code
-            last_shock_month[i] = t
-        pc = inc_sum[i] / f32(size[i])
-        was = below[i]
-        now = pc < line32
-        if now and not was:
-            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
-            falls[cause] += 1
-            if ever_below[i]:
-                counts[8] += 1
-        if was and not now:
-            counts[9] += 1
-            spell_hist[min(spell[i], 60)] += 1
-        spell[i] = spell[i] + 1 if now else 0
-        ever_below[i] = ever_below[i] or now
-        below[i] = now
-        new3 = 2 if now else (1 if mon_state[i] == MONITORED else 0)
-        transitions[state3[i] * 3 + new3] += 1
-        state3[i] = new3
-        # Metric parts (branch-free: the flags are random across rows).
-        a5 += np.float64(inc_sum[i])
-        x = min(max(pc, low), high)
-        hist[np.int32((x - low) / bin_width)] += np.float64(size[i])
-        people_below += size[i] * now
-        people_below_m += size[i] * (pc < mline32)
-        n_ever_below += ever_below[i]
-        n_monitored += mon_state[i] == MONITORED
-        n_eliminated += mon_state[i] == 2
-        n_ever_monitored += ever_monitored[i] != 0
-        n_dibao += dibao[i] != 0
-        n_insured += insured[i] != 0
-        hh_v[village[i]] += 1
-        down_v[village[i]] += now
-    if n > 0:
-        _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5)
-    counts[0] += people_below
-    counts[1] += people_below_m
-    counts[2] += n_ever_below
-    counts[3] += n_monitored
-    counts[4] += n_eliminated
-    counts[5] += n_ever_monitored
-    counts[6] += n_dibao
-    counts[7] += n_insured
-    return hh_v, down_v
-
-
-@_jit
-def _flush(comp, inc_county, k, a0, a1, a2, a3, a4, a5):
-    comp[0, k] += a0
-    comp[1, k] += a1
-    comp[2, k] += a2
-    comp[3, k] += a3
-    comp[4, k] += a4
-    inc_county[k] += a5
-
-
-@_jit
-def labour_counts(status, skill):
-    """Employed, migrant, workshop, post and trained labourers (for the month's metrics)."""
-    by_status = np.zeros(8, np.int64)
-    trained = 0
-    for i in range(status.shape[0]):
-        by_status[status[i]] += 1
-        trained += skill[i] != 0
-    out = np.zeros(5, np.int64)
-    out[0] = by_status[MIGRANT] + by_status[LOCAL] + by_status[WORKSHOP] + by_status[POST]
-    out[1], out[2], out[3], out[4] = by_status[MIGRANT], by_status[WORKSHOP], by_status[POST], trained
-    return out

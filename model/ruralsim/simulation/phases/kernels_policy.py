@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels_numba import _jit, can_migrate, f32, migrant_weight
+from .kernels_numba import _jit, can_migrate, f32
 from ..cohort.population import FARM, MIGRANT, MONITORED, OUT, POST
 
 
@@ -41,8 +41,8 @@ def _payment(cover, test, size, standard, tekun_standard, floor):
 def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, n_lab, n_elderly, chronic, village,
            county, new_disaster, detection_prob, hardship_in, u_hardship, u_detect, oop, cover, dibao, mon_state,
            ever_monitored, identified, ill_risk, risk_months, safe_months, measures, episode, last_shock,
-           last_shock_month, t, enabled, line_hh, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
-           above_limit_line, eliminate_after, grant_hh, excl, sub_support, pension, work_ded, standard, tekun_standard,
+           last_shock_month, t, enabled, lines_v, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
+           above_limit_line, eliminate_after, grant_cap, category, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
            merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
@@ -67,7 +67,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         covered = cv != _NONE
         guaranteed = cv == _DIBAO or cv == _TEKUN
         rigid = oop[i] > rshare32 * max(annual, f32(1.0))
-        low = pc < line_hh[i] and not guaranteed  # the household's region's line (places.monitoring_lines)
+        low = pc < lines_v[village[i]] and not guaranteed  # the village's line (places.monitoring_lines)
         at_risk = low or rigid or sudden
         risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
         det = False
@@ -134,7 +134,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         # IndustrySupport.grant
         grant = f32(0.0)
         if det and able:
-            grant = grant_hh[i]  # the grant times the household's package factor (categories.grant_factor)
+            grant = grant_cap[category[i] // 2]  # times the package factor by capacity (categories.grant_factors)
             measures[i] = min(measures[i] + 1, 100)
         sums[1, k] += np.float64(grant)
         operating[i] += grant
@@ -170,29 +170,32 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 
 @_jit
-def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_hh, lab_village, post_quota, mon_state, episode, measures, draw, p_weak,
-               p_full, factor_hh):
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
+               mon_state, episode, measures, draw, p_weak, p_full, factor_cap, category):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
     placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
     A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
-    by the household's package factor (``factor_hh``, categories.placement_factor). Returns the number placed."""
+    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
+    households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
+    order. Returns the number placed."""
     placed = 0
-    last = -1  # labourers are grouped by household: count a household's measure once
-    for j in range(status.shape[0]):
-        h = lab_hh[j]
-        s = status[j]
-        if ((s == OUT or s == FARM) and absent[j] == 0 and mon_state[h] == MONITORED and episode[h] > 0
-                and (weak[j] == 0 or post_quota[lab_village[j]] > 0)):
-            # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
-            to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
-            if to_post and post_quota[lab_village[j]] <= 0:
-                continue
-            if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_hh[h]:
-                status[j] = POST if to_post else MIGRANT
-                placed += 1
-                if h != last:
-                    measures[h] = min(measures[h] + 1, 100)
-                    last = h
+    for h in range(mon_state.shape[0]):
+        if mon_state[h] != MONITORED or episode[h] <= 0:
+            continue
+        counted = False  # a household's measure counts once
+        for j in range(lab_first[h], lab_first[h + 1]):
+            s = status[j]
+            if (s == OUT or s == FARM) and absent[j] == 0 and (weak[j] == 0 or post_quota[lab_village[j]] > 0):
+                # an able labourer who cannot migrate (labour.can_migrate) is placed only in a post, where there are posts
+                to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
+                if to_post and post_quota[lab_village[j]] <= 0:
+                    continue
+                if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
+                    status[j] = POST if to_post else MIGRANT
+                    placed += 1
+                    if not counted:
+                        measures[h] = min(measures[h] + 1, 100)
+                        counted = True
     return placed
 
 
@@ -235,83 +238,6 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
 
 
 # ---------------------------------------------------------------------------------------------
-# Per-month parts both kernel sets need (references: labour.market_parts, RuralModel._more_parts)
-# ---------------------------------------------------------------------------------------------
-@_jit
-def market_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
-                 factor_60plus, chronic_factor, post_search, n_counties):
-    """:func:`ruralsim.labour.market_parts`: seekers' hiring weight per county (float64, row order), the
-    untrained seekers' part of it, and the migrant jobs held."""
-    weight = np.zeros(n_counties)
-    untrained = np.zeros(n_counties)
-    migrants = 0
-    for j in range(status.shape[0]):
-        s = status[j]
-        if s == MIGRANT:
-            migrants += 1
-        seeker = s <= FARM and absent[j] == 0
-        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
-        if not (seeker or holder):
-            continue
-        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
-                           factor_60plus, chronic_factor)
-        if holder:
-            w = post_search * w
-        weight[lab_county[j]] += np.float64(w)
-        if skill[j] == 0:
-            untrained[lab_county[j]] += np.float64(w)
-    return weight, untrained, migrants
-
-
-@_jit
-def more_parts(size, reg_below, reg_inc, village, county, n_villages, n_counties, ever_below_reg, identified,
-               ill_risk, mon_state, cover, chronic, status, threshold):
-    """:meth:`ruralsim.model.RuralModel._more_parts`: the registry measure (with A10's villages), the safety
-    net, monitored people, demography. Returns per-county registry income and the counts in the order of
-    :data:`MORE_PARTS`."""
-    reg_county = np.zeros(n_counties)
-    hh_v = np.zeros(n_villages, np.int64)
-    down_v = np.zeros(n_villages, np.int64)
-    c = np.zeros(13, np.int64)
-    for i in range(size.shape[0]):
-        sz = np.int64(size[i])
-        c[0] += sz
-        if reg_below[i]:
-            c[1] += sz
-            c[2] += 1
-            down_v[village[i]] += 1
-        hh_v[village[i]] += 1
-        reg_county[county[i]] += np.float64(reg_inc[i])
-        c[4] += ever_below_reg[i] != 0
-        c[5] += identified[i] != 0
-        c[6] += ill_risk[i] != 0
-        if mon_state[i] == MONITORED:
-            c[7] += sz
-        cv = cover[i]
-        if cv == _DIBAO:
-            c[8] += 1
-            c[9] += sz
-        elif cv == _SINGLE:
-            c[8] += 1
-            c[9] += 1
-        elif cv == _TEKUN:
-            c[10] += sz
-        c[11] += chronic[i] != 0
-    for v in range(n_villages):
-        if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= threshold:
-            c[3] += 1
-    for j in range(status.shape[0]):
-        c[12] += status[j] != 7  # INACTIVE
-    return reg_county, c
-
-
-MORE_PARTS = ("people_now", "people_below_registry", "households_below_registry", "mass_return", "ever_below_registry",
-              "identified", "ill_risk", "monitored_people", "dibao_households", "dibao_people", "tekun_people",
-              "chronic", "active_labourers")
-
-
-
-# ---------------------------------------------------------------------------------------------
 # Demography (reference: ruralsim.demography.year_of_life)
 # ---------------------------------------------------------------------------------------------
 _INACTIVE = 7
@@ -320,7 +246,7 @@ _INACTIVE = 7
 @_jit
 def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skill, absent, timer, lab_hh, size,
                  n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
-                 p_young, retirement_age):
+                 p_young, retirement_age, lab_first):
     """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
     rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
     (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
@@ -368,16 +294,18 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
             any_want = True
     if not any_want:
         return
-    for j in range(m):  # the first free row of each such household is taken
-        h = lab_hh[j]
-        if want[h] and status[j] == _INACTIVE:
-            want[h] = False
-            status[j] = OUT
-            age[j] = 18
-            weak[j] = 0
-            skill[j] = 0
-            n_lab[h] += 1
-            full_labourers[h] += 1
+    for h in range(first_hh, n, step_hh):  # the first free row of each such household is taken
+        if not want[h]:
+            continue
+        for j in range(lab_first[h], lab_first[h + 1]):
+            if status[j] == _INACTIVE:
+                status[j] = OUT
+                age[j] = 18
+                weak[j] = 0
+                skill[j] = 0
+                n_lab[h] += 1
+                full_labourers[h] += 1
+                break
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,20 +326,17 @@ def illness_events(u_event, prob, size, chronic, head_age):
 
 
 @_jit
-def absence_rows(ill_hh_rows, lab_hh, n_lab, u_lab, n_households):
+def absence_rows(ill_hh_rows, lab_first, n_lab, u_lab):
     """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
-    rows (in row order) sent off work."""
-    ill = np.zeros(n_households, np.bool_)
-    for r in ill_hh_rows:
-        ill[r] = True
-    m = lab_hh.shape[0]
-    rows = np.empty(m, np.int64)
+    rows (in row order) sent off work. Only the ill households' labourers are visited (``ill_hh_rows`` ascending;
+    household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
+    rows = np.empty(u_lab.shape[0], np.int64)
     k = 0
-    for j in range(m):
-        h = lab_hh[j]
-        if ill[h] and np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
-            rows[k] = j
-            k += 1
+    for h in ill_hh_rows:
+        for j in range(lab_first[h], lab_first[h + 1]):
+            if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
+                rows[k] = j
+                k += 1
     return rows[:k]
 
 

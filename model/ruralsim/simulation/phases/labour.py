@@ -31,8 +31,6 @@ def separations(c, u_sep: np.ndarray, u_trim: np.ndarray, u_kind: np.ndarray, de
     ``c`` is a chunk of whole counties (:class:`ruralsim.chunking.Part`): every group here (county,
     village) lies inside it.
     """
-    if c.kern.fast:
-        return c.kern.separations(c, u_sep, u_trim, u_kind, demand_drop)
     p, L = c.p, c.labs
     st = L.status
     rows = np.flatnonzero(st >= MIGRANT)  # everyone in a job (codes 2-5), and only them
@@ -156,10 +154,9 @@ def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None
     migrant finding rate per unit of hiring weight (:func:`migrant_rate`).
 
     Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
-    hottest phase (with Numba, :func:`ruralsim.kernels_numba.search` does the same in two loops).
+    hottest phase (with Numba, :func:`ruralsim.simulation.phases.kernels_numba.labour` does it with training and
+    the separations in three loops).
     """
-    if c.kern.fast:
-        return c.kern.search(c, u_find, rate, monitored_hh)
     p, L, H = c.p, c.labs, c.hh
     st = L.status
     rows = np.flatnonzero((st <= FARM) & (L.absent == 0))  # OUT=0, FARM=1

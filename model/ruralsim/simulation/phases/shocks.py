@@ -25,8 +25,10 @@ def window(p: dict, key: str, year: int, month_of_year: int) -> tuple[bool, bool
     return 0 <= k < length, k == 0 and length > 0
 
 
-def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance).
+def illness(c, u_event, z_cost, oop_share: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Inpatient episodes this month: (event mask, out-of-pocket yuan before medical assistance). ``oop_share``:
+    the out-of-pocket share of an uninsured and an insured household (a table indexed by ``c.insured``), or one
+    share for all.
 
     The monthly episode probability depends only on household size, chronic illness and the head's
     age, so it is tabulated over those (2,560 cells) and looked up; costs are drawn for the ill only."""
@@ -48,7 +50,7 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray) -> tuple[np.ndarray, np.n
         rows = np.flatnonzero(event)
     cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost[rows] - 0.405)
     oop = np.zeros(len(event), np.float32)
-    oop[rows] = cost * (oop_share[rows] if np.ndim(oop_share) else oop_share)
+    oop[rows] = cost * (oop_share[c.insured[rows]] if np.ndim(oop_share) else oop_share)
     return event, oop
 
 

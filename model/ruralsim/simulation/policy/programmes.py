@@ -120,10 +120,6 @@ class Training(Programme):
         p, L = c.p, c.labs
         if moved is None:
             moved = np.zeros(c.n_counties)
-        if c.kern.fast:
-            enrolled = c.kern.training(c, u_enrol, u_place, moved)
-            self.book(c, enrolled * p["training_cost_per_trainee"], int(enrolled.sum()))
-            return
         # Graduates: skill up, then placed in a job at once with the placement probability.
         in_course = L.status == TRAINING
         L.timer[in_course] -= 1
@@ -150,7 +146,11 @@ class Training(Programme):
         enrol = eligible & (u_enrol < rate)
         L.status[enrol] = TRAINING
         L.timer[enrol] = int(p["training_course_months"])
-        self.book(c, c.lab_sum(enrol) * p["training_cost_per_trainee"], int(np.count_nonzero(enrol)))
+        self.book_enrolled(c, c.lab_sum(enrol))
+
+    def book_enrolled(self, c, enrolled: np.ndarray) -> None:
+        """The month's enrolments per county (the Numba kernels enrol in :func:`kernels_numba.labour`)."""
+        self.book(c, enrolled * c.p["training_cost_per_trainee"], int(enrolled.sum()))
 
 
 def extra_rate(moved: np.ndarray, cost: float, eligible: np.ndarray) -> np.ndarray:
@@ -204,12 +204,13 @@ class MedicalAssistance(Programme):
 
     name = "medical"
 
-    def oop_share(self, c) -> np.ndarray:
-        """Out-of-pocket share per household given insurance and the poverty-specific tiers in force."""
+    def oop_shares(self, c) -> np.ndarray:
+        """Out-of-pocket share (float32) of an uninsured and an insured household (indexed by ``insured``), given
+        the poverty-specific tiers in force: a table, looked up for the households with a cost only."""
         p = c.p
         insured_share = p["medical_oop_share_basic"] - (
             p["medical_oop_share_basic"] - p["medical_oop_share_insured"]) * c.levels["medical"]
-        return np.where(c.insured == 1, insured_share, p["medical_oop_share_uninsured"]).astype(np.float32)
+        return np.array([p["medical_oop_share_uninsured"], insured_share]).astype(np.float32)
 
     def assist(self, c, oop: np.ndarray) -> np.ndarray:
         """Pay part of the out-of-pocket cost of assisted households; return what they still pay."""

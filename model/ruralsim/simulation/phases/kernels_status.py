@@ -1,0 +1,221 @@
+"""Numba kernels of the month's end: one pass over the chunk's households, one over its labourers.
+
+Why fused: after the policy phase nothing a household's status, metric parts, registry counts, categories,
+targeting counts and place groups read changes but the household's own row, so what NumPy does in some
+thirty passes with temporaries (:meth:`RuralModel._status`, :meth:`_metric_parts`, :meth:`_more_parts`,
+:meth:`_category_parts`, :func:`identification.targeting_parts`, :func:`group_metrics.chunk_parts`) is one
+loop here, with every group sum and count accumulated in the loop; the same goes for the labourers' parts
+(:func:`ruralsim.simulation.phases.labour.market_parts` and the employment counts). Every sum is added in
+row order in the precision NumPy uses, so results are bit-identical (``tests/test_scale.py``). Lines are
+small lookup tables (per village), not per-household arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cohort.population import FARM, MIGRANT, MONITORED, POST, WORKSHOP
+from .kernels_numba import _jit, f32, migrant_weight
+
+_NONE, _DIBAO, _SINGLE, _TEKUN = 0, 1, 2, 3
+_ELIMINATED, _INACTIVE = 2, 7
+
+#: The counts :func:`status` returns, in order (``falls``, ``spell_hist`` ... are arrays of their own).
+COUNTS = ("people_below_poverty", "people_below_monitoring", "ever_below", "monitored", "eliminated",
+          "ever_monitored", "dibao_households", "insured", "reentries", "recoveries", "detected",
+          "people_now", "people_below_registry", "households_below_registry", "mass_return",
+          "ever_below_registry", "identified", "ill_risk", "monitored_people", "dibao_people", "tekun_people",
+          "chronic", "cat_able", "cat_partly", "cat_not_able", "cat_rigid", "below_assisted", "monitored_above_line")
+#: Rows of the place groups' float sums (``gsum``) and counts (``gcount``), as group_metrics names them.
+GROUP_SUMS = ("wage", "gross", "inc_sum", "people", "below_registry", "below_alert")
+GROUP_COUNTS = ("households", "monitored")
+
+
+@_jit
+def status(wage, operating, transfer, prop, medical, coop, grower_price, event, inc_sum, size, village, county,
+           new_disaster, lost_jobs, last_shock, last_shock_month, below, ever_below, spell, mon_state, ever_monitored,
+           state3, insured, t, poverty_line, monitoring_line, low, high, bin_width, price_threshold,
+           illness_share, detected, reg_below, reg_inc, ever_below_reg, identified, ill_risk, cover, chronic, category,
+           lines_v, code_v, relocated, ring_slot, december, mass_threshold, n_villages,
+           comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount, add_year, year_inc,
+           year_med):
+    """:meth:`RuralModel._status` with the month's household metric parts, in one loop over households.
+
+    Causes, falls, spells and transitions as ``_status``; ``comp`` gets the per-county sums of the five
+    flows, ``inc_county`` of the rolling income, ``reg_county`` of the registry income; ``counts`` the
+    :data:`COUNTS`; ``gsum``/``gcount`` the place groups' per-(county, code) sums (December's rows only in
+    December). ``lines_v`` is each village's monitoring line, ``code_v`` its group code (no relocation bit).
+    With ``add_year`` (months but December) the month's registry income is added to the year's
+    (:meth:`RuralModel._registry_year`: the slot's net income plus medical costs, and the costs)."""
+    n = size.shape[0]
+    line32, mline32 = f32(poverty_line), f32(monitoring_line)
+    hh_v = np.zeros(n_villages, np.int64)
+    down_v = np.zeros(n_villages, np.int64)
+    # Counts in scalars (registers), written to ``counts`` at the end in the order of COUNTS.
+    below_p = below_m = n_ever = n_mon = n_elim = n_ever_mon = n_db = n_ins = reentries = recoveries = n_det = 0
+    people = below_reg_p = below_reg_h = ever_reg = n_ident = n_ill = mon_people = db_people = tk_people = 0
+    n_chronic = able = partly = not_able = rigid = assisted = above = 0
+    # This county's running sums (rows are sorted by county): the five flows, rolling and registry income.
+    k = county[0] if n > 0 else 0
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+    for i in range(n):
+        if county[i] != k:
+            _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+            k = county[i]
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+        v, sz = village[i], size[i]
+        a0 += np.float64(wage[i])
+        a1 += np.float64(operating[i])
+        a2 += np.float64(transfer[i])
+        a3 += np.float64(prop[i])
+        a4 += np.float64(medical[i])
+        # This month's shocks; the most telling one wins when several coincide.
+        code = -1
+        if coop[i] >= 0 and grower_price[coop[i]] < price_threshold:
+            code = 3  # PRICE
+        if new_disaster[v]:
+            code = 4  # DISASTER
+        if lost_jobs[i]:
+            code = 2  # JOB_LOSS
+        if event[i] and medical[i] > illness_share * max(inc_sum[i], f32(1.0)):
+            code = 1  # ILLNESS
+        if code >= 0:
+            last_shock[i] = code
+            last_shock_month[i] = t
+        pc = inc_sum[i] / f32(sz)
+        was = below[i]
+        now = pc < line32
+        if now and not was:
+            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
+            falls[cause] += 1
+            if ever_below[i]:
+                reentries += 1
+        if was and not now:
+            recoveries += 1
+            spell_hist[min(spell[i], spell_hist.shape[0] - 1)] += 1
+        spell[i] = spell[i] + 1 if now else 0
+        ever = ever_below[i] or now
+        ever_below[i] = ever
+        below[i] = now
+        ms = mon_state[i]
+        mon = ms == MONITORED
+        new3 = 2 if now else (1 if mon else 0)
+        transitions[state3[i] * 3 + new3] += 1
+        state3[i] = new3
+        # Metric parts (RuralModel._metric_parts).
+        a5 += np.float64(inc_sum[i])
+        x = min(max(pc, low), high)
+        hist[np.int32((x - low) / bin_width)] += np.float64(sz)
+        below_p += sz * now
+        below_m += sz * (pc < mline32)
+        n_ever += ever
+        n_mon += mon
+        n_elim += ms == _ELIMINATED
+        n_ever_mon += ever_monitored[i] != 0
+        n_ins += insured[i] != 0
+        n_det += detected[i]
+        # The registry measure, the safety net, demography (RuralModel._more_parts).
+        people += sz
+        rb = reg_below[i]
+        if rb:
+            below_reg_p += sz
+            below_reg_h += 1
+            down_v[v] += 1
+        hh_v[v] += 1
+        a6 += np.float64(reg_inc[i])
+        ever_reg += ever_below_reg[i] != 0
+        n_ident += identified[i] != 0
+        n_ill += ill_risk[i] != 0
+        mon_people += sz * mon
+        cv = cover[i]
+        if cv == _DIBAO:
+            n_db += 1
+            db_people += sz
+        elif cv == _SINGLE:
+            n_db += 1
+            db_people += 1
+        elif cv == _TEKUN:
+            tk_people += sz
+        n_chronic += chronic[i] != 0
+        # Categories and targeting (RuralModel._category_parts, identification.targeting_parts).
+        cap = category[i] // 2
+        able += cap == 0
+        partly += cap == 1
+        not_able += cap == 2
+        rigid += category[i] % 2 == 1
+        assisted += rb and (mon or cv != _NONE)
+        above += mon and reg_inc[i] / f32(sz) >= lines_v[v]
+        if add_year:
+            year_inc[i] += ring_slot[i] + medical[i]
+            year_med[i] += medical[i]
+        # Place groups (group_metrics.chunk_parts).
+        g = code_v[v] + relocated[i]
+        gsum[0, k, g] += np.float64(wage[i])
+        gsum[1, k, g] += np.float64(ring_slot[i]) + np.float64(medical[i])
+        gsum[2, k, g] += np.float64(inc_sum[i])
+        gsum[3, k, g] += np.float64(sz)
+        if december:
+            gcount[0, k, g] += 1
+            if rb:
+                gsum[4, k, g] += np.float64(sz)
+            if now:
+                gsum[5, k, g] += np.float64(sz)
+            if mon:
+                gcount[1, k, g] += 1
+    if n > 0:
+        _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+    mass = 0
+    for v in range(n_villages):  # mass return (A10), on the registry measure
+        if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= mass_threshold:
+            mass += 1
+    values = (below_p, below_m, n_ever, n_mon, n_elim, n_ever_mon, n_db, n_ins, reentries, recoveries, n_det,
+              people, below_reg_p, below_reg_h, mass, ever_reg, n_ident, n_ill, mon_people, db_people, tk_people,
+              n_chronic, able, partly, not_able, rigid, assisted, above)
+    for j in range(len(values)):
+        counts[j] += values[j]
+
+
+@_jit
+def _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6):
+    comp[0, k] += a0
+    comp[1, k] += a1
+    comp[2, k] += a2
+    comp[3, k] += a3
+    comp[4, k] += a4
+    inc_county[k] += a5
+    reg_county[k] += a6
+
+
+#: The counts :func:`labour_parts` returns, in order.
+LABOUR_COUNTS = ("market_migrants", "employed", "migrant", "workshop", "post", "trained", "active_labourers")
+
+
+@_jit
+def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county, chronic, bonus, weak_cut, factor_50s,
+                 factor_60plus, chronic_factor, post_search, weight, untrained, counts):
+    """:func:`ruralsim.simulation.phases.labour.market_parts` (seekers' hiring weight per county, float64 in
+    row order, the untrained seekers' part of it) with the month's labour counts (:data:`LABOUR_COUNTS`)."""
+    migrants = employed = workshop = post = trained = active = 0
+    for j in range(status.shape[0]):
+        s = status[j]
+        migrants += s == MIGRANT
+        employed += s >= MIGRANT and s <= POST
+        workshop += s == WORKSHOP
+        post += s == POST
+        trained += skill[j] != 0
+        active += s != _INACTIVE
+        seeker = s <= FARM and absent[j] == 0
+        holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
+        if not (seeker or holder):
+            continue
+        w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
+                           factor_60plus, chronic_factor)
+        if holder:
+            w = post_search * w
+        weight[lab_county[j]] += np.float64(w)
+        if skill[j] == 0:
+            untrained[lab_county[j]] += np.float64(w)
+    values = (migrants, employed, migrants, workshop, post, trained, active)
+    for j in range(len(values)):
+        counts[j] += values[j]
+
