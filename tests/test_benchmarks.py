@@ -41,3 +41,9 @@ def test_app_benchmark_times_lever_changes():
     res = run(BENCH / "app_benchmark.py", "--households", 50, "--replicates", 2, "--changes", 1)
     assert res.returncode == 0, res.stderr
     assert "lever change 1:" in res.stdout and "median answer to a lever change:" in res.stdout
+
+
+def test_mesa_ratio_times_both_sides():
+    res = run(BENCH / "mesa_ratio.py", "--households", 2000, "--months", 3, "--mesa-steps", 2, "--kernels", "numpy")
+    assert res.returncode == 0, res.stderr
+    assert "ratio (Mesa / ruralsim, whole process):" in res.stdout and "Mesa trivial agents" in res.stdout
