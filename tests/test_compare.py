@@ -123,6 +123,26 @@ def test_writes_plots_scenario_folders_and_a_comparison_manifest(compared):
         assert (out / entry["folder"] / "plots" / "dynamics_transitions.png").is_file()
 
 
+def test_a_scenario_folder_is_the_folder_ruralsim_run_writes(compared, tmp_path):
+    """One writer for a run's folder (workflows/run.py): the comparison's baseline folder and ``ruralsim run``
+    of the baseline at the same sizes and seed hold the same files, and the same bytes in every table."""
+    out, _ = compared
+    run = tmp_path / "run"
+    res = ruralsim("run", "baseline", "--households", 1000, "--months", 62, "--replicates", 3, "--seed", 5,
+                   "--out", run, "--quiet")
+    assert res.returncode == 0, res.stderr
+
+    def files(folder):  # the workbook is named after its folder; the lock file is the folder's, not the run's
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                if p.is_file() and p.suffix != ".xlsx" and p.name != ".ruralsim.lock"}
+
+    scenario = out / "baseline"
+    assert files(scenario) == files(run)
+    tables = sorted(f for f in files(run) if f.endswith((".csv", ".parquet")))
+    assert {"targeting.csv", "dynamics_transitions.csv", "fiscal_budget.csv", "timeseries.parquet"} <= set(tables)
+    assert [f for f in tables if (scenario / f).read_bytes() != (run / f).read_bytes()] == []
+
+
 def test_plot_redraws_a_comparison_from_stored_results(compared):
     out, _ = compared
     gone = [out / "plots" / "compare_metrics.png", out / "cliff_exit" / "plots" / "dynamics_falls.png",

@@ -14,7 +14,7 @@ from .common import add_lang_option, apply_lang
 
 # manifest kind -> "module:function" taking the results folder and returning the written paths
 REDRAW = {
-    "run": "ruralsim.workflows.compare:redraw_scenario",
+    "run": "ruralsim.workflows.run:redraw_scenario",
     "sweep": "ruralsim.workflows.sweep_report:redraw_sweep",
     "comparison": "ruralsim.workflows.compare:redraw_comparison",
     "validation": "ruralsim.workflows.validate:redraw_validation",

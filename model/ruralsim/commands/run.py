@@ -30,7 +30,7 @@ def main(args: argparse.Namespace) -> int:
     from ..simulation.inputs.horizon import check_year_tables, setting_files
     from ..analysis.folders import run_out_dir as default_out_dir
     from ..simulation.engine.runner import run_scenario
-    from ..workflows.compare import write_scenario
+    from ..workflows.run import write_scenario
 
     from ..presentation.report import finish_folder
 

@@ -16,8 +16,9 @@ Output folder::
     fiscal_comparison.csv   spending by programme and year (and over the run), budget
     dynamics_comparison.csv fall, re-entry, recovery rates and falls by cause, by year
     plots/compare_*.png
-    <scenario>/             each scenario's own run folder (run.write_result, its manifest),
-                            plus its dynamics_*.csv, fiscal_*.csv and their plots
+    <scenario>/             each scenario's own run folder, written by run.write_scenario as
+                            ``ruralsim run`` writes one (its manifest, dynamics_*.csv,
+                            fiscal_*.csv, targeting.csv and their plots)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import pandas as pd
 from ..simulation.engine.runner import ReplicateResult, ScenarioResult, run_replicate, stack_groups
 from ..simulation.inputs.config import (ConfigError, Problem, Scenario, check_overrides, find_scenario,
                                         load_scenario)
+from .run import redraw_scenario_folder, scenario_meta, write_scenario
 
 # Worker processes are spawned (a fork after threads have run is unsafe); chosen here, not set globally.
 SPAWN = multiprocessing.get_context("spawn")
@@ -203,80 +205,6 @@ def _tick(bar, label: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------
-def scenario_meta(label: str, params: dict[str, Any], ts: pd.DataFrame) -> dict[str, Any]:
-    """Plot labels of one scenario (as :func:`ruralsim.outputs.plot_meta`), named by its label."""
-    from ..analysis.outputs import nest_params, plot_meta
-
-    return plot_meta({"scenario": {"name": label}, "params": nest_params(params)}, ts)
-
-
-def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None = None,
-                 plots: bool = True) -> dict[str, Path]:
-    """Dynamics, fiscal and targeting tables (and plots) of one scenario, next to its run outputs.
-
-    Usable after any :func:`ruralsim.workflows.run.write_result` (single runs too).
-    """
-    tables, meta = _extras(result, label)
-    paths = _write_extra_tables(Path(out_dir), tables)
-    if plots:
-        paths.update(_write_extra_plots(Path(out_dir), tables, result.timeseries, meta))
-    return paths
-
-
-def _extras(result: ScenarioResult, label: str | None) -> tuple[dict[str, dict[str, pd.DataFrame]], dict]:
-    from ..analysis.dynamics import dynamics_tables
-    from ..analysis.fiscal import fiscal_tables
-    from ..analysis.targeting import targeting_table
-
-    tables = {"dynamics": dynamics_tables(result.timeseries, result.spells),
-              "fiscal": fiscal_tables(result.timeseries),
-              "targeting": {"": targeting_table(result.timeseries)}}
-    return tables, scenario_meta(label or result.scenario.name, result.params, result.timeseries)
-
-
-def _write_extra_tables(out: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> dict[str, Path]:
-    from ..analysis.outputs import write_csv
-
-    out.mkdir(parents=True, exist_ok=True)
-    return {f"{group}_{name}" if name else group: write_csv(out / (f"{group}_{name}.csv" if name else f"{group}.csv"), table)
-            for group, group_tables in tables.items() for name, table in group_tables.items()}
-
-
-def _write_extra_plots(out: Path, tables: dict[str, dict[str, pd.DataFrame]], ts: pd.DataFrame,
-                       meta: dict) -> dict[str, Path]:
-    from ..presentation.dynamics_plots import write_dynamics_plots
-    from ..presentation.fiscal_plots import plot_fiscal
-    from ..presentation.run_plots import save_figure
-
-    pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
-    pngs.append(save_figure(plot_fiscal(tables["fiscal"], ts, meta), out / "plots" / "fiscal_budget.png"))
-    from ..presentation.targeting_plots import write_targeting_plot
-
-    pngs += write_targeting_plot(out, tables["targeting"][""], ts, meta)
-    return {f"plot_{png.stem}": png for png in pngs}
-
-
-def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dict[str, Any],
-                   plots: bool = True) -> dict[str, Path]:
-    """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
-    then the dynamics and fiscal plots."""
-    from ..analysis.folders import writing
-    from .run import write_result
-
-    with writing(out_dir, "run", strict=False):
-        return _write_scenario(result, Path(out_dir), label, extra, plots, write_result)
-
-
-def _write_scenario(result, out_dir: Path, label: str, extra: dict[str, Any], plots: bool, write_result
-                    ) -> dict[str, Path]:
-    tables, meta = _extras(result, label)
-    paths = _write_extra_tables(out_dir, tables)
-    paths.update(write_result(result, out_dir, extra=extra, plots=plots))
-    if plots:
-        paths.update(_write_extra_plots(out_dir, tables, result.timeseries, meta))
-    return paths
-
-
 def write_comparison(cmp: Comparison, out_dir: str | Path, argv: Sequence[str] | None = None,
                      workers: int | None = None, plots: bool = True) -> dict[str, Path]:
     """Write the comparison tables, every scenario's folder and the plots, then the top manifest.
@@ -400,32 +328,6 @@ def write_comparison_plots(out: Path, frames, tables, spells, meta) -> list[Path
 # ---------------------------------------------------------------------------------------------
 # Redrawing from stored results
 # ---------------------------------------------------------------------------------------------
-def redraw_scenario(out_dir: str | Path) -> list[Path]:
-    """Redraw every plot of one scenario's folder (a ``ruralsim run`` result): run plots,
-    dynamics and fiscal plots."""
-    return _redraw_scenario(Path(out_dir), None)[0]
-
-
-def _redraw_scenario(folder: Path, label: str | None) -> tuple[list[Path], pd.DataFrame, pd.DataFrame]:
-    from ..analysis.dynamics import dynamics_tables
-    from ..analysis.fiscal import fiscal_tables
-    from ..analysis.outputs import load_run, plot_meta
-    from ..analysis.targeting import targeting_table
-    from .run import redraw_run
-
-    ts, _, sub = load_run(folder)
-    sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()
-          else pd.DataFrame())
-    meta = plot_meta(sub, ts)
-    if label is not None:
-        meta["name"] = label
-    paths = redraw_run(folder)
-    tables = {"dynamics": dynamics_tables(ts, sp), "fiscal": fiscal_tables(ts),
-              "targeting": {"": targeting_table(ts)}}
-    paths += list(_write_extra_plots(folder, tables, ts, meta).values())
-    return paths, ts, sp
-
-
 def _no_value():
     from ..simulation.inputs.config import _NO_VALUE
 
@@ -451,7 +353,7 @@ def redraw_comparison(out_dir: str | Path) -> list[Path]:
             raise ConfigError([Problem(str(folder), "", str(folder), "scenario folder of the comparison is "
                                        "missing or incomplete (no manifest.json)",
                                        "the folder as written by ruralsim compare")])
-        drawn, ts, sp = _redraw_scenario(folder, entry["label"])
+        drawn, ts, sp = redraw_scenario_folder(folder, entry["label"])
         paths += drawn
         series[entry["label"]], spells[entry["label"]] = ts, sp
     frames = derived_frames(series)

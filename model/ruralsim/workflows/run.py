@@ -1,7 +1,16 @@
-"""A run folder: a scenario's tables, plots and manifest, written and redrawn.
+"""A run folder: one scenario's tables, plots and manifest, written and redrawn.
 
 The layout of the folder is in :mod:`ruralsim.analysis.outputs`; this module is the driver that
-writes the tables there and then calls the figure writers of :mod:`ruralsim.presentation`.
+writes the tables there and then calls the figure writers of :mod:`ruralsim.presentation`. Both
+``ruralsim run`` and every scenario folder of a comparison are written here, so the two are the
+same folder. From the whole folder down:
+
+* :func:`write_scenario` -- the folder (locked, marked incomplete until done): the dynamics, fiscal
+  and targeting tables, then :func:`write_result`, then their plots;
+* :func:`write_result` -- the run's data, group tables and manifest (through :func:`write_run`);
+* :func:`write_run` -- the series, summary, run plots and, last, the manifest.
+
+:func:`redraw_scenario` redraws every plot of such a folder from its stored files (``ruralsim plot``).
 """
 
 from __future__ import annotations
@@ -14,11 +23,89 @@ import pandas as pd
 
 from ..analysis.dynamics import dynamics_tables
 from ..analysis.fiscal import fiscal_tables
-from ..analysis.outputs import (FILES, load_groups, load_run, plot_meta, summarise, write_csv, write_manifest,
-                                write_parquet)
+from ..analysis.outputs import (FILES, load_groups, load_run, nest_params, plot_meta, summarise, write_csv,
+                                write_manifest, write_parquet)
+from ..analysis.targeting import targeting_table
 from ..simulation.engine.runner import PLACES, ScenarioResult, simulated
 
+#: The extra tables of a scenario folder: {group: {name: table}}, written as ``<group>_<name>.csv``
+#: (``<group>.csv`` when the name is empty).
+ExtraTables = dict[str, dict[str, pd.DataFrame]]
 
+
+# ---------------------------------------------------------------------------------------------
+# One scenario's folder
+# ---------------------------------------------------------------------------------------------
+def write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dict[str, Any],
+                   plots: bool = True) -> dict[str, Path]:
+    """One scenario's folder: tables and run outputs first (data is never lost to a failing plot),
+    then the dynamics and fiscal plots. ``label`` names the scenario on its plots."""
+    from ..analysis.folders import writing
+
+    with writing(out_dir, "run", strict=False):
+        return _write_scenario(result, Path(out_dir), label, extra, plots)
+
+
+def _write_scenario(result: ScenarioResult, out_dir: Path, label: str, extra: dict[str, Any], plots: bool
+                    ) -> dict[str, Path]:
+    tables, meta = _extras(result, label)
+    paths = _write_extra_tables(out_dir, tables)
+    paths.update(write_result(result, out_dir, extra=extra, plots=plots))
+    if plots:
+        paths.update(_write_extra_plots(out_dir, tables, result.timeseries, meta))
+    return paths
+
+
+def write_extras(result: ScenarioResult, out_dir: str | Path, label: str | None = None,
+                 plots: bool = True) -> dict[str, Path]:
+    """Dynamics, fiscal and targeting tables (and plots) of one scenario, next to its run outputs.
+
+    Usable after any :func:`write_result`.
+    """
+    tables, meta = _extras(result, label)
+    paths = _write_extra_tables(Path(out_dir), tables)
+    if plots:
+        paths.update(_write_extra_plots(Path(out_dir), tables, result.timeseries, meta))
+    return paths
+
+
+def scenario_meta(label: str, params: dict[str, Any], ts: pd.DataFrame) -> dict[str, Any]:
+    """Plot labels of one scenario (as :func:`ruralsim.analysis.outputs.plot_meta`), named by its label."""
+    return plot_meta({"scenario": {"name": label}, "params": nest_params(params)}, ts)
+
+
+def _extras(result: ScenarioResult, label: str | None) -> tuple[ExtraTables, dict]:
+    return (_extra_tables(result.timeseries, result.spells),
+            scenario_meta(label or result.scenario.name, result.params, result.timeseries))
+
+
+def _extra_tables(ts: pd.DataFrame, spells: pd.DataFrame) -> ExtraTables:
+    return {"dynamics": dynamics_tables(ts, spells), "fiscal": fiscal_tables(ts),
+            "targeting": {"": targeting_table(ts)}}
+
+
+def _write_extra_tables(out: Path, tables: ExtraTables) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    return {f"{group}_{name}" if name else group: write_csv(out / (f"{group}_{name}.csv" if name else f"{group}.csv"), table)
+            for group, group_tables in tables.items() for name, table in group_tables.items()}
+
+
+def _write_extra_plots(out: Path, tables: ExtraTables, ts: pd.DataFrame, meta: dict) -> dict[str, Path]:
+    from ..presentation.dynamics_plots import write_dynamics_plots
+    from ..presentation.fiscal_plots import plot_fiscal
+    from ..presentation.run_plots import save_figure
+
+    pngs = write_dynamics_plots(out, tables["dynamics"], ts, meta)
+    pngs.append(save_figure(plot_fiscal(tables["fiscal"], ts, meta), out / "plots" / "fiscal_budget.png"))
+    from ..presentation.targeting_plots import write_targeting_plot
+
+    pngs += write_targeting_plot(out, tables["targeting"][""], ts, meta)
+    return {f"plot_{png.stem}": png for png in pngs}
+
+
+# ---------------------------------------------------------------------------------------------
+# The run's data and plots
+# ---------------------------------------------------------------------------------------------
 def write_result(result: ScenarioResult, out_dir: str | Path, extra: dict[str, Any] | None = None,
                  plots: bool = True) -> dict[str, Path]:
     """Write a scenario's results (Parquet, summary, plots unless ``plots`` is False, manifest) to ``out_dir``."""
@@ -101,6 +188,30 @@ def write_run(
     return paths
 
 
+# ---------------------------------------------------------------------------------------------
+# Redrawing from stored results
+# ---------------------------------------------------------------------------------------------
+def redraw_scenario(out_dir: str | Path) -> list[Path]:
+    """Redraw every plot of one scenario's folder (a ``ruralsim run`` result): run plots,
+    dynamics and fiscal plots."""
+    return redraw_scenario_folder(Path(out_dir))[0]
+
+
+def redraw_scenario_folder(folder: Path, label: str | None = None
+                           ) -> tuple[list[Path], pd.DataFrame, pd.DataFrame]:
+    """Redraw one scenario's folder, its plots named ``label`` if given; also returns the stored
+    series and spells, so a comparison's redraw reads them once."""
+    ts, _, sub = load_run(folder)
+    sp = (pd.read_parquet(folder / "spells.parquet") if (folder / "spells.parquet").is_file()
+          else pd.DataFrame())
+    meta = plot_meta(sub, ts)
+    if label is not None:
+        meta["name"] = label
+    paths = redraw_run(folder)
+    paths += list(_write_extra_plots(folder, _extra_tables(ts, sp), ts, meta).values())
+    return paths, ts, sp
+
+
 def redraw_run(out_dir: Path | str) -> list[Path]:
     """Redraw a run's plots from its stored results (``ruralsim plot``)."""
     from ..presentation.group_plots import write_group_plots
@@ -117,6 +228,9 @@ def redraw_run(out_dir: Path | str) -> list[Path]:
             + write_place_plot(out_dir, summary, meta))
 
 
+# ---------------------------------------------------------------------------------------------
+# One family of tables on its own
+# ---------------------------------------------------------------------------------------------
 def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame | None,
                    meta: Mapping[str, Any] | None = None, plots: bool = True) -> dict[str, Path]:
     """Write ``dynamics_<table>.csv`` and, unless ``plots`` is False, ``plots/dynamics_*.png``."""
