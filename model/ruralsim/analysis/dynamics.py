@@ -1,7 +1,7 @@
 """Return-to-poverty (返贫) dynamics of a run: who falls back, how often, for how long, and why.
 
 Built only from the stored monthly series and ended spells, so they can be computed for any run
-folder after the fact (:func:`dynamics_tables`; :func:`ruralsim.workflows.run.write_dynamics` writes them). They
+folder after the fact (:func:`dynamics_tables`; :func:`ruralsim.workflows.run.write_extras` writes them). They
 are on the **alert** measure (the monthly rolling income net of medical costs, docs/ODD.md §7.11); the registry
 measure's counterparts are the columns ``poverty_rate_registry`` and ``ever_below_registry_share``. Tables:
 

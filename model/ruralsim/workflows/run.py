@@ -226,36 +226,3 @@ def redraw_run(out_dir: Path | str) -> list[Path]:
     summary = pd.read_csv(places, encoding="utf-8-sig") if places.exists() else None
     return (write_run_plots(Path(out_dir), ts, dist, meta) + write_group_plots(out_dir, load_groups(out_dir), meta)
             + write_place_plot(out_dir, summary, meta))
-
-
-# ---------------------------------------------------------------------------------------------
-# One family of tables on its own
-# ---------------------------------------------------------------------------------------------
-def write_dynamics(out_dir: str | Path, ts: pd.DataFrame, spells: pd.DataFrame | None,
-                   meta: Mapping[str, Any] | None = None, plots: bool = True) -> dict[str, Path]:
-    """Write ``dynamics_<table>.csv`` and, unless ``plots`` is False, ``plots/dynamics_*.png``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = dynamics_tables(ts, spells)
-    paths = {f"dynamics_{name}": write_csv(out / f"dynamics_{name}.csv", table) for name, table in tables.items()}
-    if plots:
-        from ..presentation.dynamics_plots import write_dynamics_plots
-
-        for png in write_dynamics_plots(out, tables, ts, meta):
-            paths[f"plot_{png.stem}"] = png
-    return paths
-
-
-def write_fiscal(out_dir: str | Path, ts: pd.DataFrame, meta: Mapping[str, Any] | None = None,
-                 plots: bool = True) -> dict[str, Path]:
-    """Write ``fiscal_by_programme.csv``, ``fiscal_budget.csv`` and ``plots/fiscal_budget.png``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = fiscal_tables(ts)
-    paths = {f"fiscal_{name}": write_csv(out / f"fiscal_{name}.csv", t) for name, t in tables.items()}
-    if plots:
-        from ..presentation.fiscal_plots import plot_fiscal
-        from ..presentation.run_plots import save_figure
-
-        paths["plot_fiscal_budget"] = save_figure(plot_fiscal(tables, ts, meta), out / "plots" / "fiscal_budget.png")
-    return paths
