@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .kernels_numba import _jit, can_migrate, f32
-from ..cohort.population import FARM, MIGRANT, MONITORED, OUT, POST
+from ..cohort.population import DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, OUT, POST, SINGLE, TEKUN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -22,17 +22,15 @@ from ..cohort.population import FARM, MIGRANT, MONITORED, OUT, POST
 # TemporaryAssistance in programmes.py). Python floats of the NumPy code meet float32 arrays as float32
 # (NEP 50) and integer arrays as float64; the kernels pass them in that precision.
 # ---------------------------------------------------------------------------------------------
-_NONE, _DIBAO, _SINGLE, _TEKUN = 0, 1, 2, 3
-_ELIMINATED = 2
 
 
 @_jit
 def _payment(cover, test, size, standard, tekun_standard, floor):
     """:meth:`ruralsim.programmes.Dibao._payment` for one household (float64 arithmetic, float32 result)."""
-    if cover == _NONE:
+    if cover == NONE:
         return f32(0.0)
-    people = 1.0 if cover == _SINGLE else np.float64(size)
-    level = tekun_standard if cover == _TEKUN else standard
+    people = 1.0 if cover == SINGLE else np.float64(size)
+    level = tekun_standard if cover == TEKUN else standard
     per_person = max(max(level - test, 0.0) / 12.0, floor)
     return f32(per_person * people)
 
@@ -64,8 +62,8 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         # Monitoring.step
         able = n_lab[i] > 0
         cv = cover[i]
-        covered = cv != _NONE
-        guaranteed = cv == _DIBAO or cv == _TEKUN
+        covered = cv != NONE
+        guaranteed = cv == DIBAO or cv == TEKUN
         rigid = oop[i] > rshare32 * max(annual, f32(1.0))
         low = pc < lines_v[village[i]] and not guaranteed  # the village's line (places.monitoring_lines)
         at_risk = low or rigid or sudden
@@ -125,7 +123,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 safe_months[i] = 0
             measured = measures[i] > 0 or covered
             if monitored and safe_months[i] >= eliminate_after and measured and review:
-                mon_state[i] = _ELIMINATED
+                mon_state[i] = ELIMINATED
         detected[i] = det
         if mon_state[i] == MONITORED:
             sums[0, k] += 1.0
@@ -139,18 +137,18 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         sums[1, k] += np.float64(grant)
         operating[i] += grant
         # Dibao.enrol_detected on Dibao.test_income
-        if enrol and det and cv != _DIBAO and cv != _TEKUN:
+        if enrol and det and cv != DIBAO and cv != TEKUN:
             sz = np.float64(size[i])
             left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
             test = (np.float64(annual + grant - twelve * dibao[i]) - left_out) / sz
             elderly_only = n_elderly[i] >= size[i] and not able
             limit = standard if able else single_limit * standard
-            new_cover = _NONE
+            new_cover = NONE
             if elderly_only and test < tekun_standard:
-                new_cover = _TEKUN
+                new_cover = TEKUN
             elif test < limit:
-                new_cover = _DIBAO
-            if new_cover != _NONE:
+                new_cover = DIBAO
+            if new_cover != NONE:
                 cover[i] = new_cover
                 dibao[i] = _payment(new_cover, test, size[i], standard, tekun_standard, dibao_floor)
                 dibao_exit[i] = 0
@@ -213,7 +211,7 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
         if dibao_exit[i] > 0:
             dibao_exit[i] -= 1
             if dibao_exit[i] == 0:
-                cover[i] = _NONE
+                cover[i] = NONE
                 dibao[i] = f32(0.0)
     for i in range(first, size.shape[0], step):
         sz = np.float64(size[i])
@@ -221,14 +219,14 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
         test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
         elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
         before = cover[i]
-        enrolled = before != _NONE
+        enrolled = before != NONE
         helped = (mon_state[i] == MONITORED and enrol) or (use_no_draw and no_draw[i]) or enrolled
         tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
         db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
         single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
                   and (u_single[i] < sk or enrolled))
-        cv = _TEKUN if tekun else (_DIBAO if db else (_SINGLE if single else _NONE))
-        if enrolled and cv == _NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
+        cv = TEKUN if tekun else (DIBAO if db else (SINGLE if single else NONE))
+        if enrolled and cv == NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
             if dibao_exit[i] <= 0:
                 dibao_exit[i] = exit_months
             continue
@@ -240,9 +238,6 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
 # ---------------------------------------------------------------------------------------------
 # Demography (reference: ruralsim.demography.year_of_life)
 # ---------------------------------------------------------------------------------------------
-_INACTIVE = 7
-
-
 @_jit
 def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skill, absent, timer, lab_hh, size,
                  n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
@@ -256,7 +251,7 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
     flags = np.zeros(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int8)
     k = 0
     for j in range(first_lab, m, step_lab):
-        if status[j] != _INACTIVE:
+        if status[j] != INACTIVE:
             if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
                 flags[k] = 1
             elif age[j] >= retirement_age:
@@ -277,7 +272,7 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
         n_lab[h] -= 1
         if weak[j] == 0:
             full_labourers[h] -= 1
-        status[j] = _INACTIVE
+        status[j] = INACTIVE
         absent[j] = 0
         timer[j] = 0
     # Households: an elderly member may die; a young one may come of working age.
@@ -298,7 +293,7 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
         if not want[h]:
             continue
         for j in range(lab_first[h], lab_first[h + 1]):
-            if status[j] == _INACTIVE:
+            if status[j] == INACTIVE:
                 status[j] = OUT
                 age[j] = 18
                 weak[j] = 0

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cohort.population import FARM, MIGRANT, MONITORED, POST, WORKSHOP
+from ..cohort.population import (DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, POST, SINGLE, TEKUN,
+                                 WORKSHOP)
 from .kernels_numba import _jit, f32, migrant_weight
 
-_NONE, _DIBAO, _SINGLE, _TEKUN = 0, 1, 2, 3
-_ELIMINATED, _INACTIVE = 2, 7
 
 #: The counts :func:`status` returns, in order (``falls``, ``spell_hist`` ... are arrays of their own).
 COUNTS = ("people_below_poverty", "people_below_monitoring", "ever_below", "monitored", "eliminated",
@@ -110,7 +109,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         below_m += sz * (pc < mline32)
         n_ever += ever
         n_mon += mon
-        n_elim += ms == _ELIMINATED
+        n_elim += ms == ELIMINATED
         n_ever_mon += ever_monitored[i] != 0
         n_ins += insured[i] != 0
         n_det += detected[i]
@@ -128,13 +127,13 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         n_ill += ill_risk[i] != 0
         mon_people += sz * mon
         cv = cover[i]
-        if cv == _DIBAO:
+        if cv == DIBAO:
             n_db += 1
             db_people += sz
-        elif cv == _SINGLE:
+        elif cv == SINGLE:
             n_db += 1
             db_people += 1
-        elif cv == _TEKUN:
+        elif cv == TEKUN:
             tk_people += sz
         n_chronic += chronic[i] != 0
         # Categories and targeting (RuralModel._category_parts, identification.targeting_parts).
@@ -143,7 +142,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         partly += cap == 1
         not_able += cap == 2
         rigid += category[i] % 2 == 1
-        assisted += rb and (mon or cv != _NONE)
+        assisted += rb and (mon or cv != NONE)
         above += mon and reg_inc[i] / f32(sz) >= lines_v[v]
         if add_year:
             year_inc[i] += ring_slot[i] + medical[i]
@@ -203,7 +202,7 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
         workshop += s == WORKSHOP
         post += s == POST
         trained += skill[j] != 0
-        active += s != _INACTIVE
+        active += s != INACTIVE
         seeker = s <= FARM and absent[j] == 0
         holder = post_search > 0 and s == POST and weak[j] == 0 and absent[j] == 0
         if not (seeker or holder):
