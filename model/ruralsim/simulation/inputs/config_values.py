@@ -243,11 +243,13 @@ def _disp(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 # Suggestions
 # ---------------------------------------------------------------------------------------------
+def _did_you_mean(keys: list[str]) -> str:
+    """The error's hint naming ``keys`` (empty when there are none)."""
+    return "; did you mean " + " or ".join(repr(k) for k in keys) + "?" if keys else ""
+
+
 def _suggest(word: str, options: list[str]) -> str:
-    hits = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not hits:
-        return ""
-    return "; did you mean " + " or ".join(repr(h) for h in hits) + "?"
+    return _did_you_mean(difflib.get_close_matches(word, options, n=1, cutoff=0.6))
 
 
 def _suggest_param(key: str) -> str:
@@ -256,13 +258,13 @@ def _suggest_param(key: str) -> str:
         name = key.split(".", 1)[1]
         elsewhere = [p.key for p in PARAMS if p.name == name]
         if elsewhere:
-            return "; did you mean " + " or ".join(repr(k) for k in elsewhere) + "?"
+            return _did_you_mean(elsewhere)
         return _suggest(key, list(PARAMS_BY_KEY))
     if key in PARAMS_BY_FLAT:
         return f"; did you mean {PARAMS_BY_FLAT[key].key!r}?"
     elsewhere = [p.flat for p in PARAMS if p.name == key]
     if elsewhere:
-        return "; did you mean " + " or ".join(repr(k) for k in elsewhere) + "?"
+        return _did_you_mean(elsewhere)
     return _suggest(key, list(PARAMS_BY_FLAT) + list(PARAMS_BY_KEY))
 
 
@@ -272,7 +274,7 @@ def _suggest_top(key: str) -> str:
         return f"; did you mean {PARAMS_BY_FLAT[key].key!r} (under [{PARAMS_BY_FLAT[key].section}])?"
     owners = [p.key for p in PARAMS if p.name == key]
     if owners:
-        return "; did you mean " + " or ".join(repr(k) for k in owners) + "?"
+        return _did_you_mean(owners)
     return _suggest(key, list(SECTIONS) + list(TOP_LEVEL_KEYS))
 
 
