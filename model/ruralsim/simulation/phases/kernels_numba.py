@@ -18,7 +18,9 @@ from .east_west import MAX_AGE as EAST_WEST_MAX_AGE
 
 # Per-row helpers a loop calls take and return scalars only: an array handed to a compiled call costs its
 # reference counting on every row (a loop calling one with three arrays ran six times slower).
-_jit = numba.njit(nogil=True, cache=True)
+# NumPy's error model: a division by zero gives inf/nan as in the NumPy reference instead of a per-division
+# check and Python exception (every divisor here is a size, a count or a positive parameter anyway).
+_jit = numba.njit(nogil=True, cache=True, error_model="numpy")
 
 f32 = np.float32
 
