@@ -260,20 +260,15 @@ def wages(status, skill, absent, phi, lab_hh, county, village, wage_mig, wage_lo
 @_jit
 def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_local, index, premium, wage_post):
     """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`);
-    ``county_factor`` and ``village_wage`` are the labourer's county's and village's."""
-    w = f32(0.0)
-    if s == MIGRANT:
-        w = wage_mig
-    elif s == LOCAL:
-        w = f32(wage_local * county_factor)
-    elif s == WORKSHOP:
-        w = f32(village_wage * index)
+    ``county_factor`` and ``village_wage`` are the labourer's county's and village's. Written as selects, not
+    branches: a labourer's status is unpredictable from row to row, and a mispredicted branch costs more than
+    computing every status's wage."""
+    local = f32(wage_local * county_factor)
+    workshop = f32(village_wage * index)
+    w = wage_mig if s == MIGRANT else (local if s == LOCAL else (workshop if s == WORKSHOP else f32(0.0)))
     w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
-    if s == POST:
-        w = wage_post
-    if absent > 0:
-        w = f32(0.0)
-    return w
+    w = wage_post if s == POST else w
+    return f32(0.0) if absent > 0 else w
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,66 +291,82 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     work, 低保 households, assisted with a cost, post holders, workshop jobs, east–west placements)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
-    for i in range(n):
-        wage[i] = f32(0.0)
-    h, acc = -1, 0.0
+    acc = np.zeros(n)  # wages per household, added in row order (as np.bincount)
     for i in range(status.shape[0]):
         s = status[i]
-        if (east and (s == OUT or s == FARM) and absent[i] == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE
-                and west_v[lab_village[i]] and u_east[i] < p_east):
-            s = MIGRANT
-            status[i] = s
-            counts[5] += 1
-        w = wage_of(s, skill[i], absent[i], phi[lab_hh[i]], county_factor[lab_county[i]],
-                    village_wage[lab_village[i]], wage_mig, wage_local, index, premium, wage_post)
-        if lab_hh[i] != h:
-            if h >= 0:
-                wage[h] = acc
-            h, acc = lab_hh[i], 0.0
-        acc += np.float64(w)
+        hh = lab_hh[i]
+        a = absent[i]
+        if east and (s == OUT or s == FARM) and a == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE:
+            if west_v[lab_village[i]] and u_east[i] < p_east:
+                s = MIGRANT
+                status[i] = s
+                counts[5] += 1
+        k = lab_county[i]
+        w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lab_village[i]], wage_mig, wage_local,
+                    index, premium, wage_post)
+        acc[hh] += np.float64(w)
         if s == FARM:
-            farming[lab_hh[i]] = True
-        elif s == POST:
-            sums[5, lab_county[i]] += np.float64(w)
-            counts[3] += 1
-        elif s == WORKSHOP:
-            sums[6, lab_county[i]] += 1.0
-            counts[4] += 1
-    if h >= 0:
-        wage[h] = acc
+            farming[hh] = True
+        is_post = s == POST
+        sums[5, k] += np.float64(w) if is_post else 0.0
+        counts[3] += is_post
+        is_ws = s == WORKSHOP
+        sums[6, k] += 1.0 if is_ws else 0.0
+        counts[4] += is_ws
     for i in range(n):
-        k = county[i]
+        wage[i] = acc[i]
+    c0 = c1 = c2 = 0
+    k = county[0] if n > 0 else 0
+    s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+    for i in range(n):
+        if county[i] != k:
+            sums[0, k] += s0
+            sums[1, k] += s1
+            sums[2, k] += s2
+            sums[3, k] += s3
+            sums[4, k] += s4
+            sums[7, k] += s7
+            s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+            k = county[i]
+        sz = np.float64(size[i])
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
         land_own = land[i] - pooled[i]
         own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
-        specialty = 0.0
-        if coop[i] >= 0:
-            specialty = np.float64(crop_mu[i] * rev) * (grower_price[coop[i]] - cost_share)
+        cp = coop[i]
+        price = grower_price[max(cp, 0)]
+        specialty = np.float64(crop_mu[i] * rev) * (price - cost_share) if cp >= 0 else 0.0
         loss = keep_after_disaster if disaster_left[village[i]] > 0 else 1.0
-        able = mon_state[i] == MONITORED and n_lab[i] > 0
+        ms = mon_state[i]
+        c0 += ms == MONITORED and n_lab[i] > 0
         # Industry projects' returns (ruralsim.simulation.phases.projects): operating income and asset income.
-        industry = f32(industry_pp[k] * np.float64(size[i]))
-        asset = f32(asset_pp[k] * np.float64(size[i]))
-        sums[0, k] += np.float64(industry)
-        sums[7, k] += np.float64(asset)
-        if able:
-            counts[0] += 1
+        industry = f32(industry_pp[k] * sz)
+        asset = f32(asset_pp[k] * sz)
+        s0 += np.float64(industry)
+        s7 += np.float64(asset)
         operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
         prop[i] = pooled[i] * rent12 + asset
         # Transfers: targeted subsidies, pensions, 低保.
-        subsidy = f32(np.float64(size[i]) * per_person)
-        sums[1, k] += np.float64(subsidy)
-        sums[2, k] += np.float64(dibao[i])
-        if dibao[i] > 0:
-            counts[1] += 1
-        transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(dibao[i]))
+        subsidy = f32(sz * per_person)
+        db = dibao[i]
+        s1 += np.float64(subsidy)
+        s2 += np.float64(db)
+        c1 += db > 0
+        transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(db))
         # Medical out-of-pocket after assistance for monitored and 低保 households.
-        paid = f32(0.0)
-        if mon_state[i] == MONITORED or dibao[i] > 0:
-            paid = oop[i] * assist_share
-            if oop[i] > 0:
-                counts[2] += 1
-        sums[3, k] += np.float64(paid)
-        if insured[i] == 1:
-            sums[4, k] += np.float64(size[i])
-        medical[i] = oop[i] - paid
+        o = oop[i]
+        helped = ms == MONITORED or db > 0
+        paid = o * assist_share if helped else f32(0.0)
+        c2 += helped and o > 0
+        s3 += np.float64(paid)
+        s4 += sz if insured[i] == 1 else 0.0
+        medical[i] = o - paid
+    if n > 0:
+        sums[0, k] += s0
+        sums[1, k] += s1
+        sums[2, k] += s2
+        sums[3, k] += s3
+        sums[4, k] += s4
+        sums[7, k] += s7
+    counts[0] += c0
+    counts[1] += c1
+    counts[2] += c2
