@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
@@ -137,6 +138,30 @@ def test_a_worker_run_is_the_direct_model_run():
     direct = RuralModel(SCENARIOS / "baseline.toml", replicate=1, budget_scale=0.5, **SMALL).run().timeseries()
     assert ts["poverty_rate_alert"].tolist() == direct["poverty_rate_alert"].tolist()
     assert ts["fiscal_cost"].tolist() == direct["fiscal_cost"].tolist()
+
+
+def test_a_worker_with_its_compiled_kernels_loaded_gives_the_same_run(monkeypatch):
+    """A worker switches to the Numba kernels once they are loaded (runs.py): the page's numbers must not
+    depend on whether a request came before or after that."""
+    pytest.importorskip("numba")
+    from ruralsim.presentation.app import runs
+    from ruralsim.simulation.engine import model as model_mod
+
+    used = []
+    original = model_mod.RuralModel.__init__
+
+    def spy(self, *args, **kwargs):
+        used.append(kwargs.get("kernels"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(model_mod.RuralModel, "__init__", spy)
+    monkeypatch.setattr(runs, "_COMPILED", runs.threading.Event())
+    before = simulate(_params(budget_scale=0.5), replicate=1)
+    runs._load_compiled()
+    assert runs._COMPILED.is_set()
+    after = simulate(_params(budget_scale=0.5), replicate=1)
+    assert used[0] == "numpy" and used[-1] == "numba"
+    pd.testing.assert_frame_equal(before, after, check_exact=True)
 
 
 def test_the_pages_paired_table_agrees_with_compare_frames():

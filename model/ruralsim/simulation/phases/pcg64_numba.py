@@ -10,6 +10,9 @@ stepping and the float32 conversion in one compiled loop and gives exactly NumPy
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from .kernels_numba import _jit, f32
 
@@ -38,12 +41,19 @@ def _mix(x, y):
     return result ^ (result >> _S16)
 
 
-@_jit
-def _mulhi(a, b):
-    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
-    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
-    mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
-    return p11 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+@intrinsic
+def _mulhi(typingctx, a, b):
+    """High 64 bits of the 128-bit product of two uint64: one machine multiply (LLVM's i128 multiply), where
+    the same arithmetic in 64-bit halves takes four; a generator step is a chain of these, so this is most
+    of what a uniform costs."""
+    sig = types.uint64(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        i128 = ir.IntType(128)
+        product = builder.mul(builder.zext(args[0], i128), builder.zext(args[1], i128))
+        return builder.trunc(builder.lshr(product, ir.Constant(i128, 64)), ir.IntType(64))
+
+    return sig, codegen
 
 
 @_jit
