@@ -296,8 +296,10 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         s = status[i]
         hh = lab_hh[i]
         a = absent[i]
-        if east and (s == OUT or s == FARM) and a == 0 and weak[i] == 0 and age[i] < EAST_WEST_MAX_AGE:
-            if west_v[lab_village[i]] and u_east[i] < p_east:
+        # Western villages first: labourers are grouped by village, so that test is predictable where the
+        # status tests are not (they are combined without branches).
+        if east and west_v[lab_village[i]]:
+            if (s <= FARM) & (a == 0) & (weak[i] == 0) & (age[i] < EAST_WEST_MAX_AGE) & (u_east[i] < p_east):
                 s = MIGRANT
                 status[i] = s
                 counts[5] += 1
