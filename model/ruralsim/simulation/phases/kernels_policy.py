@@ -161,10 +161,15 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         sums[2, k] += np.float64(temp)
         transfer[i] += temp
         ring[slot, i] = net + grant + temp
-        acc = ring[0, i]
-        for s in range(1, ring.shape[0]):
-            acc += ring[s, i]
-        inc_sum[i] = acc
+    # The rolling income: slot by slot over all rows (each household's slots added in slot order, as NumPy's
+    # sum over axis 0), in loops the compiler vectorises (twelve strided loads a row cost more).
+    first = ring[0]
+    for i in range(n):
+        inc_sum[i] = first[i]
+    for s in range(1, ring.shape[0]):
+        row = ring[s]
+        for i in range(n):
+            inc_sum[i] += row[i]
 
 
 @_jit
