@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_step.py [--households 1000000] [--months 12] [--kernels numpy,numba]
     .venv/bin/python benchmarks/profile_step.py --pyinstrument      # also the call tree (pip install -e .[profile])
+    .venv/bin/python benchmarks/profile_step.py --kernels numba --cpu --detail   # each compiled kernel and stream
 
 Runs single-threaded so every phase's time is its own (with threads the chunks overlap), after the
 model's set-up, and times each phase of :meth:`ruralsim.simulation.model.RuralModel.step` by wrapping the
@@ -78,7 +79,42 @@ def timed_model(households: int, kernels: str, months: int):
     return model
 
 
-def profile(households: int, months: int, kernels: str, pyinstrument: bool) -> dict[str, float]:
+def detail_timers() -> dict[str, list]:
+    """Time every call of the compiled kernels (the Numba modules' public functions) and of the streams' draws
+    (by stream name): {name: [seconds, calls]}. What a phase's share hides: which loop or which draw costs.
+    Only the step's months are counted (the caller clears the dict after the set-up and the first month)."""
+    from ruralsim.simulation.cohort import rng
+    from ruralsim.simulation.phases import kernels_numba, kernels_policy, kernels_status
+
+    timers: dict[str, list] = defaultdict(lambda: [0.0, 0])
+
+    def timed(key_of, fn):
+        def wrapper(*args, **kwargs):
+            t0 = CLOCK()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                cell = timers[key_of(args)]
+                cell[0] += CLOCK() - t0
+                cell[1] += 1
+        return wrapper
+
+    for module in (kernels_numba, kernels_policy, kernels_status):
+        for name in dir(module):
+            fn = getattr(module, name)
+            if hasattr(fn, "py_func") and not name.startswith("_") and name not in SCALAR_HELPERS:
+                setattr(module, name, timed(lambda _a, _k=f"kernel {module.__name__.rsplit('.', 1)[-1]}.{name}": _k, fn))
+    for method in ("uniform", "uniform_every", "normal"):
+        setattr(rng.Streams, method, timed(lambda a, _m=method: f"draw {_m} {a[1]}", getattr(rng.Streams, method)))
+    return timers
+
+
+# Compiled per-row helpers other kernels call (timing them would time every row).
+SCALAR_HELPERS = ("migrant_weight", "can_migrate", "wage_of")
+
+
+def profile(households: int, months: int, kernels: str, pyinstrument: bool, detail: bool = False) -> dict[str, float]:
+    timers = detail_timers() if detail else None
     model = timed_model(households, kernels, months)
     profiler = None
     if pyinstrument:
@@ -90,6 +126,8 @@ def profile(households: int, months: int, kernels: str, pyinstrument: bool) -> d
         model.step()
         model.phase_seconds.clear()
         months -= 1
+    if timers is not None:
+        timers.clear()
     t0 = CLOCK()
     while model.running:
         model.step()
@@ -100,6 +138,12 @@ def profile(households: int, months: int, kernels: str, pyinstrument: bool) -> d
     seconds = dict(model.phase_seconds)
     seconds["(other)"] = total - sum(seconds.values())
     seconds["step total"] = total
+    if timers:
+        print(f"\n{kernels}: seconds per month by compiled kernel and by stream drawn (calls a month), largest first")
+        for name, (secs, calls) in sorted(timers.items(), key=lambda kv: -kv[1][0]):
+            print(f"{secs / months:>9.4f} {100 * secs / total:>5.1f}%  {calls / months:>5.1f}  {name}")
+        inside = sum(secs for secs, _ in timers.values())
+        print(f"{inside / months:>9.4f} {100 * inside / total:>5.1f}%         in all (the rest is Python and NumPy glue)")
     return {**{k: v / months for k, v in seconds.items()}, **{"setup:" + k: v for k, v in model.setup_seconds.items()}}
 
 
@@ -110,12 +154,13 @@ def main() -> None:
     ap.add_argument("--kernels", default="numpy,numba", help="comma-separated: numpy, numba")
     ap.add_argument("--pyinstrument", action="store_true", help="also print pyinstrument's call tree")
     ap.add_argument("--cpu", action="store_true", help="CPU seconds of the (single) thread instead of wall seconds")
+    ap.add_argument("--detail", action="store_true", help="also each compiled kernel's and each stream's seconds")
     args = ap.parse_args()
     if args.cpu:
         global CLOCK
         CLOCK = time.thread_time
     kernels = [k.strip() for k in args.kernels.split(",")]
-    results = {k: profile(args.households, args.months, k, args.pyinstrument) for k in kernels}
+    results = {k: profile(args.households, args.months, k, args.pyinstrument, args.detail) for k in kernels}
     print(f"\n{args.households:,} households, {args.months} months, one thread: seconds per month by phase")
     print(f"{'phase':<16}" + "".join(f"{k:>10} {'share':>6}" for k in kernels))
     for phase in (*(p.lstrip('_') for p in PHASES), "(other)", "step total"):
