@@ -419,13 +419,11 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
     def _registry_year(self, c: Part, flows: dict[str, np.ndarray]) -> None:
         """The registry measure: each household's calendar-year per-capita net income (纯收入, all sources
         including transfers, medical costs not deducted), tested against the year's poverty line once a
-        year, in December (the annual income check). Other months the Numba status kernel adds the month's
-        income to the year's in its loop (:func:`kernels_status.status`)."""
-        if c.kern.fast and self.month_of_year != 11:
-            return
-        gross = c.ring[self.t % 12] + flows["medical"]
-        c.year_inc += gross
-        c.year_med += flows["medical"]
+        year, in December (the annual income check). With the Numba kernels the month's income is added to the
+        year's in the policy kernel's pass (:func:`kernels_policy.policy`); the year is closed here."""
+        if not c.kern.fast:
+            c.year_inc += c.ring[self.t % 12] + flows["medical"]
+            c.year_med += flows["medical"]
         if self.month_of_year == 11:
             c.reg_inc[:] = c.year_inc
             c.year_inc[:] = 0.0

@@ -184,7 +184,7 @@ def _numba_kernels():
                       detected, sums, counts, job_lost, c.annual_due, c.data_due, c.dibao_exit, bool(m.merged),
                       data_rate, int(p["monitoring_data_screening_delay"]), self_rate,
                       bool(p["monitoring_enrol_identified"]), ch_counts, wait_hist,
-                      identification.elimination_review(p, int(m.t), bool(m.merged)))
+                      identification.elimination_review(p, int(m.t), bool(m.merged)), c.year_inc, c.year_med)
             for code, name in identification.CHANNELS.items():
                 c.out[f"id_{name}"] = int(ch_counts[code])
             c.out["id_wait"] = wait_hist
@@ -294,7 +294,7 @@ def _numba_kernels():
                       places_mod.chunk_villages(c, m.places.village_code), H.relocated, c.ring[m.t % 12], december,
                       float(p["monitoring_mass_return_threshold"]), c.n_villages,
                       comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount,
-                      not december, c.year_inc, c.year_med)
+                      False, c.year_inc, c.year_med)  # the year's registry income is added in policy
             for j, k in enumerate(components):
                 o[k] = comp[j]
             o.update({k: int(v) for k, v in zip(ks.COUNTS, counts)})

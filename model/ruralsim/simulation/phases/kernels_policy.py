@@ -42,14 +42,16 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
            last_shock_month, t, enabled, lines_v, detect_factor, hardship_share, rigid_share, detection_delay, placement_months,
            above_limit_line, eliminate_after, grant_cap, category, excl, sub_support, pension, work_ded, standard, tekun_standard,
            single_limit, dibao_floor, temp_amount, detected, sums, counts, job_lost, annual_due, data_due, dibao_exit,
-           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review):
+           merged, data_rate, data_delay, self_rate, enrol, ch_counts, wait_hist, review, year_inc, year_med):
     """The household part of :meth:`ruralsim.model.RuralModel._policy` in one loop: triggers, identification
     and elimination (Monitoring.step), the one-off grant, enrolment in 兜底 of the newly identified, temporary
     assistance, and this month's slot of the income ring. Identification is by channel as
     :func:`ruralsim.simulation.phases.identification.month_channels` decides it (``ch_counts``, ``wait_hist``: the
     month's identified by channel code and their waits, from 2021). Per-county sums (rows: monitored households,
     grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
-    Labourers' placements follow in :func:`placements` (they read the episodes set here)."""
+    Labourers' placements follow in :func:`placements` (they read the episodes set here). The month's registry
+    income (the slot's net income plus medical costs) and costs are added to the year's (``year_inc``,
+    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December)."""
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
@@ -170,6 +172,10 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         row = ring[s]
         for i in range(n):
             inc_sum[i] += row[i]
+    this = ring[slot]
+    for i in range(n):
+        year_inc[i] += this[i] + medical[i]
+        year_med[i] += medical[i]
 
 
 @_jit
