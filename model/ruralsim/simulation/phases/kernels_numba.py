@@ -294,17 +294,18 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     acc = np.zeros(n)  # wages per household, added in row order (as np.bincount)
     for i in range(status.shape[0]):
         s = status[i]
-        hh = lab_hh[i]
+        hh = np.uint32(lab_hh[i])  # unsigned: no negative-index wraparound code per access
         a = absent[i]
+        lv = np.uint32(lab_village[i])
         # Western villages first: labourers are grouped by village, so that test is predictable where the
         # status tests are not (they are combined without branches).
-        if east and west_v[lab_village[i]]:
+        if east and west_v[lv]:
             if (s <= FARM) & (a == 0) & (weak[i] == 0) & (age[i] < EAST_WEST_MAX_AGE) & (u_east[i] < p_east):
                 s = MIGRANT
                 status[i] = s
                 counts[5] += 1
-        k = lab_county[i]
-        w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lab_village[i]], wage_mig, wage_local,
+        k = np.uint32(lab_county[i])
+        w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lv], wage_mig, wage_local,
                     index, premium, wage_post)
         acc[hh] += np.float64(w)
         if s == FARM:
@@ -335,14 +336,14 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         land_own = land[i] - pooled[i]
         own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
         cp = coop[i]
-        price = grower_price[max(cp, 0)]
+        price = grower_price[np.uint32(max(cp, 0))]
         specialty = np.float64(crop_mu[i] * rev) * (price - cost_share) if cp >= 0 else 0.0
-        loss = keep_after_disaster if disaster_left[village[i]] > 0 else 1.0
+        loss = keep_after_disaster if disaster_left[np.uint32(village[i])] > 0 else 1.0
         ms = mon_state[i]
         c0 += ms == MONITORED and n_lab[i] > 0
         # Industry projects' returns (ruralsim.simulation.phases.projects): operating income and asset income.
-        industry = f32(industry_pp[k] * sz)
-        asset = f32(asset_pp[k] * sz)
+        industry = f32(industry_pp[np.uint32(k)] * sz)
+        asset = f32(asset_pp[np.uint32(k)] * sz)
         s0 += np.float64(industry)
         s7 += np.float64(asset)
         operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
