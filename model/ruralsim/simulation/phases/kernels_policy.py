@@ -56,18 +56,18 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
     for i in range(n):
-        k = county[i]
+        k, v = np.uint32(county[i]), np.uint32(village[i])  # unsigned: no negative-index wraparound code
         net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
         annual = inc_sum[i] - ring[slot, i] + net
         pc = annual / f32(size[i])
-        sudden = hardship_in[i] or (new_disaster[village[i]] and u_hardship[i] < hshare32)
+        sudden = hardship_in[i] or (new_disaster[v] and u_hardship[i] < hshare32)
         # Monitoring.step
         able = n_lab[i] > 0
         cv = cover[i]
         covered = cv != NONE
         guaranteed = cv == DIBAO or cv == TEKUN
         rigid = oop[i] > rshare32 * max(annual, f32(1.0))
-        low = pc < lines_v[village[i]] and not guaranteed  # the village's line (places.monitoring_lines)
+        low = pc < lines_v[v] and not guaranteed  # the village's line (places.monitoring_lines)
         at_risk = low or rigid or sudden
         risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
         det = False
@@ -85,7 +85,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 p_data = data_rate if ripe else 0.0
                 trig = risk_months[i] > detection_delay or rigid or sudden
                 p_self = self_rate if trig else 0.0
-                p_cadre = min(np.float64(detection_prob[village[i]]) * detect_factor, 1.0) if trig else 0.0
+                p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
                 t1 = p_data
                 t2 = t1 + (1.0 - t1) * p_self
                 t3 = t2 + (1.0 - t2) * p_cadre
@@ -136,7 +136,8 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         if det and able:
             grant = grant_cap[category[i] // 2]  # times the package factor by capacity (categories.grant_factors)
             measures[i] = min(measures[i] + 1, 100)
-        sums[1, k] += np.float64(grant)
+            # Added only when paid: a county sum updated on every row is a chain of dependent stores.
+            sums[1, k] += np.float64(grant)
         operating[i] += grant
         # Dibao.enrol_detected on Dibao.test_income
         if enrol and det and cv != DIBAO and cv != TEKUN:
@@ -160,7 +161,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
             temp = temp_amount
             measures[i] = min(measures[i] + 1, 100)
             counts[1] += 1
-        sums[2, k] += np.float64(temp)
+            sums[2, k] += np.float64(temp)
         transfer[i] += temp
         ring[slot, i] = net + grant + temp
     # The rolling income: slot by slot over all rows (each household's slots added in slot order, as NumPy's
