@@ -54,6 +54,42 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
     below_p = below_m = n_ever = n_mon = n_elim = n_ever_mon = n_db = n_ins = reentries = recoveries = n_det = 0
     people = below_reg_p = below_reg_h = ever_reg = n_ident = n_ill = mon_people = db_people = tk_people = 0
     n_chronic = able = partly = not_able = rigid = assisted = above = 0
+    # Counts of columns the month's end does not change: a loop of their own (few registers, no stores).
+    for i in range(n):
+        sz = np.int64(size[i])
+        people += sz
+        ms = mon_state[i]
+        mon = ms == MONITORED
+        n_mon += mon
+        n_elim += ms == ELIMINATED
+        mon_people += sz * mon
+        n_ever_mon += ever_monitored[i] != 0
+        n_ins += insured[i] != 0
+        n_det += detected[i]
+        rb = reg_below[i]
+        below_reg_p += sz * rb
+        below_reg_h += rb
+        ever_reg += ever_below_reg[i] != 0
+        n_ident += identified[i] != 0
+        n_ill += ill_risk[i] != 0
+        cv = cover[i]
+        is_db, is_single, is_tk = cv == DIBAO, cv == SINGLE, cv == TEKUN
+        n_db += is_db | is_single
+        db_people += sz if is_db else (1 if is_single else 0)
+        tk_people += sz * is_tk
+        n_chronic += chronic[i] != 0
+        # Categories and targeting (RuralModel._category_parts, identification.targeting_parts).
+        ct = category[i]
+        cap = ct // 2
+        able += cap == 0
+        partly += cap == 1
+        not_able += cap == 2
+        rigid += ct % 2 == 1
+        assisted += rb & (mon | (cv != NONE))
+    if add_year:  # the month's registry income into the year's (RuralModel._registry_year)
+        for i in range(n):
+            year_inc[i] += ring_slot[i] + medical[i]
+            year_med[i] += medical[i]
     # This county's running sums (rows are sorted by county): the five flows, rolling and registry income.
     k = county[0] if n > 0 else 0
     a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
@@ -63,29 +99,28 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
             k = county[i]
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
         v, sz = village[i], size[i]
-        a0 += np.float64(wage[i])
+        wg, med, inc = wage[i], medical[i], inc_sum[i]
+        a0 += np.float64(wg)
         a1 += np.float64(operating[i])
         a2 += np.float64(transfer[i])
         a3 += np.float64(prop[i])
-        a4 += np.float64(medical[i])
-        # This month's shocks; the most telling one wins when several coincide.
-        code = -1
-        if coop[i] >= 0 and grower_price[coop[i]] < price_threshold:
-            code = 3  # PRICE
-        if new_disaster[v]:
-            code = 4  # DISASTER
-        if lost_jobs[i]:
-            code = 2  # JOB_LOSS
-        if event[i] and medical[i] > illness_share * max(inc_sum[i], f32(1.0)):
-            code = 1  # ILLNESS
-        if code >= 0:
-            last_shock[i] = code
-            last_shock_month[i] = t
-        pc = inc_sum[i] / f32(sz)
+        a4 += np.float64(med)
+        # This month's shocks; the most telling one wins when several coincide (selects, no branches).
+        c = coop[i]
+        code = 3 if (c >= 0) & (grower_price[max(c, 0)] < price_threshold) else -1  # PRICE
+        code = 4 if new_disaster[v] else code  # DISASTER
+        code = 2 if lost_jobs[i] else code  # JOB_LOSS
+        code = 1 if event[i] & (med > illness_share * max(inc, f32(1.0))) else code  # ILLNESS
+        shock = code >= 0
+        ls = code if shock else np.int64(last_shock[i])
+        lsm = t if shock else np.int64(last_shock_month[i])
+        last_shock[i] = ls
+        last_shock_month[i] = lsm
+        pc = inc / f32(sz)
         was = below[i]
         now = pc < line32
         if now and not was:
-            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
+            cause = ls if t - lsm <= 12 else 0
             falls[cause] += 1
             if ever_below[i]:
                 reentries += 1
@@ -96,71 +131,36 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         ever = ever_below[i] or now
         ever_below[i] = ever
         below[i] = now
-        ms = mon_state[i]
-        mon = ms == MONITORED
+        mon = mon_state[i] == MONITORED
         new3 = 2 if now else (1 if mon else 0)
         transitions[state3[i] * 3 + new3] += 1
         state3[i] = new3
         # Metric parts (RuralModel._metric_parts).
-        a5 += np.float64(inc_sum[i])
+        a5 += np.float64(inc)
         x = min(max(pc, low), high)
         hist[np.int32((x - low) / bin_width)] += np.float64(sz)
         below_p += sz * now
         below_m += sz * (pc < mline32)
         n_ever += ever
-        n_mon += mon
-        n_elim += ms == ELIMINATED
-        n_ever_mon += ever_monitored[i] != 0
-        n_ins += insured[i] != 0
-        n_det += detected[i]
-        # The registry measure, the safety net, demography (RuralModel._more_parts).
-        people += sz
+        # The registry measure (RuralModel._more_parts).
         rb = reg_below[i]
-        if rb:
-            below_reg_p += sz
-            below_reg_h += 1
-            down_v[v] += 1
+        down_v[v] += rb
         hh_v[v] += 1
-        a6 += np.float64(reg_inc[i])
-        ever_reg += ever_below_reg[i] != 0
-        n_ident += identified[i] != 0
-        n_ill += ill_risk[i] != 0
-        mon_people += sz * mon
-        cv = cover[i]
-        if cv == DIBAO:
-            n_db += 1
-            db_people += sz
-        elif cv == SINGLE:
-            n_db += 1
-            db_people += 1
-        elif cv == TEKUN:
-            tk_people += sz
-        n_chronic += chronic[i] != 0
-        # Categories and targeting (RuralModel._category_parts, identification.targeting_parts).
-        cap = category[i] // 2
-        able += cap == 0
-        partly += cap == 1
-        not_able += cap == 2
-        rigid += category[i] % 2 == 1
-        assisted += rb and (mon or cv != NONE)
-        above += mon and reg_inc[i] / f32(sz) >= lines_v[v]
-        if add_year:
-            year_inc[i] += ring_slot[i] + medical[i]
-            year_med[i] += medical[i]
+        ri = reg_inc[i]
+        a6 += np.float64(ri)
+        above += mon & (ri / f32(sz) >= lines_v[v])
         # Place groups (group_metrics.chunk_parts).
         g = code_v[v] + relocated[i]
-        gsum[0, k, g] += np.float64(wage[i])
-        gsum[1, k, g] += np.float64(ring_slot[i]) + np.float64(medical[i])
-        gsum[2, k, g] += np.float64(inc_sum[i])
-        gsum[3, k, g] += np.float64(sz)
+        szf = np.float64(sz)
+        gsum[0, k, g] += np.float64(wg)
+        gsum[1, k, g] += np.float64(ring_slot[i]) + np.float64(med)
+        gsum[2, k, g] += np.float64(inc)
+        gsum[3, k, g] += szf
         if december:
             gcount[0, k, g] += 1
-            if rb:
-                gsum[4, k, g] += np.float64(sz)
-            if now:
-                gsum[5, k, g] += np.float64(sz)
-            if mon:
-                gcount[1, k, g] += 1
+            gsum[4, k, g] += szf if rb else 0.0
+            gsum[5, k, g] += szf if now else 0.0
+            gcount[1, k, g] += mon
     if n > 0:
         _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
     mass = 0
