@@ -30,6 +30,11 @@ GROUP_SUMS = ("wage", "gross", "inc_sum", "people", "below_registry", "below_ale
 GROUP_COUNTS = ("households", "monitored")
 
 
+#: The shock a household's mask of this month's shocks (1 price, 2 disaster, 4 job loss, 8 illness) records:
+#: the most telling one wins when several coincide (illness, job loss, disaster, price); -1 for none.
+_SHOCK_CODE = np.array([-1, 3, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1], np.int64)
+
+
 @_jit
 def status(wage, operating, transfer, prop, medical, coop, grower_price, event, inc_sum, size, village, county,
            new_disaster, lost_jobs, last_shock, last_shock_month, below, ever_below, spell, mon_state, ever_monitored,
@@ -90,30 +95,22 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         for i in range(n):
             year_inc[i] += ring_slot[i] + medical[i]
             year_med[i] += medical[i]
-    # This county's running sums (rows are sorted by county): the five flows, rolling and registry income.
-    k = county[0] if n > 0 else 0
-    a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+    # The households' state: shocks, falls and recoveries, spells, transitions, the income histogram.
+    tr = np.zeros(36, np.int64)  # four interleaved copies of the transition counts (no store-to-load chain)
     for i in range(n):
-        if county[i] != k:
-            _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
-            k = county[i]
-            a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
         v, sz = village[i], size[i]
-        wg, med, inc = wage[i], medical[i], inc_sum[i]
-        a0 += np.float64(wg)
-        a1 += np.float64(operating[i])
-        a2 += np.float64(transfer[i])
-        a3 += np.float64(prop[i])
-        a4 += np.float64(med)
+        med, inc = medical[i], inc_sum[i]
         # This month's shocks; the most telling one wins when several coincide (selects, no branches).
         c = coop[i]
-        code = 3 if (c >= 0) & (grower_price[max(c, 0)] < price_threshold) else -1  # PRICE
-        code = 4 if new_disaster[v] else code  # DISASTER
-        code = 2 if lost_jobs[i] else code  # JOB_LOSS
-        code = 1 if event[i] & (med > illness_share * max(inc, f32(1.0))) else code  # ILLNESS
-        shock = code >= 0
-        ls = code if shock else np.int64(last_shock[i])
-        lsm = t if shock else np.int64(last_shock_month[i])
+        old, old_m = np.int64(last_shock[i]), np.int64(last_shock_month[i])
+        mask = (np.int64((c >= 0) & (grower_price[max(c, 0)] < price_threshold))  # PRICE
+                | np.int64(new_disaster[v]) << 1  # DISASTER
+                | np.int64(lost_jobs[i]) << 2  # JOB_LOSS
+                | np.int64(event[i] & (med > illness_share * max(inc, f32(1.0)))) << 3)  # ILLNESS
+        code = _SHOCK_CODE[mask]
+        shock = np.int64(code >= 0)
+        ls = old + (code - old) * shock
+        lsm = old_m + (t - old_m) * shock
         last_shock[i] = ls
         last_shock_month[i] = lsm
         pc = inc / f32(sz)
@@ -133,35 +130,77 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         below[i] = now
         mon = mon_state[i] == MONITORED
         new3 = 2 if now else (1 if mon else 0)
-        transitions[state3[i] * 3 + new3] += 1
+        tr[(i & 3) * 9 + state3[i] * 3 + new3] += 1
         state3[i] = new3
         # Metric parts (RuralModel._metric_parts).
-        a5 += np.float64(inc)
         x = min(max(pc, low), high)
         hist[np.int32((x - low) / bin_width)] += np.float64(sz)
         below_p += sz * now
         below_m += sz * (pc < mline32)
         n_ever += ever
-        # The registry measure (RuralModel._more_parts).
-        rb = reg_below[i]
-        down_v[v] += rb
-        hh_v[v] += 1
-        ri = reg_inc[i]
-        a6 += np.float64(ri)
-        above += mon & (ri / f32(sz) >= lines_v[v])
-        # Place groups (group_metrics.chunk_parts).
-        g = code_v[v] + relocated[i]
-        szf = np.float64(sz)
-        gsum[0, k, g] += np.float64(wg)
-        gsum[1, k, g] += np.float64(ring_slot[i]) + np.float64(med)
-        gsum[2, k, g] += np.float64(inc)
-        gsum[3, k, g] += szf
-        if december:
-            gcount[0, k, g] += 1
-            gsum[4, k, g] += szf if rb else 0.0
-            gsum[5, k, g] += szf if now else 0.0
-            gcount[1, k, g] += mon
+    for j in range(9):
+        transitions[j] += tr[j] + tr[9 + j] + tr[18 + j] + tr[27 + j]
+    # Float sums in row order: per county (rows are sorted by county) the five flows, rolling and registry
+    # income; per place group (county, village code + relocation bit) in registers over each village's run of
+    # rows (the relocated rows' and the others' sums; adding 0.0 to a sum that is never -0.0 changes nothing).
     if n > 0:
+        k, vc = county[0], village[0]
+        gc = code_v[vc]
+        p0, p1, p2, p3 = gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc]
+        q0, q1, q2, q3 = gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1]
+        a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+        hh = down = 0
+        for i in range(n):
+            ci, v = county[i], village[i]
+            if ci != k or v != vc:
+                gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc] = p0, p1, p2, p3
+                gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1] = q0, q1, q2, q3
+                hh_v[vc] += hh
+                down_v[vc] += down
+                hh = down = 0
+                if ci != k:
+                    _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                k, vc = ci, v
+                gc = code_v[vc]
+                p0, p1, p2, p3 = gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc]
+                q0, q1, q2, q3 = gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1]
+            sz = size[i]
+            wg, med, inc, ri = np.float64(wage[i]), np.float64(medical[i]), np.float64(inc_sum[i]), reg_inc[i]
+            a0 += wg
+            a1 += np.float64(operating[i])
+            a2 += np.float64(transfer[i])
+            a3 += np.float64(prop[i])
+            a4 += med
+            a5 += inc
+            a6 += np.float64(ri)
+            rb = reg_below[i]
+            hh += 1
+            down += rb
+            mon = mon_state[i] == MONITORED
+            above += mon & (ri / f32(sz) >= lines_v[v])
+            # Place groups (group_metrics.chunk_parts).
+            rel = relocated[i] != 0
+            szf = np.float64(sz)
+            x1 = np.float64(ring_slot[i]) + med
+            p0 += 0.0 if rel else wg
+            p1 += 0.0 if rel else x1
+            p2 += 0.0 if rel else inc
+            p3 += 0.0 if rel else szf
+            q0 += wg if rel else 0.0
+            q1 += x1 if rel else 0.0
+            q2 += inc if rel else 0.0
+            q3 += szf if rel else 0.0
+            if december:
+                g = gc + relocated[i]
+                gcount[0, k, g] += 1
+                gsum[4, k, g] += szf if rb else 0.0
+                gsum[5, k, g] += szf if below[i] else 0.0
+                gcount[1, k, g] += mon
+        gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc] = p0, p1, p2, p3
+        gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1] = q0, q1, q2, q3
+        hh_v[vc] += hh
+        down_v[vc] += down
         _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
     mass = 0
     for v in range(n_villages):  # mass return (A10), on the registry measure
