@@ -95,29 +95,28 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         for i in range(n):
             year_inc[i] += ring_slot[i] + medical[i]
             year_med[i] += medical[i]
-    # The households' state: shocks, falls and recoveries, spells, transitions, the income histogram.
-    tr = np.zeros(36, np.int64)  # four interleaved copies of the transition counts (no store-to-load chain)
+    # This month's shocks (a loop of their own: few columns, no branches); the most telling one wins when
+    # several coincide, the household's last shock and its month are kept when there is none.
     for i in range(n):
-        v, sz = village[i], size[i]
-        med, inc = medical[i], inc_sum[i]
-        # This month's shocks; the most telling one wins when several coincide (selects, no branches).
         c = coop[i]
         old, old_m = np.int64(last_shock[i]), np.int64(last_shock_month[i])
         mask = (np.int64((c >= 0) & (grower_price[max(c, 0)] < price_threshold))  # PRICE
-                | np.int64(new_disaster[v]) << 1  # DISASTER
+                | np.int64(new_disaster[np.uint32(village[i])]) << 1  # DISASTER
                 | np.int64(lost_jobs[i]) << 2  # JOB_LOSS
-                | np.int64(event[i] & (med > illness_share * max(inc, f32(1.0)))) << 3)  # ILLNESS
-        code = _SHOCK_CODE[mask]
+                | np.int64(event[i] & (medical[i] > illness_share * max(inc_sum[i], f32(1.0)))) << 3)  # ILLNESS
+        code = _SHOCK_CODE[np.uint64(mask)]
         shock = np.int64(code >= 0)
-        ls = old + (code - old) * shock
-        lsm = old_m + (t - old_m) * shock
-        last_shock[i] = ls
-        last_shock_month[i] = lsm
+        last_shock[i] = old + (code - old) * shock
+        last_shock_month[i] = old_m + (t - old_m) * shock
+    # The households' state: falls and recoveries, spells, transitions, the income histogram.
+    tr = np.zeros(36, np.int64)  # four interleaved copies of the transition counts (no store-to-load chain)
+    for i in range(n):
+        sz, inc = size[i], inc_sum[i]
         pc = inc / f32(sz)
         was = below[i]
         now = pc < line32
         if now and not was:
-            cause = ls if t - lsm <= 12 else 0
+            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
             falls[cause] += 1
             if ever_below[i]:
                 reentries += 1
@@ -130,11 +129,11 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         below[i] = now
         mon = mon_state[i] == MONITORED
         new3 = 2 if now else (1 if mon else 0)
-        tr[(i & 3) * 9 + state3[i] * 3 + new3] += 1
+        tr[np.uint64((i & 3) * 9 + state3[i] * 3 + new3)] += 1
         state3[i] = new3
         # Metric parts (RuralModel._metric_parts).
         x = min(max(pc, low), high)
-        hist[np.int32((x - low) / bin_width)] += np.float64(sz)
+        hist[np.uint32(np.int32((x - low) / bin_width))] += np.float64(sz)  # x >= low: no wraparound
         below_p += sz * now
         below_m += sz * (pc < mline32)
         n_ever += ever
@@ -178,7 +177,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
             hh += 1
             down += rb
             mon = mon_state[i] == MONITORED
-            above += mon & (ri / f32(sz) >= lines_v[v])
+            above += mon & (ri / f32(sz) >= lines_v[np.uint32(v)])
             # Place groups (group_metrics.chunk_parts).
             rel = relocated[i] != 0
             szf = np.float64(sz)
