@@ -43,7 +43,8 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
            lines_v, code_v, relocated, ring_slot, december, mass_threshold, n_villages,
            comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount, add_year, year_inc,
            year_med):
-    """:meth:`RuralModel._status` with the month's household metric parts, in one loop over households.
+    """:meth:`RuralModel._status` with the month's household metric parts, in a few loops over households
+    (each with few live columns and no data-dependent branches but rare ones: faster than one big loop).
 
     Causes, falls, spells and transitions as ``_status``; ``comp`` gets the per-county sums of the five
     flows, ``inc_county`` of the rolling income, ``reg_county`` of the registry income; ``counts`` the
@@ -95,53 +96,10 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         for i in range(n):
             year_inc[i] += ring_slot[i] + medical[i]
             year_med[i] += medical[i]
-    # This month's shocks (a loop of their own: few columns, no branches); the most telling one wins when
-    # several coincide, the household's last shock and its month are kept when there is none.
-    for i in range(n):
-        c = coop[i]
-        old, old_m = np.int64(last_shock[i]), np.int64(last_shock_month[i])
-        mask = (np.int64((c >= 0) & (grower_price[max(c, 0)] < price_threshold))  # PRICE
-                | np.int64(new_disaster[np.uint32(village[i])]) << 1  # DISASTER
-                | np.int64(lost_jobs[i]) << 2  # JOB_LOSS
-                | np.int64(event[i] & (medical[i] > illness_share * max(inc_sum[i], f32(1.0)))) << 3)  # ILLNESS
-        code = _SHOCK_CODE[np.uint64(mask)]
-        shock = np.int64(code >= 0)
-        last_shock[i] = old + (code - old) * shock
-        last_shock_month[i] = old_m + (t - old_m) * shock
-    # The households' state: falls and recoveries, spells, transitions, the income histogram.
-    tr = np.zeros(36, np.int64)  # four interleaved copies of the transition counts (no store-to-load chain)
-    for i in range(n):
-        sz, inc = size[i], inc_sum[i]
-        pc = inc / f32(sz)
-        was = below[i]
-        now = pc < line32
-        if now and not was:
-            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
-            falls[cause] += 1
-            if ever_below[i]:
-                reentries += 1
-        if was and not now:
-            recoveries += 1
-            spell_hist[min(spell[i], spell_hist.shape[0] - 1)] += 1
-        spell[i] = spell[i] + 1 if now else 0
-        ever = ever_below[i] or now
-        ever_below[i] = ever
-        below[i] = now
-        mon = mon_state[i] == MONITORED
-        new3 = 2 if now else (1 if mon else 0)
-        tr[np.uint64((i & 3) * 9 + state3[i] * 3 + new3)] += 1
-        state3[i] = new3
-        # Metric parts (RuralModel._metric_parts).
-        x = min(max(pc, low), high)
-        hist[np.uint32(np.int32((x - low) / bin_width))] += np.float64(sz)  # x >= low: no wraparound
-        below_p += sz * now
-        below_m += sz * (pc < mline32)
-        n_ever += ever
-    for j in range(9):
-        transitions[j] += tr[j] + tr[9 + j] + tr[18 + j] + tr[27 + j]
-    # Float sums in row order: per county (rows are sorted by county) the five flows, rolling and registry
-    # income; per place group (county, village code + relocation bit) in registers over each village's run of
-    # rows (the relocated rows' and the others' sums; adding 0.0 to a sum that is never -0.0 changes nothing).
+    # The month's shocks and the float sums in row order: per county (rows are sorted by county) the five
+    # flows, rolling and registry income; per place group (county, village code + relocation bit; the code is
+    # even) in registers over each village's run of rows, the relocated rows' and the others' sums (adding 0.0
+    # to a sum that starts at 0.0, so is never -0.0, changes nothing).
     if n > 0:
         k, vc = county[0], village[0]
         gc = code_v[vc]
@@ -164,8 +122,20 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
                 gc = code_v[vc]
                 p0, p1, p2, p3 = gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc]
                 q0, q1, q2, q3 = gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1]
-            sz = size[i]
-            wg, med, inc, ri = np.float64(wage[i]), np.float64(medical[i]), np.float64(inc_sum[i]), reg_inc[i]
+            sz, med32, inc32 = size[i], medical[i], inc_sum[i]
+            # This month's shocks (no branches): the most telling one wins when several coincide, the
+            # household's last shock and its month are kept when there is none.
+            c = coop[i]
+            old, old_m = np.int64(last_shock[i]), np.int64(last_shock_month[i])
+            mask = (np.int64((c >= 0) & (grower_price[max(c, 0)] < price_threshold))  # PRICE
+                    | np.int64(new_disaster[np.uint32(v)]) << 1  # DISASTER
+                    | np.int64(lost_jobs[i]) << 2  # JOB_LOSS
+                    | np.int64(event[i] & (med32 > illness_share * max(inc32, f32(1.0)))) << 3)  # ILLNESS
+            code = _SHOCK_CODE[np.uint64(mask)]
+            shock = np.int64(code >= 0)
+            last_shock[i] = old + (code - old) * shock
+            last_shock_month[i] = old_m + (t - old_m) * shock
+            wg, med, inc, ri = np.float64(wage[i]), np.float64(med32), np.float64(inc32), reg_inc[i]
             a0 += wg
             a1 += np.float64(operating[i])
             a2 += np.float64(transfer[i])
@@ -194,13 +164,44 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
                 g = gc + relocated[i]
                 gcount[0, k, g] += 1
                 gsum[4, k, g] += szf if rb else 0.0
-                gsum[5, k, g] += szf if below[i] else 0.0
+                gsum[5, k, g] += szf if inc32 / f32(sz) < line32 else 0.0
                 gcount[1, k, g] += mon
         gsum[0, k, gc], gsum[1, k, gc], gsum[2, k, gc], gsum[3, k, gc] = p0, p1, p2, p3
         gsum[0, k, gc + 1], gsum[1, k, gc + 1], gsum[2, k, gc + 1], gsum[3, k, gc + 1] = q0, q1, q2, q3
         hh_v[vc] += hh
         down_v[vc] += down
         _flush(comp, inc_county, reg_county, k, a0, a1, a2, a3, a4, a5, a6)
+    # The households' state: falls and recoveries, spells, transitions, the income histogram.
+    tr = np.zeros(36, np.int64)  # four interleaved copies of the transition counts (no store-to-load chain)
+    for i in range(n):
+        sz, inc = size[i], inc_sum[i]
+        pc = inc / f32(sz)
+        was = below[i]
+        now = pc < line32
+        if now and not was:  # the cause: the last shock (this month's stored above) if recent
+            cause = last_shock[i] if t - last_shock_month[i] <= 12 else 0
+            falls[cause] += 1
+            if ever_below[i]:
+                reentries += 1
+        if was and not now:
+            recoveries += 1
+            spell_hist[min(spell[i], spell_hist.shape[0] - 1)] += 1
+        spell[i] = spell[i] + 1 if now else 0
+        ever = ever_below[i] or now
+        ever_below[i] = ever
+        below[i] = now
+        mon = mon_state[i] == MONITORED
+        new3 = 2 if now else (1 if mon else 0)
+        tr[np.uint64((i & 3) * 9 + state3[i] * 3 + new3)] += 1
+        state3[i] = new3
+        # Metric parts (RuralModel._metric_parts).
+        x = min(max(pc, low), high)
+        hist[np.uint32(np.int32((x - low) / bin_width))] += np.float64(sz)  # x >= low: no wraparound
+        below_p += sz * now
+        below_m += sz * (pc < mline32)
+        n_ever += ever
+    for j in range(9):
+        transitions[j] += tr[j] + tr[9 + j] + tr[18 + j] + tr[27 + j]
     mass = 0
     for v in range(n_villages):  # mass return (A10), on the registry measure
         if hh_v[v] > 0 and np.float64(down_v[v]) / np.float64(hh_v[v]) >= mass_threshold:
