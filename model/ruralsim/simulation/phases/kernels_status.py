@@ -235,7 +235,10 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
     row order, the untrained seekers' part of it) with the month's labour counts (:data:`LABOUR_COUNTS`)."""
     m = status.shape[0]
     migrants = employed = workshop = post = trained = active = 0
-    for j in range(m):  # counts of their own (vectorised)
+    # The counts, and which labourers seek (the seekers and the post holders who search), vectorised.
+    sel = np.empty(m, np.uint8)
+    search = post_search > 0
+    for j in range(m):
         s = status[j]
         migrants += s == MIGRANT
         employed += (s >= MIGRANT) & (s <= POST)
@@ -243,23 +246,22 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
         post += s == POST
         trained += skill[j] != 0
         active += s != INACTIVE
+        sel[j] = ((s <= FARM) | (search & (s == POST) & (weak[j] == 0))) & (absent[j] == 0)
     values = (migrants, employed, migrants, workshop, post, trained, active)
     for j in range(len(values)):
         counts[j] += values[j]
-    # The seekers and the post holders who search, in row order (stored for every row, kept for these).
+    # Their rows in order (stored for every row, kept for theirs: no branch).
     rows = np.empty(m, np.int32)
     n_sel = 0
-    search = post_search > 0
     for j in range(m):
-        s, a = status[j], absent[j]
         rows[n_sel] = j
-        n_sel += ((s <= FARM) | (search & (s == POST) & (weak[j] == 0))) & (a == 0)
+        n_sel += sel[j]
     # Their hiring weights per county, added in row order (0.0 for the trained: the sums are >= 0, never -0.0).
     for r in range(n_sel):
         j = rows[r]
         w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
                            factor_60plus, chronic_factor)
-        w = post_search * w if status[j] == POST else w
+        w = post_search * w if status[j] == POST else w  # a selected POST row is a searching holder
         k = lab_county[j]
         weight[k] += np.float64(w)
         untrained[k] += np.float64(w) if skill[j] == 0 else 0.0
