@@ -1,13 +1,15 @@
-"""Numba kernels of the month's end: one pass over the chunk's households, one over its labourers.
+"""Numba kernels of the month's end: a few passes over the chunk's households, a few over its labourers.
 
 Why fused: after the policy phase nothing a household's status, metric parts, registry counts, categories,
 targeting counts and place groups read changes but the household's own row, so what NumPy does in some
 thirty passes with temporaries (:meth:`RuralModel._status`, :meth:`_metric_parts`, :meth:`_more_parts`,
-:meth:`_category_parts`, :func:`identification.targeting_parts`, :func:`group_metrics.chunk_parts`) is one
-loop here, with every group sum and count accumulated in the loop; the same goes for the labourers' parts
-(:func:`ruralsim.simulation.phases.labour.market_parts` and the employment counts). Every sum is added in
-row order in the precision NumPy uses, so results are bit-identical (``tests/test_scale.py``). Lines are
-small lookup tables (per village), not per-household arrays.
+:meth:`_category_parts`, :func:`identification.targeting_parts`, :func:`group_metrics.chunk_parts`) is four
+loops here, with every group sum and count accumulated in them; the same goes for the labourers' parts
+(:func:`ruralsim.simulation.phases.labour.market_parts` and the employment counts). Why not one loop: the
+loops are branch-bound and register-starved, so each keeps few columns live and has no data-dependent
+branch but rare ones, and counts of columns nothing changes get loops of their own that vectorise. Every
+sum is added in row order in the precision NumPy uses, so results are bit-identical (``tests/test_scale.py``).
+Lines are small lookup tables (per village), not per-household arrays.
 """
 
 from __future__ import annotations
