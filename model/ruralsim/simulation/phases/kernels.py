@@ -293,8 +293,7 @@ def _numba_kernels():
                       c.category, places_mod.village_monitoring_lines(c, m.monitoring_line),
                       places_mod.chunk_villages(c, m.places.village_code), H.relocated, c.ring[m.t % 12], december,
                       float(p["monitoring_mass_return_threshold"]), c.n_villages,
-                      comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount,
-                      False, c.year_inc, c.year_med)  # the year's registry income is added in policy
+                      comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount)
             for j, k in enumerate(components):
                 o[k] = comp[j]
             o.update({k: int(v) for k, v in zip(ks.COUNTS, counts)})

@@ -43,8 +43,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
            state3, insured, t, poverty_line, monitoring_line, low, high, bin_width, price_threshold,
            illness_share, detected, reg_below, reg_inc, ever_below_reg, identified, ill_risk, cover, chronic, category,
            lines_v, code_v, relocated, ring_slot, december, mass_threshold, n_villages,
-           comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount, add_year, year_inc,
-           year_med):
+           comp, inc_county, reg_county, falls, spell_hist, transitions, hist, counts, gsum, gcount):
     """:meth:`RuralModel._status` with the month's household metric parts, in a few loops over households
     (each with few live columns and no data-dependent branches but rare ones: faster than one big loop).
 
@@ -52,8 +51,7 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
     flows, ``inc_county`` of the rolling income, ``reg_county`` of the registry income; ``counts`` the
     :data:`COUNTS`; ``gsum``/``gcount`` the place groups' per-(county, code) sums (December's rows only in
     December). ``lines_v`` is each village's monitoring line, ``code_v`` its group code (no relocation bit).
-    With ``add_year`` (months but December) the month's registry income is added to the year's
-    (:meth:`RuralModel._registry_year`: the slot's net income plus medical costs, and the costs)."""
+    The month's registry income is added to the year's in the policy kernel (:func:`kernels_policy.policy`)."""
     n = size.shape[0]
     line32, mline32 = f32(poverty_line), f32(monitoring_line)
     hh_v = np.zeros(n_villages, np.int64)
@@ -94,10 +92,6 @@ def status(wage, operating, transfer, prop, medical, coop, grower_price, event, 
         not_able += cap == 2
         rigid += ct % 2 == 1
         assisted += rb & (mon | (cv != NONE))
-    if add_year:  # the month's registry income into the year's (RuralModel._registry_year)
-        for i in range(n):
-            year_inc[i] += ring_slot[i] + medical[i]
-            year_med[i] += medical[i]
     # The month's shocks and the float sums in row order: per county (rows are sorted by county) the five
     # flows, rolling and registry income; per place group (county, village code + relocation bit; the code is
     # even) in registers over each village's run of rows, the relocated rows' and the others' sums (adding 0.0
