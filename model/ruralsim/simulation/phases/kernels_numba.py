@@ -72,6 +72,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
     held = np.zeros(n_slots + _LANES, np.int64)
+    slots = _slot_table(n_c, n_v)
     elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
     for i in range(m):
         s = status[i]
@@ -88,7 +89,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             k = (i & (_LANES - 1)) * n_c + county[i]
             elig[k] += ok
             mon[k] += ok & (mon_state[lab_hh[i]] == MONITORED)
-        held[_job_slot(s, county[i], village[i], n_c, n_v, i)] += 1
+        held[_job_slot(slots, s, county[i], village[i], i)] += 1
     # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
     # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
     eligible, monitored = np.zeros(n_c), np.zeros(n_c)
@@ -120,14 +121,15 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     on_the_job = post_search > 0
     for i in range(m):
         s, sk, a, c, h = status[i], skill[i], absent[i], county[i], lab_hh[i]
-        if train:
+        if train:  # (one test of the draw: a test of each condition would be a branch, unpredictable)
             thr = thr_mon[c] if mon_state[h] == MONITORED else thr_other[c]
-            if _trainable(s, sk, age[i], a) & (np.float64(u_enrol[i]) < thr):
+            thr = thr if _trainable(s, sk, age[i], a) else -np.inf
+            if np.float64(u_enrol[i]) < thr:
                 status[i] = TRAINING
                 timer[i] = course_months
                 enrolled[c] += 1.0
                 s = status[i]
-        slot = _job_slot(s, c, village[i], n_c, n_v, i)
+        slot = _job_slot(slots, s, c, village[i], i)
         if ((s & -8) | (sk & -4)) == 0:
             q = quit[4 * s + sk]
         else:  # a status or skill outside the codes (none)
@@ -179,13 +181,28 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
 
 
 @_jit
-def _job_slot(s, county, village, n_counties, n_villages, i):
+def _slot_table(n_counties, n_villages):
+    """Per status code (int8 as uint8) the job slot's offset and masks of county, village and row (_job_slot)."""
+    t = np.zeros(4 * 256, np.int64)
+    for s in range(256):
+        if s == LOCAL:
+            t[4 * s + 1] = -1
+        elif s == WORKSHOP or s == POST:
+            t[4 * s] = n_counties + (n_villages if s == POST else 0)
+            t[4 * s + 2] = -1
+        else:
+            t[4 * s] = n_counties + 2 * n_villages
+            t[4 * s + 3] = _LANES - 1
+    return t
+
+
+@_jit
+def _job_slot(slots, s, county, village, i):
     """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
     :func:`labour`): local jobs per county, then workshop jobs and posts per village; for no such job one of
-    the spare slots after them (by row ``i``)."""
-    v = n_counties + village + (n_villages if s == POST else 0)
-    spare = n_counties + 2 * n_villages + (i & (_LANES - 1))
-    return county if s == LOCAL else (v if (s == WORKSHOP) | (s == POST) else spare)
+    the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
+    k = 4 * (s & 255)
+    return slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3])
 
 
 @_jit
