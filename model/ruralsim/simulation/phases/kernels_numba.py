@@ -73,7 +73,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
     held = np.zeros(n_slots + _LANES, np.int64)
     slots = _slot_table(n_c, n_v)
-    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
+    cands = np.empty(m if train else 0, np.int32)  # the labourers eligible for training, in row order
+    n_cand = 0
     for i in range(m):
         s = status[i]
         if train:
@@ -85,13 +86,17 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                                                      factor_60plus)
                     status[i] = MIGRANT if placed else OUT
                     s = status[i]
-            ok = _trainable(s, skill[i], age[i], absent[i])
-            k = (i & (_LANES - 1)) * n_c + county[i]
-            elig[k] += ok
-            mon[k] += ok & (mon_state[lab_hh[i]] == MONITORED)
+            cands[n_cand] = i
+            n_cand += _trainable(s, skill[i], age[i], absent[i])
         held[_job_slot(slots, s, county[i], village[i], i)] += 1
     # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
     # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
+    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
+    for j in range(n_cand):
+        i = cands[j]
+        k = (j & (_LANES - 1)) * n_c + county[i]
+        elig[k] += 1
+        mon[k] += mon_state[lab_hh[i]] == MONITORED
     eligible, monitored = np.zeros(n_c), np.zeros(n_c)
     for g in range(n_c):
         for k in range(_LANES):
@@ -105,6 +110,13 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             if cost > 0:
                 rate[g] = base_rate + moved[g] / (cost * eligible[g])
     thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
+    for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
+        i = cands[j]
+        c = county[i]
+        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[lab_hh[i]] == MONITORED else thr_other[c]):
+            status[i] = TRAINING
+            timer[i] = course_months
+            enrolled[c] += 1.0
     # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
     quit = np.empty(32, np.float32)
     for s in range(8):
@@ -120,16 +132,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_seek, n_hold = 0, 0
     on_the_job = post_search > 0
     for i in range(m):
-        s, sk, a, c, h = status[i], skill[i], absent[i], county[i], lab_hh[i]
-        if train:  # (one test of the draw: a test of each condition would be a branch, unpredictable)
-            thr = thr_mon[c] if mon_state[h] == MONITORED else thr_other[c]
-            thr = thr if _trainable(s, sk, age[i], a) else -np.inf
-            if np.float64(u_enrol[i]) < thr:
-                status[i] = TRAINING
-                timer[i] = course_months
-                enrolled[c] += 1.0
-                s = status[i]
-        slot = _job_slot(slots, s, c, village[i], i)
+        s, sk, a = status[i], skill[i], absent[i]
+        slot = _job_slot(slots, s, county[i], village[i], i)
         if ((s & -8) | (sk & -4)) == 0:
             q = quit[4 * s + sk]
         else:  # a status or skill outside the codes (none)
@@ -147,7 +151,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         holders[n_hold] = i
         n_hold += (s == POST) & (weak[i] == 0) & on_the_job & (a == 0)
         if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
-            lost_hh[h] = True
+            lost_hh[lab_hh[i]] = True
     d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for j in range(n_seek):
         i = seekers[j]
