@@ -73,7 +73,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
     held = np.zeros(n_slots + _LANES, np.int64)
     slots = _slot_table(n_c, n_v)
-    cands = np.empty(m if train else 0, np.int32)  # the labourers eligible for training, in row order
+    cands = np.empty(m if train else 0, np.uint32)  # the labourers eligible for training, in row order
     n_cand = 0
     for i in range(m):
         s = status[i]
@@ -128,14 +128,14 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     excess[:n_c] = _excess(jobs[:n_c], county_capacity)
     excess[n_c:n_c + n_v] = _excess(jobs[n_c:n_c + n_v], village_capacity)
     excess[n_c + n_v:n_slots] = _excess(jobs[n_c + n_v:], post_quota)
-    seekers, holders = np.empty(m, np.int32), np.empty(m, np.int32)
+    seekers, holders = np.empty(m, np.uint32), np.empty(m, np.uint32)
     n_seek, n_hold = 0, 0
     on_the_job = post_search > 0
     for i in range(m):
         s, sk, a = status[i], skill[i], absent[i]
         slot = _job_slot(slots, s, county[i], village[i], i)
         if ((s & -8) | (sk & -4)) == 0:
-            q = quit[4 * s + sk]
+            q = quit[4 * (s & 7) + (sk & 3)]
         else:  # a status or skill outside the codes (none)
             q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                  if s >= MIGRANT else f32(-np.inf))
@@ -206,7 +206,7 @@ def _job_slot(slots, s, county, village, i):
     :func:`labour`): local jobs per county, then workshop jobs and posts per village; for no such job one of
     the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
     k = 4 * (s & 255)
-    return slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3])
+    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3]))
 
 
 @_jit
