@@ -51,23 +51,25 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
            county_capacity, village_capacity, post_quota, own_farm,
            use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
            fill, post_weak, post_other, weak_local_cut, find_cap, post_search, lost_ill, lost, lost_hh):
-    """The month's labour market after illness absences, in two loops over the chunk's labourers and two over
-    those who search:
+    """The month's labour market after illness absences, in two loops over the chunk's labourers and short ones
+    over lists of them made on the way:
 
-    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the county's eligible labourers,
-       and the jobs held per group;
-    2. enrolment, then :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing
-       the seekers and the post holders who search on the job;
-    3. the seekers' weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs held after
-       the separations are the counts of loop 1 less those lost);
-    4. :func:`ruralsim.labour.search` of the seekers, then of the post holders; households with a labourer who
-       lost a job (not for a post found at once) or fell ill off a migrant job get ``lost_hh``.
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the jobs held per group, and the list
+       of labourers eligible for training; over that list, the county's eligible labourers, then enrolment;
+    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
+       the post holders who search on the job;
+    3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
+       held after the separations are the counts of loop 1 less those lost), then :func:`ruralsim.labour.search`
+       of the seekers and of the post holders; households with a labourer who lost a job (not for a post found
+       at once) or fell ill off a migrant job get ``lost_hh``.
 
     Every row's step reads only its own row and group totals made before the loop, as in the NumPy
-    reference's whole-array steps, so the interleaving changes no result; the lists keep the row order, so
-    the demand sums are added in row order. Enrolments per county go to ``enrolled``; without
-    ``use_monitored`` no household has the monitored priority (the burn-in). The loops test a labourer's
-    status, draws and group with selects rather than branches (they are unpredictable from row to row)."""
+    reference's whole-array steps, so the interleaving changes no result (an enrolled trainee has no job to
+    lose); the lists keep the row order, so group sums are added in row order. Enrolments per county go to
+    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
+    labourer's status, draws and group are selects and table look-ups rather than branches (they are
+    unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
+    job lost, a household flagged)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
