@@ -98,7 +98,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         i = cands[j]
         k = (j & (_LANES - 1)) * n_c + county[i]
         elig[k] += 1
-        mon[k] += mon_state[lab_hh[i]] == MONITORED
+        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
     eligible, monitored = np.zeros(n_c), np.zeros(n_c)
     for g in range(n_c):
         for k in range(_LANES):
@@ -114,8 +114,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
     for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
         i = cands[j]
-        c = county[i]
-        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[lab_hh[i]] == MONITORED else thr_other[c]):
+        c = np.uint64(county[i])
+        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
             status[i] = TRAINING
             timer[i] = course_months
             enrolled[c] += 1.0
@@ -157,13 +157,13 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for j in range(n_seek):
         i = seekers[j]
-        h = lab_hh[i]
+        h, v = np.uint64(lab_hh[i]), np.uint64(village[i])  # (unsigned: no test for a negative index)
         prio = priority if use_monitored & (mon_state[h] == MONITORED) else f32(1.0)
         wk = weak[i]
-        d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(wk))
-        d_workshop[village[i]] += np.float64(prio)
+        d_local[np.uint64(county[i])] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(wk))
+        d_workshop[v] += np.float64(prio)
         cannot = (wk == 1) | (age[i] >= 60) | (chronic[h] == 1)
-        d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
+        d_post[v] += np.float64(prio * (post_weak if cannot else post_other))
     jobs = held[:n_slots].astype(np.float64)
     r_local = _rate(county_capacity - jobs[:n_c], d_local)
     r_workshop = _rate(village_capacity - jobs[n_c:n_c + n_v], d_workshop)
