@@ -39,6 +39,11 @@ def segment_sums(x, starts):
     return out
 
 
+# Rows of the counters per labourer loop: a row's count goes to lane i % _LANES, so consecutive rows add to
+# different cells (no chain of loads waiting on the previous row's store); "no job" is _LANES spare slots.
+_LANES = 8
+
+
 @_jit
 def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, village, chronic, mon_state,
            train, u_enrol, u_place, placement, train_priority, base_rate, course_months, moved, cost, enrolled,
@@ -46,39 +51,59 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
            county_capacity, village_capacity, post_quota, own_farm,
            use_monitored, u_find, rate_find, bonus, weak_cut, factor_50s, factor_60plus, priority, chronic_factor,
            fill, post_weak, post_other, weak_local_cut, find_cap, post_search, lost_ill, lost, lost_hh):
-    """The month's labour market after illness absences, in three loops over the chunk's labourers:
+    """The month's labour market after illness absences, in two loops over the chunk's labourers and short ones
+    over lists of them made on the way:
 
-    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the county's eligible labourers,
-       and the jobs held per group;
-    2. enrolment, then :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), then
-       the seekers' weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs held after
-       the separations are the counts of loop 1 less those lost);
-    3. :func:`ruralsim.labour.search`; households with a labourer who lost a job (not for a post found at
-       once) or fell ill off a migrant job get ``lost_hh``.
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the jobs held per group, and the list
+       of labourers eligible for training; over that list, the county's eligible labourers, then enrolment;
+    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
+       the post holders who search on the job;
+    3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
+       held after the separations are the counts of loop 1 less those lost), then :func:`ruralsim.labour.search`
+       of the seekers and of the post holders; households with a labourer who lost a job (not for a post found
+       at once) or fell ill off a migrant job get ``lost_hh``.
 
     Every row's step reads only its own row and group totals made before the loop, as in the NumPy
-    reference's whole-array steps, so the interleaving changes no result. Enrolments per county go to
-    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in)."""
+    reference's whole-array steps, so the interleaving changes no result (an enrolled trainee has no job to
+    lose); the lists keep the row order, so group sums are added in row order. Enrolments per county go to
+    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
+    labourer's status, draws and group are selects and table look-ups rather than branches (they are
+    unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
+    job lost, a household flagged)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
-    held = np.zeros(n_c + 2 * n_v)  # jobs held: local per county, then workshop and post per village (_job_slot)
-    local, workshop, post = held[:n_c], held[n_c:n_c + n_v], held[n_c + n_v:]
-    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
+    n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
+    held = np.zeros(n_slots + _LANES, np.int64)
+    slots = _slot_table(n_c, n_v)
+    cands = np.empty(m if train else 0, np.uint32)  # the labourers eligible for training, in row order
+    n_cand = 0
     for i in range(m):
-        if train and status[i] == TRAINING:
-            timer[i] -= 1
-            if timer[i] <= 0:
-                skill[i] = min(skill[i] + 1, 2)
-                placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut, factor_60plus)
-                status[i] = MIGRANT if placed else OUT
-        if train and _trainable(status[i], skill[i], age[i], absent[i]):
-            eligible[county[i]] += 1.0
-            if mon_state[lab_hh[i]] == MONITORED:
-                monitored[county[i]] += 1.0
-        slot = _job_slot(status[i], county[i], village[i], n_c, n_v)
-        if slot >= 0:
-            held[slot] += 1.0
-    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate).
+        s = status[i]
+        if train:
+            if s == TRAINING:
+                timer[i] -= 1
+                if timer[i] <= 0:
+                    skill[i] = min(skill[i] + 1, 2)
+                    placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut,
+                                                                     factor_60plus)
+                    status[i] = MIGRANT if placed else OUT
+                    s = status[i]
+            cands[n_cand] = i
+            n_cand += _trainable(s, skill[i], age[i], absent[i])
+        held[_job_slot(slots, s, county[i], village[i], i)] += 1
+    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
+    # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
+    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
+    for j in range(n_cand):
+        i = cands[j]
+        k = (j & (_LANES - 1)) * n_c + county[i]
+        elig[k] += 1
+        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
+    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
+    for g in range(n_c):
+        for k in range(_LANES):
+            eligible[g] += elig[k * n_c + g]
+            monitored[g] += mon[k * n_c + g]
     mean_w = np.ones(n_c)
     rate = np.full(n_c, base_rate)
     for g in range(n_c):
@@ -86,70 +111,116 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
             if cost > 0:
                 rate[g] = base_rate + moved[g] / (cost * eligible[g])
-    p_local = _excess(local, county_capacity)
-    p_workshop = _excess(workshop, village_capacity)
-    p_post = _excess(post, post_quota)
-    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
+    thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
+    for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
+        i = cands[j]
+        c = np.uint64(county[i])
+        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
+            status[i] = TRAINING
+            timer[i] = course_months
+            enrolled[c] += 1.0
+    # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
+    quit = np.empty(32, np.float32)
+    for s in range(8):
+        for k in range(4):
+            quit[4 * s + k] = (_quit_rate(s, k, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
+                               if s >= MIGRANT else f32(-np.inf))
+    jobs = held[:n_slots].astype(np.float64)
+    excess = np.full(n_slots + _LANES, -np.inf)
+    excess[:n_c] = _excess(jobs[:n_c], county_capacity)
+    excess[n_c:n_c + n_v] = _excess(jobs[n_c:n_c + n_v], village_capacity)
+    excess[n_c + n_v:n_slots] = _excess(jobs[n_c + n_v:], post_quota)
+    seekers, holders = np.empty(m, np.uint32), np.empty(m, np.uint32)
+    n_seek, n_hold = 0, 0
+    on_the_job = post_search > 0
     for i in range(m):
-        if train and _trainable(status[i], skill[i], age[i], absent[i]):
-            w = train_priority if mon_state[lab_hh[i]] == MONITORED else 1.0
-            if np.float64(u_enrol[i]) < rate[county[i]] * w / mean_w[county[i]]:
-                status[i] = TRAINING
-                timer[i] = course_months
-                enrolled[county[i]] += 1.0
-        s = status[i]
-        if s >= MIGRANT and _separated(s, skill[i], u_sep[i], u_trim[i], rate_mig, rate_local, skill_cut, rate_post,
-                                       drop_started, drop, p_local[county[i]], p_workshop[village[i]],
-                                       p_post[village[i]]):
+        s, sk, a = status[i], skill[i], absent[i]
+        slot = _job_slot(slots, s, county[i], village[i], i)
+        if ((s & -8) | (sk & -4)) == 0:
+            q = quit[4 * (s & 7) + (sk & 3)]
+        else:  # a status or skill outside the codes (none)
+            q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
+                 if s >= MIGRANT else f32(-np.inf))
+        sep = (u_sep[i] < q) | (np.float64(u_trim[i]) < excess[slot])
+        if sep:
             lost[i] = True
             status[i] = FARM if u_kind[i] < own_farm else OUT
-            slot = _job_slot(s, county[i], village[i], n_c, n_v)
-            if slot >= 0:  # a job no longer held
-                held[slot] -= 1.0
-        if status[i] <= FARM and absent[i] == 0:  # a seeker (one who just lost a job included)
-            prio = priority if use_monitored and mon_state[lab_hh[i]] == MONITORED else f32(1.0)
-            d_local[county[i]] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak[i]))
-            d_workshop[village[i]] += np.float64(prio)
-            cannot = weak[i] == 1 or age[i] >= 60 or chronic[lab_hh[i]] == 1
-            d_post[village[i]] += np.float64(prio * (post_weak if cannot else post_other))
-    r_local = _rate(county_capacity - local, d_local)
-    r_workshop = _rate(village_capacity - workshop, d_workshop)
-    r_post = _rate(post_quota - post, d_post)
-    for i in range(m):
-        status[i] = _search_row(status[i], absent[i], age[i], skill[i], weak[i], mobility[i], chronic[lab_hh[i]],
-                                use_monitored and mon_state[lab_hh[i]] == MONITORED, u_find[i], rate_find, bonus,
-                                weak_cut, factor_50s, factor_60plus, priority, chronic_factor, fill, post_weak,
-                                post_other, weak_local_cut, find_cap, post_search, r_local[county[i]],
-                                r_workshop[village[i]], r_post[village[i]])
-        if (lost[i] and status[i] != POST) or lost_ill[i]:
+            s = status[i]
+            held[slot] -= 1  # a job no longer held
+        seek = (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
+        seekers[n_seek] = i
+        n_seek += seek
+        holders[n_hold] = i
+        n_hold += (s == POST) & (weak[i] == 0) & on_the_job & (a == 0)
+        if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
             lost_hh[lab_hh[i]] = True
+    d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
+    for j in range(n_seek):
+        i = seekers[j]
+        h, v = np.uint64(lab_hh[i]), np.uint64(village[i])  # (unsigned: no test for a negative index)
+        prio = priority if use_monitored & (mon_state[h] == MONITORED) else f32(1.0)
+        wk = weak[i]
+        d_local[np.uint64(county[i])] += np.float64(prio) * (1.0 - weak_local_cut * np.float64(wk))
+        d_workshop[v] += np.float64(prio)
+        cannot = (wk == 1) | (age[i] >= 60) | (chronic[h] == 1)
+        d_post[v] += np.float64(prio * (post_weak if cannot else post_other))
+    jobs = held[:n_slots].astype(np.float64)
+    r_local = _rate(county_capacity - jobs[:n_c], d_local)
+    r_workshop = _rate(village_capacity - jobs[n_c:n_c + n_v], d_workshop)
+    r_post = _rate(post_quota - jobs[n_c + n_v:], d_post)
+    for j in range(n_seek):
+        i = seekers[j]
+        h = lab_hh[i]
+        s = _search_row(status[i], age[i], skill[i], weak[i], mobility[i], chronic[h],
+                        use_monitored & (mon_state[h] == MONITORED), u_find[i], rate_find, bonus, weak_cut,
+                        factor_50s, factor_60plus, priority, chronic_factor, fill, post_weak, post_other,
+                        weak_local_cut, find_cap, r_local[county[i]], r_workshop[village[i]], r_post[village[i]])
+        status[i] = s
+        if lost[i] and s != POST:
+            lost_hh[h] = True
+    for j in range(n_hold):  # a post holder's on-the-job search for migrant work (see labour.search)
+        i = holders[j]
+        p_mig = rate_find * migrant_weight(skill[i], weak[i], age[i], mobility[i], chronic[lab_hh[i]], bonus,
+                                           weak_cut, factor_50s, factor_60plus, chronic_factor)
+        if u_find[i] < post_search * p_mig:
+            status[i] = MIGRANT
 
 
 @_jit
-def _job_slot(s, county, village, n_counties, n_villages):
+def _slot_table(n_counties, n_villages):
+    """Per status code (int8 as uint8) the job slot's offset and masks of county, village and row (_job_slot)."""
+    t = np.zeros(4 * 256, np.int64)
+    for s in range(256):
+        if s == LOCAL:
+            t[4 * s + 1] = -1
+        elif s == WORKSHOP or s == POST:
+            t[4 * s] = n_counties + (n_villages if s == POST else 0)
+            t[4 * s + 2] = -1
+        else:
+            t[4 * s] = n_counties + 2 * n_villages
+            t[4 * s + 3] = _LANES - 1
+    return t
+
+
+@_jit
+def _job_slot(slots, s, county, village, i):
     """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
-    :func:`labour`): local jobs per county, then workshop jobs and posts per village; -1 for no such job."""
-    if s == LOCAL:
-        return county
-    if s == WORKSHOP:
-        return n_counties + village
-    if s == POST:
-        return n_counties + n_villages + village
-    return -1
+    :func:`labour`): local jobs per county, then workshop jobs and posts per village; for no such job one of
+    the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
+    k = 4 * (s & 255)
+    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3]))
 
 
 @_jit
 def _trainable(s, skill, age, absent):
     """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
-    return (s == OUT or s == FARM) and skill < 2 and age < 60 and absent == 0
+    return ((s == OUT) | (s == FARM)) & (skill < 2) & (age < 60) & (absent == 0)
 
 
 @_jit
-def _separated(s, skill, u_sep, u_trim, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop, p_local,
-               p_workshop, p_post):
-    """Whether a labourer in a job (``s`` >= MIGRANT) loses it (:func:`ruralsim.labour.separations`): a quit
-    at the status's rate (lower with skill; migrants at least ``drop`` when a fall in demand starts), or the
-    job is above its group's capacity (``p_*``: the group's excess share)."""
+def _quit_rate(s, skill, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop):
+    """The monthly quit rate of a labourer in a job (``s`` >= MIGRANT, :func:`ruralsim.labour.separations`): the
+    status's rate, lower with skill; migrants at least ``drop`` when a fall in demand starts."""
     rate = f32(0.0)
     if s == MIGRANT:
         rate = rate_mig
@@ -160,36 +231,23 @@ def _separated(s, skill, u_sep, u_trim, rate_mig, rate_local, skill_cut, rate_po
         rate = rate_post
     if drop_started and s == MIGRANT:
         rate = max(rate, drop)
-    out = u_sep < rate
-    u = np.float64(u_trim)
-    if s == LOCAL:
-        out = out or u < p_local
-    elif s == WORKSHOP:
-        out = out or u < p_workshop
-    elif s == POST:
-        out = out or u < p_post
-    return out
+    return rate
 
 
 @_jit
-def _search_row(s, absent, age, skill, weak, mobility, chronic, monitored, u, rate_mig, bonus, weak_cut, factor_50s,
+def _search_row(s, age, skill, weak, mobility, chronic, monitored, u, rate_mig, bonus, weak_cut, factor_50s,
                 factor_60plus, priority, chronic_factor, fill, post_weak, post_other, weak_local_cut, find_cap,
-                post_search, r_local, r_workshop, r_post):
-    """:func:`ruralsim.labour.search` for one labourer of status ``s``: a seeker's chances of a post, a workshop
-    job, a local job and a migrant job (capped in total), one draw ``u``; a post holder's on-the-job search for
-    migrant work. ``r_*``: the group's vacancies per unit of demand. Returns the new status."""
-    holder = s == POST and weak == 0 and post_search > 0
-    if (s > FARM and not holder) or absent != 0:
-        return s
-    p_mig = rate_mig * migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
-                                      factor_60plus, chronic_factor)
-    if holder:  # on-the-job search for migrant work (see labour.search)
-        return MIGRANT if u < post_search * p_mig else s
+                r_local, r_workshop, r_post):
+    """:func:`ruralsim.labour.search` for one seeker of status ``s`` (out of work or farming, not absent): the
+    chances of a post, a workshop job, a local job and a migrant job (capped in total), one draw ``u``.
+    ``r_*``: the group's vacancies per unit of demand. Returns the new status."""
+    p_mig = rate_mig * _migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
+                                       factor_60plus, chronic_factor)
     prio = priority if monitored else f32(1.0)
     w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak))
     p_loc = f32(fill * min(r_local * w_local, 1.0))
     p_ws = f32(fill * min(r_workshop * np.float64(prio), 1.0))
-    cannot = weak == 1 or age >= 60 or chronic == 1  # labour.cannot_migrate
+    cannot = (weak == 1) | (age >= 60) | (chronic == 1)  # labour.cannot_migrate
     w_post = prio * (post_weak if cannot else post_other)
     p_post = f32(fill * min(r_post * np.float64(w_post), 1.0))
     total = p_mig + p_loc + p_ws + p_post
@@ -198,15 +256,21 @@ def _search_row(s, absent, age, skill, weak, mobility, chronic, monitored, u, ra
     c2 = c1 + p_ws * scale
     c3 = c2 + p_loc * scale
     c4 = c3 + p_mig * scale
-    if u < c1:
-        return POST
-    if u < c2:
-        return WORKSHOP
-    if u < c3:
-        return LOCAL
-    if u < c4:
-        return MIGRANT
-    return s
+    # the first of post, workshop, local, migrant whose bound is above u (selects, last one first)
+    new = MIGRANT if u < c4 else s
+    new = LOCAL if u < c3 else new
+    new = WORKSHOP if u < c2 else new
+    return POST if u < c1 else new
+
+
+@_jit
+def _migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus, chronic_factor):
+    """:func:`migrant_weight` with :func:`can_migrate` inlined, both sides computed and one selected."""
+    one = f32(1.0)
+    share = (one - weak_cut * f32(weak)) * (factor_60plus if age >= 60 else one)
+    can = f32(mobility) + f32(0.5) < share * f32(256.0)
+    w = ((one + bonus * f32(skill)) * (factor_50s if age >= 50 else one)) * (chronic_factor if chronic == 1 else one)
+    return w if can else f32(0.0)
 
 
 @_jit
