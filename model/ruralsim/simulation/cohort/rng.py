@@ -19,6 +19,7 @@ import sys
 import threading
 import zlib
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,6 +51,7 @@ class Streams:
         # Its maker of every ``step``-th row only, ``(entropy, out, BLOCK, first row per block, step)``.
         self.block_uniforms_every = None
         self._run_words = _int_words(self.seed) if self.seed >= 0 else None
+        self._plans: dict[tuple[int, int, int], _Plan] = {}  # block plans by (rows, first row, end row)
 
     def share_blocks(self, n: int, chunk_starts: np.ndarray) -> None:
         """Say how an ``n``-row population is cut into chunks (their first rows), so that a block
@@ -101,46 +103,77 @@ class Streams:
               every: tuple[int, int] | None = None) -> np.ndarray:
         hi = n if hi is None else hi
         out = np.empty(hi - lo, dtype=np.float32)
-        b0, b1 = lo // BLOCK, (hi - 1) // BLOCK if hi > lo else lo // BLOCK - 1
-        whole = []  # whole blocks for the compiled maker (consecutive: only the first and last can be cut)
-        for b in range(b0, b1 + 1):  # a loop over blocks of 65,536 rows, not over households
-            start = b * BLOCK
-            size = min(BLOCK, n - start)
-            s, e = max(lo, start), min(hi, start + size)
-            if s == start and e == start + size:  # the whole block is wanted: draw straight into place
-                if not normal and self._compiled(name, month, b):
-                    whole.append(b)
-                else:
-                    self._block(name, month, b, size, normal, out[s - lo:e - lo])
-            else:  # a block cut by the chunk's edge: keep the chunk's rows of the whole block
-                out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
-        if whole:  # in one compiled call
-            first = whole[0] * BLOCK
-            span = out[first - lo:min(first + len(whole) * BLOCK, n) - lo]
-            if every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
-                phase, step = every
-                firsts = np.array([(phase - b * BLOCK) % step for b in whole], np.int64)
-                self.block_uniforms_every(self._entropy(name, month, whole), span, BLOCK, firsts, step)
-            else:
-                self.block_uniforms(self._entropy(name, month, whole), span, BLOCK)
+        plan = self._plan(n, lo, hi)
+        compiled = not normal and self._compiled(month)
+        for b, s, e, start, size in plan.cut:  # blocks cut by the chunk's edge: the chunk's rows of the whole block
+            out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
+        if not plan.whole:
+            return out
+        if not compiled:  # NumPy's generators, one block at a time, straight into place
+            for b in plan.whole:
+                start = b * BLOCK
+                size = min(BLOCK, n - start)
+                self._block(name, month, b, size, normal, out[start - lo:start + size - lo])
+            return out
+        first = plan.whole[0] * BLOCK  # whole blocks (consecutive) in one compiled call
+        span = out[first - lo:min(first + len(plan.whole) * BLOCK, n) - lo]
+        words = self._entropy(name, month, plan.words)
+        if every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
+            phase, step = every
+            firsts = (phase - plan.starts) % step
+            self.block_uniforms_every(words, span, BLOCK, firsts, step)
+        else:
+            self.block_uniforms(words, span, BLOCK)
         return out
 
-    def _compiled(self, name: str, month: int, b: int) -> bool:
-        """Whether the compiled maker can draw this address: one 32-bit word per key, as SeedSequence takes them."""
+    def _plan(self, n: int, lo: int, hi: int) -> "_Plan":
+        """Which blocks rows ``lo:hi`` of an ``n``-row population take whole and which are cut by its edges: the
+        same every month for a chunk, so worked out once (a Python loop over blocks, not rows, but every stream
+        of every chunk-month made it again)."""
+        key = (n, lo, hi)
+        plan = self._plans.get(key)
+        if plan is None:
+            b0, b1 = lo // BLOCK, (hi - 1) // BLOCK if hi > lo else lo // BLOCK - 1
+            whole, cut = [], []
+            for b in range(b0, b1 + 1):  # a loop over blocks of 65,536 rows, not over households
+                start = b * BLOCK
+                size = min(BLOCK, n - start)
+                s, e = max(lo, start), min(hi, start + size)
+                if s == start and e == start + size:
+                    whole.append(b)
+                else:
+                    cut.append((b, s, e, start, size))
+            words = np.zeros((len(whole), len(self._run_words or ()) + 4), np.uint64)
+            if self._run_words is not None and whole:
+                words[:, :len(self._run_words)] = self._run_words
+                words[:, -4] = self.replicate
+                words[:, -1] = whole
+            plan = self._plans[key] = _Plan(whole, cut, words, np.asarray(whole, np.int64) * BLOCK)
+        return plan
+
+    def _compiled(self, month: int) -> bool:
+        """Whether the compiled maker can draw this month's addresses: one 32-bit word per key, as SeedSequence
+        takes them (blocks are far below 2**32)."""
         if self.block_uniforms is None or self._run_words is None:
             return False
-        return 0 <= self.replicate < 2**32 and 0 <= month + _MONTH_OFFSET < 2**32 and 0 <= b < 2**32
+        return 0 <= self.replicate < 2**32 and 0 <= month + _MONTH_OFFSET < 2**32
 
-    def _entropy(self, name: str, month: int, blocks: list[int]) -> np.ndarray:
-        """SeedSequence's entropy words of each block's address (one row per block), for the compiled maker."""
-        words = np.empty((len(blocks), len(self._run_words) + 4), np.uint64)
-        words[:, :len(self._run_words)] = self._run_words
-        words[:, -4:-1] = (self.replicate, stream_id(name), month + _MONTH_OFFSET)
-        words[:, -1] = blocks
+    def _entropy(self, name: str, month: int, template: np.ndarray | list[int]) -> np.ndarray:
+        """SeedSequence's entropy words of each block's address (one row per block), for the compiled maker:
+        ``template`` is a plan's words (run, replicate and block filled in) or a list of block numbers."""
+        if not isinstance(template, np.ndarray):
+            words = np.empty((len(template), len(self._run_words) + 4), np.uint64)
+            words[:, :len(self._run_words)] = self._run_words
+            words[:, -4] = self.replicate
+            words[:, -1] = template
+        else:
+            words = template.copy()
+        words[:, -3] = stream_id(name)
+        words[:, -2] = month + _MONTH_OFFSET
         return words
 
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
-        if not normal and self._compiled(name, month, b):
+        if not normal and self._compiled(month):
             self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
             return
         g = self.generator(name, month, b)
@@ -166,6 +199,17 @@ class Streams:
             if entry[1] <= 0:
                 del self._shared[key]
             return entry[0]
+
+
+class _Plan(NamedTuple):
+    """How a span of rows meets the blocks: ``whole`` block numbers (consecutive), ``cut`` blocks as
+    ``(block, first row, end row, block's first row, block size)``, the whole blocks' entropy words without
+    stream and month (``words``) and their first rows (``starts``)."""
+
+    whole: list
+    cut: list
+    words: np.ndarray
+    starts: np.ndarray
 
 
 def _uniform32(g: np.random.Generator, size: int, out: np.ndarray) -> None:
