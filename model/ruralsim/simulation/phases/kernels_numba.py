@@ -241,7 +241,7 @@ def _search_row(s, age, skill, weak, mobility, chronic, monitored, u, rate_mig, 
     """:func:`ruralsim.labour.search` for one seeker of status ``s`` (out of work or farming, not absent): the
     chances of a post, a workshop job, a local job and a migrant job (capped in total), one draw ``u``.
     ``r_*``: the group's vacancies per unit of demand. Returns the new status."""
-    p_mig = rate_mig * _migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
+    p_mig = rate_mig * migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s,
                                        factor_60plus, chronic_factor)
     prio = priority if monitored else f32(1.0)
     w_local = np.float64(prio) * (1.0 - weak_local_cut * np.float64(weak))
@@ -264,16 +264,6 @@ def _search_row(s, age, skill, weak, mobility, chronic, monitored, u, rate_mig, 
 
 
 @_jit
-def _migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus, chronic_factor):
-    """:func:`migrant_weight` with :func:`can_migrate` inlined, both sides computed and one selected."""
-    one = f32(1.0)
-    share = (one - weak_cut * f32(weak)) * (factor_60plus if age >= 60 else one)
-    can = f32(mobility) + f32(0.5) < share * f32(256.0)
-    w = ((one + bonus * f32(skill)) * (factor_50s if age >= 50 else one)) * (chronic_factor if chronic == 1 else one)
-    return w if can else f32(0.0)
-
-
-@_jit
 def _excess(employed, capacity):
     """Share of each group's jobs above its capacity, in [0, 1]."""
     out = np.zeros(employed.shape[0])
@@ -285,11 +275,12 @@ def _excess(employed, capacity):
 
 @_jit
 def migrant_weight(skill, weak, age, mobility, chronic, bonus, weak_cut, factor_50s, factor_60plus, chronic_factor):
-    """:func:`ruralsim.labour.migrant_weight` of one labourer (float32; 0 when :func:`can_migrate` is false)."""
-    if not can_migrate(weak, age, mobility, weak_cut, factor_60plus):
-        return f32(0.0)
+    """:func:`ruralsim.labour.migrant_weight` of one labourer (float32; 0 when :func:`can_migrate` is false). The
+    weight is computed either way and selected: whether a labourer can migrate is unpredictable from row to
+    row, and a mispredicted branch costs more than the few multiplications."""
     one = f32(1.0)
-    return ((one + bonus * f32(skill)) * (factor_50s if age >= 50 else one)) * (chronic_factor if chronic == 1 else one)
+    w = ((one + bonus * f32(skill)) * (factor_50s if age >= 50 else one)) * (chronic_factor if chronic == 1 else one)
+    return w if can_migrate(weak, age, mobility, weak_cut, factor_60plus) else f32(0.0)
 
 
 @_jit
