@@ -69,7 +69,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
     labourer's status, draws and group are selects and table look-ups rather than branches (they are
     unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
-    job lost, a household flagged)."""
+    job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
