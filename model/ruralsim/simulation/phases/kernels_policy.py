@@ -189,9 +189,16 @@ def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab
     households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
     order. Returns the number placed."""
     placed = 0
-    for h in range(mon_state.shape[0]):
-        if mon_state[h] != MONITORED or episode[h] <= 0:
-            continue
+    n = mon_state.shape[0]
+    # The households in an episode, listed without branches (which rows are is unpredictable; a
+    # branch per row mispredicted often), then visited.
+    rows = np.empty(n, np.uint32)
+    k = 0
+    for h in range(n):
+        rows[k] = h
+        k += (mon_state[h] == MONITORED) & (episode[h] > 0)
+    for q in range(k):
+        h = rows[q]
         counted = False  # a household's measure counts once
         for j in range(lab_first[h], lab_first[h + 1]):
             s = status[j]
