@@ -308,8 +308,7 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lv], wage_mig, wage_local,
                     index, premium, wage_post)
         acc[hh] += np.float64(w)
-        if s == FARM:
-            farming[hh] = True
+        farming[hh] |= s == FARM
         is_post = s == POST
         sums[5, k] += np.float64(w) if is_post else 0.0
         counts[3] += is_post
@@ -340,7 +339,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         specialty = np.float64(crop_mu[i] * rev) * (price - cost_share) if cp >= 0 else 0.0
         loss = keep_after_disaster if disaster_left[np.uint32(village[i])] > 0 else 1.0
         ms = mon_state[i]
-        c0 += ms == MONITORED and n_lab[i] > 0
+        # & and |, not and/or: a short-circuit whose operand is a load stays a branch, on unpredictable values.
+        c0 += (ms == MONITORED) & (n_lab[i] > 0)
         # Industry projects' returns (ruralsim.simulation.phases.projects): operating income and asset income.
         industry = f32(industry_pp[np.uint32(k)] * sz)
         asset = f32(asset_pp[np.uint32(k)] * sz)
@@ -357,9 +357,9 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(db))
         # Medical out-of-pocket after assistance for monitored and 低保 households.
         o = oop[i]
-        helped = ms == MONITORED or db > 0
+        helped = (ms == MONITORED) | (db > 0)
         paid = o * assist_share if helped else f32(0.0)
-        c2 += helped and o > 0
+        c2 += helped & (o > 0)
         s3 += np.float64(paid)
         s4 += sz if insured[i] == 1 else 0.0
         medical[i] = o - paid
