@@ -336,7 +336,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
         cp = coop[i]
         price = grower_price[np.uint32(max(cp, 0))]
-        specialty = np.float64(crop_mu[i] * rev) * (price - cost_share) if cp >= 0 else 0.0
+        cm = crop_mu[i]  # loaded unconditionally: a load under a condition (60 % of rows) keeps a branch
+        specialty = np.float64(cm * rev) * (price - cost_share) if cp >= 0 else 0.0
         loss = keep_after_disaster if disaster_left[np.uint32(village[i])] > 0 else 1.0
         ms = mon_state[i]
         # & and |, not and/or: a short-circuit whose operand is a load stays a branch, on unpredictable values.
