@@ -275,6 +275,16 @@ def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_l
 # Household phases (reference: RuralModel._incomes; the status phase is in kernels_status)
 # ---------------------------------------------------------------------------------------------
 @_jit
+def _wage_row(s, skill, absent, phi, base, village_wage, index, premium, wage_post):
+    """:func:`wage_of` for :func:`incomes`, with the county's wage for the status (``base``: migrant, local or 0)
+    looked up by the caller; the workshop wage is computed here (a rare status: its branch is predictable)."""
+    w = f32(village_wage * index) if s == WORKSHOP else base
+    w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
+    w = wage_post if s == POST else w
+    return f32(0.0) if absent > 0 else w
+
+
+@_jit
 def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
@@ -292,6 +302,13 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
     acc = np.zeros(n)  # wages per household, added in row order (as np.bincount)
+    # Each county's wage by status (migrant and local work as wage_of has them, else 0), looked up by the
+    # labourer's status: wage_of's select between loaded values is compiled to branches (the loads sunk into
+    # them), mispredicted on a status that is unpredictable from row to row.
+    by_status = np.zeros((county_factor.shape[0], 256), np.float32)
+    for j in range(county_factor.shape[0]):
+        by_status[j, MIGRANT] = wage_mig
+        by_status[j, LOCAL] = f32(wage_local * county_factor[j])
     for i in range(status.shape[0]):
         s = status[i]
         hh = np.uint32(lab_hh[i])  # unsigned: no negative-index wraparound code per access
@@ -305,8 +322,7 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
                 status[i] = s
                 counts[5] += 1
         k = np.uint32(lab_county[i])
-        w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lv], wage_mig, wage_local,
-                    index, premium, wage_post)
+        w = _wage_row(s, skill[i], a, phi[hh], by_status[k, np.uint8(s)], village_wage[lv], index, premium, wage_post)
         acc[hh] += np.float64(w)
         farming[hh] |= s == FARM
         is_post = s == POST
