@@ -75,9 +75,11 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
         det = False
         if enabled:
-            episode[i] = max(episode[i] - 1, 0) if mon_state[i] == MONITORED else 0
             ch = 0
-            if mon_state[i] != MONITORED:
+            if mon_state[i] == MONITORED:
+                episode[i] = max(episode[i] - 1, 0)
+            else:
+                episode[i] = 0
                 yearly = annual_due[i] == t
                 signal = rigid or sudden or (job_lost[i] and low)
                 if merged:
@@ -132,12 +134,15 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 measured = measures[i] > 0 or covered
                 if safe_months[i] >= eliminate_after and measured and review:
                     mon_state[i] = ELIMINATED
+                else:
+                    sums[0, k] += 1.0
+                    counts[0] += 1
             else:
                 safe_months[i] = 0
-        detected[i] = det
-        if mon_state[i] == MONITORED:
+        elif mon_state[i] == MONITORED:
             sums[0, k] += 1.0
             counts[0] += 1
+        detected[i] = det
         grant = f32(0.0)
         temp = f32(0.0)
         if not det:
