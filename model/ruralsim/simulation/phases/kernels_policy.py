@@ -58,10 +58,18 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     # Unlike the other kernels, branches pay here: the row's work is a long chain of dependent steps (incomes,
     # a division, tests), and a predicted branch lets the next rows start before it ends (selects measured
     # slower). So the usual rows (not monitored, no channel's threshold, not detected) skip what they need not do.
+    # The month's net income and the annual income first, in a loop the compiler vectorises, kept in this month's
+    # slot of the ring and in inc_sum (both rewritten below: the slot with the grant and help added, inc_sum from
+    # the ring).
+    this = ring[slot]
+    for i in range(n):
+        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
+        inc_sum[i] = inc_sum[i] - this[i] + net
+        this[i] = net
     for i in range(n):
         k, v = np.uint32(county[i]), np.uint32(village[i])  # unsigned: no negative-index wraparound code
-        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
-        annual = inc_sum[i] - ring[slot, i] + net
+        net = this[i]
+        annual = inc_sum[i]
         pc = annual / f32(size[i])
         sudden = hardship_in[i] or (new_disaster[v] and u_hardship[i] < hshare32)
         # Monitoring.step
@@ -151,7 +159,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 operating[i] += grant
             if transfer[i] == 0:
                 transfer[i] += temp
-            ring[slot, i] = net + grant + temp
+            this[i] = net + grant + temp
             continue
         hard = rigid or sudden
         # IndustrySupport.grant
@@ -184,7 +192,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
             counts[1] += 1
             sums[2, k] += np.float64(temp)
         transfer[i] += temp
-        ring[slot, i] = net + grant + temp
+        this[i] = net + grant + temp
     # The rolling income: slot by slot over all rows (each household's slots added in slot order, as NumPy's
     # sum over axis 0), in loops the compiler vectorises (twelve strided loads a row cost more).
     first = ring[0]
