@@ -309,6 +309,11 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     for j in range(county_factor.shape[0]):
         by_status[j, MIGRANT] = wage_mig
         by_status[j, LOCAL] = f32(wage_local * county_factor[j])
+    # Post wages and workshop jobs per county in registers over the county's run of rows (labourers are sorted by
+    # county; ``sums`` is zeros on entry, as the households' loop below also assumes).
+    kc = np.uint32(lab_county[0]) if status.shape[0] > 0 else np.uint32(0)
+    s5 = 0.0
+    c3 = c4 = c6 = 0
     for i in range(status.shape[0]):
         s = status[i]
         hh = np.uint32(lab_hh[i])  # unsigned: no negative-index wraparound code per access
@@ -325,17 +330,29 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         w = _wage_row(s, skill[i], a, phi[hh], by_status[k, np.uint8(s)], village_wage[lv], index, premium, wage_post)
         acc[hh] += np.float64(w)
         farming[hh] |= s == FARM
+        if k != kc:
+            sums[5, kc] += s5
+            sums[6, kc] += np.float64(c6)
+            c4 += c6
+            s5 = 0.0
+            c6 = 0
+            kc = k
         is_post = s == POST
-        sums[5, k] += np.float64(w) if is_post else 0.0
-        counts[3] += is_post
-        is_ws = s == WORKSHOP
-        sums[6, k] += 1.0 if is_ws else 0.0
-        counts[4] += is_ws
+        s5 += np.float64(w) if is_post else 0.0
+        c3 += is_post
+        c6 += s == WORKSHOP
+    if status.shape[0] > 0:
+        sums[5, kc] += s5
+        sums[6, kc] += np.float64(c6)
+    counts[3] += c3
+    counts[4] += c4 + c6
     for i in range(n):
         wage[i] = acc[i]
     c0 = c1 = c2 = 0
     k = county[0] if n > 0 else 0
     s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+    ind_k = industry_pp[np.uint32(k)] if n > 0 else 0.0
+    ast_k = asset_pp[np.uint32(k)] if n > 0 else 0.0
     for i in range(n):
         if county[i] != k:
             sums[0, k] += s0
@@ -346,6 +363,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
             sums[7, k] += s7
             s0 = s1 = s2 = s3 = s4 = s7 = 0.0
             k = county[i]
+            ind_k = industry_pp[np.uint32(k)]
+            ast_k = asset_pp[np.uint32(k)]
         sz = np.float64(size[i])
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
         land_own = land[i] - pooled[i]
@@ -359,8 +378,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         # & and |, not and/or: a short-circuit whose operand is a load stays a branch, on unpredictable values.
         c0 += (ms == MONITORED) & (n_lab[i] > 0)
         # Industry projects' returns (ruralsim.simulation.phases.projects): operating income and asset income.
-        industry = f32(industry_pp[np.uint32(k)] * sz)
-        asset = f32(asset_pp[np.uint32(k)] * sz)
+        industry = f32(ind_k * sz)
+        asset = f32(ast_k * sz)
         s0 += np.float64(industry)
         s7 += np.float64(asset)
         operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
