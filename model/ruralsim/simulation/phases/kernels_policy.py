@@ -58,6 +58,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     # Unlike the other kernels, branches pay here: the row's work is a long chain of dependent steps (incomes,
     # a division, tests), and a predicted branch lets the next rows start before it ends (selects measured
     # slower). So the usual rows (not monitored, no channel's threshold, not detected) skip what they need not do.
+    #
     # The month's net income and the annual income first, in a loop the compiler vectorises, kept in this month's
     # slot of the ring and in inc_sum (both rewritten below: the slot with the grant and help added, inc_sum from
     # the ring).
