@@ -330,6 +330,16 @@ def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_l
 # Household phases (reference: RuralModel._incomes; the status phase is in kernels_status)
 # ---------------------------------------------------------------------------------------------
 @_jit
+def _wage_row(s, skill, absent, phi, base, village_wage, index, premium, wage_post):
+    """:func:`wage_of` for :func:`incomes`, with the county's wage for the status (``base``: migrant, local or 0)
+    looked up by the caller; the workshop wage is computed here (a rare status: its branch is predictable)."""
+    w = f32(village_wage * index) if s == WORKSHOP else base
+    w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
+    w = wage_post if s == POST else w
+    return f32(0.0) if absent > 0 else w
+
+
+@_jit
 def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
             fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
@@ -347,6 +357,18 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
     acc = np.zeros(n)  # wages per household, added in row order (as np.bincount)
+    # Each county's wage by status (migrant and local work as wage_of has them, else 0), looked up by the
+    # labourer's status: wage_of's select between loaded values is compiled to branches (the loads sunk into
+    # them), mispredicted on a status that is unpredictable from row to row.
+    by_status = np.zeros((county_factor.shape[0], 256), np.float32)
+    for j in range(county_factor.shape[0]):
+        by_status[j, MIGRANT] = wage_mig
+        by_status[j, LOCAL] = f32(wage_local * county_factor[j])
+    # Post wages and workshop jobs per county in registers over the county's run of rows (labourers are sorted by
+    # county; ``sums`` is zeros on entry, as the households' loop below also assumes).
+    kc = np.uint32(lab_county[0]) if status.shape[0] > 0 else np.uint32(0)
+    s5 = 0.0
+    c3 = c4 = c6 = 0
     for i in range(status.shape[0]):
         s = status[i]
         hh = np.uint32(lab_hh[i])  # unsigned: no negative-index wraparound code per access
@@ -360,22 +382,32 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
                 status[i] = s
                 counts[5] += 1
         k = np.uint32(lab_county[i])
-        w = wage_of(s, skill[i], a, phi[hh], county_factor[k], village_wage[lv], wage_mig, wage_local,
-                    index, premium, wage_post)
+        w = _wage_row(s, skill[i], a, phi[hh], by_status[k, np.uint8(s)], village_wage[lv], index, premium, wage_post)
         acc[hh] += np.float64(w)
-        if s == FARM:
-            farming[hh] = True
+        farming[hh] |= s == FARM
+        if k != kc:
+            sums[5, kc] += s5
+            sums[6, kc] += np.float64(c6)
+            c4 += c6
+            s5 = 0.0
+            c6 = 0
+            kc = k
         is_post = s == POST
-        sums[5, k] += np.float64(w) if is_post else 0.0
-        counts[3] += is_post
-        is_ws = s == WORKSHOP
-        sums[6, k] += 1.0 if is_ws else 0.0
-        counts[4] += is_ws
+        s5 += np.float64(w) if is_post else 0.0
+        c3 += is_post
+        c6 += s == WORKSHOP
+    if status.shape[0] > 0:
+        sums[5, kc] += s5
+        sums[6, kc] += np.float64(c6)
+    counts[3] += c3
+    counts[4] += c4 + c6
     for i in range(n):
         wage[i] = acc[i]
     c0 = c1 = c2 = 0
     k = county[0] if n > 0 else 0
     s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+    ind_k = industry_pp[np.uint32(k)] if n > 0 else 0.0
+    ast_k = asset_pp[np.uint32(k)] if n > 0 else 0.0
     for i in range(n):
         if county[i] != k:
             sums[0, k] += s0
@@ -386,19 +418,23 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
             sums[7, k] += s7
             s0 = s1 = s2 = s3 = s4 = s7 = 0.0
             k = county[i]
+            ind_k = industry_pp[np.uint32(k)]
+            ast_k = asset_pp[np.uint32(k)]
         sz = np.float64(size[i])
         # Operating: own farm (less pooled land), specialty crop, industry support and grants.
         land_own = land[i] - pooled[i]
         own = (land_own * (f32(1.0) if farming[i] else idle_intensity)) * farm_q[i]
         cp = coop[i]
         price = grower_price[np.uint32(max(cp, 0))]
-        specialty = np.float64(crop_mu[i] * rev) * (price - cost_share) if cp >= 0 else 0.0
+        cm = crop_mu[i]  # loaded unconditionally: a load under a condition (60 % of rows) keeps a branch
+        specialty = np.float64(cm * rev) * (price - cost_share) if cp >= 0 else 0.0
         loss = keep_after_disaster if disaster_left[np.uint32(village[i])] > 0 else 1.0
         ms = mon_state[i]
-        c0 += ms == MONITORED and n_lab[i] > 0
+        # & and |, not and/or: a short-circuit whose operand is a load stays a branch, on unpredictable values.
+        c0 += (ms == MONITORED) & (n_lab[i] > 0)
         # Industry projects' returns (ruralsim.simulation.phases.projects): operating income and asset income.
-        industry = f32(industry_pp[np.uint32(k)] * sz)
-        asset = f32(asset_pp[np.uint32(k)] * sz)
+        industry = f32(ind_k * sz)
+        asset = f32(ast_k * sz)
         s0 += np.float64(industry)
         s7 += np.float64(asset)
         operating[i] = f32((np.float64(own) + specialty) * fi12 * loss + np.float64(industry))
@@ -412,9 +448,9 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(db))
         # Medical out-of-pocket after assistance for monitored and 低保 households.
         o = oop[i]
-        helped = ms == MONITORED or db > 0
+        helped = (ms == MONITORED) | (db > 0)
         paid = o * assist_share if helped else f32(0.0)
-        c2 += helped and o > 0
+        c2 += helped & (o > 0)
         s3 += np.float64(paid)
         s4 += sz if insured[i] == 1 else 0.0
         medical[i] = o - paid

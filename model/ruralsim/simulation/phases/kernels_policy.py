@@ -55,10 +55,22 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
+    # Unlike the other kernels, branches pay here: the row's work is a long chain of dependent steps (incomes,
+    # a division, tests), and a predicted branch lets the next rows start before it ends (selects measured
+    # slower). So the usual rows (not monitored, no channel's threshold, not detected) skip what they need not do.
+    #
+    # The month's net income and the annual income first, in a loop the compiler vectorises, kept in this month's
+    # slot of the ring and in inc_sum (both rewritten below: the slot with the grant and help added, inc_sum from
+    # the ring).
+    this = ring[slot]
+    for i in range(n):
+        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
+        inc_sum[i] = inc_sum[i] - this[i] + net
+        this[i] = net
     for i in range(n):
         k, v = np.uint32(county[i]), np.uint32(village[i])  # unsigned: no negative-index wraparound code
-        net = wage[i] + operating[i] + transfer[i] + prop[i] - medical[i]
-        annual = inc_sum[i] - ring[slot, i] + net
+        net = this[i]
+        annual = inc_sum[i]
         pc = annual / f32(size[i])
         sudden = hardship_in[i] or (new_disaster[v] and u_hardship[i] < hshare32)
         # Monitoring.step
@@ -72,9 +84,11 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
         risk_months[i] = min(risk_months[i] + 1, 120) if low else 0
         det = False
         if enabled:
-            episode[i] = max(episode[i] - 1, 0) if mon_state[i] == MONITORED else 0
             ch = 0
-            if mon_state[i] != MONITORED:
+            if mon_state[i] == MONITORED:
+                episode[i] = max(episode[i] - 1, 0)
+            else:
+                episode[i] = 0
                 yearly = annual_due[i] == t
                 signal = rigid or sudden or (job_lost[i] and low)
                 if merged:
@@ -82,20 +96,23 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 if signal and data_due[i] < t:
                     data_due[i] = t + data_delay
                 ripe = data_due[i] == t
-                p_data = data_rate if ripe else 0.0
                 trig = risk_months[i] > detection_delay or rigid or sudden
-                p_self = self_rate if trig else 0.0
-                p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
-                t1 = p_data
-                t2 = t1 + (1.0 - t1) * p_self
-                t3 = t2 + (1.0 - t2) * p_cadre
                 u = np.float64(u_detect[i])
-                if u < t1:
+                if ripe or trig:
+                    p_data = data_rate if ripe else 0.0
+                    p_self = self_rate if trig else 0.0
+                    p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
+                    t1 = p_data
+                    t2 = t1 + (1.0 - t1) * p_self
+                    t3 = t2 + (1.0 - t2) * p_cadre
+                    if u < t1:
+                        ch = 4
+                    elif u < t2:
+                        ch = 2
+                    elif u < t3:
+                        ch = 3
+                elif u < 0.0:  # every threshold is 0 (the usual case: no draw is below it)
                     ch = 4
-                elif u < t2:
-                    ch = 2
-                elif u < t3:
-                    ch = 3
                 if yearly:
                     ch = 1
                     annual_due[i] = -32768
@@ -116,31 +133,45 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                     ill_recently = last_shock[i] == 1 and t - last_shock_month[i] <= 12
                     if rigid or chronic[i] == 1 or ill_recently:
                         ill_risk[i] = 1
-            monitored = mon_state[i] == MONITORED
-            above_limit = pc >= limit32
-            stable = (not at_risk) if (able or above_limit) else guaranteed
-            if monitored and stable and not det:
-                safe_months[i] = min(safe_months[i] + 1, 120)
+            if mon_state[i] == MONITORED:
+                above_limit = pc >= limit32
+                stable = (not at_risk) if (able or above_limit) else guaranteed
+                if stable and not det:
+                    safe_months[i] = min(safe_months[i] + 1, 120)
+                else:
+                    safe_months[i] = 0
+                measured = measures[i] > 0 or covered
+                if safe_months[i] >= eliminate_after and measured and review:
+                    mon_state[i] = ELIMINATED
+                else:
+                    sums[0, k] += 1.0
+                    counts[0] += 1
             else:
                 safe_months[i] = 0
-            measured = measures[i] > 0 or covered
-            if monitored and safe_months[i] >= eliminate_after and measured and review:
-                mon_state[i] = ELIMINATED
-        detected[i] = det
-        if mon_state[i] == MONITORED:
+        elif mon_state[i] == MONITORED:
             sums[0, k] += 1.0
             counts[0] += 1
-        hard = det and (rigid or sudden)
-        # IndustrySupport.grant
+        detected[i] = det
         grant = f32(0.0)
-        if det and able:
+        temp = f32(0.0)
+        if not det:
+            # Adding their zero grant and help changes only a -0.0: the other rows are not written.
+            if operating[i] == 0:
+                operating[i] += grant
+            if transfer[i] == 0:
+                transfer[i] += temp
+            this[i] = net + grant + temp
+            continue
+        hard = rigid or sudden
+        # IndustrySupport.grant
+        if able:
             grant = grant_cap[category[i] // 2]  # times the package factor by capacity (categories.grant_factors)
             measures[i] = min(measures[i] + 1, 100)
             # Added only when paid: a county sum updated on every row is a chain of dependent stores.
             sums[1, k] += np.float64(grant)
         operating[i] += grant
         # Dibao.enrol_detected on Dibao.test_income
-        if enrol and det and cv != DIBAO and cv != TEKUN:
+        if enrol and cv != DIBAO and cv != TEKUN:
             sz = np.float64(size[i])
             left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
             test = (np.float64(annual + grant - twelve * dibao[i]) - left_out) / sz
@@ -156,14 +187,13 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 dibao[i] = _payment(new_cover, test, size[i], standard, tekun_standard, dibao_floor)
                 dibao_exit[i] = 0
         # TemporaryAssistance.pay
-        temp = f32(0.0)
         if hard:
             temp = temp_amount
             measures[i] = min(measures[i] + 1, 100)
             counts[1] += 1
             sums[2, k] += np.float64(temp)
         transfer[i] += temp
-        ring[slot, i] = net + grant + temp
+        this[i] = net + grant + temp
     # The rolling income: slot by slot over all rows (each household's slots added in slot order, as NumPy's
     # sum over axis 0), in loops the compiler vectorises (twelve strided loads a row cost more).
     first = ring[0]
@@ -189,9 +219,16 @@ def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab
     households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
     order. Returns the number placed."""
     placed = 0
-    for h in range(mon_state.shape[0]):
-        if mon_state[h] != MONITORED or episode[h] <= 0:
-            continue
+    n = mon_state.shape[0]
+    # The households in an episode, listed without branches (which rows are is unpredictable; a
+    # branch per row mispredicted often), then visited.
+    rows = np.empty(n, np.uint32)
+    k = 0
+    for h in range(n):
+        rows[k] = h
+        k += (mon_state[h] == MONITORED) & (episode[h] > 0)
+    for q in range(k):
+        h = rows[q]
         counted = False  # a household's measure counts once
         for j in range(lab_first[h], lab_first[h + 1]):
             s = status[j]
