@@ -341,7 +341,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
     def _labour(self, c: Part, event: np.ndarray) -> np.ndarray:
         L = c.labs
-        np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
+        c.kern.tick_absences(L.absent)
         lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
         if c.kern.fast:  # training, separations and search in three loops over labourers
             enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))

@@ -232,7 +232,7 @@ class ModelSetUp:
 
     def _burn_in_month(self, c: Part, month: int, year_status: np.ndarray | None) -> None:
         L = c.labs
-        np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
+        c.kern.tick_absences(L.absent)
         # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
         # addressed apart from every other month's, are not made.
         event, _ = shocks.illness(c, c.uh("hh.illness", month), np.zeros(c.n_households, np.float32), 0.0)

@@ -38,6 +38,11 @@ class NumpyKernels:
         return np.bincount(seg, weights=x, minlength=len(starts))
 
     @staticmethod
+    def tick_absences(absent: np.ndarray) -> None:
+        """A month off work less for everyone absent (int8, in place)."""
+        np.maximum(absent - 1, 0, out=absent, casting="unsafe")
+
+    @staticmethod
     def block_uniforms():
         """The streams' compiled makers of consecutive blocks of float32 uniforms from their addresses (all
         rows, and every ``step``-th row: :mod:`.pcg64_numba`): None for NumPy's generators."""
@@ -243,7 +248,11 @@ def _numba_kernels():
 
         @staticmethod
         def absence_rows(c, event_hh, u_lab):
-            return kp.absence_rows(np.flatnonzero(event_hh), c.lab_first, c.hh.n_lab, u_lab)
+            return kp.absence_rows(event_hh, c.lab_first, c.hh.n_lab, u_lab)
+
+        @staticmethod
+        def tick_absences(absent):
+            kp.tick_absences(absent)
 
         @staticmethod
         def chronic(c, u_onset, u_end):

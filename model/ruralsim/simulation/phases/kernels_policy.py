@@ -370,18 +370,26 @@ def illness_events(u_event, prob, size, chronic, head_age):
 
 
 @_jit
-def absence_rows(ill_hh_rows, lab_first, n_lab, u_lab):
+def absence_rows(event_hh, lab_first, n_lab, u_lab):
     """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
-    rows (in row order) sent off work. Only the ill households' labourers are visited (``ill_hh_rows`` ascending;
-    household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
+    rows (in row order) sent off work. Only the ill households' labourers are visited (``event_hh``: the month's
+    episodes; household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
     rows = np.empty(u_lab.shape[0], np.int64)
     k = 0
-    for h in ill_hh_rows:
-        for j in range(lab_first[h], lab_first[h + 1]):
-            if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
-                rows[k] = j
-                k += 1
+    for h in range(event_hh.shape[0]):
+        if event_hh[h]:  # a few percent of households: a well-predicted branch, cheaper than listing them first
+            for j in range(lab_first[h], lab_first[h + 1]):
+                if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
+                    rows[k] = j
+                    k += 1
     return rows[:k]
+
+
+@_jit
+def tick_absences(absent):
+    """A month off work less for everyone absent (``np.maximum(absent - 1, 0)`` without its temporary)."""
+    for j in range(absent.shape[0]):
+        absent[j] = max(absent[j] - 1, 0)
 
 
 @_jit
