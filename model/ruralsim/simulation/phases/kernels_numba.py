@@ -314,16 +314,11 @@ def wages(status, skill, absent, phi, lab_hh, county, village, wage_mig, wage_lo
 
 @_jit
 def wage_of(s, skill, absent, phi, county_factor, village_wage, wage_mig, wage_local, index, premium, wage_post):
-    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, shared by :func:`wages` and :func:`incomes`);
-    ``county_factor`` and ``village_wage`` are the labourer's county's and village's. Written as selects, not
-    branches: a labourer's status is unpredictable from row to row, and a mispredicted branch costs more than
-    computing every status's wage."""
-    local = f32(wage_local * county_factor)
-    workshop = f32(village_wage * index)
-    w = wage_mig if s == MIGRANT else (local if s == LOCAL else (workshop if s == WORKSHOP else f32(0.0)))
-    w = f32(np.float64(w) * ((1.0 + premium * np.float64(skill)) * np.float64(phi)))
-    w = wage_post if s == POST else w
-    return f32(0.0) if absent > 0 else w
+    """One labourer's wage (the rule of :func:`ruralsim.labour.wages`, for :func:`wages`); ``county_factor`` and
+    ``village_wage`` are the labourer's county's and village's. :func:`incomes` looks the county's wage for the
+    status up in a table instead and calls :func:`_wage_row` itself: one rule, two ways to find its base."""
+    base = wage_mig if s == MIGRANT else (f32(wage_local * county_factor) if s == LOCAL else f32(0.0))
+    return _wage_row(s, skill, absent, phi, base, village_wage, index, premium, wage_post)
 
 
 # ---------------------------------------------------------------------------------------------
