@@ -405,12 +405,7 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     ast_k = asset_pp[np.uint32(k)] if n > 0 else 0.0
     for i in range(n):
         if county[i] != k:
-            sums[0, k] += s0
-            sums[1, k] += s1
-            sums[2, k] += s2
-            sums[3, k] += s3
-            sums[4, k] += s4
-            sums[7, k] += s7
+            _add_county(sums, k, s0, s1, s2, s3, s4, s7)
             s0 = s1 = s2 = s3 = s4 = s7 = 0.0
             k = county[i]
             ind_k = industry_pp[np.uint32(k)]
@@ -450,12 +445,19 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         s4 += sz if insured[i] == 1 else 0.0
         medical[i] = o - paid
     if n > 0:
-        sums[0, k] += s0
-        sums[1, k] += s1
-        sums[2, k] += s2
-        sums[3, k] += s3
-        sums[4, k] += s4
-        sums[7, k] += s7
+        _add_county(sums, k, s0, s1, s2, s3, s4, s7)
     counts[0] += c0
     counts[1] += c1
     counts[2] += c2
+
+
+@_jit
+def _add_county(sums, k, s0, s1, s2, s3, s4, s7):
+    """A county's run of households' sums (projects' operating returns, subsidies, 低保, medical assistance,
+    insured people, projects' asset returns) into its column of :func:`incomes`' ``sums``."""
+    sums[0, k] += s0
+    sums[1, k] += s1
+    sums[2, k] += s2
+    sums[3, k] += s3
+    sums[4, k] += s4
+    sums[7, k] += s7
