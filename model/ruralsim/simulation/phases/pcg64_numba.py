@@ -206,3 +206,75 @@ def pcg64_blocks_every(entropy, out, block, firsts, step):
             ph, pl = _mul128(mh, ml, sh, sl)
             sl = pl + cl
             sh = ph + ch + (_ONE if sl < pl else _U(0))
+
+
+# Rows of a block read here and there (a few percent of them: the ill households' labourers, the households of
+# villages hit by a disaster, ...) need not step through the others either: the state ``t`` steps after a
+# block's seeded state ``s`` is ``M_t * s + inc * F_t`` (mod 2**128; ``M_t`` = the multiplier to the ``t``-th
+# power, ``F_t`` = the sum of its powers below ``t``). With ``t = h * L + l`` (``L`` = _LOW_STEPS) that is
+# ``M_l * G_h + inc * F_l``, where ``G_h`` (the state every ``L`` steps) is made once per block and ``M_l``,
+# ``F_l`` are tables made once: a row costs two 128-bit products, and no row waits for another.
+_LOW_STEPS = 256
+
+
+def _step_tables(steps: int) -> np.ndarray:
+    """Rows (M hi, M lo, F hi, F lo) of ``l`` = 0..``steps`` generator steps: state -> M_l * state + inc * F_l."""
+    a = (int(_PCG_MUL_HI) << 64) | int(_PCG_MUL_LO)
+    mask, half = (1 << 128) - 1, (1 << 64) - 1
+    table = np.zeros((4, steps + 1), np.uint64)
+    m, f = 1, 0
+    for l in range(steps + 1):  # noqa: E741  (257 entries, once at import)
+        table[:, l] = m >> 64, m & half, f >> 64, f & half
+        m, f = (m * a) & mask, (f * a + 1) & mask
+    return table
+
+
+_STEP_TABLE = _step_tables(_LOW_STEPS)
+_M24 = _U(0xFFFFFF)
+
+
+@_jit
+def pcg64_rows(entropy, first_block, rows, out, block):
+    """``out[k]`` = the float32 uniform of row ``rows[k]`` (ascending rows of the population; row ``r`` is in block
+    ``r // block``, whose entropy words are ``entropy[r // block - first_block]``): exactly what
+    :func:`pcg64_blocks` makes at that row, computed for the rows asked only (see the section comment)."""
+    n = rows.shape[0]
+    low = _LOW_STEPS
+    table = _STEP_TABLE
+    mh, ml, fh, fl = table[0], table[1], table[2], table[3]
+    gh = np.empty(block // 2 // low + 2, np.uint64)
+    gl = np.empty(block // 2 // low + 2, np.uint64)
+    ph = np.empty(low, np.uint64)
+    pl = np.empty(low, np.uint64)
+    scale = f32(2.0 ** -24)
+    i = 0
+    while i < n:
+        base = (rows[i] // block) * block
+        e = i + np.searchsorted(rows[i:], base + block)
+        sh, sl, ih, il = pcg64_state(entropy[rows[i] // block - first_block])
+        # The block's state every `low` steps, as far as its last row asked needs.
+        ch, cl = _mul128(ih, il, fh[low], fl[low])
+        gh[0], gl[0] = sh, sl
+        for h in range(1, ((rows[e - 1] - base) // 2 + 1) // low + 1):
+            xh, xl = _mul128(mh[low], ml[low], gh[h - 1], gl[h - 1])
+            lo = xl + cl
+            gh[h] = xh + ch + (_ONE if lo < xl else _U(0))
+            gl[h] = lo
+        many = e - i > low // 4  # then inc * F_l once for every l, else per row
+        if many:
+            for l in range(low):  # noqa: E741
+                ph[l], pl[l] = _mul128(ih, il, fh[l], fl[l])
+        for k in range(i, e):
+            r = rows[k] - base
+            t = r // 2 + 1  # row r is a half of the output after r // 2 + 1 steps
+            h, l = t // low, t % low  # noqa: E741
+            if many:
+                ah, al = ph[l], pl[l]
+            else:
+                ah, al = _mul128(ih, il, fh[l], fl[l])
+            xh, xl = _mul128(mh[l], ml[l], gh[h], gl[h])
+            lo = xl + al
+            x = _output(xh + ah + (_ONE if lo < xl else _U(0)), lo)
+            # the low half (even row) or the high half (odd row), its top 24 bits
+            out[k] = f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * scale
+        i = e
