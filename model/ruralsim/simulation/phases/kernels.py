@@ -43,13 +43,19 @@ class NumpyKernels:
         rows, and every ``step``-th row: :mod:`.pcg64_numba`): None for NumPy's generators."""
         return None, None
 
+    @staticmethod
+    def row_uniforms():
+        """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`):
+        None for NumPy's generators."""
+        return None
+
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every
+    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every, pcg64_rows
 
     f32 = np.float32
 
@@ -66,6 +72,10 @@ def _numba_kernels():
         @staticmethod
         def block_uniforms():
             return pcg64_blocks, pcg64_blocks_every
+
+        @staticmethod
+        def row_uniforms():
+            return pcg64_rows
 
         @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):
