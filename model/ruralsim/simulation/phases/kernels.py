@@ -55,7 +55,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every, pcg64_rows
+    from .pcg64_numba import group_rows, pcg64_blocks, pcg64_blocks_every, pcg64_rows
 
     f32 = np.float32
 
@@ -76,6 +76,11 @@ def _numba_kernels():
         @staticmethod
         def row_uniforms():
             return pcg64_rows
+
+        @staticmethod
+        def labourers_of(c, households):
+            """The chunk's labourer rows of its ascending household ``rows``, in order."""
+            return group_rows(np.asarray(households, np.int64), c.lab_first)
 
         @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):

@@ -278,3 +278,19 @@ def pcg64_rows(entropy, first_block, rows, out, block):
             # the low half (even row) or the high half (odd row), its top 24 bits
             out[k] = f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * scale
         i = e
+
+
+@_jit
+def group_rows(groups, first):
+    """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order (e.g. the labourers of some
+    households: the rows whose draws are made with :func:`pcg64_rows`)."""
+    total = 0
+    for g in groups:
+        total += first[g + 1] - first[g]
+    rows = np.empty(total, np.int64)
+    k = 0
+    for g in groups:
+        for j in range(first[g], first[g + 1]):
+            rows[k] = j
+            k += 1
+    return rows

@@ -48,6 +48,7 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray | float) -> tuple[np.ndarr
     else:
         event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
         rows = np.flatnonzero(event)
+    c.ill_households = rows  # for illness_draws
     cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost[rows] - 0.405)
     oop = np.zeros(len(event), np.float32)
     oop[rows] = cost * (oop_share[c.insured[rows]] if np.ndim(oop_share) else oop_share)
@@ -66,6 +67,15 @@ def chronic(c, u_onset: np.ndarray, u_end: np.ndarray) -> None:
     ended = (H.chronic == 1) & (u_end < p["shocks_chronic_end"])
     H.chronic[ended] = 0
     H.chronic[onset] = 1
+
+
+def illness_draws(c, month: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The draws :func:`illness_absence` reads (which labourer is off work, for how long) after :func:`illness`:
+    with the compiled kernels made at the ill households' labourers only (all it reads), else whole."""
+    if c.kern.fast:
+        rows = c.kern.labourers_of(c, c.ill_households)
+        return c.ul_at("lab.ill", rows, month), c.ul_at("lab.ill_len", rows, month)
+    return c.ul("lab.ill", month), c.ul("lab.ill_len", month)
 
 
 def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
