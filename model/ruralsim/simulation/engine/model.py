@@ -343,7 +343,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
     def _labour(self, c: Part, event: np.ndarray) -> np.ndarray:
         L = c.labs
         np.maximum(L.absent - 1, 0, out=L.absent, casting="unsafe")
-        lost_ill = shocks.illness_absence(c, event, *shocks.illness_draws(c))
+        lost_ill = shocks.illness_absence(c, event)
         if c.kern.fast:  # training, separations and search in three loops over labourers
             enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))
             self.prog_training.book_enrolled(c, enrolled)
