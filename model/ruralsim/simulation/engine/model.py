@@ -392,8 +392,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         reference; the Numba kernels do the same in one loop over households and one over labourers."""
         H = c.hh
         if c.kern.fast:
-            # The hardship draw is read only in villages hit by a new disaster: without one, it is not made.
-            u_hardship = c.uh("hh.hardship") if c.new_disaster.any() else np.ones(c.n_households, np.float32)
+            # The hardship draw is read only in villages hit by a new disaster: it is made at their households only
+            # (households are sorted by village).
+            first = np.searchsorted(H.village, np.arange(c.n_villages + 1))
+            u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), first))
             return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]

@@ -78,6 +78,11 @@ def _numba_kernels():
             return pcg64_rows
 
         @staticmethod
+        def group_rows(groups, first):
+            """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order."""
+            return group_rows(np.asarray(groups, np.int64), np.asarray(first, np.int64))
+
+        @staticmethod
         def labourers_of(c, households):
             """The chunk's labourer rows of its ascending household ``rows``, in order."""
             return group_rows(np.asarray(households, np.int64), c.lab_first)
