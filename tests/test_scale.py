@@ -284,6 +284,34 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
                                               ref.uniform(name, month + 1, n - 500)[h0 // 2 + lab])
 
 
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
+def test_compiled_normals_are_numpys_float32_standard_normals(seed):
+    """With the Numba kernels a block's normals are made by a compiled ziggurat on NumPy's tables (pcg64_normals):
+    exactly Generator.standard_normal(dtype=np.float32) of the block's generator, bit for bit, rejections and tail
+    included (many blocks: the tail is taken a few times a block), whole runs and chunks' rows alike."""
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    kern = select(10**9, "numba")
+    if kern.block_normals() is None:
+        pytest.skip("NumPy's ziggurat tables were not found: the streams keep NumPy's generators")
+    n = 2 * BLOCK + 999
+    for replicate, name, month in ((0, "hh.illness_cost", 0), (3, "hh.illness_cost", -215), (1, "x", 117)):
+        compiled = Streams(seed, replicate)
+        compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
+        compiled.block_normals = kern.block_normals()
+        ref = Streams(seed, replicate)
+        plain = ref.normal(name, month, n)
+        np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).standard_normal(BLOCK, np.float32))
+        np.testing.assert_array_equal(compiled.normal(name, month, n).view(np.uint32), plain.view(np.uint32))
+        np.testing.assert_array_equal(compiled.normal(name, month, n, 70_000, n - 5), plain[70_000:n - 5])
+    for b in range(12):  # more blocks, one at a time
+        out = np.empty(BLOCK, np.float32)
+        kern.block_normals()(Streams(seed, 0)._entropy("hh.illness_cost", 5, [b])[0], out)
+        want = Streams(seed, 0).generator("hh.illness_cost", 5, b).standard_normal(BLOCK, np.float32)
+        np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))
+
+
 def test_blocks_shared_between_chunks_give_the_plain_draws():
     from ruralsim.simulation.rng import BLOCK, Streams
 

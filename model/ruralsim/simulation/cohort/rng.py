@@ -53,6 +53,9 @@ class Streams:
         # Its maker of scattered rows only, ``(entropy words of the blocks from the first, first block, rows, out,
         # BLOCK)``: for draws read on a few percent of the rows (:meth:`uniform_rows`).
         self.row_uniforms = None
+        # Its maker of one block's float32 standard normals, ``(entropy words, out)``: NumPy's numbers (None: NumPy's
+        # generators).
+        self.block_normals = None
         self._run_words = _int_words(self.seed) if self.seed >= 0 else None
         self._plans: dict[tuple[int, int, int], _Plan] = {}  # block plans by (rows, first row, end row)
 
@@ -128,12 +131,12 @@ class Streams:
         hi = n if hi is None else hi
         out = np.empty(hi - lo, dtype=np.float32)
         plan = self._plan(n, lo, hi)
-        compiled = not normal and self._compiled(month)
+        compiled = self._compiled(month)
         for b, s, e, start, size in plan.cut:  # blocks cut by the chunk's edge: the chunk's rows of the whole block
             out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
         if not plan.whole:
             return out
-        if not compiled:  # NumPy's generators, one block at a time, straight into place
+        if not compiled or normal:  # one block at a time, straight into place
             for b in plan.whole:
                 start = b * BLOCK
                 size = min(BLOCK, n - start)
@@ -197,8 +200,11 @@ class Streams:
         return words
 
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
-        if not normal and self._compiled(month):
-            self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
+        if self._compiled(month) and (not normal or self.block_normals is not None):
+            if normal:
+                self.block_normals(self._entropy(name, month, [b])[0], out[:size])
+            else:
+                self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
             return
         g = self.generator(name, month, b)
         if normal:

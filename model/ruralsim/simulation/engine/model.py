@@ -113,6 +113,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self.kern = kernel_set(n, kernels)
         self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
         self.streams.row_uniforms = self.kern.row_uniforms()
+        self.streams.block_normals = self.kern.block_normals()
         self.chunk_target = chunk_households or default_chunk_households()
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).

@@ -49,6 +49,37 @@ class NumpyKernels:
         None for NumPy's generators."""
         return None
 
+    @staticmethod
+    def block_normals():
+        """The streams' compiled maker of a block's float32 standard normals (:func:`.pcg64_numba.pcg64_normals`):
+        None for NumPy's generators."""
+        return None
+
+
+@lru_cache(maxsize=None)
+def _block_normals():
+    """:func:`.pcg64_numba.pcg64_normals` with NumPy's ziggurat tables, if they are found and give NumPy's numbers on
+    a test block (else None: the streams keep NumPy's generators for normals)."""
+    from ..cohort.rng import Streams
+    from .pcg64_numba import pcg64_normals, ziggurat_tables
+
+    tables = ziggurat_tables()
+    if tables is None:
+        return None
+    ki, wi, fi = tables
+
+    def block_normals(entropy, out):
+        pcg64_normals(entropy, out, ki, wi, fi)
+
+    ref = Streams(12345, 1)
+    for b in (0, 7):
+        got, want = np.empty(1 << 16, np.float32), np.empty(1 << 16, np.float32)
+        block_normals(ref._entropy("check", 3, [b])[0], got)
+        ref.generator("check", 3, b).standard_normal(len(want), dtype=np.float32, out=want)
+        if not np.array_equal(got.view(np.uint32), want.view(np.uint32)):
+            return None
+    return block_normals
+
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
@@ -76,6 +107,10 @@ def _numba_kernels():
         @staticmethod
         def row_uniforms():
             return pcg64_rows
+
+        @staticmethod
+        def block_normals():
+            return _block_normals()
 
         @staticmethod
         def group_rows(groups, first):

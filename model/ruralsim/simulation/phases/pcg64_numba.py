@@ -9,6 +9,8 @@ stepping and the float32 conversion in one compiled loop and gives exactly NumPy
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from llvmlite import ir
 from numba import types
@@ -294,3 +296,102 @@ def group_rows(groups, first):
             rows[k] = j
             k += 1
     return rows
+
+
+# Standard normals (float32), as NumPy's Generator.standard_normal(dtype=np.float32) makes them: its ziggurat of 256
+# layers on the generator's 32-bit halves (low half first, a spare half kept for the next draw). A draw takes one
+# half 99% of the time; the others (the wedges' and the tail's rejection tests) take more, so a block is drawn
+# whole, in order. The layers' tables are NumPy's own, read from the static library NumPy ships with its random
+# module (numpy/random/lib/libnpyrandom.a); without them the streams keep NumPy's generators.
+_ZIG_R = f32(3.6541528853610087963519472518)  # the ziggurat's base strip edge, and its inverse
+_ZIG_INV_R = f32(0.27366123732975827203338247596)
+_ZIG_TABLES = ("ki_float", "wi_float", "fi_float")
+_U8BITS, _U23BITS, _S9 = _U(0xFF), _U(0x7FFFFF), _U(9)
+
+
+def ziggurat_tables():
+    """NumPy's float32 normal ziggurat tables (``ki`` as uint64, ``wi``, ``fi`` float32), or None where its static
+    library is missing or unreadable: the symbols of an ``ar`` archive's little-endian ELF64 members."""
+    import os
+    import struct
+
+    path = os.path.join(os.path.dirname(np.__file__), "random", "lib", "libnpyrandom.a")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if data[:8] != b"!<arch>\n":
+        return None
+    found, pos = {}, 8
+    try:
+        while pos + 60 <= len(data) and len(found) < len(_ZIG_TABLES):
+            size = int(data[pos + 48:pos + 58].decode().strip())
+            body = data[pos + 60:pos + 60 + size]
+            pos += 60 + size + (size & 1)
+            if body[:6] != b"\x7fELF\x02\x01":
+                continue
+            shoff, = struct.unpack_from("<Q", body, 0x28)
+            shentsize, shnum = struct.unpack_from("<HH", body, 0x3A)
+            secs = [struct.unpack_from("<IIQQQQIIQQ", body, shoff + i * shentsize) for i in range(shnum)]
+            for sec in secs:
+                if sec[1] != 2:  # the symbol table
+                    continue
+                names = secs[sec[6]][4]
+                for off in range(sec[4], sec[4] + sec[5], sec[9]):
+                    st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", body, off)
+                    name = body[names + st_name:body.index(b"\0", names + st_name)].decode()
+                    if name in _ZIG_TABLES and 0 < st_shndx < shnum and st_size == 1024:
+                        start = secs[st_shndx][4] + st_value
+                        found[name] = body[start:start + st_size]
+    except (ValueError, struct.error, UnicodeDecodeError):
+        return None
+    if len(found) < len(_ZIG_TABLES):
+        return None
+    return (np.frombuffer(found["ki_float"], "<u4").astype(np.uint64),
+            np.frombuffer(found["wi_float"], "<f4").astype(np.float32),
+            np.frombuffer(found["fi_float"], "<f4").astype(np.float32))
+
+
+@_jit
+def _next_half(sh, sl, ih, il, have, spare):
+    """NumPy's next_uint32 of PCG64: the spare high half if there is one, else a step and its low half."""
+    if have:
+        return sh, sl, False, spare, spare
+    sh, sl = _pcg_step(sh, sl, ih, il)
+    x = _output(sh, sl)
+    return sh, sl, True, x >> _S32, x & _M32
+
+
+@_jit
+def pcg64_normals(entropy, out, ki, wi, fi):
+    """Fill ``out`` with the block's float32 standard normals (see the section comment)."""
+    sh, sl, ih, il = pcg64_state(entropy)
+    have, spare = False, _U(0)
+    scale = f32(2.0 ** -24)
+    for k in range(out.shape[0]):
+        while True:
+            sh, sl, have, spare, r = _next_half(sh, sl, ih, il, have, spare)
+            idx = np.int64(r & _U8BITS)
+            rabs = (r >> _S9) & _U23BITS
+            x = f32(np.int64(rabs)) * wi[idx]
+            if (r >> _SHIFT8) & _ONE:
+                x = -x
+            if rabs < ki[idx]:
+                out[k] = x  # 99% of draws
+                break
+            if idx == 0:  # the tail
+                while True:
+                    sh, sl, have, spare, r1 = _next_half(sh, sl, ih, il, have, spare)
+                    sh, sl, have, spare, r2 = _next_half(sh, sl, ih, il, have, spare)
+                    xx = -_ZIG_INV_R * math.log1p(-(f32(np.int64(r1 >> _SHIFT8)) * scale))
+                    yy = -math.log1p(-(f32(np.int64(r2 >> _SHIFT8)) * scale))
+                    if yy + yy > xx * xx:
+                        out[k] = -(_ZIG_R + xx) if (rabs >> _SHIFT8) & _ONE else _ZIG_R + xx
+                        break
+                break
+            sh, sl, have, spare, r1 = _next_half(sh, sl, ih, il, have, spare)  # a wedge: accept or draw again
+            u = f32(np.int64(r1 >> _SHIFT8)) * scale
+            if np.float64((fi[idx - 1] - fi[idx]) * u + fi[idx]) < math.exp(-0.5 * np.float64(x) * np.float64(x)):
+                out[k] = x
+                break
