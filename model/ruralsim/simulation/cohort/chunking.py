@@ -219,6 +219,13 @@ class Part:
         m = self.m
         return m.streams.uniform_rows(name, m.t if month is None else month, m.n_labourers, rows + self.span.l0)
 
+    def ul_reader(self, name: str, month: int | None = None) -> tuple:
+        """:meth:`ul` for a compiled kernel that reads it at a few rows it finds as it goes
+        (:meth:`Streams.uniform_reader`)."""
+        m = self.m
+        return m.streams.uniform_reader(name, m.t if month is None else month, m.n_labourers, self.span.l0,
+                                        self.span.l1)
+
     def ul_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
         """:meth:`ul` of which only the labourer ``rows`` (chunk-local, ascending) will be read: those rows hold
         :meth:`ul`'s numbers, the others are unspecified. For a draw the compiled kernels read on a few percent

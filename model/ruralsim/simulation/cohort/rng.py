@@ -114,6 +114,20 @@ class Streams:
                 out[s:e] = vals[rows[s:e] - b * BLOCK]
         return out
 
+    def uniform_reader(self, name: str, month: int, n: int, lo: int, hi: int) -> tuple:
+        """A compiled kernel's reader of :meth:`uniform`'s rows ``lo:hi`` (:func:`.pcg64_numba.read_uniform`, local
+        row ``i`` = model row ``lo + i``), for a draw read at a few rows found as the kernel goes: with the compiled
+        maker it holds the blocks' addresses only, else the rows drawn whole."""
+        from ..phases.pcg64_numba import reader_workspace
+
+        if self.row_uniforms is not None and self._compiled(month) and hi > lo:
+            b0, b1 = lo // BLOCK, (hi - 1) // BLOCK
+            entropy = self._entropy(name, month, list(range(b0, b1 + 1)))
+            return entropy, b0, lo, BLOCK, np.zeros(0, np.float32), reader_workspace()
+        dense = self.uniform(name, month, n, lo, hi)
+        return (np.zeros((0, len(self._run_words or ()) + 4), np.uint64), 0, lo, BLOCK, dense,
+                reader_workspace())
+
     def normal(self, name: str, month: int, n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Float32 standard normals for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=True)

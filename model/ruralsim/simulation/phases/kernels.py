@@ -133,16 +133,17 @@ def _numba_kernels():
             drop = m.demand_drop if train else 0.0
             started = bool(c.demand_drop_started) if train else False
             none = np.zeros(0, np.float32)
+            empty = (np.zeros((0, 8), np.uint64), 0, 0, 1 << 16, none, np.zeros(0, np.uint64))  # a reader of nothing
             enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
             kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
                       c.hh.chronic, c.mon_state, train,
-                      c.ul("lab.train", month) if train else none, c.ul("lab.place", month) if train else none,
+                      c.ul("lab.train", month) if train else none, c.ul_reader("lab.place", month) if train else empty,
                       f32(p["training_placement_prob"]),
                       float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
                       p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
                       int(p["training_course_months"]), np.asarray(moved, float),
                       float(p["training_cost_per_trainee"]), enrolled,
-                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month),
+                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul_reader("lab.kind", month),
                       f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * drop)),
                       f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]), f32(p["posts_quit_rate"]),
                       started, f32(drop), c.county_capacity, c.village_capacity, c.post_quota,

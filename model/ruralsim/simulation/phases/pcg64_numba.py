@@ -395,3 +395,57 @@ def pcg64_normals(entropy, out, ki, wi, fi):
             if np.float64((fi[idx - 1] - fi[idx]) * u + fi[idx]) < math.exp(-0.5 * np.float64(x) * np.float64(x)):
                 out[k] = x
                 break
+
+
+# A kernel that reads a stream at a few rows it finds as it goes (a separated labourer's next status, a graduate's
+# placement) takes a *reader* instead of the stream's whole array: ``(entropy words of the blocks from the first,
+# first block, model row of local row 0, block, dense, workspace)``. Rows are read in ascending order; the first
+# read in a block makes that block's tables of :func:`pcg64_rows` in the workspace, each read is then two
+# 128-bit products. With no entropy words (NumPy's generators) ``dense`` holds the chunk's whole draw instead.
+_NHI = 130  # states every _LOW_STEPS steps of a block of up to 2**16 rows (129), and one more
+
+
+def reader_workspace() -> np.ndarray:
+    """A reader's workspace: the block it holds (+1; 0 none), then its state every ``_LOW_STEPS`` steps and its
+    increment's part of every ``l < _LOW_STEPS`` steps (high words, then low words)."""
+    return np.zeros(1 + 2 * _NHI + 2 * _LOW_STEPS, np.uint64)
+
+
+@_jit
+def _reader_block(ws, entropy, block):
+    """Fill a reader's workspace with the tables of the block of ``entropy`` (all of it: a reader does not know
+    which rows it will read)."""
+    low = _LOW_STEPS
+    mh, ml, fh, fl = _STEP_TABLE[0], _STEP_TABLE[1], _STEP_TABLE[2], _STEP_TABLE[3]
+    sh, sl, ih, il = pcg64_state(entropy)
+    ch, cl = _mul128(ih, il, fh[low], fl[low])
+    ws[1], ws[1 + _NHI] = sh, sl
+    for h in range(1, (block // 2) // low + 1):
+        xh, xl = _mul128(mh[low], ml[low], ws[h], ws[_NHI + h])
+        lo = xl + cl
+        ws[1 + h] = xh + ch + (_ONE if lo < xl else _U(0))
+        ws[1 + _NHI + h] = lo
+    for l in range(low):  # noqa: E741
+        ws[1 + 2 * _NHI + l], ws[1 + 2 * _NHI + low + l] = _mul128(ih, il, fh[l], fl[l])
+
+
+@_jit
+def read_uniform(reader, i):
+    """The float32 uniform of the chunk's row ``i`` of a reader's stream (see the section comment)."""
+    entropy, first_block, row0, block, dense, ws = reader
+    if entropy.shape[0] == 0:
+        return dense[i]
+    row = row0 + i
+    b = row // block
+    if ws[0] != _U(b + 1):
+        _reader_block(ws, entropy[b - first_block], block)
+        ws[0] = _U(b + 1)
+    low = _LOW_STEPS
+    r = row - b * block
+    t = r // 2 + 1
+    h, l = t // low, t % low  # noqa: E741
+    xh, xl = _mul128(_STEP_TABLE[0][l], _STEP_TABLE[1][l], ws[1 + h], ws[1 + _NHI + h])
+    al = ws[1 + 2 * _NHI + low + l]
+    lo = xl + al
+    x = _output(xh + ws[1 + 2 * _NHI + l] + (_ONE if lo < xl else _U(0)), lo)
+    return f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * f32(2.0 ** -24)
