@@ -397,7 +397,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
             # (households are sorted by village).
             first = np.searchsorted(H.village, np.arange(c.n_villages + 1))
             u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), first))
-            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh_reader("hh.detect"), job_lost)
+            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net

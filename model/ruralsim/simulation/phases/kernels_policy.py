@@ -51,8 +51,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
     Labourers' placements follow in :func:`placements` (they read the episodes set here). The month's registry
     income (the slot's net income plus medical costs) and costs are added to the year's (``year_inc``,
-    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December). ``u_detect`` is a reader
-    (:func:`.pcg64_numba.read_uniform`): the detection draw is made at the households with a channel open only."""
+    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December)."""
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
@@ -98,8 +97,8 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                     data_due[i] = t + data_delay
                 ripe = data_due[i] == t
                 trig = risk_months[i] > detection_delay or rigid or sudden
+                u = np.float64(u_detect[i])
                 if ripe or trig:
-                    u = np.float64(_pcg.read_uniform(u_detect, i))
                     p_data = data_rate if ripe else 0.0
                     p_self = self_rate if trig else 0.0
                     p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
@@ -112,7 +111,8 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                         ch = 2
                     elif u < t3:
                         ch = 3
-                # (else no channel: every threshold is 0 and no draw is below it, so none is read)
+                elif u < 0.0:  # every threshold is 0 (the usual case: no draw is below it)
+                    ch = 4
                 if yearly:
                     ch = 1
                     annual_due[i] = -32768
@@ -403,7 +403,3 @@ def chronic(chronic_flag, head_age, u_onset, u_end, onset_rate, age_factor, end_
             chronic_flag[i] = 1
         elif chronic_flag[i] == 1 and u_end[i] < end_rate:
             chronic_flag[i] = 0
-
-
-# Its readers of draws made at the rows read only (kept last: pcg64_numba compiles with kernels_numba's _jit).
-from . import pcg64_numba as _pcg  # noqa: E402
