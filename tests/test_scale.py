@@ -233,6 +233,30 @@ def test_compiled_blocks_are_numpys_seedsequence_pcg64_uniforms(seed):
         np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).random(BLOCK, dtype=np.float32))
 
 
+def _read_rows(reader, rows):
+    """A compiled loop reading a reader (pcg64_numba.read_uniform) at ``rows``, as a kernel does."""
+    import numba
+
+    from ruralsim.simulation.phases import pcg64_numba
+
+    global _READ_ROWS
+    if _READ_ROWS is None:
+        read = pcg64_numba.read_uniform
+
+        @numba.njit
+        def loop(reader, rows):
+            out = np.empty(rows.shape[0], np.float32)
+            for k in range(rows.shape[0]):
+                out[k] = read(reader, rows[k])
+            return out
+
+        _READ_ROWS = loop
+    return _READ_ROWS(reader, np.asarray(rows, np.int64))
+
+
+_READ_ROWS = None
+
+
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
 @pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
 def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
@@ -282,6 +306,10 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
                 np.testing.assert_array_equal(part.ul_at(name, lab)[lab], plain_lab[h0 // 2 + lab])
                 np.testing.assert_array_equal(part.ul_rows(name, lab, month=month + 1),
                                               ref.uniform(name, month + 1, n - 500)[h0 // 2 + lab])
+                # A kernel's reader (rows read in ascending order as the kernel goes), compiled and NumPy's alike.
+                for streams in (compiled, ref):
+                    reader = streams.uniform_reader(name, month, n, h0, h1)
+                    np.testing.assert_array_equal(_read_rows(reader, local), plain[h0 + local])
 
 
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")

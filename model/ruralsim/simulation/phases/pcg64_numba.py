@@ -4,7 +4,9 @@
 stream, month, block) and makes its uniforms with NumPy's PCG64. Per block that costs a SeedSequence, a
 bit generator and NumPy's per-output calls; :func:`pcg64_uniforms` does the hashing, the seeding, the
 stepping and the float32 conversion in one compiled loop and gives exactly NumPy's numbers
-(``tests/test_scale.py`` compares them for every kind of address).
+(``tests/test_scale.py`` compares them for every kind of address). Also here: every ``step``-th row only
+(:func:`pcg64_blocks_every`), scattered rows only (:func:`pcg64_rows`, and :func:`read_uniform` for a kernel that
+finds its rows as it goes), and a block's float32 standard normals (:func:`pcg64_normals`, NumPy's ziggurat).
 """
 
 from __future__ import annotations
