@@ -104,7 +104,7 @@ def detail_timers() -> dict[str, list]:
             fn = getattr(module, name)
             if hasattr(fn, "py_func") and not name.startswith("_") and name not in SCALAR_HELPERS:
                 setattr(module, name, timed(lambda _a, _k=f"kernel {module.__name__.rsplit('.', 1)[-1]}.{name}": _k, fn))
-    for method in ("uniform", "uniform_every", "normal"):
+    for method in ("uniform", "uniform_every", "uniform_rows", "normal"):
         setattr(rng.Streams, method, timed(lambda a, _m=method: f"draw {_m} {a[1]}", getattr(rng.Streams, method)))
     return timers
 

@@ -233,6 +233,113 @@ def test_compiled_blocks_are_numpys_seedsequence_pcg64_uniforms(seed):
         np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).random(BLOCK, dtype=np.float32))
 
 
+def _read_rows(reader, rows):
+    """A compiled loop reading a reader (pcg64_numba.read_uniform) at ``rows``, as a kernel does."""
+    import numba
+
+    from ruralsim.simulation.phases import pcg64_numba
+
+    global _READ_ROWS
+    if _READ_ROWS is None:
+        read = pcg64_numba.read_uniform
+
+        @numba.njit
+        def loop(reader, rows):
+            out = np.empty(rows.shape[0], np.float32)
+            for k in range(rows.shape[0]):
+                out[k] = read(reader, rows[k])
+            return out
+
+        _READ_ROWS = loop
+    return _READ_ROWS(reader, np.asarray(rows, np.int64))
+
+
+_READ_ROWS = None
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
+def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
+    """Streams.uniform_rows (the compiled pcg64_rows, and NumPy's blocks without it) gives exactly uniform()[rows]:
+    rows at block edges, the first and last rows, dense and sparse rows, none, every kind of stream name, burn-in
+    months, replicates; and Part's chunk-local helpers for chunks cut mid-block."""
+    from types import SimpleNamespace
+
+    from ruralsim.simulation.chunking import Part
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    n = 3 * BLOCK + 999  # whole blocks and a short last one
+    kern = select(10**9, "numba")
+    rng = np.random.default_rng(seed % 2**32)
+    edges = np.array([0, 1, 2, 511, 512, 513, BLOCK - 2, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK - 1, 2 * BLOCK,
+                      3 * BLOCK - 1, 3 * BLOCK, n - 2, n - 1])
+    row_sets = [edges, np.array([0]), np.array([n - 1]), np.array([BLOCK - 1, BLOCK]), np.zeros(0, np.int64),
+                np.arange(n), np.arange(BLOCK - 300, BLOCK + 300), np.arange(2 * BLOCK + 5, n, 7)]
+    row_sets += [np.flatnonzero(rng.random(n) < share) for share in (0.0005, 0.004, 0.03, 0.3)]
+    row_sets += [np.union1d(edges, np.flatnonzero(rng.random(n) < 0.01))]
+    addresses = ((0, "hh.illness", 0), (3, "lab.ill", -215), (1, "hh.dibao_takeup", -999), (0, "lab.ill_len", 7),
+                 (2, "hh.hardship", 119), (5, "lab.assist", -1), (0, "x", 300))
+    for replicate, name, month in addresses:
+        compiled = Streams(seed, replicate)
+        compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
+        compiled.row_uniforms = kern.row_uniforms()
+        ref = Streams(seed, replicate)
+        plain = ref.uniform(name, month, n)
+        for rows in row_sets:
+            for streams in (compiled, ref):
+                got = streams.uniform_rows(name, month, n, rows)
+                assert got.dtype == np.float32 and got.shape == rows.shape
+                np.testing.assert_array_equal(got, plain[rows], err_msg=f"{name} {month} {len(rows)}")
+        # A chunk's view: its households h0:h1 and labourers l0:l1, cut mid-block, with chunk-local rows.
+        m = SimpleNamespace(streams=compiled, t=month, n_households=n, n_labourers=n - 500)
+        plain_lab = ref.uniform(name, month, n - 500)
+        for h0, h1 in ((0, n), (40_000, 150_000), (BLOCK - 7, 2 * BLOCK + 3), (n - 1_000, n)):
+            part = Part.__new__(Part)
+            part.m, part.span = m, SimpleNamespace(h0=h0, h1=h1, l0=h0 // 2, l1=h1 - 500)
+            part.n_households, part.n_labourers = h1 - h0, h1 - 500 - h0 // 2
+            for local in (np.zeros(0, np.int64), np.array([0, h1 - h0 - 1]),
+                          np.flatnonzero(rng.random(h1 - h0) < 0.02), np.arange(0, h1 - h0, 97)):
+                np.testing.assert_array_equal(part.uh_rows(name, local), plain[h0 + local])
+                np.testing.assert_array_equal(part.uh_at(name, local)[local], plain[h0 + local])
+                lab = local[local < part.n_labourers]
+                np.testing.assert_array_equal(part.ul_rows(name, lab), plain_lab[h0 // 2 + lab])
+                np.testing.assert_array_equal(part.ul_at(name, lab)[lab], plain_lab[h0 // 2 + lab])
+                np.testing.assert_array_equal(part.ul_rows(name, lab, month=month + 1),
+                                              ref.uniform(name, month + 1, n - 500)[h0 // 2 + lab])
+                # A kernel's reader (rows read in ascending order as the kernel goes), compiled and NumPy's alike.
+                for streams in (compiled, ref):
+                    reader = streams.uniform_reader(name, month, n, h0, h1)
+                    np.testing.assert_array_equal(_read_rows(reader, local), plain[h0 + local])
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+@pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
+def test_compiled_normals_are_numpys_float32_standard_normals(seed):
+    """With the Numba kernels a block's normals are made by a compiled ziggurat on NumPy's tables (pcg64_normals):
+    exactly Generator.standard_normal(dtype=np.float32) of the block's generator, bit for bit, rejections and tail
+    included (many blocks: the tail is taken a few times a block), whole runs and chunks' rows alike."""
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    kern = select(10**9, "numba")
+    if kern.block_normals() is None:
+        pytest.skip("NumPy's ziggurat tables were not found: the streams keep NumPy's generators")
+    n = 2 * BLOCK + 999
+    for replicate, name, month in ((0, "hh.illness_cost", 0), (3, "hh.illness_cost", -215), (1, "x", 117)):
+        compiled = Streams(seed, replicate)
+        compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
+        compiled.block_normals = kern.block_normals()
+        ref = Streams(seed, replicate)
+        plain = ref.normal(name, month, n)
+        np.testing.assert_array_equal(plain[:BLOCK], ref.generator(name, month, 0).standard_normal(BLOCK, np.float32))
+        np.testing.assert_array_equal(compiled.normal(name, month, n).view(np.uint32), plain.view(np.uint32))
+        np.testing.assert_array_equal(compiled.normal(name, month, n, 70_000, n - 5), plain[70_000:n - 5])
+    for b in range(12):  # more blocks, one at a time
+        out = np.empty(BLOCK, np.float32)
+        kern.block_normals()(Streams(seed, 0)._entropy("hh.illness_cost", 5, [b])[0], out)
+        want = Streams(seed, 0).generator("hh.illness_cost", 5, b).standard_normal(BLOCK, np.float32)
+        np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))
+
+
 def test_blocks_shared_between_chunks_give_the_plain_draws():
     from ruralsim.simulation.rng import BLOCK, Streams
 

@@ -208,6 +208,38 @@ class Part:
         m = self.m
         return m.streams.uniform_every(name, m.t, m.n_labourers, self.span.l0, self.span.l1, m.month_of_year)
 
+    def uh_rows(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
+        """:meth:`uh` at the chunk's ascending household ``rows`` only (chunk-local): ``uh(name)[rows]``, with the
+        compiled draws made for those rows only (:meth:`Streams.uniform_rows`)."""
+        m = self.m
+        return m.streams.uniform_rows(name, m.t if month is None else month, m.n_households, rows + self.span.h0)
+
+    def ul_rows(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
+        """:meth:`ul` at the chunk's ascending labourer ``rows`` only (chunk-local): ``ul(name)[rows]``."""
+        m = self.m
+        return m.streams.uniform_rows(name, m.t if month is None else month, m.n_labourers, rows + self.span.l0)
+
+    def ul_reader(self, name: str, month: int | None = None) -> tuple:
+        """:meth:`ul` for a compiled kernel that reads it at a few rows it finds as it goes
+        (:meth:`Streams.uniform_reader`)."""
+        m = self.m
+        return m.streams.uniform_reader(name, m.t if month is None else month, m.n_labourers, self.span.l0,
+                                        self.span.l1)
+
+    def ul_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
+        """:meth:`ul` of which only the labourer ``rows`` (chunk-local, ascending) will be read: those rows hold
+        :meth:`ul`'s numbers, the others are unspecified. For a draw the compiled kernels read on a few percent
+        of the rows; the NumPy reference reads :meth:`ul` whole."""
+        out = np.empty(self.n_labourers, np.float32)
+        out[rows] = self.ul_rows(name, rows, month)
+        return out
+
+    def uh_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
+        """:meth:`uh` of which only the household ``rows`` (chunk-local, ascending) will be read (see :meth:`ul_at`)."""
+        out = np.empty(self.n_households, np.float32)
+        out[rows] = self.uh_rows(name, rows, month)
+        return out
+
     # Per-county sums (what makes totals independent of the partition) ----------------------------
     def hh_sum(self, x: np.ndarray) -> np.ndarray:
         """Per-county sums (float64, in row order) of a per-household array of the chunk."""

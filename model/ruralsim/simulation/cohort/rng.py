@@ -50,6 +50,12 @@ class Streams:
         self.block_uniforms = None
         # Its maker of every ``step``-th row only, ``(entropy, out, BLOCK, first row per block, step)``.
         self.block_uniforms_every = None
+        # Its maker of scattered rows only, ``(entropy words of the blocks from the first, first block, rows, out,
+        # BLOCK)``: for draws read on a few percent of the rows (:meth:`uniform_rows`).
+        self.row_uniforms = None
+        # Its maker of one block's float32 standard normals, ``(entropy words, out)``: NumPy's numbers (None: NumPy's
+        # generators).
+        self.block_normals = None
         self._run_words = _int_words(self.seed) if self.seed >= 0 else None
         self._plans: dict[tuple[int, int, int], _Plan] = {}  # block plans by (rows, first row, end row)
 
@@ -87,6 +93,41 @@ class Streams:
         read are exactly :meth:`uniform`'s."""
         return self._rows(name, month, n, lo, hi, normal=False, every=(phase, step))
 
+    def uniform_rows(self, name: str, month: int, n: int, rows: np.ndarray) -> np.ndarray:
+        """``uniform(name, month, n)[rows]`` for ascending ``rows`` of an ``n``-row population: with the compiled
+        maker only those rows are drawn (a row costs about five rows of a whole block, so this pays below a
+        fifth of the rows); else the blocks touched are drawn whole."""
+        rows = np.asarray(rows, np.int64)
+        out = np.empty(len(rows), np.float32)
+        if not len(rows):
+            return out
+        b0, b1 = int(rows[0]) // BLOCK, int(rows[-1]) // BLOCK
+        if self.row_uniforms is not None and self._compiled(month):
+            self.row_uniforms(self._entropy(name, month, list(range(b0, b1 + 1))), b0, rows, out, BLOCK)
+            return out
+        cuts = np.searchsorted(rows, np.arange(b0, b1 + 2, dtype=np.int64) * BLOCK)
+        for b, s, e in zip(range(b0, b1 + 1), cuts[:-1], cuts[1:]):  # a loop over blocks, not rows
+            if e > s:
+                size = min(BLOCK, n - b * BLOCK)
+                vals = np.empty(size, np.float32)
+                self._block(name, month, b, size, False, vals)
+                out[s:e] = vals[rows[s:e] - b * BLOCK]
+        return out
+
+    def uniform_reader(self, name: str, month: int, n: int, lo: int, hi: int) -> tuple:
+        """A compiled kernel's reader of :meth:`uniform`'s rows ``lo:hi`` (:func:`.pcg64_numba.read_uniform`, local
+        row ``i`` = model row ``lo + i``), for a draw read at a few rows found as the kernel goes: with the compiled
+        maker it holds the blocks' addresses only, else the rows drawn whole."""
+        from ..phases.pcg64_numba import reader_workspace
+
+        if self.row_uniforms is not None and self._compiled(month) and hi > lo:
+            b0, b1 = lo // BLOCK, (hi - 1) // BLOCK
+            entropy = self._entropy(name, month, list(range(b0, b1 + 1)))
+            return entropy, b0, lo, BLOCK, np.zeros(0, np.float32), reader_workspace()
+        dense = self.uniform(name, month, n, lo, hi)
+        return (np.zeros((0, len(self._run_words or ()) + 4), np.uint64), 0, lo, BLOCK, dense,
+                reader_workspace())
+
     def normal(self, name: str, month: int, n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Float32 standard normals for rows ``lo:hi`` of an ``n``-row population."""
         return self._rows(name, month, n, lo, hi, normal=True)
@@ -104,12 +145,12 @@ class Streams:
         hi = n if hi is None else hi
         out = np.empty(hi - lo, dtype=np.float32)
         plan = self._plan(n, lo, hi)
-        compiled = not normal and self._compiled(month)
+        compiled = self._compiled(month)
         for b, s, e, start, size in plan.cut:  # blocks cut by the chunk's edge: the chunk's rows of the whole block
             out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
         if not plan.whole:
             return out
-        if not compiled:  # NumPy's generators, one block at a time, straight into place
+        if not compiled or normal:  # one block at a time, straight into place
             for b in plan.whole:
                 start = b * BLOCK
                 size = min(BLOCK, n - start)
@@ -173,8 +214,11 @@ class Streams:
         return words
 
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
-        if not normal and self._compiled(month):
-            self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
+        if self._compiled(month) and (not normal or self.block_normals is not None):
+            if normal:
+                self.block_normals(self._entropy(name, month, [b])[0], out[:size])
+            else:
+                self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
             return
         g = self.generator(name, month, b)
         if normal:

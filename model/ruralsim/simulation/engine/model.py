@@ -112,6 +112,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.kern = kernel_set(n, kernels)
         self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
+        self.streams.row_uniforms = self.kern.row_uniforms()
+        self.streams.block_normals = self.kern.block_normals()
         self.chunk_target = chunk_households or default_chunk_households()
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
@@ -342,7 +344,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
     def _labour(self, c: Part, event: np.ndarray) -> np.ndarray:
         L = c.labs
         c.kern.tick_absences(L.absent)
-        lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill"), c.ul("lab.ill_len"))
+        lost_ill = shocks.illness_absence(c, event)
         if c.kern.fast:  # training, separations and search in three loops over labourers
             enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))
             self.prog_training.book_enrolled(c, enrolled)
@@ -391,8 +393,10 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         reference; the Numba kernels do the same in one loop over households and one over labourers."""
         H = c.hh
         if c.kern.fast:
-            # The hardship draw is read only in villages hit by a new disaster: without one, it is not made.
-            u_hardship = c.uh("hh.hardship") if c.new_disaster.any() else np.ones(c.n_households, np.float32)
+            # The hardship draw is read only in villages hit by a new disaster: it is made at their households only
+            # (households are sorted by village).
+            first = np.searchsorted(H.village, np.arange(c.n_villages + 1))
+            u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), first))
             return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]

@@ -236,7 +236,7 @@ class ModelSetUp:
         # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
         # addressed apart from every other month's, are not made.
         event, _ = shocks.illness(c, c.uh("hh.illness", month), np.zeros(c.n_households, np.float32), 0.0)
-        lost_ill = shocks.illness_absence(c, event, c.ul("lab.ill", month), c.ul("lab.ill_len", month))
+        lost_ill = shocks.illness_absence(c, event, month)
         if c.kern.fast:  # separations and search (no training before 2021) in the month's labour kernel
             c.kern.labour(c, self, lost_ill, False, month=month)
         else:

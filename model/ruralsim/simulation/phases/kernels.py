@@ -48,13 +48,50 @@ class NumpyKernels:
         rows, and every ``step``-th row: :mod:`.pcg64_numba`): None for NumPy's generators."""
         return None, None
 
+    @staticmethod
+    def row_uniforms():
+        """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`):
+        None for NumPy's generators."""
+        return None
+
+    @staticmethod
+    def block_normals():
+        """The streams' compiled maker of a block's float32 standard normals (:func:`.pcg64_numba.pcg64_normals`):
+        None for NumPy's generators."""
+        return None
+
+
+@lru_cache(maxsize=None)
+def _block_normals():
+    """:func:`.pcg64_numba.pcg64_normals` with NumPy's ziggurat tables, if they are found and give NumPy's numbers on
+    a test block (else None: the streams keep NumPy's generators for normals)."""
+    from ..cohort.rng import Streams
+    from .pcg64_numba import pcg64_normals, ziggurat_tables
+
+    tables = ziggurat_tables()
+    if tables is None:
+        return None
+    ki, wi, fi = tables
+
+    def block_normals(entropy, out):
+        pcg64_normals(entropy, out, ki, wi, fi)
+
+    ref = Streams(12345, 1)
+    for b in (0, 7):
+        got, want = np.empty(1 << 16, np.float32), np.empty(1 << 16, np.float32)
+        block_normals(ref._entropy("check", 3, [b])[0], got)
+        ref.generator("check", 3, b).standard_normal(len(want), dtype=np.float32, out=want)
+        if not np.array_equal(got.view(np.uint32), want.view(np.uint32)):
+            return None
+    return block_normals
+
 
 @lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import pcg64_blocks, pcg64_blocks_every
+    from .pcg64_numba import group_rows, pcg64_blocks, pcg64_blocks_every, pcg64_rows
 
     f32 = np.float32
 
@@ -73,6 +110,24 @@ def _numba_kernels():
             return pcg64_blocks, pcg64_blocks_every
 
         @staticmethod
+        def row_uniforms():
+            return pcg64_rows
+
+        @staticmethod
+        def block_normals():
+            return _block_normals()
+
+        @staticmethod
+        def group_rows(groups, first):
+            """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order."""
+            return group_rows(np.asarray(groups, np.int64), np.asarray(first, np.int64))
+
+        @staticmethod
+        def labourers_of(c, households):
+            """The chunk's labourer rows of its ascending household ``rows``, in order."""
+            return group_rows(np.asarray(households, np.int64), c.lab_first)
+
+        @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):
             """Training (``train``; ``moved``: yuan per county from industry support; none in the burn-in),
             separations and job search (:func:`kernels_numba.labour`); returns the enrolments per county and the
@@ -83,16 +138,17 @@ def _numba_kernels():
             drop = m.demand_drop if train else 0.0
             started = bool(c.demand_drop_started) if train else False
             none = np.zeros(0, np.float32)
+            empty = (np.zeros((0, 8), np.uint64), 0, 0, 1 << 16, none, np.zeros(0, np.uint64))  # a reader of nothing
             enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
             kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
                       c.hh.chronic, c.mon_state, train,
-                      c.ul("lab.train", month) if train else none, c.ul("lab.place", month) if train else none,
+                      c.ul("lab.train", month) if train else none, c.ul_reader("lab.place", month) if train else empty,
                       f32(p["training_placement_prob"]),
                       float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
                       p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
                       int(p["training_course_months"]), np.asarray(moved, float),
                       float(p["training_cost_per_trainee"]), enrolled,
-                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month),
+                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul_reader("lab.kind", month),
                       f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * drop)),
                       f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]), f32(p["posts_quit_rate"]),
                       started, f32(drop), c.county_capacity, c.village_capacity, c.post_quota,
@@ -198,10 +254,13 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
+                # The placement draw is read at the labourers of households in an episode only: made there only.
+                rows = kp.episode_households(c.mon_state, c.episode)
+                draw = c.ul_at("lab.assist", group_rows(rows, c.lab_first))
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
                                        f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
                                        np.asarray(c.post_quota, float),
-                                       c.mon_state, c.episode, c.measures, c.ul("lab.assist"), f32(prob),
+                                       rows, c.measures, draw, f32(prob),
                                        f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected

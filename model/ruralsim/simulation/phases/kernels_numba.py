@@ -69,7 +69,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
     labourer's status, draws and group are selects and table look-ups rather than branches (they are
     unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
-    job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them)."""
+    job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them).
+    ``u_place`` and ``u_kind`` (read at graduates and at labourers who lost a job only) are readers
+    (:func:`.pcg64_numba.read_uniform`): their draws are made at the rows read only."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
@@ -84,8 +86,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                 timer[i] -= 1
                 if timer[i] <= 0:
                     skill[i] = min(skill[i] + 1, 2)
-                    placed = u_place[i] < placement and can_migrate(weak[i], age[i], mobility[i], weak_cut,
-                                                                     factor_60plus)
+                    placed = _pcg.read_uniform(u_place, i) < placement and can_migrate(weak[i], age[i], mobility[i],
+                                                                                       weak_cut, factor_60plus)
                     status[i] = MIGRANT if placed else OUT
                     s = status[i]
             cands[n_cand] = i
@@ -144,7 +146,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         sep = (u_sep[i] < q) | (np.float64(u_trim[i]) < excess[slot])
         if sep:
             lost[i] = True
-            status[i] = FARM if u_kind[i] < own_farm else OUT
+            status[i] = FARM if _pcg.read_uniform(u_kind, i) < own_farm else OUT
             s = status[i]
             held[slot] -= 1  # a job no longer held
         seek = (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
@@ -461,3 +463,7 @@ def _add_county(sums, k, s0, s1, s2, s3, s4, s7):
     sums[3, k] += s3
     sums[4, k] += s4
     sums[7, k] += s7
+
+
+# Its readers of draws made at the rows read only (kept last: pcg64_numba compiles with this module's _jit).
+from . import pcg64_numba as _pcg  # noqa: E402

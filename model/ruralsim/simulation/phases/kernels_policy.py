@@ -210,23 +210,31 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
 
 
 @_jit
-def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
-               mon_state, episode, measures, draw, p_weak, p_full, factor_cap, category):
-    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
-    placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
-    A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
-    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
-    households in an episode are visited, their labourers (rows ``lab_first[h]:lab_first[h + 1]``) in row
-    order. Returns the number placed."""
-    placed = 0
+def episode_households(mon_state, episode):
+    """The households in a placement episode (monitored, ``episode > 0``), ascending: whose labourers
+    :func:`placements` visits (and whose labourers' draws are made)."""
     n = mon_state.shape[0]
-    # The households in an episode, listed without branches (which rows are is unpredictable; a
-    # branch per row mispredicted often), then visited.
-    rows = np.empty(n, np.uint32)
+    # Listed without branches (which rows are is unpredictable; a branch per row mispredicted often).
+    rows = np.empty(n, np.int64)
     k = 0
     for h in range(n):
         rows[k] = h
         k += (mon_state[h] == MONITORED) & (episode[h] > 0)
+    return rows[:k]
+
+
+@_jit
+def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
+               rows, measures, draw, p_weak, p_full, factor_cap, category):
+    """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
+    placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
+    A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
+    by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
+    households in an episode (``rows``: :func:`episode_households`) are visited, their labourers (rows
+    ``lab_first[h]:lab_first[h + 1]``) in row order; ``draw`` is read at those labourers only. Returns the
+    number placed."""
+    placed = 0
+    k = rows.shape[0]
     for q in range(k):
         h = rows[q]
         counted = False  # a household's measure counts once

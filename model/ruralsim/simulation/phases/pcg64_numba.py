@@ -4,10 +4,14 @@
 stream, month, block) and makes its uniforms with NumPy's PCG64. Per block that costs a SeedSequence, a
 bit generator and NumPy's per-output calls; :func:`pcg64_uniforms` does the hashing, the seeding, the
 stepping and the float32 conversion in one compiled loop and gives exactly NumPy's numbers
-(``tests/test_scale.py`` compares them for every kind of address).
+(``tests/test_scale.py`` compares them for every kind of address). Also here: every ``step``-th row only
+(:func:`pcg64_blocks_every`), scattered rows only (:func:`pcg64_rows`, and :func:`read_uniform` for a kernel that
+finds its rows as it goes), and a block's float32 standard normals (:func:`pcg64_normals`, NumPy's ziggurat).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from llvmlite import ir
@@ -206,3 +210,244 @@ def pcg64_blocks_every(entropy, out, block, firsts, step):
             ph, pl = _mul128(mh, ml, sh, sl)
             sl = pl + cl
             sh = ph + ch + (_ONE if sl < pl else _U(0))
+
+
+# Rows of a block read here and there (a few percent of them: the ill households' labourers, the households of
+# villages hit by a disaster, ...) need not step through the others either: the state ``t`` steps after a
+# block's seeded state ``s`` is ``M_t * s + inc * F_t`` (mod 2**128; ``M_t`` = the multiplier to the ``t``-th
+# power, ``F_t`` = the sum of its powers below ``t``). With ``t = h * L + l`` (``L`` = _LOW_STEPS) that is
+# ``M_l * G_h + inc * F_l``, where ``G_h`` (the state every ``L`` steps) is made once per block and ``M_l``,
+# ``F_l`` are tables made once: a row costs two 128-bit products, and no row waits for another.
+_LOW_STEPS = 256
+
+
+def _step_tables(steps: int) -> np.ndarray:
+    """Rows (M hi, M lo, F hi, F lo) of ``l`` = 0..``steps`` generator steps: state -> M_l * state + inc * F_l."""
+    a = (int(_PCG_MUL_HI) << 64) | int(_PCG_MUL_LO)
+    mask, half = (1 << 128) - 1, (1 << 64) - 1
+    table = np.zeros((4, steps + 1), np.uint64)
+    m, f = 1, 0
+    for l in range(steps + 1):  # noqa: E741  (257 entries, once at import)
+        table[:, l] = m >> 64, m & half, f >> 64, f & half
+        m, f = (m * a) & mask, (f * a + 1) & mask
+    return table
+
+
+_STEP_TABLE = _step_tables(_LOW_STEPS)
+_M24 = _U(0xFFFFFF)
+
+
+@_jit
+def pcg64_rows(entropy, first_block, rows, out, block):
+    """``out[k]`` = the float32 uniform of row ``rows[k]`` (ascending rows of the population; row ``r`` is in block
+    ``r // block``, whose entropy words are ``entropy[r // block - first_block]``): exactly what
+    :func:`pcg64_blocks` makes at that row, computed for the rows asked only (see the section comment)."""
+    n = rows.shape[0]
+    low = _LOW_STEPS
+    table = _STEP_TABLE
+    mh, ml, fh, fl = table[0], table[1], table[2], table[3]
+    gh = np.empty(block // 2 // low + 2, np.uint64)
+    gl = np.empty(block // 2 // low + 2, np.uint64)
+    ph = np.empty(low, np.uint64)
+    pl = np.empty(low, np.uint64)
+    scale = f32(2.0 ** -24)
+    i = 0
+    while i < n:
+        base = (rows[i] // block) * block
+        e = i + np.searchsorted(rows[i:], base + block)
+        sh, sl, ih, il = pcg64_state(entropy[rows[i] // block - first_block])
+        # The block's state every `low` steps, as far as its last row asked needs.
+        ch, cl = _mul128(ih, il, fh[low], fl[low])
+        gh[0], gl[0] = sh, sl
+        for h in range(1, ((rows[e - 1] - base) // 2 + 1) // low + 1):
+            xh, xl = _mul128(mh[low], ml[low], gh[h - 1], gl[h - 1])
+            lo = xl + cl
+            gh[h] = xh + ch + (_ONE if lo < xl else _U(0))
+            gl[h] = lo
+        many = e - i > low // 4  # then inc * F_l once for every l, else per row
+        if many:
+            for l in range(low):  # noqa: E741
+                ph[l], pl[l] = _mul128(ih, il, fh[l], fl[l])
+        for k in range(i, e):
+            r = rows[k] - base
+            t = r // 2 + 1  # row r is a half of the output after r // 2 + 1 steps
+            h, l = t // low, t % low  # noqa: E741
+            if many:
+                ah, al = ph[l], pl[l]
+            else:
+                ah, al = _mul128(ih, il, fh[l], fl[l])
+            xh, xl = _mul128(mh[l], ml[l], gh[h], gl[h])
+            lo = xl + al
+            x = _output(xh + ah + (_ONE if lo < xl else _U(0)), lo)
+            # the low half (even row) or the high half (odd row), its top 24 bits
+            out[k] = f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * scale
+        i = e
+
+
+@_jit
+def group_rows(groups, first):
+    """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order (e.g. the labourers of some
+    households: the rows whose draws are made with :func:`pcg64_rows`)."""
+    total = 0
+    for g in groups:
+        total += first[g + 1] - first[g]
+    rows = np.empty(total, np.int64)
+    k = 0
+    for g in groups:
+        for j in range(first[g], first[g + 1]):
+            rows[k] = j
+            k += 1
+    return rows
+
+
+# Standard normals (float32), as NumPy's Generator.standard_normal(dtype=np.float32) makes them: its ziggurat of 256
+# layers on the generator's 32-bit halves (low half first, a spare half kept for the next draw). A draw takes one
+# half 99% of the time; the others (the wedges' and the tail's rejection tests) take more, so a block is drawn
+# whole, in order. The layers' tables are NumPy's own, read from the static library NumPy ships with its random
+# module (numpy/random/lib/libnpyrandom.a); without them the streams keep NumPy's generators.
+_ZIG_R = f32(3.6541528853610087963519472518)  # the ziggurat's base strip edge, and its inverse
+_ZIG_INV_R = f32(0.27366123732975827203338247596)
+_ZIG_TABLES = ("ki_float", "wi_float", "fi_float")
+_U8BITS, _U23BITS, _S9 = _U(0xFF), _U(0x7FFFFF), _U(9)
+
+
+def ziggurat_tables():
+    """NumPy's float32 normal ziggurat tables (``ki`` as uint64, ``wi``, ``fi`` float32), or None where its static
+    library is missing or unreadable: the symbols of an ``ar`` archive's little-endian ELF64 members."""
+    import os
+    import struct
+
+    path = os.path.join(os.path.dirname(np.__file__), "random", "lib", "libnpyrandom.a")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if data[:8] != b"!<arch>\n":
+        return None
+    found, pos = {}, 8
+    try:
+        while pos + 60 <= len(data) and len(found) < len(_ZIG_TABLES):
+            size = int(data[pos + 48:pos + 58].decode().strip())
+            body = data[pos + 60:pos + 60 + size]
+            pos += 60 + size + (size & 1)
+            if body[:6] != b"\x7fELF\x02\x01":
+                continue
+            shoff, = struct.unpack_from("<Q", body, 0x28)
+            shentsize, shnum = struct.unpack_from("<HH", body, 0x3A)
+            secs = [struct.unpack_from("<IIQQQQIIQQ", body, shoff + i * shentsize) for i in range(shnum)]
+            for sec in secs:
+                if sec[1] != 2:  # the symbol table
+                    continue
+                names = secs[sec[6]][4]
+                for off in range(sec[4], sec[4] + sec[5], sec[9]):
+                    st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", body, off)
+                    name = body[names + st_name:body.index(b"\0", names + st_name)].decode()
+                    if name in _ZIG_TABLES and 0 < st_shndx < shnum and st_size == 1024:
+                        start = secs[st_shndx][4] + st_value
+                        found[name] = body[start:start + st_size]
+    except (ValueError, struct.error, UnicodeDecodeError):
+        return None
+    if len(found) < len(_ZIG_TABLES):
+        return None
+    return (np.frombuffer(found["ki_float"], "<u4").astype(np.uint64),
+            np.frombuffer(found["wi_float"], "<f4").astype(np.float32),
+            np.frombuffer(found["fi_float"], "<f4").astype(np.float32))
+
+
+@_jit
+def _next_half(sh, sl, ih, il, have, spare):
+    """NumPy's next_uint32 of PCG64: the spare high half if there is one, else a step and its low half."""
+    if have:
+        return sh, sl, False, spare, spare
+    sh, sl = _pcg_step(sh, sl, ih, il)
+    x = _output(sh, sl)
+    return sh, sl, True, x >> _S32, x & _M32
+
+
+@_jit
+def pcg64_normals(entropy, out, ki, wi, fi):
+    """Fill ``out`` with the block's float32 standard normals (see the section comment)."""
+    sh, sl, ih, il = pcg64_state(entropy)
+    have, spare = False, _U(0)
+    scale = f32(2.0 ** -24)
+    for k in range(out.shape[0]):
+        while True:
+            sh, sl, have, spare, r = _next_half(sh, sl, ih, il, have, spare)
+            idx = np.int64(r & _U8BITS)
+            rabs = (r >> _S9) & _U23BITS
+            x = f32(np.int64(rabs)) * wi[idx]
+            if (r >> _SHIFT8) & _ONE:
+                x = -x
+            if rabs < ki[idx]:
+                out[k] = x  # 99% of draws
+                break
+            if idx == 0:  # the tail
+                while True:
+                    sh, sl, have, spare, r1 = _next_half(sh, sl, ih, il, have, spare)
+                    sh, sl, have, spare, r2 = _next_half(sh, sl, ih, il, have, spare)
+                    xx = -_ZIG_INV_R * math.log1p(-(f32(np.int64(r1 >> _SHIFT8)) * scale))
+                    yy = -math.log1p(-(f32(np.int64(r2 >> _SHIFT8)) * scale))
+                    if yy + yy > xx * xx:
+                        out[k] = -(_ZIG_R + xx) if (rabs >> _SHIFT8) & _ONE else _ZIG_R + xx
+                        break
+                break
+            sh, sl, have, spare, r1 = _next_half(sh, sl, ih, il, have, spare)  # a wedge: accept or draw again
+            u = f32(np.int64(r1 >> _SHIFT8)) * scale
+            if np.float64((fi[idx - 1] - fi[idx]) * u + fi[idx]) < math.exp(-0.5 * np.float64(x) * np.float64(x)):
+                out[k] = x
+                break
+
+
+# A kernel that reads a stream at a few rows it finds as it goes (a separated labourer's next status, a graduate's
+# placement) takes a *reader* instead of the stream's whole array: ``(entropy words of the blocks from the first,
+# first block, model row of local row 0, block, dense, workspace)``. Rows are read in ascending order; the first
+# read in a block makes that block's tables of :func:`pcg64_rows` in the workspace, each read is then two
+# 128-bit products. With no entropy words (NumPy's generators) ``dense`` holds the chunk's whole draw instead.
+_NHI = 130  # states every _LOW_STEPS steps of a block of up to 2**16 rows (129), and one more
+
+
+def reader_workspace() -> np.ndarray:
+    """A reader's workspace: the block it holds (+1; 0 none), then its state every ``_LOW_STEPS`` steps and its
+    increment's part of every ``l < _LOW_STEPS`` steps (high words, then low words)."""
+    return np.zeros(1 + 2 * _NHI + 2 * _LOW_STEPS, np.uint64)
+
+
+@_jit
+def _reader_block(ws, entropy, block):
+    """Fill a reader's workspace with the tables of the block of ``entropy`` (all of it: a reader does not know
+    which rows it will read)."""
+    low = _LOW_STEPS
+    mh, ml, fh, fl = _STEP_TABLE[0], _STEP_TABLE[1], _STEP_TABLE[2], _STEP_TABLE[3]
+    sh, sl, ih, il = pcg64_state(entropy)
+    ch, cl = _mul128(ih, il, fh[low], fl[low])
+    ws[1], ws[1 + _NHI] = sh, sl
+    for h in range(1, (block // 2) // low + 1):
+        xh, xl = _mul128(mh[low], ml[low], ws[h], ws[_NHI + h])
+        lo = xl + cl
+        ws[1 + h] = xh + ch + (_ONE if lo < xl else _U(0))
+        ws[1 + _NHI + h] = lo
+    for l in range(low):  # noqa: E741
+        ws[1 + 2 * _NHI + l], ws[1 + 2 * _NHI + low + l] = _mul128(ih, il, fh[l], fl[l])
+
+
+@_jit
+def read_uniform(reader, i):
+    """The float32 uniform of the chunk's row ``i`` of a reader's stream (see the section comment)."""
+    entropy, first_block, row0, block, dense, ws = reader
+    if entropy.shape[0] == 0:
+        return dense[i]
+    row = row0 + i
+    b = row // block
+    if ws[0] != _U(b + 1):
+        _reader_block(ws, entropy[b - first_block], block)
+        ws[0] = _U(b + 1)
+    low = _LOW_STEPS
+    r = row - b * block
+    t = r // 2 + 1
+    h, l = t // low, t % low  # noqa: E741
+    xh, xl = _mul128(_STEP_TABLE[0][l], _STEP_TABLE[1][l], ws[1 + h], ws[1 + _NHI + h])
+    al = ws[1 + 2 * _NHI + low + l]
+    lo = xl + al
+    x = _output(xh + ws[1 + 2 * _NHI + l] + (_ONE if lo < xl else _U(0)), lo)
+    return f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * f32(2.0 ** -24)

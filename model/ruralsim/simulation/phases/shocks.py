@@ -48,6 +48,7 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray | float) -> tuple[np.ndarr
     else:
         event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
         rows = np.flatnonzero(event)
+    c.ill_households = rows  # whose labourers' draws illness_absence makes
     cost = p["shocks_illness_cost"] * np.exp(0.9 * z_cost[rows] - 0.405)
     oop = np.zeros(len(event), np.float32)
     oop[rows] = cost * (oop_share[c.insured[rows]] if np.ndim(oop_share) else oop_share)
@@ -68,19 +69,26 @@ def chronic(c, u_onset: np.ndarray, u_end: np.ndarray) -> None:
     H.chronic[onset] = 1
 
 
-def illness_absence(c, event_hh: np.ndarray, u_lab: np.ndarray, u_len: np.ndarray) -> np.ndarray:
+def illness_absence(c, event_hh: np.ndarray, month: int | None = None) -> np.ndarray:
     """Send one labourer of each ill household off work; return labourers who lost a migrant job.
 
-    Computed on the labourers of ill households only (a few percent of rows)."""
+    Computed on the labourers of ill households only (a few percent of rows). Its draws (which labourer:
+    ``lab.ill``; how long, and whether a migrant loses the job: ``lab.ill_len``) are read on the ill households'
+    labourers and on those sent off only: with the compiled kernels only those rows are drawn (the ill
+    households are :func:`illness`'s, ``c.ill_households``). ``month`` addresses the burn-in's draws."""
     L, H = c.labs, c.hh
     if c.kern.fast:
+        u_lab = c.ul_at("lab.ill", c.kern.labourers_of(c, c.ill_households), month)
         rows = c.kern.absence_rows(c, event_hh, u_lab)
+        u_len = c.ul_rows("lab.ill_len", rows, month)
     else:
+        u_lab, u_len = c.ul("lab.ill", month), c.ul("lab.ill_len", month)
         rows = np.flatnonzero(event_hh[L.hh])
         rows = rows[u_lab[rows] < 1.0 / np.maximum(H.n_lab[L.hh[rows]], 1)]
-    months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len[rows], 1e-6)))
+        u_len = u_len[rows]
+    months = np.ceil(-c.p["labour_illness_absence_months"] * np.log(np.maximum(u_len, 1e-6)))
     L.absent[rows] = np.minimum(months, 24).astype(np.int8)
-    rows = rows[(L.status[rows] == MIGRANT) & (u_len[rows] < c.p["labour_illness_job_loss"])]
+    rows = rows[(L.status[rows] == MIGRANT) & (u_len < c.p["labour_illness_job_loss"])]
     L.status[rows] = OUT
     lost = np.zeros(L.m, bool)
     lost[rows] = True
