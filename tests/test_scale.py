@@ -282,7 +282,7 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
     for replicate, name, month in addresses:
         compiled = Streams(seed, replicate)
         compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
-        compiled.row_uniforms = kern.row_uniforms()
+        compiled.row_uniforms, compiled.reader_workspace = kern.row_uniforms()
         ref = Streams(seed, replicate)
         plain = ref.uniform(name, month, n)
         for rows in row_sets:

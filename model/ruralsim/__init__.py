@@ -31,7 +31,7 @@ SIMULATION = {
     "inputs": ("parameters", "parameters_post2025", "config", "horizon", "programme_paths"),
     "cohort": ("rng", "threads", "population", "places", "chunking", "start_store", "start_cache"),
     "phases": ("demography", "labour", "shocks", "identification", "categories", "projects", "transition",
-               "east_west", "metrics", "kernels", "kernels_numba", "kernels_policy", "kernels_status",
+               "east_west", "metrics", "kernels", "jit", "kernels_numba", "kernels_policy", "kernels_status",
                "pcg64_numba"),
     "policy": ("programmes", "budget", "levers"),
     "engine": ("model", "mesa_glue", "agents", "runner", "processes", "group_metrics"),

@@ -50,9 +50,10 @@ class NumpyKernels:
 
     @staticmethod
     def row_uniforms():
-        """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`):
-        None for NumPy's generators."""
-        return None
+        """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`) and
+        of a compiled reader's workspace (:func:`.pcg64_numba.reader_workspace`): None, None for NumPy's
+        generators."""
+        return None, None
 
     @staticmethod
     def block_normals():
@@ -91,7 +92,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import group_rows, pcg64_blocks, pcg64_blocks_every, pcg64_rows
+    from .pcg64_numba import group_rows, pcg64_blocks, pcg64_blocks_every, pcg64_rows, reader_workspace
 
     f32 = np.float32
 
@@ -111,7 +112,7 @@ def _numba_kernels():
 
         @staticmethod
         def row_uniforms():
-            return pcg64_rows
+            return pcg64_rows, reader_workspace
 
         @staticmethod
         def block_normals():

@@ -10,19 +10,12 @@ two loops over the chunk's labourers. All release the GIL, so chunks run in para
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ..cohort.population import FARM, LOCAL, MIGRANT, MONITORED, OUT, POST, TRAINING, WORKSHOP
+from . import pcg64_numba as _pcg  # its readers of draws made at the rows read only
 from .east_west import MAX_AGE as EAST_WEST_MAX_AGE
-
-# Per-row helpers a loop calls take and return scalars only: an array handed to a compiled call costs its
-# reference counting on every row (a loop calling one with three arrays ran six times slower).
-# NumPy's error model: a division by zero gives inf/nan as in the NumPy reference instead of a per-division
-# check and Python exception (every divisor here is a size, a count or a positive parameter anyway).
-_jit = numba.njit(nogil=True, cache=True, error_model="numpy")
-
-f32 = np.float32
+from .jit import _jit, f32
 
 
 @_jit
@@ -464,6 +457,3 @@ def _add_county(sums, k, s0, s1, s2, s3, s4, s7):
     sums[4, k] += s4
     sums[7, k] += s7
 
-
-# Its readers of draws made at the rows read only (kept last: pcg64_numba compiles with this module's _jit).
-from . import pcg64_numba as _pcg  # noqa: E402

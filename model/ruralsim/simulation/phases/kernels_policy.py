@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels_numba import _jit, can_migrate, f32
+from .jit import _jit, f32
+from .kernels_numba import can_migrate
 from ..cohort.population import DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, OUT, POST, SINGLE, TEKUN
 
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from ..cohort.population import (DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, POST, SINGLE, TEKUN,
                                  WORKSHOP)
-from .kernels_numba import _jit, f32, migrant_weight
+from .jit import _jit, f32
+from .kernels_numba import migrant_weight
 
 
 #: The counts :func:`status` returns, in order (``falls``, ``spell_hist`` ... are arrays of their own).

@@ -18,7 +18,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from .kernels_numba import _jit, f32
+from .jit import _jit, f32
 
 _U = np.uint64
 _M32 = _U(0xFFFFFFFF)
