@@ -340,6 +340,30 @@ def test_compiled_normals_are_numpys_float32_standard_normals(seed):
         np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))
 
 
+def test_without_numpys_tables_or_with_wrong_ones_the_normals_stay_numpys_generators(monkeypatch):
+    """The compiled normals are used only when NumPy's ziggurat tables are found *and* reproduce NumPy's numbers:
+    missing tables (another platform) or tables that differ (another NumPy) leave the streams on NumPy's
+    generators (kernels._block_normals returns None), so the numbers never depend on which maker ran."""
+    pytest.importorskip("numba")
+    from ruralsim.simulation.phases import kernels, pcg64_numba
+
+    real = pcg64_numba.ziggurat_tables()
+    monkeypatch.setattr(pcg64_numba, "ziggurat_tables", lambda: None)
+    kernels._block_normals.cache_clear()
+    try:
+        assert kernels._block_normals() is None
+        if real is not None:
+            ki, wi, fi = real
+            wrong = wi.copy()
+            wrong[5] = np.nextafter(wrong[5], np.float32(1.0))  # one layer's width off by one unit in the last place
+            monkeypatch.setattr(pcg64_numba, "ziggurat_tables", lambda: (ki, wrong, fi))
+            kernels._block_normals.cache_clear()
+            assert kernels._block_normals() is None
+    finally:
+        monkeypatch.undo()
+        kernels._block_normals.cache_clear()
+
+
 def test_blocks_shared_between_chunks_give_the_plain_draws():
     from ruralsim.simulation.rng import BLOCK, Streams
 
