@@ -43,13 +43,7 @@ def timed_model(households: int, kernels: str, months: int):
     originals["build"] = population.build
 
     def timing(name, fn):
-        def wrapper(*args, **kwargs):
-            t0 = CLOCK()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                setup[name] += CLOCK() - t0
-        return wrapper
+        return clocked(fn, lambda _args, seconds: setup.__setitem__(name, setup[name] + seconds))
 
     population.build = timing("build", originals["build"])
     for name in SETUP[1:]:
@@ -66,17 +60,21 @@ def timed_model(households: int, kernels: str, months: int):
     model.setup_seconds = dict(setup)
     model.phase_seconds = defaultdict(float)
     for name in PHASES:
-        method = getattr(model, name)
-
-        def wrapper(*args, _method=method, _name=name, **kwargs):
-            t0 = CLOCK()
-            try:
-                return _method(*args, **kwargs)
-            finally:
-                model.phase_seconds[_name] += CLOCK() - t0
-
-        setattr(model, name, wrapper)
+        setattr(model, name, clocked(getattr(model, name), lambda _args, seconds, _name=name:
+                                     model.phase_seconds.__setitem__(_name, model.phase_seconds[_name] + seconds)))
     return model
+
+
+def clocked(fn, record):
+    """``fn``, passing its arguments and the seconds each call took (``CLOCK``, read at the call: ``--cpu`` sets it)
+    to ``record``: the one timing wrapper of the phases, the set-up's parts, the kernels and the draws."""
+    def wrapper(*args, **kwargs):
+        t0 = CLOCK()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            record(args, CLOCK() - t0)
+    return wrapper
 
 
 def detail_timers() -> dict[str, list]:
@@ -89,15 +87,11 @@ def detail_timers() -> dict[str, list]:
     timers: dict[str, list] = defaultdict(lambda: [0.0, 0])
 
     def timed(key_of, fn):
-        def wrapper(*args, **kwargs):
-            t0 = CLOCK()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                cell = timers[key_of(args)]
-                cell[0] += CLOCK() - t0
-                cell[1] += 1
-        return wrapper
+        def record(args, seconds):
+            cell = timers[key_of(args)]
+            cell[0] += seconds
+            cell[1] += 1
+        return clocked(fn, record)
 
     for module in (kernels_numba, kernels_policy, kernels_status):
         for name in dir(module):
