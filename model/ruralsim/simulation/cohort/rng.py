@@ -185,11 +185,8 @@ class Streams:
                     whole.append(b)
                 else:
                     cut.append((b, s, e, start, size))
-            words = np.zeros((len(whole), len(self._run_words or ()) + 4), np.uint64)
-            if self._run_words is not None and whole:
-                words[:, :len(self._run_words)] = self._run_words
-                words[:, -4] = self.replicate
-                words[:, -1] = whole
+            words = (self._block_words(whole) if self._run_words is not None
+                     else np.zeros((len(whole), 4), np.uint64))  # no compiled draws without run words
             plan = self._plans[key] = _Plan(whole, cut, words, np.asarray(whole, np.int64) * BLOCK)
         return plan
 
@@ -203,15 +200,18 @@ class Streams:
     def _entropy(self, name: str, month: int, template: np.ndarray | list[int]) -> np.ndarray:
         """SeedSequence's entropy words of each block's address (one row per block), for the compiled maker:
         ``template`` is a plan's words (run, replicate and block filled in) or a list of block numbers."""
-        if not isinstance(template, np.ndarray):
-            words = np.empty((len(template), len(self._run_words) + 4), np.uint64)
-            words[:, :len(self._run_words)] = self._run_words
-            words[:, -4] = self.replicate
-            words[:, -1] = template
-        else:
-            words = template.copy()
+        words = template.copy() if isinstance(template, np.ndarray) else self._block_words(template)
         words[:, -3] = stream_id(name)
         words[:, -2] = month + _MONTH_OFFSET
+        return words
+
+    def _block_words(self, blocks: list[int]) -> np.ndarray:
+        """The entropy words of ``blocks``' addresses with the stream and month left to fill (run, replicate,
+        block): one row per block."""
+        words = np.zeros((len(blocks), len(self._run_words) + 4), np.uint64)
+        words[:, :len(self._run_words)] = self._run_words
+        words[:, -4] = self.replicate
+        words[:, -1] = blocks
         return words
 
     def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:

@@ -98,8 +98,8 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                     data_due[i] = t + data_delay
                 ripe = data_due[i] == t
                 trig = risk_months[i] > detection_delay or rigid or sudden
-                u = np.float64(u_detect[i])
                 if ripe or trig:
+                    u = np.float64(u_detect[i])
                     p_data = data_rate if ripe else 0.0
                     p_self = self_rate if trig else 0.0
                     p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
@@ -112,8 +112,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                         ch = 2
                     elif u < t3:
                         ch = 3
-                elif u < 0.0:  # every threshold is 0 (the usual case: no draw is below it)
-                    ch = 4
+                # else every threshold is 0 (the usual case): a uniform is never below 0, so no channel
                 if yearly:
                     ch = 1
                     annual_due[i] = -32768
