@@ -121,8 +121,9 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
 
 def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
     """A chunk's local index arrays (households' village and county, labourers' household and village, the
-    villages' county, labourers' county, and each household's first labourer row with the end as a last entry:
-    labourers are grouped by household in household order), made once per chunk and kept on the model:
+    villages' county, labourers' county, each household's first labourer row and each village's first household
+    row, with the end as a last entry: labourers are grouped by household, households by village), made once per
+    chunk and kept on the model:
     households never change village or county, nor labourers household, so they are the same every month (a
     rule that moved rows between groups would clear ``m._local_indices``). Read-only by convention: the phases
     only index with them."""
@@ -136,7 +137,8 @@ def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
         lab_hh = L.hh[lab] - np.int32(span.h0)
         got = cache[span] = (H.village[h] - np.int32(span.v0), H.county[h] - np.int32(span.c0),
                              lab_hh, lab_village, village_county, village_county[lab_village],
-                             np.searchsorted(lab_hh, np.arange(span.h1 - span.h0 + 1)))
+                             np.searchsorted(lab_hh, np.arange(span.h1 - span.h0 + 1)),
+                             np.searchsorted(H.village[h] - np.int32(span.v0), np.arange(span.v1 - span.v0 + 1)))
     return got
 
 
@@ -157,7 +159,7 @@ class Part:
         self.hh = Households(**{f.name: getattr(H, f.name)[h] for f in fields(Households)})
         self.labs = Labourers(**{f.name: getattr(L, f.name)[lab] for f in fields(Labourers)})
         (self.hh.village, self.hh.county, self.labs.hh, self.labs.village, self.village_county,
-         self.lab_county, self.lab_first) = local_indices(m, span)
+         self.lab_county, self.lab_first, self.village_first) = local_indices(m, span)
         for name in HOUSEHOLD_STATE:
             setattr(self, name, getattr(m, name)[h])
         self.ring = m.ring[:, h]

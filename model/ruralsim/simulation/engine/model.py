@@ -345,7 +345,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         L = c.labs
         c.kern.tick_absences(L.absent)
         lost_ill = shocks.illness_absence(c, event)
-        if c.kern.fast:  # training, separations and search in three loops over labourers
+        if c.kern.fast:  # training, separations and search in one kernel (two loops over labourers, and lists)
             enrolled, lost_hh = c.kern.labour(c, self, lost_ill, True, self.prog_industry.moved(c))
             self.prog_training.book_enrolled(c, enrolled)
             return lost_hh
@@ -395,8 +395,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         if c.kern.fast:
             # The hardship draw is read only in villages hit by a new disaster: it is made at their households only
             # (households are sorted by village).
-            first = np.searchsorted(H.village, np.arange(c.n_villages + 1))
-            u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), first))
+            u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), c.village_first))
             return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]

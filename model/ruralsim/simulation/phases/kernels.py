@@ -3,12 +3,14 @@
 The model's phases are written in NumPy (:mod:`ruralsim.labour`, :mod:`ruralsim.programmes`,
 :mod:`ruralsim.model`); the Numba set has compiled translations that do exactly the same arithmetic in the
 same precision and order, so results are bit-identical (``tests/test_scale.py`` checks whole runs):
-:mod:`ruralsim.simulation.phases.kernels_numba` the labour market (training, separations and search in three
-loops) and incomes (with wages and east–west placements), :mod:`ruralsim.simulation.phases.kernels_policy` the
-policy phase, birthdays and shocks, :mod:`ruralsim.simulation.phases.kernels_status` the status phase with the
-month's metric parts and the labour counts, and :mod:`ruralsim.simulation.phases.pcg64_numba` the streams'
-uniform blocks (NumPy's numbers). Which set runs is a matter of speed only: a NumPy phase makes a dozen passes
-with temporaries over the chunk, its kernel one to three loops with its sums and counts kept in the loop.
+:mod:`ruralsim.simulation.phases.kernels_numba` the labour market (training, separations and search in two
+loops over labourers and short ones over lists of them) and incomes (with wages and east–west placements),
+:mod:`ruralsim.simulation.phases.kernels_policy` the policy phase, birthdays and shocks,
+:mod:`ruralsim.simulation.phases.kernels_status` the status phase with the month's metric parts and the labour
+counts, and :mod:`ruralsim.simulation.phases.pcg64_numba` the streams' draws (NumPy's numbers: uniforms by
+block, at scattered rows and through readers, and float32 normals). Which set runs is a matter of speed only:
+a NumPy phase makes a dozen passes with temporaries over the chunk, its kernel a few loops with its sums and
+counts kept in them.
 
 Choice: ``kernels=`` on the model, else ``RURALSIM_KERNELS=numpy|numba|auto``; "auto" (the default)
 takes Numba when it is installed and the run has at least :data:`NUMBA_MIN_HOUSEHOLDS` households,
@@ -257,7 +259,7 @@ def _numba_kernels():
                 prob = p["monitoring_placement_prob"] * c.ration
                 # The placement draw is read at the labourers of households in an episode only: made there only.
                 rows = kp.episode_households(c.mon_state, c.episode)
-                draw = c.ul_at("lab.assist", group_rows(rows, c.lab_first))
+                draw = c.ul_at("lab.assist", NumbaKernels.labourers_of(c, rows))
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
                                        f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
                                        np.asarray(c.post_quota, float),

@@ -155,7 +155,7 @@ def search(c, u_find: np.ndarray, rate: float, monitored_hh: np.ndarray) -> None
 
     Only seekers' rows are computed: they are a quarter of labourers, and this is the model's
     hottest phase (with Numba, :func:`ruralsim.simulation.phases.kernels_numba.labour` does it with training and
-    the separations in three loops).
+    the separations: two loops over labourers and short ones over lists of them).
     """
     p, L, H = c.p, c.labs, c.hh
     st = L.status
