@@ -283,9 +283,4 @@ def county_array(parts: Sequence[Partial], n_counties: int, key: str, where: str
 
 def combine_counties(parts: Sequence[Partial], n_counties: int, key: str, where: str = "out") -> float:
     """National total of a per-county partial: county sums placed in county order, then summed."""
-    full = np.zeros(n_counties)
-    for part in parts:
-        value = getattr(part, where).get(key)
-        if value is not None:
-            full[part.span.c0:part.span.c1] += value
-    return float(full.sum())
+    return float(county_array(parts, n_counties, key, where).sum())
