@@ -282,8 +282,9 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
     for replicate, name, month in addresses:
         compiled = Streams(seed, replicate)
         compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
-        compiled.row_uniforms, compiled.reader_workspace = kern.row_uniforms()
+        compiled.row_uniforms, compiled.make_reader = kern.row_uniforms()
         ref = Streams(seed, replicate)
+        ref.make_reader = compiled.make_reader  # its readers hold the rows drawn whole (NumPy's generators)
         plain = ref.uniform(name, month, n)
         for rows in row_sets:
             for streams in (compiled, ref):
@@ -310,6 +311,7 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
                 for streams in (compiled, ref):
                     reader = streams.uniform_reader(name, month, n, h0, h1)
                     np.testing.assert_array_equal(_read_rows(reader, local), plain[h0 + local])
+                    np.testing.assert_array_equal(_read_rows(reader, local[::-1]), plain[h0 + local[::-1]])
 
 
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")

@@ -53,9 +53,9 @@ class Streams:
         # Its maker of scattered rows only, ``(entropy words of the blocks from the first, first block, rows, out,
         # BLOCK)``: for draws read on a few percent of the rows (:meth:`uniform_rows`).
         self.row_uniforms = None
-        # With it, the maker of a compiled reader's workspace (:meth:`uniform_reader`; set by the model, so this
+        # With it, the maker of a compiled kernel's reader (:meth:`uniform_reader`; set by the model, so this
         # module needs no kernel module).
-        self.reader_workspace = None
+        self.make_reader = None
         # Its maker of one block's float32 standard normals, ``(entropy words, out)``: NumPy's numbers (None: NumPy's
         # generators).
         self.block_normals = None
@@ -117,17 +117,14 @@ class Streams:
                 out[s:e] = vals[rows[s:e] - b * BLOCK]
         return out
 
-    def uniform_reader(self, name: str, month: int, n: int, lo: int, hi: int) -> tuple:
+    def uniform_reader(self, name: str, month: int, n: int, lo: int, hi: int) -> np.ndarray:
         """A compiled kernel's reader of :meth:`uniform`'s rows ``lo:hi`` (:func:`.pcg64_numba.read_uniform`, local
         row ``i`` = model row ``lo + i``), for a draw read at a few rows found as the kernel goes: with the compiled
         maker it holds the blocks' addresses only, else the rows drawn whole."""
-        if self.row_uniforms is not None and self.reader_workspace is not None and self._compiled(month) and hi > lo:
+        if self.row_uniforms is not None and self._compiled(month) and hi > lo:
             b0, b1 = lo // BLOCK, (hi - 1) // BLOCK
-            entropy = self._entropy(name, month, list(range(b0, b1 + 1)))
-            return entropy, b0, lo, BLOCK, np.zeros(0, np.float32), self.reader_workspace()
-        dense = self.uniform(name, month, n, lo, hi)  # the workspace is not read on this path
-        return (np.zeros((0, len(self._run_words or ()) + 4), np.uint64), 0, lo, BLOCK, dense,
-                np.zeros(1, np.uint64))
+            return self.make_reader(self._entropy(name, month, list(range(b0, b1 + 1))), b0, lo, BLOCK, None)
+        return self.make_reader(np.zeros((0, 0), np.uint64), 0, lo, BLOCK, self.uniform(name, month, n, lo, hi))
 
     def normal(self, name: str, month: int, n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Float32 standard normals for rows ``lo:hi`` of an ``n``-row population."""

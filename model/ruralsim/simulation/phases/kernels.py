@@ -53,8 +53,7 @@ class NumpyKernels:
     @staticmethod
     def row_uniforms():
         """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`) and
-        of a compiled reader's workspace (:func:`.pcg64_numba.reader_workspace`): None, None for NumPy's
-        generators."""
+        of a compiled kernel's reader (:func:`.pcg64_numba.make_reader`): None, None for NumPy's generators."""
         return None, None
 
     @staticmethod
@@ -94,7 +93,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import group_rows, pcg64_blocks, pcg64_blocks_every, pcg64_rows, reader_workspace
+    from .pcg64_numba import group_rows, make_reader, pcg64_blocks, pcg64_blocks_every, pcg64_rows
 
     f32 = np.float32
 
@@ -114,7 +113,7 @@ def _numba_kernels():
 
         @staticmethod
         def row_uniforms():
-            return pcg64_rows, reader_workspace
+            return pcg64_rows, make_reader
 
         @staticmethod
         def block_normals():
@@ -141,7 +140,7 @@ def _numba_kernels():
             drop = m.demand_drop if train else 0.0
             started = bool(c.demand_drop_started) if train else False
             none = np.zeros(0, np.float32)
-            empty = (np.zeros((0, 8), np.uint64), 0, 0, 1 << 16, none, np.zeros(0, np.uint64))  # a reader of nothing
+            empty = make_reader(np.zeros((0, 0), np.uint64), 0, 0, 1 << 16, none)  # a reader of nothing
             enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
             kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
                       c.hh.chronic, c.mon_state, train,

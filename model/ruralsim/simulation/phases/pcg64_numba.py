@@ -400,54 +400,69 @@ def pcg64_normals(entropy, out, ki, wi, fi):
 
 
 # A kernel that reads a stream at a few rows it finds as it goes (a separated labourer's next status, a graduate's
-# placement) takes a *reader* instead of the stream's whole array: ``(entropy words of the blocks from the first,
-# first block, model row of local row 0, block, dense, workspace)``. Rows are read in ascending order; the first
-# read in a block makes that block's tables of :func:`pcg64_rows` in the workspace, each read is then two
-# 128-bit products. With no entropy words (NumPy's generators) ``dense`` holds the chunk's whole draw instead.
+# placement, a household's detection) takes a *reader* instead of the stream's whole array: one uint64 array with
+# a header (mode, first block, model row of local row 0, log2 of the rows per block) and, for each block of the
+# chunk, the tables of :func:`pcg64_rows` (the state every _LOW_STEPS steps, the increment's part of every fewer
+# steps). A read is then two 128-bit products, with no call and no branch but the mode's: one array made whole
+# beforehand, because a compiled call given arrays, or making a view, pays reference counts on every read (~35 ns
+# a read with a tuple of three arrays and tables made on the first read in a block, ~3 ns so). With no entropy
+# words (NumPy's generators) the mode is dense and the data are the chunk's draws as the integers ``k`` of
+# ``k * 2**-24`` (every float32 uniform of NumPy's is one).
 _NHI = 130  # states every _LOW_STEPS steps of a block of up to 2**16 rows (129), and one more
+_TABLES = 2 * _NHI + 2 * _LOW_STEPS  # words of one block's tables
+_DATA = 4  # the header's words: mode (0 tables, 1 dense), first block, row 0, log2 of the rows per block
 
 
-def reader_workspace() -> np.ndarray:
-    """A reader's workspace: the block it holds (+1; 0 none), then its state every ``_LOW_STEPS`` steps and its
-    increment's part of every ``l < _LOW_STEPS`` steps (high words, then low words)."""
-    return np.zeros(1 + 2 * _NHI + 2 * _LOW_STEPS, np.uint64)
+def make_reader(entropy: np.ndarray, first_block: int, row0: int, block: int, dense: np.ndarray) -> np.ndarray:
+    """A reader (see the section comment) of local rows ``i`` = model rows ``row0 + i``: from the entropy words
+    of the blocks from ``first_block`` on (one row per block), or, with no entropy rows, from ``dense`` (the rows
+    drawn whole)."""
+    shift = int(block).bit_length() - 1
+    if block != 1 << shift:
+        raise ValueError(f"a reader's blocks are a power of two rows, not {block}")
+    if entropy.shape[0]:
+        reader = np.empty(_DATA + _TABLES * entropy.shape[0], np.uint64)
+        _reader_tables(reader, entropy, block)
+        reader[:_DATA] = (0, first_block, row0, shift)
+        return reader
+    k = np.asarray(dense, np.float64) * 2.0 ** 24
+    if not np.array_equal(np.floor(k), k):
+        raise ValueError("a dense reader holds float32 uniforms k * 2**-24 only")
+    return np.r_[np.array([1, first_block, row0, shift], np.uint64), k.astype(np.uint64)]
 
 
 @_jit
-def _reader_block(ws, entropy, block):
-    """Fill a reader's workspace with the tables of the block of ``entropy`` (all of it: a reader does not know
-    which rows it will read)."""
+def _reader_tables(reader, entropy, block):
+    """Each block's tables, from its entropy words, into the reader after the header."""
     low = _LOW_STEPS
     mh, ml, fh, fl = _STEP_TABLE[0], _STEP_TABLE[1], _STEP_TABLE[2], _STEP_TABLE[3]
-    sh, sl, ih, il = pcg64_state(entropy)
-    ch, cl = _mul128(ih, il, fh[low], fl[low])
-    ws[1], ws[1 + _NHI] = sh, sl
-    for h in range(1, (block // 2) // low + 1):
-        xh, xl = _mul128(mh[low], ml[low], ws[h], ws[_NHI + h])
-        lo = xl + cl
-        ws[1 + h] = xh + ch + (_ONE if lo < xl else _U(0))
-        ws[1 + _NHI + h] = lo
-    for l in range(low):  # noqa: E741
-        ws[1 + 2 * _NHI + l], ws[1 + 2 * _NHI + low + l] = _mul128(ih, il, fh[l], fl[l])
+    for j in range(entropy.shape[0]):
+        ws = reader[_DATA + j * _TABLES:_DATA + (j + 1) * _TABLES]
+        sh, sl, ih, il = pcg64_state(entropy[j])
+        ch, cl = _mul128(ih, il, fh[low], fl[low])
+        ws[0], ws[_NHI] = sh, sl
+        for h in range(1, (block // 2) // low + 1):
+            xh, xl = _mul128(mh[low], ml[low], ws[h - 1], ws[_NHI + h - 1])
+            lo = xl + cl
+            ws[h] = xh + ch + (_ONE if lo < xl else _U(0))
+            ws[_NHI + h] = lo
+        for l in range(low):  # noqa: E741
+            ws[2 * _NHI + l], ws[2 * _NHI + low + l] = _mul128(ih, il, fh[l], fl[l])
 
 
 @_jit
 def read_uniform(reader, i):
     """The float32 uniform of the chunk's row ``i`` of a reader's stream (see the section comment)."""
-    entropy, first_block, row0, block, dense, ws = reader
-    if entropy.shape[0] == 0:
-        return dense[i]
-    row = row0 + i
-    b = row // block
-    if ws[0] != _U(b + 1):
-        _reader_block(ws, entropy[b - first_block], block)
-        ws[0] = _U(b + 1)
-    low = _LOW_STEPS
-    r = row - b * block
-    t = r // 2 + 1
+    if reader[0] != _U(0):
+        return f32(reader[_DATA + i]) * f32(2.0 ** -24)
+    row = _U(i) + reader[2]
+    shift = reader[3]
+    r = row & ((_ONE << shift) - _ONE)
+    base = _U(_DATA) + ((row >> shift) - reader[1]) * _U(_TABLES)
+    low = _U(_LOW_STEPS)
+    t = r // _U(2) + _ONE
     h, l = t // low, t % low  # noqa: E741
-    xh, xl = _mul128(_STEP_TABLE[0][l], _STEP_TABLE[1][l], ws[1 + h], ws[1 + _NHI + h])
-    al = ws[1 + 2 * _NHI + low + l]
-    lo = xl + al
-    x = _output(xh + ws[1 + 2 * _NHI + l] + (_ONE if lo < xl else _U(0)), lo)
-    return f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * f32(2.0 ** -24)
+    xh, xl = _mul128(_STEP_TABLE[0][l], _STEP_TABLE[1][l], reader[base + h], reader[base + _U(_NHI) + h])
+    lo = xl + reader[base + _U(2 * _NHI) + low + l]
+    x = _output(xh + reader[base + _U(2 * _NHI) + l] + (_ONE if lo < xl else _U(0)), lo)
+    return f32((x >> (_SHIFT8 + (r & _ONE) * _S32)) & _M24) * f32(2.0 ** -24)
