@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -424,3 +425,30 @@ def test_numba_equals_numpy_when_vacancies_bind_and_projects_fail():
     assert (ts["migrant_displaced"] > 0).any() and (ts["industry_failed_capital"] > 0).any()
     assert ts["fiscal_training"].sum() > 0 and (ts["industry_returns"] > 0).all()
     _assert_same_run(ref, fast)
+
+
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_compiled_kernels_cache_is_stamped_by_every_kernel_module(tmp_path):
+    """Numba reuses cached machine code while the function's own file is unchanged, though a kernel has the
+    helpers of other modules compiled in: the kernels' entries carry the digest of every module of the phases
+    package instead, so a change to any of them (a reader in pcg64_numba) recompiles every kernel."""
+    import re
+
+    from ruralsim.simulation.phases import jit, pcg64_numba
+
+    phases = Path(jit.__file__).parent
+    for path in phases.parent.parent.rglob("*.py"):  # every compiled function is in the stamped package
+        if re.search(r"^from \.+(phases\.)?jit import|numba\.njit|@jit\b", path.read_text(encoding="utf-8"), re.M):
+            assert path.parent == phases, path
+    copies = []
+    for path in jit.kernel_sources():
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    digest = jit.sources_digest(copies)
+    assert digest == jit.sources_digest(jit.kernel_sources())
+    helper = tmp_path / "pcg64_numba.py"
+    helper.write_text(helper.read_text(encoding="utf-8") + "\n# one line more\n", encoding="utf-8")
+    assert jit.sources_digest(jit.kernel_sources(tmp_path)) != digest
+    locator = pcg64_numba.read_uniform._cache._impl.locator
+    assert type(locator).__name__.startswith("Kernels") and locator.get_source_stamp() == digest
