@@ -242,8 +242,8 @@ class ModelSetUp:
     @staticmethod
     def _year_key(c: Part) -> None:
         """Each labourer's cell of the wage table by county (chunk-local) as the learning year begins, and the
-        labourers per cell: once for the year, as type and standing do not change in the burn-in (no birthdays
-        before the warm-up, no training before 2021)."""
+        labourers per cell: made once for the year, as the standing is the year's first and the type does not
+        change in the burn-in (no birthdays before the warm-up, no training before 2021)."""
         kind = _labourer_kind(c.labs)
         c.out.update(year_key=c.lab_county.astype(np.int64) * N_KINDS + kind,
                      kind_count=np.bincount(kind, minlength=N_KINDS))
