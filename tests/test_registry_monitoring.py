@@ -560,7 +560,8 @@ def test_the_start_fit_tells_a_labourer_between_jobs_from_one_in_work():
     L = SimpleNamespace(weak=np.array([0, 0, 1], np.int8), skill=np.array([0, 0, 2], np.int8),
                         age=np.array([30, 30, 70], np.int8), status=np.array([OUT, MIGRANT, OUT], np.int8))
     assert list(_labourer_kind(L)) == [0, 2, 69]
-    assert list(_labourer_kind(L, np.array([OUT, MIGRANT, 1], np.int8))) == [0, 2, 70]   # 1: own farm
+    L.status[2] = 1   # own farm
+    assert list(_labourer_kind(L)) == [0, 2, 70]
     # Over the burn-in's last year, a labourer out of work when it began earned less than one of its
     # type in work: the fit no longer pays the first the second's wage (summed over the types both hold).
     m = RuralModel("baseline", run_households=4000, run_months=1, kernels="numpy")

@@ -113,7 +113,7 @@ def national_households(p: dict) -> int:
     return int(round(formerly_poor / (1.0 - p["population_edge_share"])))
 
 
-BUILD_ROWS = 16 * BLOCK  # rows per piece of work when drawing the cohort (whole random blocks)
+BUILD_ROWS = 4 * BLOCK  # rows per piece of work when drawing the cohort (whole random blocks: 1M households make 4)
 
 
 def build(p: dict, n: int, streams: Streams, threads: int = 1) -> tuple[Households, Labourers, Structure]:

@@ -138,13 +138,13 @@ class CooperativeSector:
         self.n_crops = int(p["coop_crops"])
         self.log_price = np.zeros(self.n_crops)
         self.price = np.ones(self.n_crops)
-        members = hh.coop >= 0
-        idx = hh.coop[members]
-        self.pooled_mu_hh = np.where(members, hh.land * p["coop_pooled_land_share"], 0).astype(np.float32)
-        self.pooled_mu = np.bincount(idx, self.pooled_mu_hh[members], minlength=self.n)
-        self.member_mu = np.bincount(idx, hh.crop_mu[members], minlength=self.n)
-        self.shares_total = np.bincount(idx, hh.shares[members], minlength=self.n)
-        self.members = np.bincount(idx, minlength=self.n)
+        # Sums per cooperative in row order, non-members counted in a slot 0 that is dropped (no masked copies).
+        slot = hh.coop + 1
+        self.pooled_mu_hh = np.where(slot > 0, hh.land * p["coop_pooled_land_share"], 0).astype(np.float32)
+        self.pooled_mu = np.bincount(slot, self.pooled_mu_hh, minlength=self.n + 1)[1:]
+        self.member_mu = np.bincount(slot, hh.crop_mu, minlength=self.n + 1)[1:]
+        self.shares_total = np.bincount(slot, hh.shares, minlength=self.n + 1)[1:]
+        self.members = np.bincount(slot, minlength=self.n + 1)[1:]
         self.profit_ytd = np.zeros(self.n)
 
     def update_prices(self, p: dict, eps: np.ndarray, drop: float) -> None:

@@ -7,6 +7,7 @@ state); what it builds is the common start that :mod:`ruralsim.simulation.cohort
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
 from functools import partial
 from pathlib import Path
@@ -173,11 +174,21 @@ class ModelSetUp:
         self.grower_price = self.coops.grower_price(self.p)
 
     def _init_agents(self) -> None:
-        """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop)."""
-        for cls, count in ((Village, self.n_villages), (Cooperative, self.coops.n),
-                           (Enterprise, self.firms.n), (Workshop, self.workshops.n)):
-            for i in range(count):  # a loop over collective agents, not households
-                cls(self, i)
+        """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop).
+
+        The cyclic garbage collector is paused meanwhile: the handles, their dicts and Mesa's weak references
+        to them (~35,000 objects at 1M households) are long-lived and none is garbage, yet making them set off
+        collections up to one of the whole heap (0.1 s of the set-up's serial time)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for cls, count in ((Village, self.n_villages), (Cooperative, self.coops.n),
+                               (Enterprise, self.firms.n), (Workshop, self.workshops.n)):
+                for i in range(count):  # a loop over collective agents, not households
+                    cls(self, i)
+        finally:
+            if collecting:
+                gc.enable()
 
     def _set_year_values(self, year: int) -> None:
         p = self.p
@@ -204,6 +215,7 @@ class ModelSetUp:
         and learn each labourer type's expected wage (at unit earning potential) over the last year."""
         self.post_quota = self.prog_posts.quota()
         wage_sums = np.zeros((self.n_counties, N_KINDS))
+        year_keys = None
         self._market_from(self._chunks(lambda c: c.out.update(labour.market_parts(c))))
         for k in range(_BURN_IN_STREAM_OFFSET - BURN_IN_MONTHS, _BURN_IN_STREAM_OFFSET):
             self.firms.step(self.p, self.streams.small_normal("firm.orders", k, self.firms.n))
@@ -211,26 +223,32 @@ class ModelSetUp:
                                 self.streams.small_normal("workshop.orders", k, self.n_villages)[
                                     self.workshops.village], 1.0)
             self._migrant_market(0.0)
-            learn = k >= _BURN_IN_STREAM_OFFSET - 12
             if k == _BURN_IN_STREAM_OFFSET - 12:  # where each labourer stands as the learning year begins
-                year_status = self.labs.status.copy()
-            parts = self._chunks(partial(self._burn_in_month, month=k,
-                                         year_status=year_status if learn else None))
+                key_parts = self._chunks(self._year_key)
+                year_keys = {part.span: part.out["year_key"] for part in key_parts}
+            parts = self._chunks(partial(self._burn_in_month, month=k, year_keys=year_keys))
             self._market_from(parts)
             for part in parts:
-                if learn:
+                if year_keys is not None:
                     wage_sums[part.span.c0:part.span.c1] += part.out["kind_wages"]
         # Expected wage over the next year by type (weak x skill x age band) and standing when the year
         # begins: the start is fitted to what a labourer in that position can expect to earn in the year
         # that follows, so a household between jobs at the fit is neither penalised nor overpaid.
-        count = sum(part.out["kind_count"] for part in self._chunks(lambda c: c.out.update(
-            kind_count=np.bincount(_labourer_kind(c.labs, year_status[c.span.l0:c.span.l1]),
-                                   minlength=N_KINDS))))
+        count = sum(part.out["kind_count"] for part in key_parts)
         self.expected_wage = np.divide(wage_sums.sum(axis=0), count, out=np.zeros(N_KINDS), where=count > 0)
         self.ledger.clear()
         self.reached.clear()
 
-    def _burn_in_month(self, c: Part, month: int, year_status: np.ndarray | None) -> None:
+    @staticmethod
+    def _year_key(c: Part) -> None:
+        """Each labourer's cell of the wage table by county (chunk-local) as the learning year begins, and the
+        labourers per cell: made once for the year, as the standing is the year's first and the type does not
+        change in the burn-in (no birthdays before the warm-up, no training before 2021)."""
+        kind = _labourer_kind(c.labs)
+        c.out.update(year_key=c.lab_county.astype(np.int64) * N_KINDS + kind,
+                     kind_count=np.bincount(kind, minlength=N_KINDS))
+
+    def _burn_in_month(self, c: Part, month: int, year_keys: dict | None) -> None:
         L = c.labs
         c.kern.tick_absences(L.absent)
         # Only the episodes matter here (costs are not counted before the warm-up): their cost draws,
@@ -243,9 +261,8 @@ class ModelSetUp:
             labour.separations(c, c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul("lab.kind", month), 0.0)
             labour.search(c, c.ul("lab.find", month), self.migrant_find, np.zeros(c.n_households, bool))
         c.out.update(labour.market_parts(c))
-        if year_status is not None:  # wages by county and cell, summed in row order (independent of chunking)
-            key = c.lab_county.astype(np.int64) * N_KINDS + _labourer_kind(L, year_status[c.span.l0:c.span.l1])
-            c.out["kind_wages"] = np.bincount(key, labour.wages(c), minlength=c.n_counties * N_KINDS
+        if year_keys is not None:  # wages by county and cell, summed in row order (independent of chunking)
+            c.out["kind_wages"] = np.bincount(year_keys[c.span], labour.wages(c), minlength=c.n_counties * N_KINDS
                                               ).reshape(c.n_counties, N_KINDS)
 
     def _calibrate_start(self) -> None:

@@ -56,17 +56,25 @@ def new_share_capital(before: np.ndarray, after: np.ndarray, county: np.ndarray,
     return float(np.bincount(county, rise, minlength=n_counties).sum() * fiscal_share)
 
 
-def _labourer_kind(L, status: np.ndarray | None = None) -> np.ndarray:
+# Standing in the expected-wage table by status code: out of work, training or inactive 0, own farm 1, employed 2.
+_STANDING = np.zeros(len(population.STATUS_NAMES), np.int64)
+_STANDING[population.FARM] = 1
+_STANDING[list(population.EMPLOYED)] = 2
+# Age band (25-34, 35-44, 45-54, other) by age code: a table over every int8 value (a negative index reads the
+# entry of that value), so one look-up replaces a subtract, a divide and a clip.
+_AGE_BAND = np.clip((np.arange(256, dtype=np.uint8).view(np.int8).astype(np.int16) - 25) // 10, 0, 3
+                    ).astype(np.int8)
+
+
+def _labourer_kind(L) -> np.ndarray:
     """Cell of the expected-wage table: labourer type (weak x skill x age band 25-34, 35-44, 45-54, other)
-    and standing (out of work or in training, own farm, employed) in ``status`` (default: the current one).
+    and standing (out of work or in training, own farm, employed).
 
     The standing matters: a labourer between jobs when the start is fitted earns less over the next year than
     one in work, and crediting both with the type's average wage left the out-of-work households at a third
     of their fitted 2020 income through the warm-up (ODD §7.9.6)."""
-    status = L.status if status is None else status
-    kind = (L.weak * 3 + L.skill) * 4 + np.clip((L.age.astype(np.int16) - 25) // 10, 0, 3)
-    standing = np.where(np.isin(status, population.EMPLOYED), 2, np.where(status == population.FARM, 1, 0))
-    return kind.astype(np.int64) * N_STANDINGS + standing
+    kind = (L.weak * 3 + L.skill) * 4 + _AGE_BAND[L.age]
+    return kind.astype(np.int64) * N_STANDINGS + _STANDING[L.status]
 
 
 def _add(parts: list[Partial], key: str) -> Any:
