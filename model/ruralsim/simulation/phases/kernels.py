@@ -306,11 +306,13 @@ def _numba_kernels():
 
         @staticmethod
         def illness_events(u_event, prob, H):
-            return kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+            """The month's episodes: (each household's event, the ill households' rows)."""
+            event = np.empty(H.size.shape[0], bool)
+            return event, kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age, event)
 
         @staticmethod
-        def absence_rows(c, event_hh, u_lab):
-            return kp.absence_rows(event_hh, c.lab_first, c.hh.n_lab, u_lab)
+        def absence_rows(c, labs, u_lab):
+            return kp.absence_rows(labs, c.labs.hh, c.hh.n_lab, u_lab)
 
         @staticmethod
         def tick_absences(absent):

@@ -364,32 +364,33 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
 # Household shocks (reference: ruralsim.shocks). What uses exp/log stays in NumPy, on the few rows hit.
 # ---------------------------------------------------------------------------------------------
 @_jit
-def illness_events(u_event, prob, size, chronic, head_age):
-    """:func:`ruralsim.shocks.illness`'s episodes: the ill households' rows (the table ``prob`` is NumPy's)."""
+def illness_events(u_event, prob, size, chronic, head_age, event):
+    """:func:`ruralsim.shocks.illness`'s episodes: ``event`` (each household's, written whole) and the ill
+    households' rows (the table ``prob`` is NumPy's). An episode is listed by a select, not a branch (a few
+    percent of rows, unpredictable)."""
     n = size.shape[0]
     rows = np.empty(n, np.int64)
     k = 0
     for i in range(n):
         cell = (np.int64(size[i]) * 2 + np.int64(chronic[i])) * 128 + np.int64(head_age[i])
-        if np.float64(u_event[i]) < prob[cell]:
-            rows[k] = i
-            k += 1
+        ill = np.float64(u_event[i]) < prob[cell]
+        event[i] = ill
+        rows[k] = i
+        k += ill
     return rows[:k]
 
 
 @_jit
-def absence_rows(event_hh, lab_first, n_lab, u_lab):
-    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
-    rows (in row order) sent off work. Only the ill households' labourers are visited (``event_hh``: the month's
-    episodes; household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
-    rows = np.empty(u_lab.shape[0], np.int64)
+def absence_rows(labs, lab_hh, n_lab, u_lab):
+    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: of the ill households'
+    labourers ``labs`` (ascending), with their draws ``u_lab`` (one per listed labourer), the rows sent off work,
+    in row order (kept by a select, not a branch)."""
+    rows = np.empty(labs.shape[0], np.int64)
     k = 0
-    for h in range(event_hh.shape[0]):
-        if event_hh[h]:  # a few percent of households: a well-predicted branch, cheaper than listing them first
-            for j in range(lab_first[h], lab_first[h + 1]):
-                if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
-                    rows[k] = j
-                    k += 1
+    for t in range(labs.shape[0]):
+        j = labs[t]
+        rows[k] = j
+        k += np.float64(u_lab[t]) < 1.0 / max(np.int64(n_lab[lab_hh[j]]), 1)
     return rows[:k]
 
 
