@@ -304,24 +304,22 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
     (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
     young member comes of working age)."""
     m, n = status.shape[0], size.shape[0]
-    # Labourers: who dies and who retires is decided on the households' sizes before this month's deaths.
-    flags = np.zeros(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int8)
+    # Labourers: who dies (kind 1) and who retires (kind 2) is decided on the households' sizes before this
+    # month's deaths; the few who do are listed (by selects: the tests are unpredictable from row to row).
+    leaving = np.empty(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int64)
+    kinds = np.empty(leaving.shape[0], np.int8)
     k = 0
     for j in range(first_lab, m, step_lab):
-        if status[j] != INACTIVE:
-            if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
-                flags[k] = 1
-            elif age[j] >= retirement_age:
-                flags[k] = 2
-        k += 1
-    k = 0
-    for j in range(first_lab, m, step_lab):
-        f = flags[k]
-        k += 1
-        if f == 0:
-            continue
+        active = status[j] != INACTIVE
+        dies = active & (np.float64(u_death[j]) < q_age[age[j]]) & (size[lab_hh[j]] >= 2)
+        retires = active & (not dies) & (age[j] >= retirement_age)
+        leaving[k] = j
+        kinds[k] = 2 if retires else 1
+        k += dies | retires
+    for t in range(k):
+        j = leaving[t]
         h = lab_hh[j]
-        if f == 1:
+        if kinds[t] == 1:
             size[h] -= 1
             hardship[h] = True
         else:
@@ -332,23 +330,19 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
         status[j] = INACTIVE
         absent[j] = 0
         timer[j] = 0
-    # Households: an elderly member may die; a young one may come of working age.
-    want = np.zeros(n, np.bool_)
-    any_want = False
+    # Households: an elderly member may die; a young one may come of working age (those are listed).
+    coming = np.empty(max(0, (n - first_hh + step_hh - 1) // step_hh), np.int64)
+    k = 0
     for i in range(first_hh, n, step_hh):
-        if n_elderly[i] > 0 and size[i] >= 2:
-            if np.float64(u_elder[i]) < q_any[max(head_age[i], 70), n_elderly[i]]:
-                size[i] -= 1
-                n_elderly[i] -= 1
+        elderly, sz = n_elderly[i], size[i]
+        dies = (elderly > 0) & (sz >= 2) & (np.float64(u_elder[i]) < q_any[max(head_age[i], 70), elderly])
+        size[i] = sz - dies
+        n_elderly[i] = elderly - dies
         young = max(np.int64(size[i]) - n_lab[i] - n_elderly[i], 0)
-        if np.float64(u_coming[i]) < p_young[young]:
-            want[i] = True
-            any_want = True
-    if not any_want:
-        return
-    for h in range(first_hh, n, step_hh):  # the first free row of each such household is taken
-        if not want[h]:
-            continue
+        coming[k] = i
+        k += np.float64(u_coming[i]) < p_young[young]
+    for t in range(k):  # the first free row of each such household is taken
+        h = coming[t]
         for j in range(lab_first[h], lab_first[h + 1]):
             if status[j] == INACTIVE:
                 status[j] = OUT
