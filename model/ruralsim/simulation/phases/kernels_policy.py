@@ -274,14 +274,15 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
         sz = np.float64(size[i])
         left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
         test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
-        elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
-        before = cover[i]
-        enrolled = before != NONE
-        helped = (mon_state[i] == MONITORED and enrol) or (use_no_draw and no_draw[i]) or enrolled
-        tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
-        db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
-        single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
-                  and (u_single[i] < sk or enrolled))
+        # & and |, not and/or: a short-circuit on a loaded value is a branch, unpredictable from row to row.
+        elderly_only = (n_lab[i] == 0) & (n_elderly[i] >= size[i])
+        enrolled = cover[i] != NONE
+        helped = ((mon_state[i] == MONITORED) & enrol) | (use_no_draw and no_draw[i]) | enrolled
+        u = u_takeup[i]
+        tekun = elderly_only & (test < tekun_standard) & ((u < tk) | helped)
+        db = (not tekun) & (test < standard) & ((u < dk) | helped)
+        single = ((not tekun) & (not db) & (n_lab[i] > 0) & (chronic[i] == 1) & (test < single_limit * standard)
+                  & ((u_single[i] < sk) | enrolled))
         cv = TEKUN if tekun else (DIBAO if db else (SINGLE if single else NONE))
         if enrolled and cv == NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
             if dibao_exit[i] <= 0:
