@@ -182,7 +182,7 @@ def _numba_kernels():
             from ..cohort.places import WEST, chunk_villages
 
             p, H, L, f, idx = c.p, c.hh, c.labs, c.flows, c.wage_index
-            sums, counts = np.zeros((8, c.n_counties)), np.zeros(6, np.int64)
+            sums, counts = np.zeros((9, c.n_counties)), np.zeros(6, np.int64)
             east_rate = float(p["places_east_west_rate"])
             east = east_rate > 0.0
             kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
@@ -192,6 +192,7 @@ def _numba_kernels():
                        *m.prog_industry.per_person(c),  # project returns per person, this chunk's counties
                        f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
+                       m.prog_industry.invest_per_person(c),
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
                        sums, counts, f32(p["farm_idle_land_intensity"]),
                        L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
@@ -204,7 +205,7 @@ def _numba_kernels():
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
-            m.prog_industry.invest(c, counts[0])
+            m.prog_industry.invest(c, counts[0], sums[8])
             c.out["industry_returns"] = sums[0] + sums[7]
             m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
             m.prog_dibao.book(c, sums[2], counts[1])
