@@ -289,7 +289,8 @@ def _numba_kernels():
 
         @staticmethod
         def year_of_life(c, hh_rows, lab_rows):
-            """:func:`ruralsim.demography.year_of_life` in three loops; NumPy makes the probability tables."""
+            """:func:`ruralsim.demography.year_of_life` in a loop over the month's labourers and one over its
+            households, and short ones over those listed; NumPy makes the probability tables."""
             from . import demography
 
             p, H, L = c.p, c.hh, c.labs

@@ -301,9 +301,10 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
                  n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
                  p_young, retirement_age, lab_first):
     """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
-    rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
-    (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
-    young member comes of working age)."""
+    rows ``first_hh::step_hh`` (the month's birthdays), aged in the loops that visit them (int8 sums, as
+    NumPy's). The probabilities come as tables made by NumPy (so they are NumPy's numbers): ``q_age[age]``
+    (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one young member comes of
+    working age)."""
     m, n = status.shape[0], size.shape[0]
     # Labourers: who dies (kind 1) and who retires (kind 2) is decided on the households' sizes before this
     # month's deaths; the few who do are listed (by selects: the tests are unpredictable from row to row).
@@ -311,9 +312,11 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
     kinds = np.empty(leaving.shape[0], np.int8)
     k = 0
     for j in range(first_lab, m, step_lab):
+        a = min(np.int8(age[j] + 1), np.int8(120))
+        age[j] = a
         active = status[j] != INACTIVE
-        dies = active & (np.float64(u_death[j]) < q_age[age[j]]) & (size[lab_hh[j]] >= 2)
-        retires = active & (not dies) & (age[j] >= retirement_age)
+        dies = active & (np.float64(u_death[j]) < q_age[a]) & (size[lab_hh[j]] >= 2)
+        retires = active & (not dies) & (a >= retirement_age)
         leaving[k] = j
         kinds[k] = 2 if retires else 1
         k += dies | retires
@@ -335,8 +338,10 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
     coming = np.empty(max(0, (n - first_hh + step_hh - 1) // step_hh), np.int64)
     k = 0
     for i in range(first_hh, n, step_hh):
+        head = min(np.int8(head_age[i] + 1), np.int8(120))
+        head_age[i] = head
         elderly, sz = n_elderly[i], size[i]
-        dies = (elderly > 0) & (sz >= 2) & (np.float64(u_elder[i]) < q_any[max(head_age[i], 70), elderly])
+        dies = (elderly > 0) & (sz >= 2) & (np.float64(u_elder[i]) < q_any[max(head, 70), elderly])
         size[i] = sz - dies
         n_elderly[i] = elderly - dies
         young = max(np.int64(size[i]) - n_lab[i] - n_elderly[i], 0)
