@@ -90,6 +90,23 @@ def _block_normals():
 
 
 @lru_cache(maxsize=None)
+def _life_tables(at_60: float, slope: float, coming_of_age_rate: float) -> tuple[np.ndarray, ...]:
+    """The birthdays kernel's probability tables (NumPy's numbers), made once per parameter values rather than
+    per chunk and month (a 128 x 128 power table): death by age, one of ``elderly`` members dying by age, one
+    of ``young`` members coming of working age. Read-only."""
+    from .demography import mortality
+
+    p = {"demography_mortality_at_60": at_60, "demography_mortality_slope": slope}
+    q_age = mortality(p, np.arange(128, dtype=np.int8))
+    elderly = np.arange(128, dtype=np.int8)
+    q_any = 1.0 - (1.0 - mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
+    p_young = 1.0 - (1.0 - coming_of_age_rate) ** np.arange(128, dtype=np.int16)
+    for table in (q_age, q_any, p_young):
+        table.flags.writeable = False
+    return q_age, q_any, p_young
+
+
+@lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
@@ -291,13 +308,9 @@ def _numba_kernels():
         def year_of_life(c, hh_rows, lab_rows):
             """:func:`ruralsim.demography.year_of_life` in a loop over the month's labourers and one over its
             households, and short ones over those listed; NumPy makes the probability tables."""
-            from . import demography
-
             p, H, L = c.p, c.hh, c.labs
-            q_age = demography.mortality(p, np.arange(128, dtype=np.int8))
-            elderly = np.arange(128, dtype=np.int8)
-            q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
-            p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
+            q_age, q_any, p_young = _life_tables(p["demography_mortality_at_60"], p["demography_mortality_slope"],
+                                                 p["demography_coming_of_age_rate"])
             lab0, _, lab_step = lab_rows.indices(c.n_labourers)
             hh0, _, hh_step = hh_rows.indices(c.n_households)
             kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
