@@ -382,6 +382,22 @@ def test_blocks_shared_between_chunks_give_the_plain_draws():
     assert not shared._shared  # every shared block was collected by all the chunks that needed it
 
 
+@pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
+def test_shared_blocks_of_a_months_due_rows_give_the_plain_draws():
+    """A block shared by two chunks is drawn at the month's due rows only (every twelfth), once, for both."""
+    from ruralsim.simulation.rng import BLOCK, Streams
+
+    n = 3 * BLOCK + 1_000
+    cuts = [0, 40_000, 41_000, 150_000, n]
+    shared = Streams(5, 1)
+    shared.block_uniforms, shared.block_uniforms_every = select(10**9, "numba").block_uniforms()
+    shared.share_blocks(n, cuts[:-1])
+    due = np.flatnonzero(np.arange(n) % 12 == 7)
+    parts = [shared.uniform_every("s", 3, n, a, b, 7) for a, b in zip(cuts, cuts[1:])]
+    np.testing.assert_array_equal(np.concatenate(parts)[due], Streams(5, 1).uniform("s", 3, n)[due])
+    assert not shared._shared
+
+
 def test_cohort_drawn_in_pieces_on_threads_is_the_same_cohort(monkeypatch):
     from dataclasses import fields
 

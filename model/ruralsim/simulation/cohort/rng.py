@@ -145,7 +145,7 @@ class Streams:
         plan = self._plan(n, lo, hi)
         compiled = self._compiled(month)
         for b, s, e, start, size in plan.cut:  # blocks cut by the chunk's edge: the chunk's rows of the whole block
-            out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal)[s - start:e - start]
+            out[s - lo:e - lo] = self._cut_block(name, month, b, n, size, normal, every)[s - start:e - start]
         if not plan.whole:
             return out
         if not compiled or normal:  # one block at a time, straight into place
@@ -211,10 +211,17 @@ class Streams:
         words[:, -1] = blocks
         return words
 
-    def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray) -> None:
+    def _block(self, name: str, month: int, b: int, size: int, normal: bool, out: np.ndarray,
+               every: tuple[int, int] | None = None) -> None:
+        """Block ``b``'s numbers into ``out``; with ``every`` (phase, step) and the compiled maker only the rows
+        ``r % step == phase`` (model rows) are drawn, as in :meth:`_rows`."""
         if self._compiled(month) and (not normal or self.block_normals is not None):
             if normal:
                 self.block_normals(self._entropy(name, month, [b])[0], out[:size])
+            elif every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
+                phase, step = every
+                first = np.array([(phase - b * BLOCK) % step], np.int64)
+                self.block_uniforms_every(self._entropy(name, month, [b]), out[:size], BLOCK, first, step)
             else:
                 self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
             return
@@ -224,18 +231,19 @@ class Streams:
         else:
             _uniform32(g, size, out)
 
-    def _cut_block(self, name: str, month: int, b: int, n: int, size: int, normal: bool) -> np.ndarray:
+    def _cut_block(self, name: str, month: int, b: int, n: int, size: int, normal: bool,
+                   every: tuple[int, int] | None = None) -> np.ndarray:
         users = self._sharers.get(n)
         if users is None or b >= len(users) or users[b] < 2:
             vals = np.empty(size, np.float32)
-            self._block(name, month, b, size, normal, vals)
+            self._block(name, month, b, size, normal, vals, every)
             return vals
-        key = (name, month, b, n, normal)
+        key = (name, month, b, n, normal, every)
         with self._lock:
             entry = self._shared.get(key)
             if entry is None:
                 vals = np.empty(size, np.float32)
-                self._block(name, month, b, size, normal, vals)
+                self._block(name, month, b, size, normal, vals, every)
                 entry = self._shared[key] = [vals, int(users[b])]
             entry[1] -= 1
             if entry[1] <= 0:

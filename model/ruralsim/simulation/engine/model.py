@@ -302,12 +302,8 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         the month mod 12), so retirements, deaths and comings of age are spread over the year."""
         from ..phases import demography
 
-        H, L = c.hh, c.labs
-        hh, lab = due_rows(c.span.h0, c.n_households, self.month_of_year), due_rows(c.span.l0, c.n_labourers,
-                                                                                       self.month_of_year)
-        H.head_age[hh] = np.minimum(H.head_age[hh] + 1, 120)
-        L.age[lab] = np.minimum(L.age[lab] + 1, 120)
-        demography.year_of_life(c, hh, lab)
+        demography.year_of_life(c, due_rows(c.span.h0, c.n_households, self.month_of_year),
+                                due_rows(c.span.l0, c.n_labourers, self.month_of_year))
 
     def _categorise(self, c: Part) -> None:
         """Each household's category (:mod:`ruralsim.simulation.phases.categories`), at its annual review month

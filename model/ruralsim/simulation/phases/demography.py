@@ -24,12 +24,14 @@ def mortality(p: dict, age: np.ndarray) -> np.ndarray:
 
 
 def year_of_life(c, hh_rows: slice, lab_rows: slice) -> None:
-    """This month's birthdays (households ``hh_rows`` and labourers ``lab_rows`` of chunk ``c``, after
-    ageing): labourers' deaths and retirements, elderly members' deaths, and young members coming of
-    working age into a free labourer row of their household."""
+    """This month's birthdays (households ``hh_rows`` and labourers ``lab_rows`` of chunk ``c``): heads and
+    labourers age a year (to at most 120), then labourers' deaths and retirements, elderly members' deaths,
+    and young members coming of working age into a free labourer row of their household."""
     if c.kern.fast:
         return c.kern.year_of_life(c, hh_rows, lab_rows)
     p, H, L = c.p, c.hh, c.labs
+    H.head_age[hh_rows] = np.minimum(H.head_age[hh_rows] + 1, 120)
+    L.age[lab_rows] = np.minimum(L.age[lab_rows] + 1, 120)
     idx = np.arange(*lab_rows.indices(c.n_labourers))
     idx = idx[L.status[idx] != INACTIVE]
     # Labourers: death (a sudden hardship for the household), else retirement at the declared age.

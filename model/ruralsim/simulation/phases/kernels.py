@@ -89,6 +89,23 @@ def _block_normals():
 
 
 @lru_cache(maxsize=None)
+def _life_tables(at_60: float, slope: float, coming_of_age_rate: float) -> tuple[np.ndarray, ...]:
+    """The birthdays kernel's probability tables (NumPy's numbers), made once per parameter values rather than
+    per chunk and month (a 128 x 128 power table): death by age, one of ``elderly`` members dying by age, one
+    of ``young`` members coming of working age. Read-only."""
+    from .demography import mortality
+
+    p = {"demography_mortality_at_60": at_60, "demography_mortality_slope": slope}
+    q_age = mortality(p, np.arange(128, dtype=np.int8))
+    elderly = np.arange(128, dtype=np.int8)
+    q_any = 1.0 - (1.0 - mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
+    p_young = 1.0 - (1.0 - coming_of_age_rate) ** np.arange(128, dtype=np.int16)
+    for table in (q_age, q_any, p_young):
+        table.flags.writeable = False
+    return q_age, q_any, p_young
+
+
+@lru_cache(maxsize=None)
 def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
@@ -181,7 +198,7 @@ def _numba_kernels():
             from ..cohort.places import WEST, chunk_villages
 
             p, H, L, f, idx = c.p, c.hh, c.labs, c.flows, c.wage_index
-            sums, counts = np.zeros((8, c.n_counties)), np.zeros(6, np.int64)
+            sums, counts = np.zeros((9, c.n_counties)), np.zeros(6, np.int64)
             east_rate = float(p["places_east_west_rate"])
             east = east_rate > 0.0
             kn.incomes(L.status, L.hh, c.lab_county, H.size, H.n_lab, H.n_elderly, H.land, c.pooled_mu_hh,
@@ -191,6 +208,7 @@ def _numba_kernels():
                        *m.prog_industry.per_person(c),  # project returns per person, this chunk's counties
                        f32(p["coop_land_rent"] / 12.0),
                        p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0, m.pension / 12.0,
+                       m.prog_industry.invest_per_person(c),
                        f32(p["medical_assistance_share"]), f["operating"], f["property"], f["transfer"], f["medical"],
                        sums, counts, f32(p["farm_idle_land_intensity"]),
                        L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
@@ -203,7 +221,7 @@ def _numba_kernels():
             per_person = p["transfers_targeted_subsidies"] * c.levels["subsidies"] / 12.0
             m.prog_posts.book(c, sums[5], counts[3])
             m.prog_workshops.book(c, sums[6] * (p["workshop_subsidy_per_job"] * c.levels["workshops"] * c.ration / 12.0), counts[4])
-            m.prog_industry.invest(c, counts[0])
+            m.prog_industry.invest(c, counts[0], sums[8])
             c.out["industry_returns"] = sums[0] + sums[7]
             m.prog_subsidies.book(c, sums[1], c.n_households if per_person > 0 else 0)
             m.prog_dibao.book(c, sums[2], counts[1])
@@ -287,14 +305,11 @@ def _numba_kernels():
 
         @staticmethod
         def year_of_life(c, hh_rows, lab_rows):
-            """:func:`ruralsim.demography.year_of_life` in three loops; NumPy makes the probability tables."""
-            from . import demography
-
+            """:func:`ruralsim.demography.year_of_life` in a loop over the month's labourers and one over its
+            households, and short ones over those listed; NumPy makes the probability tables."""
             p, H, L = c.p, c.hh, c.labs
-            q_age = demography.mortality(p, np.arange(128, dtype=np.int8))
-            elderly = np.arange(128, dtype=np.int8)
-            q_any = 1.0 - (1.0 - demography.mortality(p, np.arange(128, dtype=np.int16)))[:, None] ** elderly[None, :]
-            p_young = 1.0 - (1.0 - p["demography_coming_of_age_rate"]) ** np.arange(128, dtype=np.int16)
+            q_age, q_any, p_young = _life_tables(p["demography_mortality_at_60"], p["demography_mortality_slope"],
+                                                 p["demography_coming_of_age_rate"])
             lab0, _, lab_step = lab_rows.indices(c.n_labourers)
             hh0, _, hh_step = hh_rows.indices(c.n_households)
             kp.year_of_life(lab0, lab_step, hh0, hh_step, L.status, L.age, L.weak, L.skill, L.absent, L.timer, L.hh,
@@ -305,11 +320,13 @@ def _numba_kernels():
 
         @staticmethod
         def illness_events(u_event, prob, H):
-            return kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age)
+            """The month's episodes: (each household's event, the ill households' rows)."""
+            event = np.empty(H.size.shape[0], bool)
+            return event, kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age, event)
 
         @staticmethod
-        def absence_rows(c, event_hh, u_lab):
-            return kp.absence_rows(event_hh, c.lab_first, c.hh.n_lab, u_lab)
+        def absence_rows(c, labs, u_lab):
+            return kp.absence_rows(labs, c.labs.hh, c.hh.n_lab, u_lab)
 
         @staticmethod
         def tick_absences(absent):

@@ -332,7 +332,7 @@ def _wage_row(s, skill, absent, phi, base, village_wage, index, premium, wage_po
 @_jit
 def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, farm_q, coop, crop_mu, village,
             county, mon_state, dibao, insured, oop, disaster_left, grower_price, keep_after_disaster, cost_share, rev,
-            fi12, industry_pp, asset_pp, rent12, per_person, pension12, assist_share,
+            fi12, industry_pp, asset_pp, rent12, per_person, pension12, invest_pp, assist_share,
             operating, prop, transfer, medical, sums, counts, idle_intensity,
             skill, absent, phi, lab_village, wage_mig, wage_local, county_factor, village_wage, index, premium,
             wage_post, wage, east, u_east, p_east, west_v, weak, age):
@@ -342,8 +342,9 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
     household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
     industry project returns as operating income, subsidies, 低保, medical assistance paid, insured people,
-    post wages, workshop jobs, project returns as asset income) and counts (monitored households that can
-    work, 低保 households, assisted with a cost, post holders, workshop jobs, east–west placements)."""
+    post wages, workshop jobs, project returns as asset income, projects bought: ``invest_pp`` per person) and
+    counts (monitored households that can work, 低保 households, assisted with a cost, post holders, workshop
+    jobs, east–west placements)."""
     n = size.shape[0]
     farming = np.zeros(n, np.bool_)
     acc = np.zeros(n)  # wages per household, added in row order (as np.bincount)
@@ -395,13 +396,13 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         wage[i] = acc[i]
     c0 = c1 = c2 = 0
     k = county[0] if n > 0 else 0
-    s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+    s0 = s1 = s2 = s3 = s4 = s7 = s8 = 0.0
     ind_k = industry_pp[np.uint32(k)] if n > 0 else 0.0
     ast_k = asset_pp[np.uint32(k)] if n > 0 else 0.0
     for i in range(n):
         if county[i] != k:
-            _add_county(sums, k, s0, s1, s2, s3, s4, s7)
-            s0 = s1 = s2 = s3 = s4 = s7 = 0.0
+            _add_county(sums, k, s0, s1, s2, s3, s4, s7, s8)
+            s0 = s1 = s2 = s3 = s4 = s7 = s8 = 0.0
             k = county[i]
             ind_k = industry_pp[np.uint32(k)]
             ast_k = asset_pp[np.uint32(k)]
@@ -428,6 +429,7 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         subsidy = f32(sz * per_person)
         db = dibao[i]
         s1 += np.float64(subsidy)
+        s8 += np.float64(f32(sz * invest_pp))
         s2 += np.float64(db)
         c1 += db > 0
         transfer[i] = f32(np.float64(subsidy) + np.float64(n_elderly[i]) * pension12 + np.float64(db))
@@ -440,20 +442,21 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         s4 += sz if insured[i] == 1 else 0.0
         medical[i] = o - paid
     if n > 0:
-        _add_county(sums, k, s0, s1, s2, s3, s4, s7)
+        _add_county(sums, k, s0, s1, s2, s3, s4, s7, s8)
     counts[0] += c0
     counts[1] += c1
     counts[2] += c2
 
 
 @_jit
-def _add_county(sums, k, s0, s1, s2, s3, s4, s7):
+def _add_county(sums, k, s0, s1, s2, s3, s4, s7, s8):
     """A county's run of households' sums (projects' operating returns, subsidies, 低保, medical assistance,
-    insured people, projects' asset returns) into its column of :func:`incomes`' ``sums``."""
+    insured people, projects' asset returns, projects bought) into its column of :func:`incomes`' ``sums``."""
     sums[0, k] += s0
     sums[1, k] += s1
     sums[2, k] += s2
     sums[3, k] += s3
     sums[4, k] += s4
     sums[7, k] += s7
+    sums[8, k] += s8
 

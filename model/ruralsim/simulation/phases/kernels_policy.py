@@ -274,14 +274,15 @@ def dibao_review(first, step, inc_sum, dibao, cover, size, n_lab, n_elderly, chr
         sz = np.float64(size[i])
         left_out = excl * (sub_support * sz + np.float64(n_elderly[i]) * pension) + work_ded * np.float64(n_lab[i])
         test = (np.float64(inc_sum[i] - twelve * dibao[i]) - left_out) / sz
-        elderly_only = n_lab[i] == 0 and n_elderly[i] >= size[i]
-        before = cover[i]
-        enrolled = before != NONE
-        helped = (mon_state[i] == MONITORED and enrol) or (use_no_draw and no_draw[i]) or enrolled
-        tekun = elderly_only and test < tekun_standard and (u_takeup[i] < tk or helped)
-        db = (not tekun) and test < standard and (u_takeup[i] < dk or helped)
-        single = ((not tekun) and (not db) and n_lab[i] > 0 and chronic[i] == 1 and test < single_limit * standard
-                  and (u_single[i] < sk or enrolled))
+        # & and |, not and/or: a short-circuit on a loaded value is a branch, unpredictable from row to row.
+        elderly_only = (n_lab[i] == 0) & (n_elderly[i] >= size[i])
+        enrolled = cover[i] != NONE
+        helped = ((mon_state[i] == MONITORED) & enrol) | (use_no_draw and no_draw[i]) | enrolled
+        u = u_takeup[i]
+        tekun = elderly_only & (test < tekun_standard) & ((u < tk) | helped)
+        db = (not tekun) & (test < standard) & ((u < dk) | helped)
+        single = ((not tekun) & (not db) & (n_lab[i] > 0) & (chronic[i] == 1) & (test < single_limit * standard)
+                  & ((u_single[i] < sk) | enrolled))
         cv = TEKUN if tekun else (DIBAO if db else (SINGLE if single else NONE))
         if enrolled and cv == NONE and exit_months > 0:  # 渐退: keep cover and payment for the exit period
             if dibao_exit[i] <= 0:
@@ -300,28 +301,29 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
                  n_lab, n_elderly, full_labourers, hardship, head_age, u_death, u_elder, u_coming, q_age, q_any,
                  p_young, retirement_age, lab_first):
     """:func:`ruralsim.demography.year_of_life` for the labourer rows ``first_lab::step_lab`` and household
-    rows ``first_hh::step_hh`` (the month's birthdays). The probabilities come as tables made by NumPy
-    (so they are NumPy's numbers): ``q_age[age]`` (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one
-    young member comes of working age)."""
+    rows ``first_hh::step_hh`` (the month's birthdays), aged in the loops that visit them (int8 sums, as
+    NumPy's). The probabilities come as tables made by NumPy (so they are NumPy's numbers): ``q_age[age]``
+    (death), ``q_any[age, elderly]`` (one of the elderly dies), ``p_young[young]`` (one young member comes of
+    working age)."""
     m, n = status.shape[0], size.shape[0]
-    # Labourers: who dies and who retires is decided on the households' sizes before this month's deaths.
-    flags = np.zeros(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int8)
+    # Labourers: who dies (kind 1) and who retires (kind 2) is decided on the households' sizes before this
+    # month's deaths; the few who do are listed (by selects: the tests are unpredictable from row to row).
+    leaving = np.empty(max(0, (m - first_lab + step_lab - 1) // step_lab), np.int64)
+    kinds = np.empty(leaving.shape[0], np.int8)
     k = 0
     for j in range(first_lab, m, step_lab):
-        if status[j] != INACTIVE:
-            if np.float64(u_death[j]) < q_age[age[j]] and size[lab_hh[j]] >= 2:
-                flags[k] = 1
-            elif age[j] >= retirement_age:
-                flags[k] = 2
-        k += 1
-    k = 0
-    for j in range(first_lab, m, step_lab):
-        f = flags[k]
-        k += 1
-        if f == 0:
-            continue
+        a = min(np.int8(age[j] + 1), np.int8(120))
+        age[j] = a
+        active = status[j] != INACTIVE
+        dies = active & (np.float64(u_death[j]) < q_age[a]) & (size[lab_hh[j]] >= 2)
+        retires = active & (not dies) & (a >= retirement_age)
+        leaving[k] = j
+        kinds[k] = 2 if retires else 1
+        k += dies | retires
+    for t in range(k):
+        j = leaving[t]
         h = lab_hh[j]
-        if f == 1:
+        if kinds[t] == 1:
             size[h] -= 1
             hardship[h] = True
         else:
@@ -332,23 +334,21 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
         status[j] = INACTIVE
         absent[j] = 0
         timer[j] = 0
-    # Households: an elderly member may die; a young one may come of working age.
-    want = np.zeros(n, np.bool_)
-    any_want = False
+    # Households: an elderly member may die; a young one may come of working age (those are listed).
+    coming = np.empty(max(0, (n - first_hh + step_hh - 1) // step_hh), np.int64)
+    k = 0
     for i in range(first_hh, n, step_hh):
-        if n_elderly[i] > 0 and size[i] >= 2:
-            if np.float64(u_elder[i]) < q_any[max(head_age[i], 70), n_elderly[i]]:
-                size[i] -= 1
-                n_elderly[i] -= 1
+        head = min(np.int8(head_age[i] + 1), np.int8(120))
+        head_age[i] = head
+        elderly, sz = n_elderly[i], size[i]
+        dies = (elderly > 0) & (sz >= 2) & (np.float64(u_elder[i]) < q_any[max(head, 70), elderly])
+        size[i] = sz - dies
+        n_elderly[i] = elderly - dies
         young = max(np.int64(size[i]) - n_lab[i] - n_elderly[i], 0)
-        if np.float64(u_coming[i]) < p_young[young]:
-            want[i] = True
-            any_want = True
-    if not any_want:
-        return
-    for h in range(first_hh, n, step_hh):  # the first free row of each such household is taken
-        if not want[h]:
-            continue
+        coming[k] = i
+        k += np.float64(u_coming[i]) < p_young[young]
+    for t in range(k):  # the first free row of each such household is taken
+        h = coming[t]
         for j in range(lab_first[h], lab_first[h + 1]):
             if status[j] == INACTIVE:
                 status[j] = OUT
@@ -364,32 +364,33 @@ def year_of_life(first_lab, step_lab, first_hh, step_hh, status, age, weak, skil
 # Household shocks (reference: ruralsim.shocks). What uses exp/log stays in NumPy, on the few rows hit.
 # ---------------------------------------------------------------------------------------------
 @_jit
-def illness_events(u_event, prob, size, chronic, head_age):
-    """:func:`ruralsim.shocks.illness`'s episodes: the ill households' rows (the table ``prob`` is NumPy's)."""
+def illness_events(u_event, prob, size, chronic, head_age, event):
+    """:func:`ruralsim.shocks.illness`'s episodes: ``event`` (each household's, written whole) and the ill
+    households' rows (the table ``prob`` is NumPy's). An episode is listed by a select, not a branch (a few
+    percent of rows, unpredictable)."""
     n = size.shape[0]
     rows = np.empty(n, np.int64)
     k = 0
     for i in range(n):
         cell = (np.int64(size[i]) * 2 + np.int64(chronic[i])) * 128 + np.int64(head_age[i])
-        if np.float64(u_event[i]) < prob[cell]:
-            rows[k] = i
-            k += 1
+        ill = np.float64(u_event[i]) < prob[cell]
+        event[i] = ill
+        rows[k] = i
+        k += ill
     return rows[:k]
 
 
 @_jit
-def absence_rows(event_hh, lab_first, n_lab, u_lab):
-    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: the labourers'
-    rows (in row order) sent off work. Only the ill households' labourers are visited (``event_hh``: the month's
-    episodes; household ``h``'s labourers are rows ``lab_first[h]:lab_first[h + 1]``)."""
-    rows = np.empty(u_lab.shape[0], np.int64)
+def absence_rows(labs, lab_hh, n_lab, u_lab):
+    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: of the ill households'
+    labourers ``labs`` (ascending), with their draws ``u_lab`` (one per listed labourer), the rows sent off work,
+    in row order (kept by a select, not a branch)."""
+    rows = np.empty(labs.shape[0], np.int64)
     k = 0
-    for h in range(event_hh.shape[0]):
-        if event_hh[h]:  # a few percent of households: a well-predicted branch, cheaper than listing them first
-            for j in range(lab_first[h], lab_first[h + 1]):
-                if np.float64(u_lab[j]) < 1.0 / max(np.int64(n_lab[h]), 1):
-                    rows[k] = j
-                    k += 1
+    for t in range(labs.shape[0]):
+        j = labs[t]
+        rows[k] = j
+        k += np.float64(u_lab[t]) < 1.0 / max(np.int64(n_lab[lab_hh[j]]), 1)
     return rows[:k]
 
 

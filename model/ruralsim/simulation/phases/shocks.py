@@ -42,9 +42,7 @@ def illness(c, u_event, z_cost, oop_share: np.ndarray | float) -> tuple[np.ndarr
     lam = rate * size * chronic * age_factor / 12.0
     prob = -np.expm1(-lam).ravel()
     if c.kern.fast:
-        rows = c.kern.illness_events(u_event, prob, H)
-        event = np.zeros(c.n_households, bool)
-        event[rows] = True
+        event, rows = c.kern.illness_events(u_event, prob, H)
     else:
         event = u_event < prob[(H.size.astype(np.int32) * 2 + H.chronic) * 128 + H.head_age]
         rows = np.flatnonzero(event)
@@ -78,8 +76,8 @@ def illness_absence(c, event_hh: np.ndarray, month: int | None = None) -> np.nda
     households are :func:`illness`'s, ``c.ill_households``). ``month`` addresses the burn-in's draws."""
     L, H = c.labs, c.hh
     if c.kern.fast:
-        u_lab = c.ul_at("lab.ill", c.kern.labourers_of(c, c.ill_households), month)
-        rows = c.kern.absence_rows(c, event_hh, u_lab)
+        labs = c.kern.labourers_of(c, c.ill_households)
+        rows = c.kern.absence_rows(c, labs, c.ul_rows("lab.ill", labs, month))
         u_len = c.ul_rows("lab.ill_len", rows, month)
     else:
         u_lab, u_len = c.ul("lab.ill", month), c.ul("lab.ill_len", month)

@@ -90,12 +90,17 @@ class IndustrySupport(Programme):
             return np.zeros(c.n_counties)
         return c.hh_sum((self.per_person_month(c) * share * c.hh.size).astype(np.float32))
 
-    def invest(self, c, reached: int) -> None:
+    def invest_per_person(self, c) -> float:
+        """Projects bought per person this month (yuan): :meth:`per_person_month` less what is moved to employment."""
+        return self.per_person_month(c) * (1.0 - self.moved_share(c))
+
+    def invest(self, c, reached: int, spent: np.ndarray | None = None) -> None:
         """Buy this month's projects: ``industry.investment`` per person at the programme's level and the
         fund's ration, less what is moved to employment; booked as spending and reported per county
-        (``industry_invest``) for the project book."""
-        per_person = self.per_person_month(c) * (1.0 - self.moved_share(c))
-        spent = c.hh_sum((per_person * c.hh.size).astype(np.float32))
+        (``industry_invest``) for the project book. ``spent``: its sum per county when the incomes kernel made
+        it in its loop over households (:meth:`invest_per_person` times size, float32 per household)."""
+        if spent is None:
+            spent = c.hh_sum((self.invest_per_person(c) * c.hh.size).astype(np.float32))
         self.book(c, spent, reached)
         c.out["industry_invest"] = c.out.get("industry_invest", 0.0) + spent
 
