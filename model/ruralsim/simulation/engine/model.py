@@ -396,7 +396,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
             # The hardship draw is read only in villages hit by a new disaster: it is made at their households only
             # (households are sorted by village).
             u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), c.village_first))
-            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
+            return c.kern.policy(c, self, flows, oop, u_hardship, job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net

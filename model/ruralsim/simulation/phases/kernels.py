@@ -211,7 +211,7 @@ def _numba_kernels():
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
 
         @staticmethod
-        def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
+        def policy(c, m, flows, oop, u_hardship, job_lost):
             """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
             returns the households identified this month. The monitoring line (each village's), the grant and
             the placement threshold's package factors (by capacity) are small tables; standards are scalars."""
@@ -233,7 +233,7 @@ def _numba_kernels():
             wait_hist = np.zeros(identification.WAIT_BINS, np.int64)
             kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
                       c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
-                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
+                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, c.uh_reader("hh.detect"), oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
                       c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
                       places_mod.village_monitoring_lines(c, m.monitoring_line), float(c.detect_factor),

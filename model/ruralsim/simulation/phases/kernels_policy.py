@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import pcg64_numba as _pcg  # its readers of draws made at the rows read only
 from .jit import _jit, f32
 from .kernels_numba import can_migrate
 from ..cohort.population import DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, OUT, POST, SINGLE, TEKUN
@@ -52,7 +53,9 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
     Labourers' placements follow in :func:`placements` (they read the episodes set here). The month's registry
     income (the slot's net income plus medical costs) and costs are added to the year's (``year_inc``,
-    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December)."""
+    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December). ``u_detect`` is a
+    reader (:func:`.pcg64_numba.read_uniform`): the detection draw is read only where a channel's threshold is
+    positive (a few percent of the rows), so it is made at those rows only."""
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
@@ -99,7 +102,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 ripe = data_due[i] == t
                 trig = risk_months[i] > detection_delay or rigid or sudden
                 if ripe or trig:
-                    u = np.float64(u_detect[i])
+                    u = np.float64(_pcg.read_uniform(u_detect, i))
                     p_data = data_rate if ripe else 0.0
                     p_self = self_rate if trig else 0.0
                     p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
