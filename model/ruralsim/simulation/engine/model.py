@@ -314,7 +314,11 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         (the 低保 review's rows) or every month (``categories.review``); from January 2026, with posts ended for
         the able-bodied (``categories.able_posts = 0``), the full labourers holding a post leave it."""
         monthly = self.p["categories_review"] == "monthly"
-        categories.update(c, slice(None) if monthly else due_rows(c.span.h0, c.n_households, self.month_of_year))
+        rows = slice(None) if monthly else due_rows(c.span.h0, c.n_households, self.month_of_year)
+        if c.kern.fast:
+            c.kern.categorise(c, rows)
+        else:
+            categories.update(c, rows)
         if self.t >= 0 and self.year == programme_paths.FIRST_PATH_YEAR and self.month_of_year == 0:
             categories.release_able_posts(c)
 

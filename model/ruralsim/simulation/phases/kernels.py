@@ -269,6 +269,13 @@ def _numba_kernels():
             return detected
 
         @staticmethod
+        def categorise(c, rows):
+            """:func:`.categories.update`: the categories of the chunk's households ``rows`` (a slice), in one loop."""
+            first, _, step = rows.indices(c.n_households)
+            kp.categorise(first, step, c.full_labourers, c.hh.n_lab, c.hh.chronic, c.last_shock, c.last_shock_month,
+                          int(c.t), c.category)
+
+        @staticmethod
         def dibao_review(c, m, rows, u_takeup, u_single):
             """The month's 低保/特困 reviews, the chunk's ``rows`` (a slice; :meth:`RuralModel._dibao_reviews`);
             the take-up draws are read on the month's rows only."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import pcg64_numba as _pcg  # its readers of draws made at the rows read only
+from .categories import ILLNESS_CAUSE, NOT_ABLE
 from .jit import _jit, f32
 from .kernels_numba import can_migrate
 from ..cohort.population import DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, OUT, POST, SINGLE, TEKUN
@@ -224,6 +225,20 @@ def episode_households(mon_state, episode):
         rows[k] = h
         k += (mon_state[h] == MONITORED) & (episode[h] > 0)
     return rows[:k]
+
+
+@_jit
+def categorise(first, step, full_labourers, n_lab, chronic, last_shock, last_shock_month, t, category):
+    """:func:`ruralsim.simulation.phases.categories.update` for the rows ``first::step``: the category from the
+    labour capacity and the risk type (:func:`categories.categorise`), in one pass instead of NumPy's eight."""
+    # Arithmetic on the tests (no branch to mispredict) and an unsigned index (no negative-index wraparound code):
+    # the loop over a whole chunk (monthly reviews) vectorises.
+    for r in range(first, category.shape[0], step):
+        i = np.uint64(r)
+        full, labour = full_labourers[i] > 0, n_lab[i] > 0
+        capacity = NOT_ABLE - np.int64(full | labour) - np.int64(full)  # ABLE, PARTLY or NOT_ABLE
+        ill_recently = (last_shock[i] == ILLNESS_CAUSE) & (t - last_shock_month[i] <= 12)
+        category[i] = 2 * capacity + np.int64((chronic[i] == 1) | ill_recently)
 
 
 @_jit
