@@ -231,9 +231,10 @@ def _numba_kernels():
             self_rate = min(1.0, float(p["monitoring_self_report_prob"]) * float(c.detect_factor))
             ch_counts = np.zeros(5, np.int64)
             wait_hist = np.zeros(identification.WAIT_BINS, np.int64)
+            u_detect = c.uh_reader("hh.detect")  # read where a detection channel is open only: made there only
             kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
                       c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
-                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, c.uh_reader("hh.detect"), oop, c.cover, c.dibao,
+                      c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
                       c.mon_state, c.ever_monitored, c.identified, c.ill_risk, c.risk_months, c.safe_months,
                       c.measures, c.episode, c.last_shock, c.last_shock_month, int(m.t), enabled,
                       places_mod.village_monitoring_lines(c, m.monitoring_line), float(c.detect_factor),

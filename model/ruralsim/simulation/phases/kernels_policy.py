@@ -229,7 +229,7 @@ def episode_households(mon_state, episode):
 @_jit
 def categorise(first, step, full_labourers, n_lab, chronic, last_shock, last_shock_month, t, category):
     """:func:`ruralsim.simulation.phases.categories.update` for the rows ``first::step``: the category from the
-    labour capacity and the risk type (:func:`categories.categorise`), in one pass instead of NumPy's eight."""
+    labour capacity and the risk type (:func:`categories.categorise`), in one pass without NumPy's temporaries."""
     # Arithmetic on the tests (no branch to mispredict) and an unsigned index (no negative-index wraparound code):
     # the loop over a whole chunk (monthly reviews) vectorises.
     for r in range(first, category.shape[0], step):
