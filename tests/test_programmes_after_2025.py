@@ -98,6 +98,30 @@ def test_categories_from_labour_capacity_and_risk():
     assert cat.protected(got).tolist() == [False, True, True, True, True, True]
 
 
+def test_categories_kernel_equals_numpy():
+    """The Numba kernel of :func:`categories.update` gives NumPy's categories, on a month's rows and on all."""
+    from ruralsim.simulation.kernels import numba_available
+
+    if not numba_available():
+        pytest.skip("Numba not installed (the 'fast' extra)")
+    from ruralsim.simulation.phases import kernels_policy
+
+    rng, n = np.random.default_rng(5), 1000
+    c = SimpleNamespace(hh=SimpleNamespace(n_lab=rng.integers(0, 3, n).astype(np.int8),
+                                           chronic=rng.integers(0, 2, n).astype(np.int8)),
+                        full_labourers=rng.integers(0, 3, n).astype(np.int8), t=30,
+                        last_shock=rng.integers(0, 5, n).astype(np.int8),
+                        last_shock_month=rng.choice([-999, 10, 17, 18, 25], n).astype(np.int16))
+    for rows in (slice(7, None, 12), slice(None)):
+        c.category = np.full(n, 9, np.int8)
+        cat.update(c, rows)
+        want, c.category = c.category, np.full(n, 9, np.int8)
+        first, _, step = rows.indices(n)
+        kernels_policy.categorise(first, step, c.full_labourers, c.hh.n_lab, c.hh.chronic, c.last_shock,
+                                  c.last_shock_month, c.t, c.category)
+        assert np.array_equal(c.category, want) and np.any(want != 9)
+
+
 def _chunk(category, packages=True, **p):
     params = {**defaults(), "categories_packages": True, **p}
     booked = {}

@@ -228,6 +228,12 @@ class Part:
         return m.streams.uniform_reader(name, m.t if month is None else month, m.n_labourers, self.span.l0,
                                         self.span.l1)
 
+    def uh_reader(self, name: str, month: int | None = None) -> tuple:
+        """:meth:`uh` for a compiled kernel that reads it at a few rows it finds as it goes (see :meth:`ul_reader`)."""
+        m = self.m
+        return m.streams.uniform_reader(name, m.t if month is None else month, m.n_households, self.span.h0,
+                                        self.span.h1)
+
     def ul_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
         """:meth:`ul` of which only the labourer ``rows`` (chunk-local, ascending) will be read: those rows hold
         :meth:`ul`'s numbers, the others are unspecified. For a draw the compiled kernels read on a few percent

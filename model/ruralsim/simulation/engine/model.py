@@ -310,7 +310,11 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         (the 低保 review's rows) or every month (``categories.review``); from January 2026, with posts ended for
         the able-bodied (``categories.able_posts = 0``), the full labourers holding a post leave it."""
         monthly = self.p["categories_review"] == "monthly"
-        categories.update(c, slice(None) if monthly else due_rows(c.span.h0, c.n_households, self.month_of_year))
+        rows = slice(None) if monthly else due_rows(c.span.h0, c.n_households, self.month_of_year)
+        if c.kern.fast:
+            c.kern.categorise(c, rows)
+        else:
+            categories.update(c, rows)
         if self.t >= 0 and self.year == programme_paths.FIRST_PATH_YEAR and self.month_of_year == 0:
             categories.release_able_posts(c)
 
@@ -392,7 +396,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
             # The hardship draw is read only in villages hit by a new disaster: it is made at their households only
             # (households are sorted by village).
             u_hardship = c.uh_at("hh.hardship", c.kern.group_rows(np.flatnonzero(c.new_disaster), c.village_first))
-            return c.kern.policy(c, self, flows, oop, u_hardship, c.uh("hh.detect"), job_lost)
+            return c.kern.policy(c, self, flows, oop, u_hardship, job_lost)
         slot = self.t % 12
         net = flows["wage"] + flows["operating"] + flows["transfer"] + flows["property"] - flows["medical"]
         annual = c.inc_sum - c.ring[slot] + net

@@ -228,7 +228,7 @@ def _numba_kernels():
             m.prog_medical.book(c, sums[3] + p["medical_premium_subsidy"] * c.levels["medical"] / 12.0 * sums[4], counts[2])
 
         @staticmethod
-        def policy(c, m, flows, oop, u_hardship, u_detect, job_lost):
+        def policy(c, m, flows, oop, u_hardship, job_lost):
             """Monitoring, grants, 兜底 enrolment, temporary help and placements (:meth:`RuralModel._policy`);
             returns the households identified this month. The monitoring line (each village's), the grant and
             the placement threshold's package factors (by capacity) are small tables; standards are scalars."""
@@ -248,6 +248,7 @@ def _numba_kernels():
             self_rate = min(1.0, float(p["monitoring_self_report_prob"]) * float(c.detect_factor))
             ch_counts = np.zeros(5, np.int64)
             wait_hist = np.zeros(identification.WAIT_BINS, np.int64)
+            u_detect = c.uh_reader("hh.detect")  # read where a detection channel is open only: made there only
             kp.policy(flows["wage"], flows["operating"], flows["transfer"], flows["property"], flows["medical"],
                       c.inc_sum, c.ring, m.t % 12, H.size, H.n_lab, H.n_elderly, H.chronic, H.village, H.county,
                       c.new_disaster, c.detection_prob, c.hardship, u_hardship, u_detect, oop, c.cover, c.dibao,
@@ -284,6 +285,13 @@ def _numba_kernels():
                                        f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected
+
+        @staticmethod
+        def categorise(c, rows):
+            """:func:`.categories.update`: the categories of the chunk's households ``rows`` (a slice), in one loop."""
+            first, _, step = rows.indices(c.n_households)
+            kp.categorise(first, step, c.full_labourers, c.hh.n_lab, c.hh.chronic, c.last_shock, c.last_shock_month,
+                          int(c.t), c.category)
 
         @staticmethod
         def dibao_review(c, m, rows, u_takeup, u_single):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import pcg64_numba as _pcg  # its readers of draws made at the rows read only
+from .categories import ILLNESS_CAUSE, NOT_ABLE
 from .jit import _jit, f32
 from .kernels_numba import can_migrate
 from ..cohort.population import DIBAO, ELIMINATED, FARM, INACTIVE, MIGRANT, MONITORED, NONE, OUT, POST, SINGLE, TEKUN
@@ -52,7 +54,9 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
     grants, temporary assistance) go to ``sums``; ``counts``: monitored households, households in hardship.
     Labourers' placements follow in :func:`placements` (they read the episodes set here). The month's registry
     income (the slot's net income plus medical costs) and costs are added to the year's (``year_inc``,
-    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December)."""
+    ``year_med``: :meth:`RuralModel._registry_year`, which closes the year in December). ``u_detect`` is a
+    reader (:func:`.pcg64_numba.read_uniform`): the detection draw is read only where a channel's threshold is
+    positive (a few percent of the rows), so it is made at those rows only."""
     n = size.shape[0]
     hshare32, rshare32, limit32 = f32(hardship_share), f32(rigid_share), f32(above_limit_line)
     twelve = f32(12.0)
@@ -99,7 +103,7 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
                 ripe = data_due[i] == t
                 trig = risk_months[i] > detection_delay or rigid or sudden
                 if ripe or trig:
-                    u = np.float64(u_detect[i])
+                    u = np.float64(_pcg.read_uniform(u_detect, i))
                     p_data = data_rate if ripe else 0.0
                     p_self = self_rate if trig else 0.0
                     p_cadre = min(np.float64(detection_prob[v]) * detect_factor, 1.0) if trig else 0.0
@@ -194,17 +198,16 @@ def policy(wage, operating, transfer, prop, medical, inc_sum, ring, slot, size, 
             sums[2, k] += np.float64(temp)
         transfer[i] += temp
         this[i] = net + grant + temp
-    # The rolling income: slot by slot over all rows (each household's slots added in slot order, as NumPy's
-    # sum over axis 0), in loops the compiler vectorises (twelve strided loads a row cost more).
-    first = ring[0]
-    for i in range(n):
-        inc_sum[i] = first[i]
-    for s in range(1, ring.shape[0]):
-        row = ring[s]
-        for i in range(n):
-            inc_sum[i] += row[i]
+    # The rolling income: each household's twelve slots added in slot order (as NumPy's sum over axis 0), in one
+    # loop over rows the compiler vectorises (twelve streams read once: faster than a pass per slot, which read and
+    # wrote inc_sum twelve times), with the month's registry income added to the year's. The slots are indexed one
+    # by one (unpacking the ring gives views of unknown layout, which do not vectorise).
+    s0, s1, s2, s3, s4, s5, s6, s7 = ring[0], ring[1], ring[2], ring[3], ring[4], ring[5], ring[6], ring[7]
+    s8, s9, s10, s11 = ring[8], ring[9], ring[10], ring[11]
     this = ring[slot]
     for i in range(n):
+        inc_sum[i] = ((((((((((s0[i] + s1[i]) + s2[i]) + s3[i]) + s4[i]) + s5[i]) + s6[i]) + s7[i]) + s8[i]) + s9[i])
+                      + s10[i]) + s11[i]
         year_inc[i] += this[i] + medical[i]
         year_med[i] += medical[i]
 
@@ -221,6 +224,20 @@ def episode_households(mon_state, episode):
         rows[k] = h
         k += (mon_state[h] == MONITORED) & (episode[h] > 0)
     return rows[:k]
+
+
+@_jit
+def categorise(first, step, full_labourers, n_lab, chronic, last_shock, last_shock_month, t, category):
+    """:func:`ruralsim.simulation.phases.categories.update` for the rows ``first::step``: the category from the
+    labour capacity and the risk type (:func:`categories.categorise`), in one pass without NumPy's temporaries."""
+    # Arithmetic on the tests (no branch to mispredict) and an unsigned index (no negative-index wraparound code):
+    # the loop over a whole chunk (monthly reviews) vectorises.
+    for r in range(first, category.shape[0], step):
+        i = np.uint64(r)
+        full, labour = full_labourers[i] > 0, n_lab[i] > 0
+        capacity = NOT_ABLE - np.int64(full | labour) - np.int64(full)  # ABLE, PARTLY or NOT_ABLE
+        ill_recently = (last_shock[i] == ILLNESS_CAUSE) & (t - last_shock_month[i] <= 12)
+        category[i] = 2 * capacity + np.int64((chronic[i] == 1) | ill_recently)
 
 
 @_jit
