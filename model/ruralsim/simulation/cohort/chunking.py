@@ -221,14 +221,14 @@ class Part:
         m = self.m
         return m.streams.uniform_rows(name, m.t if month is None else month, m.n_labourers, rows + self.span.l0)
 
-    def ul_reader(self, name: str, month: int | None = None) -> tuple:
+    def ul_reader(self, name: str, month: int | None = None) -> np.ndarray:
         """:meth:`ul` for a compiled kernel that reads it at a few rows it finds as it goes
         (:meth:`Streams.uniform_reader`)."""
         m = self.m
         return m.streams.uniform_reader(name, m.t if month is None else month, m.n_labourers, self.span.l0,
                                         self.span.l1)
 
-    def uh_reader(self, name: str, month: int | None = None) -> tuple:
+    def uh_reader(self, name: str, month: int | None = None) -> np.ndarray:
         """:meth:`uh` for a compiled kernel that reads it at a few rows it finds as it goes (see :meth:`ul_reader`)."""
         m = self.m
         return m.streams.uniform_reader(name, m.t if month is None else month, m.n_households, self.span.h0,
