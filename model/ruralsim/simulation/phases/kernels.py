@@ -151,7 +151,7 @@ def _numba_kernels():
                       p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
                       int(p["training_course_months"]), np.asarray(moved, float),
                       float(p["training_cost_per_trainee"]), enrolled,
-                      c.ul("lab.sep", month), c.ul("lab.trim", month), c.ul_reader("lab.kind", month),
+                      c.ul("lab.sep", month), c.ul_reader("lab.trim", month), c.ul_reader("lab.kind", month),
                       f32(p["labour_migrant_quit_rate"] * (1.0 + p["shocks_demand_drop_quit_multiplier"] * drop)),
                       f32(p["labour_local_quit_rate"]), float(p["labour_skill_quit_cut"]), f32(p["posts_quit_rate"]),
                       started, f32(drop), c.county_capacity, c.village_capacity, c.post_quota,

@@ -63,8 +63,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     labourer's status, draws and group are selects and table look-ups rather than branches (they are
     unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
     job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them).
-    ``u_place`` and ``u_kind`` (read at graduates and at labourers who lost a job only) are readers
-    (:func:`.pcg64_numba.read_uniform`): their draws are made at the rows read only."""
+    ``u_place``, ``u_kind`` and ``u_trim`` (read at graduates, at labourers who lost a job and in jobs above
+    capacity only) are readers (:func:`.pcg64_numba.read_uniform`): their draws are made at the rows read only."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
@@ -72,6 +72,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     slots = _slot_table(n_c, n_v)
     cands = np.empty(m if train else 0, np.uint32)  # the labourers eligible for training, in row order
     n_cand = 0
+    capped = np.empty(m, np.uint32)  # the labourers in a job of limited capacity (local, workshop, post)
+    n_capped = 0
     for i in range(m):
         s = status[i]
         if train:
@@ -85,7 +87,10 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                     s = status[i]
             cands[n_cand] = i
             n_cand += _trainable(s, skill[i], age[i], absent[i])
-        held[_job_slot(slots, s, county[i], village[i], i)] += 1
+        slot = _job_slot(slots, s, county[i], village[i], i)
+        held[slot] += 1
+        capped[n_capped] = i
+        n_capped += slot < n_slots
     # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
     # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
     elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
@@ -125,6 +130,20 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     excess[:n_c] = _excess(jobs[:n_c], county_capacity)
     excess[n_c:n_c + n_v] = _excess(jobs[n_c:n_c + n_v], village_capacity)
     excess[n_c + n_v:n_slots] = _excess(jobs[n_c + n_v:], post_quota)
+    # Jobs above capacity end: the trim draw is read only there (excess > 0; a uniform is never below an excess
+    # of 0, nor of -inf: no job), a few percent of rows, drawn for them only; ``lost`` marks them for the loop
+    # of separations.
+    cuts = np.empty(n_capped)
+    n_over = 0
+    for j in range(n_capped):
+        i = capped[j]
+        cut = excess[_job_slot(slots, status[i], county[i], village[i], i)]
+        capped[n_over] = i
+        cuts[n_over] = cut
+        n_over += cut > 0.0
+    trims = _uniforms_at(u_trim, capped[:n_over])
+    for j in range(n_over):
+        lost[capped[j]] = np.float64(trims[j]) < cuts[j]
     seekers, holders = np.empty(m, np.uint32), np.empty(m, np.uint32)
     n_seek, n_hold = 0, 0
     on_the_job = post_search > 0
@@ -136,7 +155,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         else:  # a status or skill outside the codes (none)
             q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                  if s >= MIGRANT else f32(-np.inf))
-        sep = (u_sep[i] < q) | (np.float64(u_trim[i]) < excess[slot])
+        sep = (u_sep[i] < q) | lost[i]  # a quit, or a job above capacity
         if sep:
             lost[i] = True
             status[i] = FARM if _pcg.read_uniform(u_kind, i) < own_farm else OUT
@@ -179,6 +198,21 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                            weak_cut, factor_50s, factor_60plus, chronic_factor)
         if u_find[i] < post_search * p_mig:
             status[i] = MIGRANT
+
+
+@_jit
+def _uniforms_at(reader, rows):
+    """A reader's uniforms (:func:`.pcg64_numba.read_uniform`) at the chunk's ascending ``rows``, made for those rows
+    only (:func:`.pcg64_numba.pcg64_rows`)."""
+    entropy, first_block, row0, block, dense, _ = reader
+    n = rows.shape[0]
+    out = np.empty(n, np.float32)
+    if entropy.shape[0] == 0:
+        for j in range(n):
+            out[j] = dense[rows[j]]
+    elif n > 0:
+        _pcg.pcg64_rows(entropy, first_block, rows.astype(np.int64) + row0, out, block)
+    return out
 
 
 @_jit
