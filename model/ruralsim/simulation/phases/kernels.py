@@ -145,7 +145,8 @@ def _numba_kernels():
             enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
             kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
                       c.hh.chronic, c.mon_state, train,
-                      c.ul("lab.train", month) if train else none, c.ul_reader("lab.place", month) if train else empty,
+                      c.ul_reader("lab.train", month) if train else empty,
+                      c.ul_reader("lab.place", month) if train else empty,
                       f32(p["training_placement_prob"]),
                       float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
                       p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,

@@ -63,8 +63,10 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     labourer's status, draws and group are selects and table look-ups rather than branches (they are
     unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
     job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them).
-    ``u_place``, ``u_kind`` and ``u_trim`` (read at graduates, at labourers who lost a job and in jobs above
-    capacity only) are readers (:func:`.pcg64_numba.read_uniform`): their draws are made at the rows read only."""
+    Draws read at a few rows come as readers (:func:`.pcg64_numba.read_uniform`), made at those rows only:
+    ``u_place`` and ``u_kind`` read as the loop finds graduates and labourers who lost a job, ``u_enrol`` and
+    ``u_trim`` for the eligible and the jobs above capacity at once, listed before their loops
+    (:func:`_uniforms_at`)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
@@ -112,10 +114,11 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             if cost > 0:
                 rate[g] = base_rate + moved[g] / (cost * eligible[g])
     thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
+    enrol_draws = _uniforms_at(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
     for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
         i = cands[j]
         c = np.uint64(county[i])
-        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
+        if np.float64(enrol_draws[j]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
             status[i] = TRAINING
             timer[i] = course_months
             enrolled[c] += 1.0
