@@ -47,33 +47,30 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     """The month's labour market after illness absences, in two loops over the chunk's labourers and short ones
     over lists of them made on the way:
 
-    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the jobs held per group, and the list
-       of labourers eligible for training; over that list, the county's eligible labourers, then enrolment;
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`) and the jobs held per group, listing
+       the labourers in jobs of limited capacity (those above capacity get their trim draw before loop 2);
     2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
-       the post holders who search on the job;
+       the post holders who search on the job; then training's enrolment among the seekers (:func:`_enrol`);
     3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
        held after the separations are the counts of loop 1 less those lost), then :func:`ruralsim.labour.search`
        of the seekers and of the post holders; households with a labourer who lost a job (not for a post found
        at once) or fell ill off a migrant job get ``lost_hh``.
 
-    Every row's step reads only its own row and group totals made before the loop, as in the NumPy
-    reference's whole-array steps, so the interleaving changes no result (an enrolled trainee has no job to
-    lose); the lists keep the row order, so group sums are added in row order. Enrolments per county go to
-    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
-    labourer's status, draws and group are selects and table look-ups rather than branches (they are
-    unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
-    job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them).
-    Draws read at a few rows come as readers (:func:`.pcg64_numba.read_uniform`), made at those rows only:
+    Every row's step reads only its own row and group totals made before the loop, as in the NumPy reference's
+    whole-array steps, so the interleaving changes no result (enrolment, before the separations in NumPy, comes
+    after them: the eligible have no job to lose); the lists keep the row order, so group sums are added in row
+    order. Enrolments per county go to ``enrolled``; without ``use_monitored`` no household has the monitored
+    priority (the burn-in). Tests on a labourer's status, draws and group are selects and table look-ups rather than
+    branches (they are unpredictable from row to row); a branch is left only for rare events (a graduation, an
+    enrolment, a job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes
+    them). Draws read at a few rows come as readers (:func:`.pcg64_numba.read_uniform`), made at those rows only:
     ``u_place`` and ``u_kind`` read as the loop finds graduates and labourers who lost a job, ``u_enrol`` and
-    ``u_trim`` for the eligible and the jobs above capacity at once, listed before their loops
-    (:func:`_uniforms_at`)."""
+    ``u_trim`` made at once for the lists of the eligible and of the jobs above capacity (:func:`_uniforms_at`)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
     held = np.zeros(n_slots + _LANES, np.int64)
     slots = _slot_table(n_c, n_v)
-    cands = np.empty(m if train else 0, np.uint32)  # the labourers eligible for training, in row order
-    n_cand = 0
     capped = np.empty(m, np.uint32)  # the labourers in a job of limited capacity (local, workshop, post)
     n_capped = 0
     for i in range(m):
@@ -87,41 +84,10 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                                                                        weak_cut, factor_60plus)
                     status[i] = MIGRANT if placed else OUT
                     s = status[i]
-            cands[n_cand] = i
-            n_cand += _trainable(s, skill[i], age[i], absent[i])
         slot = _job_slot(slots, s, county[i], village[i], i)
         held[slot] += 1
         capped[n_capped] = i
         n_capped += slot < n_slots
-    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
-    # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
-    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
-    for j in range(n_cand):
-        i = cands[j]
-        k = (j & (_LANES - 1)) * n_c + county[i]
-        elig[k] += 1
-        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
-    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
-    for g in range(n_c):
-        for k in range(_LANES):
-            eligible[g] += elig[k * n_c + g]
-            monitored[g] += mon[k * n_c + g]
-    mean_w = np.ones(n_c)
-    rate = np.full(n_c, base_rate)
-    for g in range(n_c):
-        if eligible[g] > 0:
-            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
-            if cost > 0:
-                rate[g] = base_rate + moved[g] / (cost * eligible[g])
-    thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
-    enrol_draws = _uniforms_at(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
-    for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
-        i = cands[j]
-        c = np.uint64(county[i])
-        if np.float64(enrol_draws[j]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
-            status[i] = TRAINING
-            timer[i] = course_months
-            enrolled[c] += 1.0
     # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
     quit = np.empty(32, np.float32)
     for s in range(8):
@@ -171,6 +137,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         n_hold += (s == POST) & (weak[i] == 0) & on_the_job & (a == 0)
         if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
             lost_hh[lab_hh[i]] = True
+    if train:
+        n_seek = _enrol(seekers[:n_seek], status, timer, skill, age, lost, county, lab_hh, mon_state, u_enrol,
+                        train_priority, base_rate, course_months, moved, cost, enrolled)
     d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for j in range(n_seek):
         i = seekers[j]
@@ -201,6 +170,60 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                            weak_cut, factor_50s, factor_60plus, chronic_factor)
         if u_find[i] < post_search * p_mig:
             status[i] = MIGRANT
+
+
+@_jit
+def _enrol(seekers, status, timer, skill, age, lost, county, lab_hh, mon_state, u_enrol, train_priority, base_rate,
+           course_months, moved, cost, enrolled):
+    """Training's enrolment (:meth:`ruralsim.programmes.Training.step`) among the ``seekers`` listed by the
+    separations: the eligible (out of work or farming and not absent, not yet at the top skill, under 60) are
+    the seekers who were out of work or farming before them (not ``lost``), so listed from the seekers rather
+    than by a test in the loop over all labourers. The seekers who enrolled leave the list (kept in row order);
+    returns how many remain."""
+    n_c = enrolled.shape[0]
+    cands = np.empty(seekers.shape[0], np.uint32)  # the eligible, in row order
+    n_cand = 0
+    for i in seekers:
+        cands[n_cand] = i
+        n_cand += (not lost[i]) & (skill[i] < 2) & (age[i] < 60)
+    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
+    # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
+    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
+    for j in range(n_cand):
+        i = cands[j]
+        k = (j & (_LANES - 1)) * n_c + county[i]
+        elig[k] += 1
+        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
+    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
+    for g in range(n_c):
+        for k in range(_LANES):
+            eligible[g] += elig[k * n_c + g]
+            monitored[g] += mon[k * n_c + g]
+    mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
+    for g in range(n_c):
+        if eligible[g] > 0:
+            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
+    thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
+    enrol_draws = _uniforms_at(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
+    n_enrolled = 0
+    for j in range(n_cand):
+        i = cands[j]
+        c = np.uint64(county[i])
+        if np.float64(enrol_draws[j]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
+            status[i] = TRAINING
+            timer[i] = course_months
+            enrolled[c] += 1.0
+            n_enrolled += 1
+    if n_enrolled == 0:
+        return seekers.shape[0]
+    n_seek = 0
+    for i in seekers:
+        seekers[n_seek] = i
+        n_seek += status[i] != TRAINING
+    return n_seek
 
 
 @_jit
@@ -241,12 +264,6 @@ def _job_slot(slots, s, county, village, i):
     the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
     k = 4 * (s & 255)
     return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3]))
-
-
-@_jit
-def _trainable(s, skill, age, absent):
-    """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
-    return ((s == OUT) | (s == FARM)) & (skill < 2) & (age < 60) & (absent == 0)
 
 
 @_jit
