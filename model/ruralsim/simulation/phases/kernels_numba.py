@@ -47,8 +47,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     """The month's labour market after illness absences, in two loops over the chunk's labourers and short ones
     over lists of them made on the way:
 
-    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`) and the jobs held per group, listing
-       the labourers in jobs of limited capacity (those above capacity get their trim draw before loop 2);
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), listing the labourers in jobs of
+       limited capacity; over that list, the jobs held per group (those above capacity get their trim draw);
     2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
        the post holders who search on the job; then training's enrolment among the seekers (:func:`_enrol`);
     3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
@@ -84,10 +84,16 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                                                                        weak_cut, factor_60plus)
                     status[i] = MIGRANT if placed else OUT
                     s = status[i]
-        slot = _job_slot(slots, s, county[i], village[i], i)
-        held[slot] += 1
         capped[n_capped] = i
-        n_capped += slot < n_slots
+        n_capped += (s >= LOCAL) & (s <= POST)  # (codes LOCAL, WORKSHOP, POST)
+    # The jobs held per group (_job_slot), over their list: the other labourers' slots are spare ones, which
+    # no count reads (a loop over all labourers without the groups' columns and counters is faster).
+    capped_slots = np.empty(n_capped, np.uint64)
+    for j in range(n_capped):
+        i = capped[j]
+        slot = _job_slot(slots, status[i], county[i], village[i], i)
+        capped_slots[j] = slot
+        held[slot] += 1
     # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
     quit = np.empty(32, np.float32)
     for s in range(8):
@@ -106,7 +112,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_over = 0
     for j in range(n_capped):
         i = capped[j]
-        cut = excess[_job_slot(slots, status[i], county[i], village[i], i)]
+        cut = excess[capped_slots[j]]
         capped[n_over] = i
         cuts[n_over] = cut
         n_over += cut > 0.0
