@@ -32,8 +32,8 @@ def segment_sums(x, starts):
     return out
 
 
-# Rows of the counters per labourer loop: a row's count goes to lane i % _LANES, so consecutive rows add to
-# different cells (no chain of loads waiting on the previous row's store); "no job" is _LANES spare slots.
+# Rows of the counters per labourer loop: a row's count goes to lane j % _LANES, so consecutive rows add to
+# different cells (no chain of loads waiting on the previous row's store).
 _LANES = 8
 
 
@@ -49,8 +49,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
 
     1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), listing the labourers in jobs of
        limited capacity; over that list, the jobs held per group (those above capacity get their trim draw);
-    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
-       the post holders who search on the job; then training's enrolment among the seekers (:func:`_enrol`);
+    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers; over
+       the list of jobs of limited capacity, those lost and the post holders who search on the job; then
+       training's enrolment among the seekers (:func:`_enrol`);
     3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
        held after the separations are the counts of loop 1 less those lost), then :func:`ruralsim.labour.search`
        of the seekers and of the post holders; households with a labourer who lost a job (not for a post found
@@ -69,7 +70,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
-    held = np.zeros(n_slots + _LANES, np.int64)
+    held = np.zeros(n_slots, np.int64)
     slots = _slot_table(n_c, n_v)
     capped = np.empty(m, np.uint32)  # the labourers in a job of limited capacity (local, workshop, post)
     n_capped = 0
@@ -86,12 +87,12 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                     s = status[i]
         capped[n_capped] = i
         n_capped += (s >= LOCAL) & (s <= POST)  # (codes LOCAL, WORKSHOP, POST)
-    # The jobs held per group (_job_slot), over their list: the other labourers' slots are spare ones, which
-    # no count reads (a loop over all labourers without the groups' columns and counters is faster).
+    # The jobs held per group (_job_slot), over their list (the loop over all labourers reads no group column
+    # and keeps no counter per group: faster).
     capped_slots = np.empty(n_capped, np.uint64)
     for j in range(n_capped):
         i = capped[j]
-        slot = _job_slot(slots, status[i], county[i], village[i], i)
+        slot = _job_slot(slots, status[i], county[i], village[i])
         capped_slots[j] = slot
         held[slot] += 1
     # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
@@ -100,31 +101,28 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         for k in range(4):
             quit[4 * s + k] = (_quit_rate(s, k, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                                if s >= MIGRANT else f32(-np.inf))
-    jobs = held[:n_slots].astype(np.float64)
-    excess = np.full(n_slots + _LANES, -np.inf)
+    jobs = held.astype(np.float64)
+    excess = np.empty(n_slots)
     excess[:n_c] = _excess(jobs[:n_c], county_capacity)
     excess[n_c:n_c + n_v] = _excess(jobs[n_c:n_c + n_v], village_capacity)
     excess[n_c + n_v:n_slots] = _excess(jobs[n_c + n_v:], post_quota)
     # Jobs above capacity end: the trim draw is read only there (excess > 0; a uniform is never below an excess
-    # of 0, nor of -inf: no job), a few percent of rows, drawn for them only; ``lost`` marks them for the loop
-    # of separations.
-    cuts = np.empty(n_capped)
+    # of 0), a few percent of rows, drawn for them only; ``lost`` marks them for the loop of separations.
+    over, cuts = np.empty(n_capped, np.uint32), np.empty(n_capped)
     n_over = 0
     for j in range(n_capped):
         i = capped[j]
         cut = excess[capped_slots[j]]
-        capped[n_over] = i
+        over[n_over] = i
         cuts[n_over] = cut
         n_over += cut > 0.0
-    trims = _uniforms_at(u_trim, capped[:n_over])
+    trims = _uniforms_at(u_trim, over[:n_over])
     for j in range(n_over):
-        lost[capped[j]] = np.float64(trims[j]) < cuts[j]
-    seekers, holders = np.empty(m, np.uint32), np.empty(m, np.uint32)
-    n_seek, n_hold = 0, 0
-    on_the_job = post_search > 0
+        lost[over[j]] = np.float64(trims[j]) < cuts[j]
+    seekers = np.empty(m, np.uint32)
+    n_seek = 0
     for i in range(m):
         s, sk, a = status[i], skill[i], absent[i]
-        slot = _job_slot(slots, s, county[i], village[i], i)
         if ((s & -8) | (sk & -4)) == 0:
             q = quit[4 * (s & 7) + (sk & 3)]
         else:  # a status or skill outside the codes (none)
@@ -135,14 +133,20 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
             lost[i] = True
             status[i] = FARM if _pcg.read_uniform(u_kind, i) < own_farm else OUT
             s = status[i]
-            held[slot] -= 1  # a job no longer held
         seek = (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
         seekers[n_seek] = i
         n_seek += seek
-        holders[n_hold] = i
-        n_hold += (s == POST) & (weak[i] == 0) & on_the_job & (a == 0)
         if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
             lost_hh[lab_hh[i]] = True
+    # Over the jobs of limited capacity: those lost are no longer held; the post holders who search on the job.
+    holders = np.empty(n_capped, np.uint32)
+    n_hold = 0
+    on_the_job = post_search > 0
+    for j in range(n_capped):
+        i = capped[j]
+        held[capped_slots[j]] -= lost[i]
+        holders[n_hold] = i
+        n_hold += (status[i] == POST) & (weak[i] == 0) & on_the_job & (absent[i] == 0)
     if train:
         n_seek = _enrol(seekers[:n_seek], status, timer, skill, age, lost, county, lab_hh, mon_state, u_enrol,
                         train_priority, base_rate, course_months, moved, cost, enrolled)
@@ -156,7 +160,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         d_workshop[v] += np.float64(prio)
         cannot = (wk == 1) | (age[i] >= 60) | (chronic[h] == 1)
         d_post[v] += np.float64(prio * (post_weak if cannot else post_other))
-    jobs = held[:n_slots].astype(np.float64)
+    jobs = held.astype(np.float64)
     r_local = _rate(county_capacity - jobs[:n_c], d_local)
     r_workshop = _rate(village_capacity - jobs[n_c:n_c + n_v], d_workshop)
     r_post = _rate(post_quota - jobs[n_c + n_v:], d_post)
@@ -249,27 +253,22 @@ def _uniforms_at(reader, rows):
 
 @_jit
 def _slot_table(n_counties, n_villages):
-    """Per status code (int8 as uint8) the job slot's offset and masks of county, village and row (_job_slot)."""
-    t = np.zeros(4 * 256, np.int64)
-    for s in range(256):
-        if s == LOCAL:
-            t[4 * s + 1] = -1
-        elif s == WORKSHOP or s == POST:
-            t[4 * s] = n_counties + (n_villages if s == POST else 0)
-            t[4 * s + 2] = -1
-        else:
-            t[4 * s] = n_counties + 2 * n_villages
-            t[4 * s + 3] = _LANES - 1
+    """Per status code (int8 as uint8) the job slot's offset and masks of county and village (_job_slot)."""
+    t = np.zeros(3 * 256, np.int64)
+    t[3 * LOCAL + 1] = -1
+    for s in (WORKSHOP, POST):
+        t[3 * s] = n_counties + (n_villages if s == POST else 0)
+        t[3 * s + 2] = -1
     return t
 
 
 @_jit
-def _job_slot(slots, s, county, village, i):
-    """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
-    :func:`labour`): local jobs per county, then workshop jobs and posts per village; for no such job one of
-    the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
-    k = 4 * (s & 255)
-    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3]))
+def _job_slot(slots, s, county, village):
+    """Where a labourer in a job of limited capacity (status ``s``: local, workshop or post) counts among the
+    jobs held (the one job count of the labour market, :func:`labour`): local jobs per county, then workshop
+    jobs and posts per village. ``slots``: :func:`_slot_table` (a select per row, no branch)."""
+    k = 3 * (s & 255)
+    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]))
 
 
 @_jit
