@@ -128,15 +128,15 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         else:  # a status or skill outside the codes (none)
             q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                  if s >= MIGRANT else f32(-np.inf))
-        sep = (u_sep[i] < q) | lost[i]  # a quit, or a job above capacity
-        if sep:
+        if (u_sep[i] < q) | lost[i]:  # a quit, or a job above capacity
             lost[i] = True
             status[i] = FARM if _pcg.read_uniform(u_kind, i) < own_farm else OUT
             s = status[i]
-        seek = (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
+            if a != 0:  # lost a job and will not search (its household flagged here, off the common path)
+                lost_hh[lab_hh[i]] = True
         seekers[n_seek] = i
-        n_seek += seek
-        if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
+        n_seek += (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
+        if lost_ill[i]:  # fell ill off a migrant job
             lost_hh[lab_hh[i]] = True
     # Over the jobs of limited capacity: those lost are no longer held; the post holders who search on the job.
     holders = np.empty(n_capped, np.uint32)
