@@ -32,8 +32,8 @@ def segment_sums(x, starts):
     return out
 
 
-# Rows of the counters per labourer loop: a row's count goes to lane i % _LANES, so consecutive rows add to
-# different cells (no chain of loads waiting on the previous row's store); "no job" is _LANES spare slots.
+# Rows of the counters per labourer loop: a row's count goes to lane j % _LANES, so consecutive rows add to
+# different cells (no chain of loads waiting on the previous row's store).
 _LANES = 8
 
 
@@ -47,31 +47,33 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     """The month's labour market after illness absences, in two loops over the chunk's labourers and short ones
     over lists of them made on the way:
 
-    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), the jobs held per group, and the list
-       of labourers eligible for training; over that list, the county's eligible labourers, then enrolment;
-    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers and
-       the post holders who search on the job;
+    1. graduation (``train``: :meth:`ruralsim.programmes.Training.step`), listing the labourers in jobs of
+       limited capacity; over that list, the jobs held per group (those above capacity get their trim draw);
+    2. :func:`ruralsim.labour.separations` (quits and jobs above capacity: ``lost``), listing the seekers; over
+       the list of jobs of limited capacity, those lost and the post holders who search on the job; then
+       training's enrolment among the seekers (:func:`_enrol`);
     3. over the seekers, their weighted demand per group (:func:`ruralsim.labour.search`'s first pass; jobs
        held after the separations are the counts of loop 1 less those lost), then :func:`ruralsim.labour.search`
        of the seekers and of the post holders; households with a labourer who lost a job (not for a post found
        at once) or fell ill off a migrant job get ``lost_hh``.
 
-    Every row's step reads only its own row and group totals made before the loop, as in the NumPy
-    reference's whole-array steps, so the interleaving changes no result (an enrolled trainee has no job to
-    lose); the lists keep the row order, so group sums are added in row order. Enrolments per county go to
-    ``enrolled``; without ``use_monitored`` no household has the monitored priority (the burn-in). Tests on a
-    labourer's status, draws and group are selects and table look-ups rather than branches (they are
-    unpredictable from row to row); a branch is left only for rare events (a graduation, an enrolment, a
-    job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes them).
-    ``u_place`` and ``u_kind`` (read at graduates and at labourers who lost a job only) are readers
-    (:func:`.pcg64_numba.read_uniform`): their draws are made at the rows read only."""
+    Every row's step reads only its own row and group totals made before the loop, as in the NumPy reference's
+    whole-array steps, so the interleaving changes no result (enrolment, before the separations in NumPy, comes
+    after them: the eligible have no job to lose); the lists keep the row order, so group sums are added in row
+    order. Enrolments per county go to ``enrolled``; without ``use_monitored`` no household has the monitored
+    priority (the burn-in). Tests on a labourer's status, draws and group are selects and table look-ups rather than
+    branches (they are unpredictable from row to row); a branch is left only for rare events (a graduation, an
+    enrolment, a job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes
+    them). Draws read at a few rows come as readers (:func:`.pcg64_numba.read_uniform`), made at those rows only:
+    ``u_place`` and ``u_kind`` read as the loop finds graduates and labourers who lost a job, ``u_enrol`` and
+    ``u_trim`` made at once for the lists of the eligible and of the jobs above capacity (:func:`_uniforms_at`)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
-    held = np.zeros(n_slots + _LANES, np.int64)
+    held = np.zeros(n_slots, np.int64)
     slots = _slot_table(n_c, n_v)
-    cands = np.empty(m if train else 0, np.uint32)  # the labourers eligible for training, in row order
-    n_cand = 0
+    capped = np.empty(m, np.uint32)  # the labourers in a job of limited capacity (local, workshop, post)
+    n_capped = 0
     for i in range(m):
         s = status[i]
         if train:
@@ -83,72 +85,71 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
                                                                                        weak_cut, factor_60plus)
                     status[i] = MIGRANT if placed else OUT
                     s = status[i]
-            cands[n_cand] = i
-            n_cand += _trainable(s, skill[i], age[i], absent[i])
-        held[_job_slot(slots, s, county[i], village[i], i)] += 1
-    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
-    # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
-    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
-    for j in range(n_cand):
-        i = cands[j]
-        k = (j & (_LANES - 1)) * n_c + county[i]
-        elig[k] += 1
-        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
-    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
-    for g in range(n_c):
-        for k in range(_LANES):
-            eligible[g] += elig[k * n_c + g]
-            monitored[g] += mon[k * n_c + g]
-    mean_w = np.ones(n_c)
-    rate = np.full(n_c, base_rate)
-    for g in range(n_c):
-        if eligible[g] > 0:
-            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
-            if cost > 0:
-                rate[g] = base_rate + moved[g] / (cost * eligible[g])
-    thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
-    for j in range(n_cand):  # enrolment (before the separations: a trainee has no job to lose)
-        i = cands[j]
-        c = np.uint64(county[i])
-        if np.float64(u_enrol[i]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
-            status[i] = TRAINING
-            timer[i] = course_months
-            enrolled[c] += 1.0
+        capped[n_capped] = i
+        n_capped += (s >= LOCAL) & (s <= POST)  # (codes LOCAL, WORKSHOP, POST)
+    # The jobs held per group (_job_slot), over their list (the loop over all labourers reads no group column
+    # and keeps no counter per group: faster).
+    capped_slots = np.empty(n_capped, np.uint64)
+    for j in range(n_capped):
+        i = capped[j]
+        slot = _job_slot(slots, status[i], county[i], village[i])
+        capped_slots[j] = slot
+        held[slot] += 1
     # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
     quit = np.empty(32, np.float32)
     for s in range(8):
         for k in range(4):
             quit[4 * s + k] = (_quit_rate(s, k, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                                if s >= MIGRANT else f32(-np.inf))
-    jobs = held[:n_slots].astype(np.float64)
-    excess = np.full(n_slots + _LANES, -np.inf)
+    jobs = held.astype(np.float64)
+    excess = np.empty(n_slots)
     excess[:n_c] = _excess(jobs[:n_c], county_capacity)
     excess[n_c:n_c + n_v] = _excess(jobs[n_c:n_c + n_v], village_capacity)
     excess[n_c + n_v:n_slots] = _excess(jobs[n_c + n_v:], post_quota)
-    seekers, holders = np.empty(m, np.uint32), np.empty(m, np.uint32)
-    n_seek, n_hold = 0, 0
-    on_the_job = post_search > 0
+    # Jobs above capacity end: the trim draw is read only there (excess > 0; a uniform is never below an excess
+    # of 0), a few percent of rows, drawn for them only; ``lost`` marks them for the loop of separations.
+    over, cuts = np.empty(n_capped, np.uint32), np.empty(n_capped)
+    n_over = 0
+    for j in range(n_capped):
+        i = capped[j]
+        cut = excess[capped_slots[j]]
+        over[n_over] = i
+        cuts[n_over] = cut
+        n_over += cut > 0.0
+    trims = _uniforms_at(u_trim, over[:n_over])
+    for j in range(n_over):
+        lost[over[j]] = np.float64(trims[j]) < cuts[j]
+    seekers = np.empty(m, np.uint32)
+    n_seek = 0
     for i in range(m):
         s, sk, a = status[i], skill[i], absent[i]
-        slot = _job_slot(slots, s, county[i], village[i], i)
         if ((s & -8) | (sk & -4)) == 0:
             q = quit[4 * (s & 7) + (sk & 3)]
         else:  # a status or skill outside the codes (none)
             q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                  if s >= MIGRANT else f32(-np.inf))
-        sep = (u_sep[i] < q) | (np.float64(u_trim[i]) < excess[slot])
-        if sep:
+        if (u_sep[i] < q) | lost[i]:  # a quit, or a job above capacity
             lost[i] = True
             status[i] = FARM if _pcg.read_uniform(u_kind, i) < own_farm else OUT
             s = status[i]
-            held[slot] -= 1  # a job no longer held
-        seek = (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
+            if a != 0:  # lost a job and will not search (its household flagged here, off the common path)
+                lost_hh[lab_hh[i]] = True
         seekers[n_seek] = i
-        n_seek += seek
-        holders[n_hold] = i
-        n_hold += (s == POST) & (weak[i] == 0) & on_the_job & (a == 0)
-        if lost_ill[i] or (sep and not seek):  # fell ill off a migrant job, or lost one and will not search
+        n_seek += (s <= FARM) & (a == 0)  # a seeker (one who just lost a job included)
+        if lost_ill[i]:  # fell ill off a migrant job
             lost_hh[lab_hh[i]] = True
+    # Over the jobs of limited capacity: those lost are no longer held; the post holders who search on the job.
+    holders = np.empty(n_capped, np.uint32)
+    n_hold = 0
+    on_the_job = post_search > 0
+    for j in range(n_capped):
+        i = capped[j]
+        held[capped_slots[j]] -= lost[i]
+        holders[n_hold] = i
+        n_hold += (status[i] == POST) & (weak[i] == 0) & on_the_job & (absent[i] == 0)
+    if train:
+        n_seek = _enrol(seekers[:n_seek], status, timer, skill, age, lost, county, lab_hh, mon_state, u_enrol,
+                        train_priority, base_rate, course_months, moved, cost, enrolled)
     d_local, d_workshop, d_post = np.zeros(n_c), np.zeros(n_v), np.zeros(n_v)
     for j in range(n_seek):
         i = seekers[j]
@@ -159,7 +160,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         d_workshop[v] += np.float64(prio)
         cannot = (wk == 1) | (age[i] >= 60) | (chronic[h] == 1)
         d_post[v] += np.float64(prio * (post_weak if cannot else post_other))
-    jobs = held[:n_slots].astype(np.float64)
+    jobs = held.astype(np.float64)
     r_local = _rate(county_capacity - jobs[:n_c], d_local)
     r_workshop = _rate(village_capacity - jobs[n_c:n_c + n_v], d_workshop)
     r_post = _rate(post_quota - jobs[n_c + n_v:], d_post)
@@ -182,34 +183,92 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
 
 
 @_jit
+def _enrol(seekers, status, timer, skill, age, lost, county, lab_hh, mon_state, u_enrol, train_priority, base_rate,
+           course_months, moved, cost, enrolled):
+    """Training's enrolment (:meth:`ruralsim.programmes.Training.step`) among the ``seekers`` listed by the
+    separations: the eligible (out of work or farming and not absent, not yet at the top skill, under 60) are
+    the seekers who were out of work or farming before them (not ``lost``), so listed from the seekers rather
+    than by a test in the loop over all labourers. The seekers who enrolled leave the list (kept in row order);
+    returns how many remain."""
+    n_c = enrolled.shape[0]
+    cands = np.empty(seekers.shape[0], np.uint32)  # the eligible, in row order
+    n_cand = 0
+    for i in seekers:
+        cands[n_cand] = i
+        n_cand += (not lost[i]) & (skill[i] < 2) & (age[i] < 60)
+    # Training: the county's normalised rate, plus what yuan moved from industry support buy (extra_rate);
+    # a labourer enrols below the rate times the weight over the mean weight (thr_*: monitored or not).
+    elig, mon = np.zeros(_LANES * n_c, np.int64), np.zeros(_LANES * n_c, np.int64)
+    for j in range(n_cand):
+        i = cands[j]
+        k = (j & (_LANES - 1)) * n_c + county[i]
+        elig[k] += 1
+        mon[k] += mon_state[np.uint64(lab_hh[i])] == MONITORED
+    eligible, monitored = np.zeros(n_c), np.zeros(n_c)
+    for g in range(n_c):
+        for k in range(_LANES):
+            eligible[g] += elig[k * n_c + g]
+            monitored[g] += mon[k * n_c + g]
+    mean_w = np.ones(n_c)
+    rate = np.full(n_c, base_rate)
+    for g in range(n_c):
+        if eligible[g] > 0:
+            mean_w[g] = (train_priority * monitored[g] + (eligible[g] - monitored[g])) / eligible[g]
+            if cost > 0:
+                rate[g] = base_rate + moved[g] / (cost * eligible[g])
+    thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
+    enrol_draws = _uniforms_at(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
+    n_enrolled = 0
+    for j in range(n_cand):
+        i = cands[j]
+        c = np.uint64(county[i])
+        if np.float64(enrol_draws[j]) < (thr_mon[c] if mon_state[np.uint64(lab_hh[i])] == MONITORED else thr_other[c]):
+            status[i] = TRAINING
+            timer[i] = course_months
+            enrolled[c] += 1.0
+            n_enrolled += 1
+    if n_enrolled == 0:
+        return seekers.shape[0]
+    n_seek = 0
+    for i in seekers:
+        seekers[n_seek] = i
+        n_seek += status[i] != TRAINING
+    return n_seek
+
+
+@_jit
+def _uniforms_at(reader, rows):
+    """A reader's uniforms (:func:`.pcg64_numba.read_uniform`) at the chunk's ascending ``rows``, made for those rows
+    only (:func:`.pcg64_numba.pcg64_rows`)."""
+    entropy, first_block, row0, block, dense, _ = reader
+    n = rows.shape[0]
+    out = np.empty(n, np.float32)
+    if entropy.shape[0] == 0:
+        for j in range(n):
+            out[j] = dense[rows[j]]
+    elif n > 0:
+        _pcg.pcg64_rows(entropy, first_block, rows.astype(np.int64) + row0, out, block)
+    return out
+
+
+@_jit
 def _slot_table(n_counties, n_villages):
-    """Per status code (int8 as uint8) the job slot's offset and masks of county, village and row (_job_slot)."""
-    t = np.zeros(4 * 256, np.int64)
-    for s in range(256):
-        if s == LOCAL:
-            t[4 * s + 1] = -1
-        elif s == WORKSHOP or s == POST:
-            t[4 * s] = n_counties + (n_villages if s == POST else 0)
-            t[4 * s + 2] = -1
-        else:
-            t[4 * s] = n_counties + 2 * n_villages
-            t[4 * s + 3] = _LANES - 1
+    """Per status code (int8 as uint8) the job slot's offset and masks of county and village (_job_slot)."""
+    t = np.zeros(3 * 256, np.int64)
+    t[3 * LOCAL + 1] = -1
+    for s in (WORKSHOP, POST):
+        t[3 * s] = n_counties + (n_villages if s == POST else 0)
+        t[3 * s + 2] = -1
     return t
 
 
 @_jit
-def _job_slot(slots, s, county, village, i):
-    """Where a labourer of status ``s`` counts among the jobs held (the one job count of the labour market,
-    :func:`labour`): local jobs per county, then workshop jobs and posts per village; for no such job one of
-    the spare slots after them (by row ``i``). ``slots``: :func:`_slot_table` (a select per row, no branch)."""
-    k = 4 * (s & 255)
-    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]) + (i & slots[k + 3]))
-
-
-@_jit
-def _trainable(s, skill, age, absent):
-    """Eligible for training: out of work or farming, not yet at the top skill, under 60, not absent."""
-    return ((s == OUT) | (s == FARM)) & (skill < 2) & (age < 60) & (absent == 0)
+def _job_slot(slots, s, county, village):
+    """Where a labourer in a job of limited capacity (status ``s``: local, workshop or post) counts among the
+    jobs held (the one job count of the labour market, :func:`labour`): local jobs per county, then workshop
+    jobs and posts per village. ``slots``: :func:`_slot_table` (a select per row, no branch)."""
+    k = 3 * (s & 255)
+    return np.uint64(slots[k] + (county & slots[k + 1]) + (village & slots[k + 2]))
 
 
 @_jit

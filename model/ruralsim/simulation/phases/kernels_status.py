@@ -260,12 +260,24 @@ def labour_parts(status, absent, skill, weak, age, mobility, lab_hh, lab_county,
     for j in range(m):
         rows[n_sel] = j
         n_sel += sel[j]
-    # Their hiring weights per county, added in row order (0.0 for the trained: the sums are >= 0, never -0.0).
+    # Their hiring weights per county, added in row order (0.0 for the trained: the sums are >= 0, never -0.0)
+    # in registers over each county's run of rows (labourers are sorted by county; ``weight`` and ``untrained``
+    # come in zero): no chain of loads waiting on the previous row's store.
+    kc = lab_county[rows[0]] if n_sel > 0 else 0
+    w_run = u_run = 0.0
     for r in range(n_sel):
         j = rows[r]
         w = migrant_weight(skill[j], weak[j], age[j], mobility[j], chronic[lab_hh[j]], bonus, weak_cut, factor_50s,
                            factor_60plus, chronic_factor)
         w = post_search * w if status[j] == POST else w  # a selected POST row is a searching holder
         k = lab_county[j]
-        weight[k] += np.float64(w)
-        untrained[k] += np.float64(w) if skill[j] == 0 else 0.0
+        if k != kc:
+            weight[kc] += w_run
+            untrained[kc] += u_run
+            w_run = u_run = 0.0
+            kc = k
+        w_run += np.float64(w)
+        u_run += np.float64(w) if skill[j] == 0 else 0.0
+    if n_sel > 0:
+        weight[kc] += w_run
+        untrained[kc] += u_run
