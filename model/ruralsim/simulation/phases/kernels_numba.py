@@ -66,7 +66,8 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     enrolment, a job lost, a household flagged). ``lost`` and ``lost_hh`` come in all False (the wrapper makes
     them). Draws read at a few rows come as readers (:func:`.pcg64_numba.read_uniform`), made at those rows only:
     ``u_place`` and ``u_kind`` read as the loop finds graduates and labourers who lost a job, ``u_enrol`` and
-    ``u_trim`` made at once for the lists of the eligible and of the jobs above capacity (:func:`_uniforms_at`)."""
+    ``u_trim`` at once for the lists of the eligible and of the jobs above capacity
+    (:func:`.pcg64_numba.read_uniforms`)."""
     m = status.shape[0]
     n_c, n_v = county_capacity.shape[0], village_capacity.shape[0]
     n_slots = n_c + 2 * n_v  # jobs held: local per county, then workshop and post per village (_job_slot)
@@ -116,7 +117,7 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         over[n_over] = i
         cuts[n_over] = cut
         n_over += cut > 0.0
-    trims = _uniforms_at(u_trim, over[:n_over])
+    trims = _pcg.read_uniforms(u_trim, over[:n_over])
     for j in range(n_over):
         lost[over[j]] = np.float64(trims[j]) < cuts[j]
     seekers = np.empty(m, np.uint32)
@@ -217,7 +218,7 @@ def _enrol(seekers, status, timer, skill, age, lost, county, lab_hh, mon_state, 
             if cost > 0:
                 rate[g] = base_rate + moved[g] / (cost * eligible[g])
     thr_mon, thr_other = rate * train_priority / mean_w, rate / mean_w
-    enrol_draws = _uniforms_at(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
+    enrol_draws = _pcg.read_uniforms(u_enrol, cands[:n_cand])  # the draw is read at the eligible only
     n_enrolled = 0
     for j in range(n_cand):
         i = cands[j]
@@ -234,21 +235,6 @@ def _enrol(seekers, status, timer, skill, age, lost, county, lab_hh, mon_state, 
         seekers[n_seek] = i
         n_seek += status[i] != TRAINING
     return n_seek
-
-
-@_jit
-def _uniforms_at(reader, rows):
-    """A reader's uniforms (:func:`.pcg64_numba.read_uniform`) at the chunk's ascending ``rows``, made for those rows
-    only (:func:`.pcg64_numba.pcg64_rows`)."""
-    entropy, first_block, row0, block, dense, _ = reader
-    n = rows.shape[0]
-    out = np.empty(n, np.float32)
-    if entropy.shape[0] == 0:
-        for j in range(n):
-            out[j] = dense[rows[j]]
-    elif n > 0:
-        _pcg.pcg64_rows(entropy, first_block, rows.astype(np.int64) + row0, out, block)
-    return out
 
 
 @_jit

@@ -466,3 +466,13 @@ def read_uniform(reader, i):
     lo = xl + reader[base + _U(2 * _NHI) + low + l]
     x = _output(xh + reader[base + _U(2 * _NHI) + l] + (_ONE if lo < xl else _U(0)), lo)
     return f32((x >> (_SHIFT8 + (r & _ONE) * _S32)) & _M24) * f32(2.0 ** -24)
+
+
+@_jit
+def read_uniforms(reader, rows):
+    """A reader's uniforms at the chunk's ``rows`` (a list a kernel made on its way, before the loop that reads
+    them)."""
+    out = np.empty(rows.shape[0], np.float32)
+    for j in range(rows.shape[0]):
+        out[j] = read_uniform(reader, np.int64(rows[j]))
+    return out
