@@ -215,7 +215,8 @@ def _numba_kernels():
                        L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
                        float(p["labour_local_wage"] * idx), c.county_wage_factor, c.village_wage, float(idx),
                        float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"],
-                       east, c.ul("lab.eastwest") if east else np.zeros(0, np.float32), f32(east_rate * c.migrant_open),
+                       east, c.ul_reader("lab.eastwest") if east else np.zeros(0, np.uint64),
+                       f32(east_rate * c.migrant_open),
                        chunk_villages(c, m.places.village_region) == WEST, L.weak, L.age)
             if east:
                 c.reached["east_west"] = c.reached.get("east_west", 0) + int(counts[5])

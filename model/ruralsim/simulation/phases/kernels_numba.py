@@ -382,7 +382,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
             skill, absent, phi, lab_village, wage_mig, wage_local, county_factor, village_wage, index, premium,
             wage_post, wage, east, u_east, p_east, west_v, weak, age):
     """East–west placements (``east``: :func:`ruralsim.simulation.phases.east_west.placement`, an idle, able
-    western labourer under 60 placed in migrant work if ``u_east < p_east``; ``west_v``: western villages), then
+    western labourer under 60 placed in migrant work if its draw is below ``p_east``; ``west_v``: western villages;
+    ``u_east``: a reader, :func:`.pcg64_numba.read_uniform`, read at those candidates only), then
     :meth:`ruralsim.model.RuralModel._incomes` (dividends excepted): each labourer's wage (:func:`wage_of`)
     summed per household into ``wage`` (float64 in row order, as ``np.bincount``; labourers are grouped by
     household), and the operating, property, transfer and medical flows; per-county sums in ``sums`` (rows:
@@ -400,6 +401,10 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     for j in range(county_factor.shape[0]):
         by_status[j, MIGRANT] = wage_mig
         by_status[j, LOCAL] = f32(wage_local * county_factor[j])
+    # East–west's candidates, listed without a branch (about 1% of labourers); their draws are read after the loop
+    # and the few placed get their household's wages again (:func:`_place_east_west`).
+    cands = np.empty(status.shape[0] if east else 0, np.uint32)
+    n_cand = 0
     # Post wages and workshop jobs per county in registers over the county's run of rows (labourers are sorted by
     # county; ``sums`` is zeros on entry, as the households' loop below also assumes).
     kc = np.uint32(lab_county[0]) if status.shape[0] > 0 else np.uint32(0)
@@ -413,10 +418,8 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         # Western villages first: labourers are grouped by village, so that test is predictable where the
         # status tests are not (they are combined without branches).
         if east and west_v[lv]:
-            if (s <= FARM) & (a == 0) & (weak[i] == 0) & (age[i] < EAST_WEST_MAX_AGE) & (u_east[i] < p_east):
-                s = MIGRANT
-                status[i] = s
-                counts[5] += 1
+            cands[n_cand] = i
+            n_cand += (s <= FARM) & (a == 0) & (weak[i] == 0) & (age[i] < EAST_WEST_MAX_AGE)
         k = np.uint32(lab_county[i])
         w = _wage_row(s, skill[i], a, phi[hh], by_status[k, np.uint8(s)], village_wage[lv], index, premium, wage_post)
         acc[hh] += np.float64(w)
@@ -437,6 +440,9 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
         sums[6, kc] += np.float64(c6)
     counts[3] += c3
     counts[4] += c4 + c6
+    if east:
+        counts[5] += _place_east_west(cands[:n_cand], u_east, p_east, status, lab_hh, lab_county, lab_village, skill,
+                                      absent, phi, by_status, village_wage, index, premium, wage_post, acc, farming)
     for i in range(n):
         wage[i] = acc[i]
     c0 = c1 = c2 = 0
@@ -491,6 +497,40 @@ def incomes(status, lab_hh, lab_county, size, n_lab, n_elderly, land, pooled, fa
     counts[0] += c0
     counts[1] += c1
     counts[2] += c2
+
+
+@_jit
+def _place_east_west(cands, u_east, p_east, status, lab_hh, lab_county, lab_village, skill, absent, phi, by_status,
+                     village_wage, index, premium, wage_post, acc, farming):
+    """East–west's placements among :func:`incomes`' candidates (idle, able western labourers) whose draw is
+    below ``p_east``, after its loop over labourers: a placed labourer's household gets its wage sum (``acc``,
+    in row order from 0.0 as that loop adds it) and its ``farming`` flag again, from its labourers' rows
+    (labourers are grouped by household). Returns the number placed."""
+    u = _pcg.read_uniforms(u_east, cands)
+    m = status.shape[0]
+    placed = 0
+    for j in range(cands.shape[0]):
+        if u[j] < p_east:
+            placed += 1
+            i = np.int64(cands[j])
+            status[i] = MIGRANT
+            hh = lab_hh[i]
+            lo, hi = i, i + 1
+            while lo > 0 and lab_hh[lo - 1] == hh:
+                lo -= 1
+            while hi < m and lab_hh[hi] == hh:
+                hi += 1
+            total = 0.0
+            farm = False
+            for r in range(lo, hi):
+                s = status[r]
+                w = _wage_row(s, skill[r], absent[r], phi[hh], by_status[np.uint32(lab_county[r]), np.uint8(s)],
+                              village_wage[np.uint32(lab_village[r])], index, premium, wage_post)
+                total += np.float64(w)
+                farm |= s == FARM
+            acc[hh] = total
+            farming[hh] = farm
+    return placed
 
 
 @_jit
