@@ -96,12 +96,13 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
         slot = _job_slot(slots, status[i], county[i], village[i])
         capped_slots[j] = slot
         held[slot] += 1
-    # Separations: the quit rate per status and skill (-inf: no job to quit), the excess share per job slot.
-    quit = np.empty(32, np.float32)
-    for s in range(8):
-        for k in range(4):
-            quit[4 * s + k] = (_quit_rate(s, k, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
-                               if s >= MIGRANT else f32(-np.inf))
+    # Separations: the quit rate per status code and skill (any int8, read as uint8: the loop tests only the
+    # status's range; -inf: no job to quit), the excess share per job slot.
+    quit = np.full(8 * 256, f32(-np.inf), np.float32)
+    for s in range(MIGRANT, 8):
+        for k in range(256):
+            quit[256 * s + k] = _quit_rate(s, k - 256 * (k >> 7), rate_mig, rate_local, skill_cut, rate_post,
+                                           drop_started, drop)
     jobs = held.astype(np.float64)
     excess = np.empty(n_slots)
     excess[:n_c] = _excess(jobs[:n_c], county_capacity)
@@ -124,9 +125,9 @@ def labour(status, timer, skill, age, absent, weak, mobility, lab_hh, county, vi
     n_seek = 0
     for i in range(m):
         s, sk, a = status[i], skill[i], absent[i]
-        if ((s & -8) | (sk & -4)) == 0:
-            q = quit[4 * (s & 7) + (sk & 3)]
-        else:  # a status or skill outside the codes (none)
+        if (s & -8) == 0:
+            q = quit[256 * (s & 7) + (sk & 255)]
+        else:  # a status outside the codes (none)
             q = (_quit_rate(s, sk, rate_mig, rate_local, skill_cut, rate_post, drop_started, drop)
                  if s >= MIGRANT else f32(-np.inf))
         if (u_sep[i] < q) | lost[i]:  # a quit, or a job above capacity
