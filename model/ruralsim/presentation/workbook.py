@@ -146,7 +146,8 @@ def _cover(xl: Any, report: Any, lang: str) -> None:
     rows.append([])
     rows.append(["各工作表的列含义见“数据字典”（含代码名）。" if zh else
                  "Every column's meaning, unit and code name: the data_dictionary sheet."])
-    frame = pd.DataFrame(rows)
+    width = max(len(row) for row in rows)  # rows padded to one width (pandas 4 refuses ragged rows)
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows])
     frame.to_excel(xl, sheet_name=COVER[lang], index=False, header=False)
     ws = xl.sheets[COVER[lang]]
     ws.column_dimensions["A"].width = 60
