@@ -156,14 +156,19 @@ class Streams:
             return out
         first = plan.whole[0] * BLOCK  # whole blocks (consecutive) in one compiled call
         span = out[first - lo:min(first + len(plan.whole) * BLOCK, n) - lo]
-        words = self._entropy(name, month, plan.words)
+        self._compiled_uniforms(self._entropy(name, month, plan.words), span, plan.starts, every)
+        return out
+
+    def _compiled_uniforms(self, words: np.ndarray, out: np.ndarray, starts: np.ndarray,
+                           every: tuple[int, int] | None) -> None:
+        """Consecutive blocks' uniforms into ``out`` with the compiled maker (``words``: their entropy words,
+        ``starts``: their first model rows): every row, or with ``every`` (phase, an even step) only the rows
+        ``r % step == phase``."""
         if every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
             phase, step = every
-            firsts = (phase - plan.starts) % step
-            self.block_uniforms_every(words, span, BLOCK, firsts, step)
+            self.block_uniforms_every(words, out, BLOCK, (phase - starts) % step, step)
         else:
-            self.block_uniforms(words, span, BLOCK)
-        return out
+            self.block_uniforms(words, out, BLOCK)
 
     def _plan(self, n: int, lo: int, hi: int) -> "_Plan":
         """Which blocks rows ``lo:hi`` of an ``n``-row population take whole and which are cut by its edges: the
@@ -218,12 +223,9 @@ class Streams:
         if self._compiled(month) and (not normal or self.block_normals is not None):
             if normal:
                 self.block_normals(self._entropy(name, month, [b])[0], out[:size])
-            elif every is not None and every[1] % 2 == 0 and self.block_uniforms_every is not None:
-                phase, step = every
-                first = np.array([(phase - b * BLOCK) % step], np.int64)
-                self.block_uniforms_every(self._entropy(name, month, [b]), out[:size], BLOCK, first, step)
             else:
-                self.block_uniforms(self._entropy(name, month, [b]), out[:size], BLOCK)
+                self._compiled_uniforms(self._entropy(name, month, [b]), out[:size],
+                                        np.array([b * BLOCK], np.int64), every)
             return
         g = self.generator(name, month, b)
         if normal:
