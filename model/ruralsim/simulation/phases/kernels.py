@@ -113,6 +113,7 @@ def _numba_kernels():
     from .pcg64_numba import group_rows, make_reader, pcg64_blocks, pcg64_blocks_every, pcg64_rows
 
     f32 = np.float32
+    no_reader = make_reader(np.zeros((0, 0), np.uint64), 0, 0, 1 << 16, np.zeros(0, np.float32))  # reads nothing
 
     class NumbaKernels(NumpyKernels):
         """Compiled kernels; they release the GIL, so chunks run in parallel threads."""
@@ -156,13 +157,11 @@ def _numba_kernels():
                 moved = np.zeros(c.n_counties)
             drop = m.demand_drop if train else 0.0
             started = bool(c.demand_drop_started) if train else False
-            none = np.zeros(0, np.float32)
-            empty = make_reader(np.zeros((0, 0), np.uint64), 0, 0, 1 << 16, none)  # a reader of nothing
             enrolled, lost, lost_hh = np.zeros(c.n_counties), np.zeros(L.m, bool), np.zeros(c.n_households, bool)
             kn.labour(L.status, L.timer, L.skill, L.age, L.absent, L.weak, L.mobility, L.hh, c.lab_county, L.village,
                       c.hh.chronic, c.mon_state, train,
-                      c.ul_reader("lab.train", month) if train else empty,
-                      c.ul_reader("lab.place", month) if train else empty,
+                      c.ul_reader("lab.train", month) if train else no_reader,
+                      c.ul_reader("lab.place", month) if train else no_reader,
                       f32(p["training_placement_prob"]),
                       float(p["training_monitored_priority"] * (c.training_priority_factor if train else 1.0)),
                       p["training_coverage"] * c.levels["training"] / 12.0 * c.ration if train else 0.0,
@@ -215,7 +214,7 @@ def _numba_kernels():
                        L.skill, L.absent, H.phi, L.village, f32(p["labour_migrant_wage"] * c.migrant_wage_index),
                        float(p["labour_local_wage"] * idx), c.county_wage_factor, c.village_wage, float(idx),
                        float(p["labour_skill_wage_premium"]), f32(p["posts_wage"] * idx), f["wage"],
-                       east, c.ul_reader("lab.eastwest") if east else np.zeros(0, np.uint64),
+                       east, c.ul_reader("lab.eastwest") if east else no_reader,
                        f32(east_rate * c.migrant_open),
                        chunk_villages(c, m.places.village_region) == WEST, L.weak, L.age)
             if east:
