@@ -261,7 +261,7 @@ _READ_ROWS = None
 @pytest.mark.skipif(not numba_available(), reason="Numba not installed (the 'fast' extra)")
 @pytest.mark.parametrize("seed", [0, 20210101, 2**40 + 7])
 def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
-    """Streams.uniform_rows (the compiled pcg64_rows, and NumPy's blocks without it) gives exactly uniform()[rows]:
+    """Streams.uniform_rows (a compiled reader, and NumPy's blocks without it) gives exactly uniform()[rows]:
     rows at block edges, the first and last rows, dense and sparse rows, none, every kind of stream name, burn-in
     months, replicates; and Part's chunk-local helpers for chunks cut mid-block."""
     from types import SimpleNamespace
@@ -283,7 +283,7 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
     for replicate, name, month in addresses:
         compiled = Streams(seed, replicate)
         compiled.block_uniforms, compiled.block_uniforms_every = kern.block_uniforms()
-        compiled.row_uniforms, compiled.make_reader = kern.row_uniforms()
+        compiled.make_reader, compiled.read_uniforms = kern.stream_readers()
         ref = Streams(seed, replicate)
         ref.make_reader = compiled.make_reader  # its readers hold the rows drawn whole (NumPy's generators)
         plain = ref.uniform(name, month, n)

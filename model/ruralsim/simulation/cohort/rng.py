@@ -50,12 +50,11 @@ class Streams:
         self.block_uniforms = None
         # Its maker of every ``step``-th row only, ``(entropy, out, BLOCK, first row per block, step)``.
         self.block_uniforms_every = None
-        # Its maker of scattered rows only, ``(entropy words of the blocks from the first, first block, rows, out,
-        # BLOCK)``: for draws read on a few percent of the rows (:meth:`uniform_rows`).
-        self.row_uniforms = None
-        # With it, the maker of a compiled kernel's reader (:meth:`uniform_reader`; set by the model, so this
-        # module needs no kernel module).
+        # Its maker of a compiled kernel's reader (:meth:`uniform_reader`) and its reader of listed rows, ``(reader,
+        # rows)``: for draws read on a few percent of the rows (:meth:`uniform_rows`). Set by the model, so this
+        # module needs no kernel module.
         self.make_reader = None
+        self.read_uniforms = None
         # Its maker of one block's float32 standard normals, ``(entropy words, out)``: NumPy's numbers (None: NumPy's
         # generators).
         self.block_normals = None
@@ -105,9 +104,9 @@ class Streams:
         if not len(rows):
             return out
         b0, b1 = int(rows[0]) // BLOCK, int(rows[-1]) // BLOCK
-        if self.row_uniforms is not None and self._compiled(month):
-            self.row_uniforms(self._entropy(name, month, list(range(b0, b1 + 1))), b0, rows, out, BLOCK)
-            return out
+        if self.read_uniforms is not None and self._compiled(month):
+            reader = self.make_reader(self._entropy(name, month, list(range(b0, b1 + 1))), b0, b0 * BLOCK, BLOCK, None)
+            return self.read_uniforms(reader, rows - b0 * BLOCK)
         cuts = np.searchsorted(rows, np.arange(b0, b1 + 2, dtype=np.int64) * BLOCK)
         for b, s, e in zip(range(b0, b1 + 1), cuts[:-1], cuts[1:]):  # a loop over blocks, not rows
             if e > s:
@@ -121,7 +120,7 @@ class Streams:
         """A compiled kernel's reader of :meth:`uniform`'s rows ``lo:hi`` (:func:`.pcg64_numba.read_uniform`, local
         row ``i`` = model row ``lo + i``), for a draw read at a few rows found as the kernel goes: with the compiled
         maker it holds the blocks' addresses only, else the rows drawn whole."""
-        if self.row_uniforms is not None and self._compiled(month) and hi > lo:
+        if self.read_uniforms is not None and self._compiled(month) and hi > lo:
             b0, b1 = lo // BLOCK, (hi - 1) // BLOCK
             return self.make_reader(self._entropy(name, month, list(range(b0, b1 + 1))), b0, lo, BLOCK, None)
         return self.make_reader(np.zeros((0, 0), np.uint64), 0, lo, BLOCK, self.uniform(name, month, n, lo, hi))

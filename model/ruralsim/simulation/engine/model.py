@@ -112,7 +112,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self.threads = max(1, int(threads)) if threads else default_threads()
         self.kern = kernel_set(n, kernels)
         self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
-        self.streams.row_uniforms, self.streams.make_reader = self.kern.row_uniforms()
+        self.streams.make_reader, self.streams.read_uniforms = self.kern.stream_readers()
         self.streams.block_normals = self.kern.block_normals()
         self.chunk_target = chunk_households or default_chunk_households()
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)

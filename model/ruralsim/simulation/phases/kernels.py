@@ -51,9 +51,9 @@ class NumpyKernels:
         return None, None
 
     @staticmethod
-    def row_uniforms():
-        """The streams' compiled maker of float32 uniforms at scattered rows (:func:`.pcg64_numba.pcg64_rows`) and
-        of a compiled kernel's reader (:func:`.pcg64_numba.make_reader`): None, None for NumPy's generators."""
+    def stream_readers():
+        """The streams' compiled maker of a kernel's reader of a stream (:func:`.pcg64_numba.make_reader`) and its
+        reader of listed rows (:func:`.pcg64_numba.read_uniforms`): None, None for NumPy's generators."""
         return None, None
 
     @staticmethod
@@ -110,7 +110,7 @@ def _numba_kernels():
     from . import kernels_numba as kn
     from . import kernels_policy as kp
     from . import kernels_status as ks
-    from .pcg64_numba import group_rows, make_reader, pcg64_blocks, pcg64_blocks_every, pcg64_rows
+    from .pcg64_numba import group_rows, make_reader, pcg64_blocks, pcg64_blocks_every, read_uniforms
 
     f32 = np.float32
     no_reader = make_reader(np.zeros((0, 0), np.uint64), 0, 0, 1 << 16, np.zeros(0, np.float32))  # reads nothing
@@ -130,8 +130,8 @@ def _numba_kernels():
             return pcg64_blocks, pcg64_blocks_every
 
         @staticmethod
-        def row_uniforms():
-            return pcg64_rows, make_reader
+        def stream_readers():
+            return make_reader, read_uniforms
 
         @staticmethod
         def block_normals():

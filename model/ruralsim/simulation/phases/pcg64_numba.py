@@ -5,8 +5,8 @@ stream, month, block) and makes its uniforms with NumPy's PCG64. Per block that 
 bit generator and NumPy's per-output calls; :func:`pcg64_uniforms` does the hashing, the seeding, the
 stepping and the float32 conversion in one compiled loop and gives exactly NumPy's numbers
 (``tests/test_scale.py`` compares them for every kind of address). Also here: every ``step``-th row only
-(:func:`pcg64_blocks_every`), scattered rows only (:func:`pcg64_rows`, and :func:`read_uniform` for a kernel that
-finds its rows as it goes), and a block's float32 standard normals (:func:`pcg64_normals`, NumPy's ziggurat).
+(:func:`pcg64_blocks_every`), scattered rows only (a *reader*, :func:`make_reader`: :func:`read_uniforms` for rows
+listed, :func:`read_uniform` for a kernel that finds its rows as it goes), and a block's float32 standard normals (:func:`pcg64_normals`, NumPy's ziggurat).
 """
 
 from __future__ import annotations
@@ -238,56 +238,9 @@ _M24 = _U(0xFFFFFF)
 
 
 @_jit
-def pcg64_rows(entropy, first_block, rows, out, block):
-    """``out[k]`` = the float32 uniform of row ``rows[k]`` (ascending rows of the population; row ``r`` is in block
-    ``r // block``, whose entropy words are ``entropy[r // block - first_block]``): exactly what
-    :func:`pcg64_blocks` makes at that row, computed for the rows asked only (see the section comment)."""
-    n = rows.shape[0]
-    low = _LOW_STEPS
-    table = _STEP_TABLE
-    mh, ml, fh, fl = table[0], table[1], table[2], table[3]
-    gh = np.empty(block // 2 // low + 2, np.uint64)
-    gl = np.empty(block // 2 // low + 2, np.uint64)
-    ph = np.empty(low, np.uint64)
-    pl = np.empty(low, np.uint64)
-    scale = f32(2.0 ** -24)
-    i = 0
-    while i < n:
-        base = (rows[i] // block) * block
-        e = i + np.searchsorted(rows[i:], base + block)
-        sh, sl, ih, il = pcg64_state(entropy[rows[i] // block - first_block])
-        # The block's state every `low` steps, as far as its last row asked needs.
-        ch, cl = _mul128(ih, il, fh[low], fl[low])
-        gh[0], gl[0] = sh, sl
-        for h in range(1, ((rows[e - 1] - base) // 2 + 1) // low + 1):
-            xh, xl = _mul128(mh[low], ml[low], gh[h - 1], gl[h - 1])
-            lo = xl + cl
-            gh[h] = xh + ch + (_ONE if lo < xl else _U(0))
-            gl[h] = lo
-        many = e - i > low // 4  # then inc * F_l once for every l, else per row
-        if many:
-            for l in range(low):  # noqa: E741
-                ph[l], pl[l] = _mul128(ih, il, fh[l], fl[l])
-        for k in range(i, e):
-            r = rows[k] - base
-            t = r // 2 + 1  # row r is a half of the output after r // 2 + 1 steps
-            h, l = t // low, t % low  # noqa: E741
-            if many:
-                ah, al = ph[l], pl[l]
-            else:
-                ah, al = _mul128(ih, il, fh[l], fl[l])
-            xh, xl = _mul128(mh[l], ml[l], gh[h], gl[h])
-            lo = xl + al
-            x = _output(xh + ah + (_ONE if lo < xl else _U(0)), lo)
-            # the low half (even row) or the high half (odd row), its top 24 bits
-            out[k] = f32((x >> (_SHIFT8 + (_U(r) & _ONE) * _S32)) & _M24) * scale
-        i = e
-
-
-@_jit
 def group_rows(groups, first):
     """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order (e.g. the labourers of some
-    households: the rows whose draws are made with :func:`pcg64_rows`)."""
+    households: the rows whose draws are read with :func:`read_uniforms`)."""
     total = 0
     for g in groups:
         total += first[g + 1] - first[g]
@@ -402,9 +355,9 @@ def pcg64_normals(entropy, out, ki, wi, fi):
 # A kernel that reads a stream at a few rows it finds as it goes (a separated labourer's next status, a graduate's
 # placement, a household's detection) takes a *reader* instead of the stream's whole array: one uint64 array with
 # a header (mode, first block, model row of local row 0, log2 of the rows per block) and, for each block of the
-# chunk, the tables of :func:`pcg64_rows` (the state every _LOW_STEPS steps, the increment's part of every fewer
-# steps). A read is then two 128-bit products, with no call and no branch but the mode's: one array made whole
-# beforehand, because a compiled call given arrays, or making a view, pays reference counts on every read (~35 ns
+# chunk, its tables (the state every _LOW_STEPS steps, the increment's part of every fewer steps: the section on
+# scattered rows above). A read is then two 128-bit products, with no call and no branch but the mode's: one array
+# made whole beforehand, because a compiled call given arrays, or making a view, pays reference counts on every read (~35 ns
 # a read with a tuple of three arrays and tables made on the first read in a block, ~3 ns so). With no entropy
 # words (NumPy's generators) the mode is dense and the data are the chunk's draws as the integers ``k`` of
 # ``k * 2**-24`` (every float32 uniform of NumPy's is one).
