@@ -56,6 +56,27 @@ def test_partition_is_whole_counties_covering_every_row(plain):
         assert len(s.hh_starts) == s.c1 - s.c0
 
 
+@pytest.mark.parametrize("n, threads", [(20_000, 2), (600_000, 2), (1_000_000, 2), (1_000_000, 1),
+                                        (2_000_001, 2), (3_000_000, 4), (30_000_000, 2), (30_000_000, 3)])
+def test_default_chunks_are_equal_a_multiple_of_the_threads_and_bounded(monkeypatch, n, threads):
+    """The default cut: no chunk under CHUNK_HOUSEHOLDS (a small run stays one chunk) or over CHUNK_MAX, and
+    above the floor as few equal chunks as that allows, a multiple of the threads (so no thread idles at the end
+    of a pass for want of a chunk); RURALSIM_CHUNK overrides it."""
+    from ruralsim.simulation.cohort.chunking import CHUNK_HOUSEHOLDS, CHUNK_MAX, default_chunk_households
+
+    monkeypatch.delenv("RURALSIM_CHUNK", raising=False)
+    target = default_chunk_households(n, threads)
+    assert CHUNK_HOUSEHOLDS <= target <= max(CHUNK_HOUSEHOLDS, CHUNK_MAX)
+    chunks = -(-n // target)  # windows of ``target`` rows (partition cuts at the counties starting in each)
+    if target > CHUNK_HOUSEHOLDS:
+        assert chunks % threads == 0 and chunks * target - n < chunks  # equal to within a household
+        assert chunks // threads == -(-n // (threads * CHUNK_MAX))  # the fewest passes of chunks <= CHUNK_MAX
+    else:
+        assert n <= threads * CHUNK_HOUSEHOLDS * -(-n // (threads * CHUNK_MAX))
+    monkeypatch.setenv("RURALSIM_CHUNK", "700")
+    assert default_chunk_households(n, threads) == 700
+
+
 @pytest.mark.parametrize("chunk, threads", [(700, 1), (1000, 2), (200, 2)])
 def test_chunked_and_threaded_runs_equal_the_plain_run(plain, chunk, threads):
     m = _run(run_households=3000, run_months=14, chunk_households=chunk, threads=threads, kernels="numpy",

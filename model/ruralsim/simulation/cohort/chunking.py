@@ -32,10 +32,12 @@ import numpy as np
 from .population import Households, Labourers
 from .threads import run_chunks  # noqa: F401  (the model runs its chunks through chunking)
 
-# Households per chunk (rounded to whole counties). Small enough that both cores get several chunks
-# and a chunk's temporaries stay small, large enough that per-chunk overheads (a few hundred NumPy
-# calls, partial random blocks at the edges) stay under a few percent. Results do not depend on it.
+# Households per chunk (rounded to whole counties): at least CHUNK_HOUSEHOLDS, so per-chunk overheads (a few
+# hundred NumPy calls and compiled calls, partial random blocks at the edges) stay small; at most CHUNK_MAX, so a
+# chunk's temporaries stay small. Between them a pass is cut into a multiple of the threads in equal chunks (see
+# default_chunk_households). Results do not depend on it.
 CHUNK_HOUSEHOLDS = 262_144
+CHUNK_MAX = 1 << 20
 
 # Per-household state arrays of the model that a chunk sees sliced to its rows.
 HOUSEHOLD_STATE = ("insured", "dibao", "mon_state", "ever_monitored", "risk_months", "safe_months", "inc_sum",
@@ -61,10 +63,21 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_chunk_households() -> int:
-    """Households per chunk: ``RURALSIM_CHUNK`` if set (for experiments), else :data:`CHUNK_HOUSEHOLDS`."""
+def default_chunk_households(n: int = 0, threads: int = 1) -> int:
+    """Households per chunk: ``RURALSIM_CHUNK`` if set (for experiments); else, for ``n`` households on ``threads``
+    threads, the fewest chunks of at most :data:`CHUNK_MAX` households that are a multiple of the threads, and
+    at least :data:`CHUNK_HOUSEHOLDS` a chunk.
+
+    Why a multiple of the threads, equal: a month's chunks run with no order between them, so the pass ends when
+    the last thread does. Fewer, equal chunks leave less idle at the end than many small ones, and they pay the
+    per-chunk overheads (Python between the compiled passes, which holds the GIL) fewer times. At 1M households
+    on 2 threads, 2 chunks instead of 4 took 7% off the month (benchmarks/README.md, 2026-12-08)."""
     env = os.environ.get("RURALSIM_CHUNK", "").strip()
-    return max(1, int(env)) if env else CHUNK_HOUSEHOLDS
+    if env:
+        return max(1, int(env))
+    threads = max(1, int(threads))
+    passes = max(1, -(-int(n) // (threads * CHUNK_MAX)))  # chunks per thread
+    return max(CHUNK_HOUSEHOLDS, -(-int(n) // (threads * passes)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +109,8 @@ def partition(county: np.ndarray, village: np.ndarray, lab_hh: np.ndarray, targe
     """Cut households (sorted by county) into chunks of whole counties of about ``target`` households.
 
     A chunk holds the counties whose first row falls in the same window of ``target`` rows, so the
-    cut depends only on the population and ``target``, never on the number of threads.
+    cut depends only on the population and ``target`` (the model's default target depends on its threads too:
+    :func:`default_chunk_households`); the results depend on neither.
     """
     n = len(county)
     if n == 0:

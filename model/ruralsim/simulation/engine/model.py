@@ -114,7 +114,7 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
         self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
         self.streams.make_reader, self.streams.read_uniforms = self.kern.stream_readers()
         self.streams.block_normals = self.kern.block_normals()
-        self.chunk_target = chunk_households or default_chunk_households()
+        self.chunk_target = chunk_households or default_chunk_households(n, self.threads)
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
         # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
         self.start_origin = start_cache.establish(self, partial(self._set_up, n), self._rebuild_views)
