@@ -151,9 +151,16 @@ def local_indices(m, span: Span) -> tuple[np.ndarray, ...]:
         lab_hh = L.hh[lab] - np.int32(span.h0)
         got = cache[span] = (H.village[h] - np.int32(span.v0), H.county[h] - np.int32(span.c0),
                              lab_hh, lab_village, village_county, village_county[lab_village],
-                             np.searchsorted(lab_hh, np.arange(span.h1 - span.h0 + 1)),
-                             np.searchsorted(H.village[h] - np.int32(span.v0), np.arange(span.v1 - span.v0 + 1)))
+                             _group_starts(lab_hh, span.h1 - span.h0),
+                             _group_starts(H.village[h] - np.int32(span.v0), span.v1 - span.v0))
     return got
+
+
+def _group_starts(sorted_groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Each group's first row in ``sorted_groups`` (ascending group numbers ``0..n_groups - 1``), and the end as a
+    last entry: ``np.searchsorted(sorted_groups, np.arange(n_groups + 1))``, as counts summed (a tenth of the time
+    of a million binary searches)."""
+    return np.r_[0, np.cumsum(np.bincount(sorted_groups, minlength=n_groups), dtype=np.int64)]
 
 
 class Part:
