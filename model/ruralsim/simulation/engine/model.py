@@ -53,7 +53,7 @@ from .model_observation import ModelObservation
 from .model_setup import ModelSetUp, resolve_params, resolve_with_root  # noqa: F401  (public: resolve_params)
 from .model_shared import (  # noqa: F401  (names users and docs import from here)
     BURN_IN_MONTHS, COMPONENTS, DISTRIBUTION_SAMPLE, FISCAL, MONITORING_FROM, N_KINDS, SPELL_BINS, WARMUP_MONTHS,
-    _add, due_rows, growth_index, new_share_capital, no_dynamics)
+    _add, due_rows, gc_paused, growth_index, new_share_capital, no_dynamics)
 
 
 def _metric(name: str, model: "RuralModel") -> Any:
@@ -110,14 +110,15 @@ class RuralModel(ModelSetUp, ModelObservation, mesa.Model):
 
         n = (population.national_households(p) if p["run_scale"] == "national" else int(p["run_households"]))
         self.threads = max(1, int(threads)) if threads else default_threads()
-        self.kern = kernel_set(n, kernels)
-        self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
-        self.streams.make_reader, self.streams.read_uniforms = self.kern.stream_readers()
-        self.streams.block_normals = self.kern.block_normals()
-        self.chunk_target = chunk_households or default_chunk_households(n, self.threads)
         self.months = int(p["run_months"])  # the run's length, not part of its start (start_cache.RUN_ONLY)
-        # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
-        self.start_origin = start_cache.establish(self, partial(self._set_up, n), self._rebuild_views)
+        self.chunk_target = chunk_households or default_chunk_households(n, self.threads)
+        with gc_paused():  # the kernels loaded and the 2020-12 state built: long-lived objects, no garbage to find
+            self.kern = kernel_set(n, kernels)
+            self.streams.block_uniforms, self.streams.block_uniforms_every = self.kern.block_uniforms()
+            self.streams.make_reader, self.streams.read_uniforms = self.kern.stream_readers()
+            self.streams.block_normals = self.kern.block_normals()
+            # The 2020-12 state, built once per start and reused (:mod:`ruralsim.simulation.cohort.start_cache`).
+            self.start_origin = start_cache.establish(self, partial(self._set_up, n), self._rebuild_views)
         self._levers_pending = True  # switched on as 2021-01 opens (:meth:`step`): the model holds 2020-12 till then
         # Every metric of a month, the return-to-poverty dynamics included; step 0 is the state after
         # the warm-up, as Mesa models collect their initial state.

@@ -7,7 +7,6 @@ state); what it builds is the common start that :mod:`ruralsim.simulation.cohort
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict, deque
 from functools import partial
 from pathlib import Path
@@ -30,7 +29,8 @@ from . import group_metrics
 from .agents import (Cooperative, CooperativeSector, Enterprise, EnterpriseSector, Village, VillageSector,
                      Workshop, WorkshopSector)
 from .model_shared import (COMPONENTS, BURN_IN_MONTHS, WARMUP_MONTHS, _YEAR_BEFORE_WARMUP, _BURN_IN_STREAM_OFFSET,
-                           SPELL_BINS, growth_index, N_KINDS, new_share_capital, _labourer_kind, no_dynamics)
+                           SPELL_BINS, gc_paused, growth_index, N_KINDS, new_share_capital, _labourer_kind,
+                           no_dynamics)
 
 
 def resolve_params(scenario: str | Path | Any | None, overrides: dict[str, Any]) -> tuple[str, dict]:
@@ -174,21 +174,16 @@ class ModelSetUp:
         self.grower_price = self.coops.grower_price(self.p)
 
     def _init_agents(self) -> None:
-        """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop).
-
-        The cyclic garbage collector is paused meanwhile: the handles, their dicts and Mesa's weak references
-        to them (~35,000 objects at 1M households) are long-lived and none is garbage, yet making them set off
-        collections up to one of the whole heap (0.1 s of the set-up's serial time)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        """Register the collective agents with Mesa (one handle per village, cooperative, firm, workshop), with
+        the garbage collector paused (:func:`.model_shared.gc_paused`): the handles, their dicts and Mesa's weak
+        references to them (~35,000 objects at 1M households) are long-lived and none is garbage, yet making them
+        set off collections up to one of the whole heap (0.1 s of the set-up's serial time). A model pauses it
+        for its whole set-up; this is also called alone, when a start is restored from the cache."""
+        with gc_paused():
             for cls, count in ((Village, self.n_villages), (Cooperative, self.coops.n),
                                (Enterprise, self.firms.n), (Workshop, self.workshops.n)):
                 for i in range(count):  # a loop over collective agents, not households
                     cls(self, i)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _set_year_values(self, year: int) -> None:
         p = self.p

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -24,6 +26,21 @@ DISTRIBUTION_SAMPLE = 20_000
 # it up), ten months before the start; the warm-up's earlier months have no identification channel.
 MONITORING_FROM = -10
 SPELL_BINS = 61  # ended spells of 1..60 months, and longer in the last bin
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (and restored after, if it was on) over a block that makes many
+    long-lived objects and next to no garbage: a model's set-up (Numba's modules and kernels loaded, the Mesa
+    handles of the collective agents, the cohort's arrays). Objects made there set off collections, and a full
+    one walks every object of the process to find nothing (0.08 s, serial, at 1M households)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def growth_index(growth: Any, base_year: int, year: int) -> float:
