@@ -326,7 +326,6 @@ def test_uniforms_at_scattered_rows_are_the_whole_draws_rows(seed):
                 np.testing.assert_array_equal(part.uh_at(name, local)[local], plain[h0 + local])
                 lab = local[local < part.n_labourers]
                 np.testing.assert_array_equal(part.ul_rows(name, lab), plain_lab[h0 // 2 + lab])
-                np.testing.assert_array_equal(part.ul_at(name, lab)[lab], plain_lab[h0 // 2 + lab])
                 np.testing.assert_array_equal(part.ul_rows(name, lab, month=month + 1),
                                               ref.uniform(name, month + 1, n - 500)[h0 // 2 + lab])
                 # A kernel's reader (rows read in ascending order as the kernel goes), compiled and NumPy's alike.

@@ -255,16 +255,11 @@ class Part:
         return m.streams.uniform_reader(name, m.t if month is None else month, m.n_households, self.span.h0,
                                         self.span.h1)
 
-    def ul_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
-        """:meth:`ul` of which only the labourer ``rows`` (chunk-local, ascending) will be read: those rows hold
-        :meth:`ul`'s numbers, the others are unspecified. For a draw the compiled kernels read on a few percent
-        of the rows; the NumPy reference reads :meth:`ul` whole."""
-        out = np.empty(self.n_labourers, np.float32)
-        out[rows] = self.ul_rows(name, rows, month)
-        return out
-
     def uh_at(self, name: str, rows: np.ndarray, month: int | None = None) -> np.ndarray:
-        """:meth:`uh` of which only the household ``rows`` (chunk-local, ascending) will be read (see :meth:`ul_at`)."""
+        """:meth:`uh` of which only the household ``rows`` (chunk-local, ascending) will be read: those rows hold
+        :meth:`uh`'s numbers, the others are unspecified. For a draw the compiled kernels read on a few percent
+        of the rows, in runs (the households of villages hit by a disaster); the NumPy reference reads :meth:`uh`
+        whole."""
         out = np.empty(self.n_households, np.float32)
         out[rows] = self.uh_rows(name, rows, month)
         return out

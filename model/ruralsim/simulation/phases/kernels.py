@@ -276,13 +276,12 @@ def _numba_kernels():
             m.prog_temporary.book(c, sums[2], int(counts[1]))
             if enabled:
                 prob = p["monitoring_placement_prob"] * c.ration
-                # The placement draw is read at the labourers of households in an episode only: made there only.
+                # The placement draw is read at the idle labourers of households in an episode only: a reader.
                 rows = kp.episode_households(c.mon_state, c.episode)
-                draw = c.ul_at("lab.assist", NumbaKernels.labourers_of(c, rows))
                 placed = kp.placements(L.status, L.absent, L.weak, L.age, L.mobility, f32(p["labour_weak_find_cut"]),
                                        f32(p["labour_hire_factor_60plus"]), c.lab_first, L.village,
                                        np.asarray(c.post_quota, float),
-                                       rows, c.measures, draw, f32(prob),
+                                       rows, c.measures, c.ul_reader("lab.assist"), f32(prob),
                                        f32(prob * c.migrant_open), categories.placement_factors(c), c.category)
                 c.reached["placements"] = c.reached.get("placements", 0) + int(placed)
             return detected

@@ -242,14 +242,14 @@ def categorise(first, step, full_labourers, n_lab, chronic, last_shock, last_sho
 
 @_jit
 def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab_first, lab_village, post_quota,
-               rows, measures, draw, p_weak, p_full, factor_cap, category):
+               rows, measures, u_assist, p_weak, p_full, factor_cap, category):
     """:meth:`ruralsim.programmes.Monitoring.place`: idle labourers of households in a placement episode are
     placed (weak ones in a post, others by guided migration); each household placed counts a measure once.
     A weak labourer is placed only where the village's post quota is positive; the threshold is multiplied
     by the household's package factor (``factor_cap`` by capacity, categories.placement_factors). Only the
     households in an episode (``rows``: :func:`episode_households`) are visited, their labourers (rows
-    ``lab_first[h]:lab_first[h + 1]``) in row order; ``draw`` is read at those labourers only. Returns the
-    number placed."""
+    ``lab_first[h]:lab_first[h + 1]``) in row order; the draw ``u_assist`` is a reader
+    (:func:`.pcg64_numba.read_uniform`), read at the labourers who may be placed only. Returns the number placed."""
     placed = 0
     k = rows.shape[0]
     for q in range(k):
@@ -262,7 +262,8 @@ def placements(status, absent, weak, age, mobility, weak_cut, factor_60plus, lab
                 to_post = weak[j] == 1 or not can_migrate(weak[j], age[j], mobility[j], weak_cut, factor_60plus)
                 if to_post and post_quota[lab_village[j]] <= 0:
                     continue
-                if draw[j] < (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]:
+                threshold = (p_weak if weak[j] == 1 else p_full) * factor_cap[category[h] // 2]
+                if _pcg.read_uniform(u_assist, j) < threshold:
                     status[j] = POST if to_post else MIGRANT
                     placed += 1
                     if not counted:
