@@ -33,11 +33,13 @@ from .population import Households, Labourers
 from .threads import run_chunks  # noqa: F401  (the model runs its chunks through chunking)
 
 # Households per chunk (rounded to whole counties): at least CHUNK_HOUSEHOLDS, so per-chunk overheads (a few
-# hundred NumPy calls and compiled calls, partial random blocks at the edges) stay small; at most CHUNK_MAX, so a
-# chunk's temporaries stay small. Between them a pass is cut into a multiple of the threads in equal chunks (see
-# default_chunk_households). Results do not depend on it.
+# hundred NumPy calls and compiled calls, partial random blocks at the edges) stay small; at most CHUNK_MAX, above
+# which the labour and incomes kernels slow down (at 1M households on one thread, one chunk took 3 ms a month more
+# in each than two: what their loops over labourers keep per household no longer stays in the cache). Between
+# them a pass is cut into a multiple of the threads in equal chunks (see default_chunk_households). Results do
+# not depend on it.
 CHUNK_HOUSEHOLDS = 262_144
-CHUNK_MAX = 1 << 20
+CHUNK_MAX = 1 << 19
 
 # Per-household state arrays of the model that a chunk sees sliced to its rows.
 HOUSEHOLD_STATE = ("insured", "dibao", "mon_state", "ever_monitored", "risk_months", "safe_months", "inc_sum",
