@@ -47,3 +47,15 @@ def test_mesa_ratio_times_both_sides():
     res = run(BENCH / "mesa_ratio.py", "--households", 2000, "--months", 3, "--mesa-steps", 2, "--kernels", "numpy")
     assert res.returncode == 0, res.stderr
     assert "ratio (Mesa / ruralsim, whole process):" in res.stdout and "Mesa trivial agents" in res.stdout
+
+
+def test_pass_timeline_splits_the_wall_time():
+    res = run(BENCH / "pass_timeline.py", "--households", 2000, "--months", 3, "--kernels", "numpy")
+    assert res.returncode == 0, res.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in res.stdout.splitlines()[2:]
+            if not line.startswith("serial:")}
+    for name in ("set-up", "burn_in", "warm_up", "months", "whole"):
+        assert name in rows, res.stdout
+    wall, serial, in_passes = (float(x) for x in rows["months"][:3])
+    assert wall > 0 and abs(wall - serial - in_passes) <= 0.0015 + 1e-9  # three figures printed to 1 ms
+    assert int(rows["months"][-1]) == 3  # a pass a month

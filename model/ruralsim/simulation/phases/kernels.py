@@ -143,11 +143,6 @@ def _numba_kernels():
             return group_rows(np.asarray(groups, np.int64), np.asarray(first, np.int64))
 
         @staticmethod
-        def labourers_of(c, households):
-            """The chunk's labourer rows of its ascending household ``rows``, in order."""
-            return group_rows(np.asarray(households, np.int64), c.lab_first)
-
-        @staticmethod
         def labour(c, m, lost_ill, train, moved=None, month=None):
             """Training (``train``; ``moved``: yuan per county from industry support; none in the burn-in),
             separations and job search (:func:`kernels_numba.labour`); returns the enrolments per county and the
@@ -333,8 +328,11 @@ def _numba_kernels():
             return event, kp.illness_events(u_event, prob, H.size, H.chronic, H.head_age, event)
 
         @staticmethod
-        def absence_rows(c, labs, u_lab):
-            return kp.absence_rows(labs, c.labs.hh, c.hh.n_lab, u_lab)
+        def absence_rows(c, households, month=None):
+            """The labourers of the ill ``households`` sent off work (:func:`kernels_policy.absence_rows`); their draw
+            (``lab.ill``) is read at those households' labourers only. ``month`` addresses the burn-in's draws."""
+            return kp.absence_rows(np.asarray(households, np.int64), c.lab_first, c.hh.n_lab,
+                                   c.ul_reader("lab.ill", month))
 
         @staticmethod
         def tick_absences(absent):

@@ -399,16 +399,22 @@ def illness_events(u_event, prob, size, chronic, head_age, event):
 
 
 @_jit
-def absence_rows(labs, lab_hh, n_lab, u_lab):
-    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: of the ill households'
-    labourers ``labs`` (ascending), with their draws ``u_lab`` (one per listed labourer), the rows sent off work,
-    in row order (kept by a select, not a branch)."""
-    rows = np.empty(labs.shape[0], np.int64)
+def absence_rows(households, lab_first, n_lab, u_lab):
+    """:func:`ruralsim.shocks.illness_absence`'s choice of one labourer per ill household: each labourer of the ill
+    ``households`` (ascending; their labourers are the rows ``lab_first[h]:lab_first[h + 1]``) is sent off work
+    when its draw is below one over the household's labourers. ``u_lab`` is a reader
+    (:func:`.pcg64_numba.read_uniform`), read at those labourers only. Returns the rows sent off, in row order
+    (kept by a select, not a branch)."""
+    total = 0
+    for h in households:
+        total += lab_first[h + 1] - lab_first[h]
+    rows = np.empty(total, np.int64)
     k = 0
-    for t in range(labs.shape[0]):
-        j = labs[t]
-        rows[k] = j
-        k += np.float64(u_lab[t]) < 1.0 / max(np.int64(n_lab[lab_hh[j]]), 1)
+    for h in households:
+        share = 1.0 / max(np.int64(n_lab[h]), 1)
+        for j in range(lab_first[h], lab_first[h + 1]):
+            rows[k] = j
+            k += np.float64(_pcg.read_uniform(u_lab, j)) < share
     return rows[:k]
 
 

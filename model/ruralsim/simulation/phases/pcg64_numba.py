@@ -237,29 +237,20 @@ _STEP_TABLE = _step_tables(_LOW_STEPS)
 _M24 = _U(0xFFFFFF)
 
 
-_GROUP_WRITES = 4  # rows a group writes whatever its size (households have 1-3 labourers, rarely more)
-
-
 @_jit
 def group_rows(groups, first):
-    """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order (e.g. the labourers of some
-    households: the rows whose draws are read with :func:`read_uniforms`). Each group writes its first
-    ``_GROUP_WRITES`` rows whatever its size (the next group overwrites the extra ones), so a row costs no
-    branch on its group's size, which is unpredictable; a larger group writes the rest in a loop."""
+    """The rows ``first[g]:first[g + 1]`` of each of the ascending ``groups``, in order (e.g. the households of the
+    villages hit by a disaster: the rows whose draws are read with :func:`read_uniforms`)."""
     total = 0
     for g in groups:
         total += first[g + 1] - first[g]
-    rows = np.empty(total + _GROUP_WRITES, np.int64)
+    rows = np.empty(total, np.int64)
     k = 0
     for g in groups:
-        s, size = first[g], first[g + 1] - first[g]
-        for j in range(_GROUP_WRITES):
-            rows[k + j] = s + j
-        if size > _GROUP_WRITES:
-            for j in range(_GROUP_WRITES, size):
-                rows[k + j] = s + j
-        k += size
-    return rows[:total]
+        for j in range(first[g], first[g + 1]):
+            rows[k] = j
+            k += 1
+    return rows
 
 
 # Standard normals (float32), as NumPy's Generator.standard_normal(dtype=np.float32) makes them: its ziggurat of 256

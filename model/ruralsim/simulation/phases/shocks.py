@@ -76,8 +76,7 @@ def illness_absence(c, event_hh: np.ndarray, month: int | None = None) -> np.nda
     households are :func:`illness`'s, ``c.ill_households``). ``month`` addresses the burn-in's draws."""
     L, H = c.labs, c.hh
     if c.kern.fast:
-        labs = c.kern.labourers_of(c, c.ill_households)
-        rows = c.kern.absence_rows(c, labs, c.ul_rows("lab.ill", labs, month))
+        rows = c.kern.absence_rows(c, c.ill_households, month)
         u_len = c.ul_rows("lab.ill_len", rows, month)
     else:
         u_lab, u_len = c.ul("lab.ill", month), c.ul("lab.ill_len", month)
