@@ -65,7 +65,7 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_chunk_households(n: int = 0, threads: int = 1) -> int:
+def default_chunk_households(n: int, threads: int) -> int:
     """Households per chunk: ``RURALSIM_CHUNK`` if set (for experiments); else, for ``n`` households on ``threads``
     threads, the fewest chunks of at most :data:`CHUNK_MAX` households that are a multiple of the threads, and
     at least :data:`CHUNK_HOUSEHOLDS` a chunk.

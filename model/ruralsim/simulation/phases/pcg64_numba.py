@@ -6,7 +6,8 @@ bit generator and NumPy's per-output calls; :func:`pcg64_uniforms` does the hash
 stepping and the float32 conversion in one compiled loop and gives exactly NumPy's numbers
 (``tests/test_scale.py`` compares them for every kind of address). Also here: every ``step``-th row only
 (:func:`pcg64_blocks_every`), scattered rows only (a *reader*, :func:`make_reader`: :func:`read_uniforms` for rows
-listed, :func:`read_uniform` for a kernel that finds its rows as it goes), and a block's float32 standard normals (:func:`pcg64_normals`, NumPy's ziggurat).
+listed, :func:`read_uniform` for a kernel that finds its rows as it goes), and a block's float32 standard normals
+(:func:`pcg64_normals`, NumPy's ziggurat).
 """
 
 from __future__ import annotations
@@ -357,9 +358,9 @@ def pcg64_normals(entropy, out, ki, wi, fi):
 # a header (mode, first block, model row of local row 0, log2 of the rows per block) and, for each block of the
 # chunk, its tables (the state every _LOW_STEPS steps, the increment's part of every fewer steps: the section on
 # scattered rows above). A read is then two 128-bit products, with no call and no branch but the mode's: one array
-# made whole beforehand, because a compiled call given arrays, or making a view, pays reference counts on every read (~35 ns
-# a read with a tuple of three arrays and tables made on the first read in a block, ~3 ns so). With no entropy
-# words (NumPy's generators) the mode is dense and the data are the chunk's draws as the integers ``k`` of
+# made whole beforehand, because a compiled call given arrays, or making a view, pays reference counts on every
+# read (~35 ns a read with a tuple of three arrays and tables made on the first read in a block, ~3 ns so). With
+# no entropy words (NumPy's generators) the mode is dense and the data are the chunk's draws as the integers ``k`` of
 # ``k * 2**-24`` (every float32 uniform of NumPy's is one).
 _NHI = 130  # states every _LOW_STEPS steps of a block of up to 2**16 rows (129), and one more
 _TABLES = 2 * _NHI + 2 * _LOW_STEPS  # words of one block's tables
